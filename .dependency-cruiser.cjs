@@ -1,0 +1,48 @@
+/** Folder dependency rules from DESIGN.md ("may import"), checked in `npm run lint`. */
+module.exports = {
+  forbidden: [
+    {
+      name: 'firmware-bridge-imports-nothing-of-ours',
+      severity: 'error',
+      from: { path: '^firmware-bridge/' },
+      to: { path: '^(hardware|controller|kiosk-ui|backoffice|test)/' },
+    },
+    {
+      name: 'hardware-imports-only-firmware-bridge',
+      severity: 'error',
+      from: { path: '^hardware/' },
+      to: { path: '^(controller|kiosk-ui|backoffice|test)/' },
+    },
+    {
+      name: 'controller-imports-only-hardware-and-firmware-bridge',
+      severity: 'error',
+      from: { path: '^controller/' },
+      to: { path: '^(kiosk-ui|backoffice|test)/' },
+    },
+    {
+      name: 'kiosk-ui-imports-only-the-contract',
+      severity: 'error',
+      from: { path: '^kiosk-ui/' },
+      to: { path: '^(firmware-bridge|hardware|backoffice|test)/|^controller/(?!contract/)' },
+    },
+    {
+      name: 'backoffice-imports-only-the-contract',
+      severity: 'error',
+      from: { path: '^backoffice/' },
+      to: { path: '^(firmware-bridge|hardware|kiosk-ui|test)/|^controller/(?!contract/)' },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)(node_modules|data|static)/' },
+    tsConfig: { fileName: 'tsconfig.json' },
+    tsPreCompilationDeps: true,
+    enhancedResolveOptions: { extensions: ['.ts', '.js', '.mjs'] },
+  },
+};
