@@ -1,0 +1,52 @@
+/**
+ * What the HTTP layer needs from the running point. The composition root adapts the door
+ * controller, entry service, ledger, hardware status and sync client to this shape, so the
+ * HTTP layer knows no feature's internals.
+ */
+export interface DecisionView {
+  granted: boolean;
+  reason: string;
+  memberId?: string | undefined;
+  role?: string | undefined;
+}
+
+export interface PointSnapshot {
+  siteId: string;
+  at: number;
+  door: Record<string, unknown>;
+  occupancy: number;
+  ledger: { lastSeq: number; outbox: number };
+  hardware: Array<{ name: string; status: string; detail?: string }>;
+  sync: Record<string, unknown> | null;
+  sim: Record<string, unknown> | null;
+  recentDecisions: Array<DecisionView & { at: number }>;
+}
+
+export interface PointApi {
+  readonly siteId: string;
+  snapshot(): PointSnapshot;
+  /** Called whenever anything in the snapshot may have changed. */
+  onChange(listener: () => void): () => void;
+  presentToken(token: string): DecisionView;
+  presentCard(uid: string, pin: string): DecisionView;
+}
+
+export interface DemoCredential {
+  label: string;
+  memberId: string;
+  note: string;
+  token?: string;
+  qrSvg?: string;
+  cardUid?: string;
+  pin?: string;
+}
+
+/** Controls of the simulated point (only in simulation mode). */
+export interface SimControls {
+  push(): boolean;
+  force(): void;
+  close(): void;
+  pressExit(): void;
+  setFireAlarm(active: boolean): void;
+  demoCredentials(): DemoCredential[];
+}

@@ -1,0 +1,31 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { pickLang, t } from '../../i18n/i18n.ts';
+import type { SimControls } from '../pointApi.ts';
+
+const FireBody = Type.Object({ active: Type.Boolean() }, { additionalProperties: false });
+
+/** Controls of the simulated point: what a person standing at the door would do. */
+export const simRoutes: FastifyPluginAsyncTypebox<{ sim: SimControls }> = async (app, { sim }) => {
+  app.post('/api/sim/door/push', async (req) => {
+    const opened = sim.push();
+    return opened ? { opened } : { opened, message: t(pickLang(req.headers['accept-language']), 'sim.push.refused') };
+  });
+  app.post('/api/sim/door/force', async () => {
+    sim.force();
+    return { ok: true };
+  });
+  app.post('/api/sim/door/close', async () => {
+    sim.close();
+    return { ok: true };
+  });
+  app.post('/api/sim/exit', async () => {
+    sim.pressExit();
+    return { ok: true };
+  });
+  app.post('/api/sim/fire', { schema: { body: FireBody } }, async (req) => {
+    sim.setFireAlarm(req.body.active);
+    return { ok: true };
+  });
+  app.get('/api/sim/credentials', async () => sim.demoCredentials());
+};
