@@ -1,0 +1,3 @@
+export * from './topics.ts';
+export * from './schemas.ts';
+export * from './decode.ts';
