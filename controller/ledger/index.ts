@@ -1,0 +1,12 @@
+export { Ledger, type LedgerOpenOptions } from './ledger.ts';
+export type { Database, LedgerEvent, Migration, VerifyResult } from './types.ts';
+export { LedgerError, type LedgerErrorCode } from './errors.ts';
+export { openDatabase, checkPragmas, readPragmas, type PragmaReport } from './db.ts';
+export { runMigrations } from './migrate.ts';
+export { coreMigrations } from './schema.ts';
+export { canonicalJson, eventHash, GENESIS_HASH } from './canonical.ts';
+export { applyEvent, rebuildState, dumpState } from './state/projection.ts';
+export { STATE_TABLES } from './state/schema.ts';
+export { StateRepos, type MemberRecord, type CredentialRecord, type DoorStateRecord } from './state/repos.ts';
+export { SqliteAccessState, type AccessStateLedger } from './state/accessState.ts';
+export type { StateEventType, StatePayloads } from './state/payloads.ts';

@@ -1,0 +1,251 @@
+import type { Clock } from '../../firmware-bridge/platform/clock.ts';
+import type { Logger } from '../../firmware-bridge/platform/logger.ts';
+import { canonicalJson, eventHash, GENESIS_HASH } from './canonical.ts';
+import { openDatabase } from './db.ts';
+import { LedgerError } from './errors.ts';
+import { runMigrations } from './migrate.ts';
+import { rowToEvent, type EventRow } from './rows.ts';
+import { coreMigrations } from './schema.ts';
+import { applyEvent, rebuildState } from './state/projection.ts';
+import { StateRepos } from './state/repos.ts';
+import type { Database, LedgerEvent, Migration, VerifyResult } from './types.ts';
+
+export interface LedgerOpenOptions {
+  path: string;
+  siteId: string;
+  clock: Clock;
+  logger: Logger;
+  /** Whether the wall clock is trustworthy now (NTP synced); recorded on every event. Default false. */
+  isClockSynced?: () => boolean;
+  /** Feature migrations, applied after the core ones. */
+  migrations?: Migration[];
+}
+
+const TYPE_PATTERN = /^[a-z][a-z0-9]*(?:[.-][a-z0-9]+)*$/;
+const EVENT_COLUMNS = 'seq, type, at, clock_synced, data, prev_hash, hash';
+
+/**
+ * The point's append-only, hash-chained event log with its outbox and materialised state, all in
+ * one SQLite file. Synchronous by design (better-sqlite3): an append returns after its commit.
+ */
+export class Ledger {
+  readonly db: Database;
+  readonly siteId: string;
+  /** Read-only queries over the materialised state. */
+  readonly state: StateRepos;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly isClockSynced: () => boolean;
+  private readonly listeners = new Set<(e: LedgerEvent) => void>();
+  private readonly stmt;
+  private readonly appendTx;
+
+  static open(opts: LedgerOpenOptions): Ledger {
+    if (typeof opts.siteId !== 'string' || opts.siteId.length === 0) {
+      throw new LedgerError('site-mismatch', 'Ledger.open needs a non-empty siteId');
+    }
+    const logger = opts.logger.child({ module: 'ledger' });
+    const db = openDatabase(opts.path, logger);
+    try {
+      runMigrations(db, [...coreMigrations, ...(opts.migrations ?? [])], opts.clock, logger);
+      bindSite(db, opts.siteId, opts.path);
+      return new Ledger(db, opts, logger);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+  }
+
+  private constructor(db: Database, opts: LedgerOpenOptions, logger: Logger) {
+    this.db = db;
+    this.siteId = opts.siteId;
+    this.clock = opts.clock;
+    this.logger = logger;
+    this.isClockSynced = opts.isClockSynced ?? (() => false);
+    this.state = new StateRepos(db);
+    this.stmt = {
+      last: db.prepare('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1'),
+      insertEvent: db.prepare(
+        'INSERT INTO events (seq, type, at, clock_synced, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      insertOutbox: db.prepare('INSERT INTO outbox (seq) VALUES (?)'),
+      range: db.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE seq >= ? ORDER BY seq LIMIT ?`),
+      pending: db.prepare(
+        `SELECT e.seq, e.type, e.at, e.clock_synced, e.data, e.prev_hash, e.hash
+         FROM outbox o JOIN events e ON e.seq = o.seq WHERE o.seq > ? ORDER BY o.seq LIMIT ?`,
+      ),
+      outboxCount: db.prepare('SELECT count(*) AS n FROM outbox'),
+      delivered: db.prepare("SELECT value FROM ledger_meta WHERE key = 'delivered_up_to'"),
+      setDelivered: db.prepare("UPDATE ledger_meta SET value = ? WHERE key = 'delivered_up_to'"),
+      ackOutbox: db.prepare('DELETE FROM outbox WHERE seq <= ?'),
+    };
+    this.appendTx = db.transaction(
+      (type: string, dataText: string, data: Record<string, unknown>, alsoInTx?: (db: Database) => void) => {
+        const last = this.stmt.last.get() as { seq: number; hash: string } | undefined;
+        const seq = (last?.seq ?? 0) + 1;
+        const prevHash = last?.hash ?? GENESIS_HASH;
+        const at = this.clock.now();
+        const clockSynced = this.isClockSynced() === true;
+        const hash = eventHash(prevHash, seq, type, at, clockSynced, dataText);
+        this.stmt.insertEvent.run(seq, type, at, clockSynced ? 1 : 0, dataText, prevHash, hash);
+        this.stmt.insertOutbox.run(seq);
+        const event: LedgerEvent = { seq, type, at, clockSynced, data, prevHash, hash };
+        applyEvent(db, event);
+        if (alsoInTx) {
+          const result: unknown = alsoInTx(db);
+          if (result instanceof Promise) {
+            throw new LedgerError('invalid-event', `alsoInTx of "${type}" returned a promise; it must be synchronous`);
+          }
+        }
+        return event;
+      },
+    );
+  }
+
+  /**
+   * Appends one event in ONE immediate transaction: the event row (next seq, hash-chained), its
+   * outbox row, its state projection and `alsoInTx`. Listeners run only after the commit. Any
+   * throw rolls all of it back and consumes no seq. Refused inside another open transaction
+   * (including from alsoInTx): write related rows through `alsoInTx` instead.
+   */
+  append(type: string, data: Record<string, unknown>, alsoInTx?: (db: Database) => void): LedgerEvent {
+    if (typeof type !== 'string' || !TYPE_PATTERN.test(type) || type.length > 100) {
+      throw new LedgerError('invalid-event', `ledger event type ${JSON.stringify(type)} is not a dotted lower-case name`);
+    }
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+      throw new LedgerError('invalid-event', `ledger event "${type}" data must be a plain object`);
+    }
+    if (this.db.inTransaction) {
+      throw new LedgerError(
+        'invalid-event',
+        `ledger append of "${type}" inside another transaction refused: listeners would see uncommitted events; use alsoInTx`,
+      );
+    }
+    const dataText = canonicalJson(data);
+    const stored = JSON.parse(dataText) as Record<string, unknown>;
+    const event = this.appendTx.immediate(type, dataText, stored, alsoInTx);
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (err) {
+        this.logger.error({ err, seq: event.seq, type }, 'ledger onAppended listener threw (event is committed)');
+      }
+    }
+    return event;
+  }
+
+  /** Called after each committed append. Returns the unsubscribe function. */
+  onAppended(listener: (e: LedgerEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  lastSeq(): number {
+    const last = this.stmt.last.get() as { seq: number } | undefined;
+    return last?.seq ?? 0;
+  }
+
+  /** Events with seq >= fromSeq, ascending, at most `limit`. */
+  events(fromSeq: number, limit: number): LedgerEvent[] {
+    return (this.stmt.range.all(fromSeq, clampLimit(limit)) as EventRow[]).map(rowToEvent);
+  }
+
+  /** Recomputes the whole chain: seq contiguous from 1, prevHash links, every hash. */
+  verifyChain(): VerifyResult {
+    const PAGE = 1000;
+    let expectedSeq = 1;
+    let prevHash = GENESIS_HASH;
+    for (;;) {
+      const rows = this.stmt.range.all(expectedSeq, PAGE) as EventRow[];
+      for (const r of rows) {
+        if (r.seq !== expectedSeq) return { ok: false, seq: expectedSeq, reason: `seq ${expectedSeq} is missing` };
+        if (r.prev_hash !== prevHash) {
+          return { ok: false, seq: r.seq, reason: 'prevHash does not match the previous event hash' };
+        }
+        if (r.clock_synced !== 0 && r.clock_synced !== 1) {
+          return { ok: false, seq: r.seq, reason: 'clock_synced is not 0 or 1' };
+        }
+        const h = eventHash(r.prev_hash, r.seq, r.type, r.at, r.clock_synced === 1, r.data);
+        if (h !== r.hash) return { ok: false, seq: r.seq, reason: 'hash does not match the event contents' };
+        prevHash = r.hash;
+        expectedSeq++;
+      }
+      if (rows.length < PAGE) return { ok: true, count: expectedSeq - 1 };
+    }
+  }
+
+  /** Undelivered events with seq > afterSeq, ascending, at most `limit`. */
+  outboxPending(afterSeq: number, limit: number): LedgerEvent[] {
+    return (this.stmt.pending.all(afterSeq, clampLimit(limit)) as EventRow[]).map(rowToEvent);
+  }
+
+  outboxCount(): number {
+    return (this.stmt.outboxCount.get() as { n: number }).n;
+  }
+
+  deliveredUpTo(): number {
+    const row = this.stmt.delivered.get() as { value: string } | undefined;
+    return row ? Number(row.value) : 0;
+  }
+
+  /**
+   * Cumulative acknowledgement: every event with seq <= `seq` is delivered. Idempotent; an ack at
+   * or below the current mark changes nothing. A seq beyond lastSeq is clamped (and logged) so
+   * unknown events are never marked. Returns how many events were newly marked delivered.
+   */
+  markDeliveredUpTo(seq: number): number {
+    if (!Number.isSafeInteger(seq) || seq < 0) {
+      this.logger.warn({ seq }, 'ledger ack ignored: seq is not a non-negative integer');
+      return 0;
+    }
+    return this.db
+      .transaction(() => {
+        const last = this.lastSeq();
+        let upTo = seq;
+        if (upTo > last) {
+          this.logger.warn({ ack: seq, lastSeq: last }, 'ledger ack beyond lastSeq clamped to lastSeq');
+          upTo = last;
+        }
+        if (upTo <= this.deliveredUpTo()) return 0;
+        const changed = this.stmt.ackOutbox.run(upTo).changes;
+        this.stmt.setDelivered.run(String(upTo));
+        return changed;
+      })
+      .immediate();
+  }
+
+  /** Recomputes all state tables from the log (one transaction). Returns the events replayed. */
+  rebuildState(): number {
+    return rebuildState(this.db);
+  }
+
+  close(): void {
+    this.listeners.clear();
+    if (!this.db.open) return;
+    try {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch (err) {
+      this.logger.warn({ err }, 'ledger checkpoint on close failed');
+    }
+    this.db.close();
+  }
+}
+
+function clampLimit(limit: number): number {
+  if (!Number.isFinite(limit) || limit < 0) return 0;
+  return Math.floor(limit);
+}
+
+function bindSite(db: Database, siteId: string, path: string): void {
+  const row = db.prepare("SELECT value FROM ledger_meta WHERE key = 'site_id'").get() as { value: string } | undefined;
+  if (!row) {
+    db.prepare("INSERT INTO ledger_meta (key, value) VALUES ('site_id', ?)").run(siteId);
+  } else if (row.value !== siteId) {
+    throw new LedgerError(
+      'site-mismatch',
+      `ledger database ${path} belongs to site "${row.value}", not "${siteId}"; refusing to mix sites`,
+    );
+  }
+}
