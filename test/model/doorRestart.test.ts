@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { DoorRig, PINS } from './doorRig.ts';
+import type { DoorStateName } from '../../controller/machines/door/doorMachine.ts';
+
+/** Drive a fresh rig into each reachable state of the door machine. */
+const reach: Record<Exclude<DoorStateName, 'boot'>, (rig: DoorRig) => void> = {
+  locked: () => {},
+  granted: (rig) => {
+    rig.controller.grant({ reason: 'test' });
+  },
+  egress: (rig) => {
+    rig.pressExit();
+    rig.releaseExit();
+  },
+  open: (rig) => {
+    rig.controller.grant({ reason: 'test' });
+    rig.push();
+    rig.clock.advance(rig.contactDebounceMs);
+  },
+  heldOpen: (rig) => {
+    reach.open(rig);
+    rig.clock.advance(rig.timing.heldOpenAfterMs);
+  },
+  forcedOpen: (rig) => {
+    rig.force();
+    rig.clock.advance(rig.contactDebounceMs);
+  },
+  fireClosed: (rig) => {
+    rig.setFireAlarm(true);
+  },
+  fireOpen: (rig) => {
+    rig.setFireAlarm(true);
+    rig.push();
+    rig.clock.advance(rig.contactDebounceMs);
+  },
+};
+
+const STRIKE_LOCKED_LEVEL = 1; // active-low relay: electrical 1 = not energised = locked
+
+describe('strike locked after a restart in any state', () => {
+  for (const [name, drive] of Object.entries(reach)) {
+    const fire = name.startsWith('fire');
+    for (const how of ['stop', 'crash'] as const) {
+      it(`${how} in ${name}: strike ${fire ? 'released (fire input active)' : 'locked'} right after the new start, no unlock pulse while booting`, async () => {
+        const rig = new DoorRig();
+        rig.boot();
+        drive(rig);
+        expect(rig.controller.state().state).toBe(name);
+
+        if (how === 'stop') await rig.stop();
+        else await rig.crash();
+        const writesBefore = rig.gpio.writes.length;
+
+        const door = rig.boot();
+        const bootWrites = rig.gpio.writes.slice(writesBefore).filter((w) => w.bcm === PINS.strike);
+        expect(bootWrites.length).toBeGreaterThan(0);
+        // The first thing written at boot is "locked", always — even during a fire.
+        expect(bootWrites[0]?.level).toBe(STRIKE_LOCKED_LEVEL);
+        expect(rig.strikeReleased).toBe(fire);
+        if (!fire) {
+          // 0 unlock pulses from boot on, however short.
+          expect(bootWrites.every((w) => w.level === STRIKE_LOCKED_LEVEL)).toBe(true);
+          expect(rig.push()).toBe(rig.doorOpen);
+        }
+        expect(rig.sirenOn).toBe(false);
+        const expectedState = fire ? name : rig.doorOpen ? 'open' : 'locked';
+        expect(door.state().state).toBe(expectedState);
+        // Timers of the dead process never touch the pins again.
+        rig.clock.advance(10 * 60_000);
+        expect(rig.strikeReleased).toBe(fire);
+      });
+    }
+  }
+});
