@@ -1,0 +1,143 @@
+/**
+ * Line framing for serial (and USB-CDC) barcode scanners in "serial mode":
+ *
+ * ```
+ *  [ ]C1 ] [ data bytes, printable ASCII + GS 0x1D ............ ] [ suffix: CR | LF | CRLF | custom ]
+ *    ^ optional AIM symbology identifier (stripped, reported)
+ * ```
+ *
+ * `suffix: 'auto'` ends a line at CR or LF (CRLF and LFCR count once: empty lines are skipped).
+ * A custom suffix (e.g. TAB, or `ETX`) is matched as a byte sequence. Control characters other
+ * than GS (FNC1), RS and EOT are dropped and counted; a line longer than `maxLineLength` is
+ * discarded up to its terminator (counted as a bad frame). Never throws.
+ */
+import type { ParserStats, StreamParser } from '../framing/types.ts';
+import { splitSymbology, type Symbology } from './symbology.ts';
+
+export interface ScanLine {
+  /** The barcode data without symbology identifier and suffix. */
+  data: string;
+  symbology?: Symbology;
+}
+
+export interface ScannerLineOptions {
+  suffix?: 'auto' | Uint8Array;
+  maxLineLength?: number;
+  /** Strip and report a leading `]Xm` symbology identifier. Default true. */
+  symbologyIds?: boolean;
+}
+
+const KEEP_CONTROL = new Set([0x1d, 0x1e, 0x04]);
+
+export class ScannerLineParser implements StreamParser<ScanLine> {
+  readonly stats: ParserStats = { droppedBytes: 0, badFrames: 0, frames: 0 };
+  private readonly suffix: Uint8Array | null;
+  private readonly max: number;
+  private readonly symbologyIds: boolean;
+  private line: number[] = [];
+  private overflow = false;
+  /** Bytes of a custom suffix matched so far. */
+  private matched = 0;
+
+  constructor(options: ScannerLineOptions = {}) {
+    const suffix = options.suffix ?? 'auto';
+    if (suffix !== 'auto' && suffix.length === 0) throw new Error('scanner suffix must not be empty');
+    this.suffix = suffix === 'auto' ? null : Uint8Array.from(suffix);
+    this.max = options.maxLineLength ?? 256;
+    if (!Number.isInteger(this.max) || this.max < 1) throw new Error('maxLineLength must be a positive integer');
+    this.symbologyIds = options.symbologyIds ?? true;
+  }
+
+  push(chunk: Uint8Array): ScanLine[] {
+    const out: ScanLine[] = [];
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i] as number;
+      if (this.suffix === null) {
+        if (b === 0x0d || b === 0x0a) {
+          this.endLine(out);
+          continue;
+        }
+      } else if (this.matchSuffix(b, out)) {
+        continue;
+      }
+      this.addByte(b);
+    }
+    return out;
+  }
+
+  /** Custom suffix matching with fallback for partial matches (suffixes are short). */
+  private matchSuffix(b: number, out: ScanLine[]): boolean {
+    const s = this.suffix as Uint8Array;
+    if (b === s[this.matched]) {
+      this.matched++;
+      if (this.matched === s.length) {
+        this.matched = 0;
+        this.endLine(out);
+      }
+      return true;
+    }
+    if (this.matched > 0) {
+      // The bytes taken as a suffix prefix were data after all.
+      const pending = Array.from(s.subarray(0, this.matched));
+      this.matched = 0;
+      for (const p of pending) this.addByte(p);
+      return this.matchSuffix(b, out);
+    }
+    return false;
+  }
+
+  private addByte(b: number): void {
+    if (b < 0x20 || b === 0x7f) {
+      if (!KEEP_CONTROL.has(b)) {
+        this.stats.droppedBytes++;
+        return;
+      }
+    }
+    if (this.overflow) {
+      this.stats.droppedBytes++;
+      return;
+    }
+    if (this.line.length >= this.max) {
+      this.overflow = true;
+      this.stats.droppedBytes += this.line.length + 1;
+      this.line = [];
+      return;
+    }
+    this.line.push(b);
+  }
+
+  private endLine(out: ScanLine[]): void {
+    if (this.overflow) {
+      this.overflow = false;
+      this.stats.badFrames++;
+      this.line = [];
+      return;
+    }
+    if (this.line.length === 0) return;
+    const text = Buffer.from(this.line).toString('latin1');
+    this.line = [];
+    if (this.symbologyIds) {
+      const { symbology, data } = splitSymbology(text);
+      if (data.length === 0) {
+        this.stats.badFrames++;
+        this.stats.droppedBytes += text.length;
+        return;
+      }
+      out.push(symbology ? { data, symbology } : { data });
+    } else {
+      out.push({ data: text });
+    }
+    this.stats.frames++;
+  }
+
+  reset(): void {
+    this.line = [];
+    this.overflow = false;
+    this.matched = 0;
+  }
+}
+
+/** Encode a scan as a scanner would send it (simulators, round-trip tests). */
+export function encodeScanLine(line: ScanLine, suffix: Uint8Array = Uint8Array.of(0x0d, 0x0a)): Buffer {
+  return Buffer.concat([Buffer.from((line.symbology?.id ?? '') + line.data, 'latin1'), suffix]);
+}
