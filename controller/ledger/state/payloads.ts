@@ -1,57 +1,43 @@
-import { Type, type Static } from 'typebox';
-import { Compile } from 'typebox/compile';
+import type { Role } from '../../access/ports.ts';
 import { LedgerError } from '../errors.ts';
 
-/** Payloads of the event types that change materialised state. Extra properties are allowed. */
-const Id = Type.String({ minLength: 1, maxLength: 200 });
-const RoleSchema = Type.Union([Type.Literal('member'), Type.Literal('courier'), Type.Literal('operator')]);
-const EpochMsOrNull = Type.Union([Type.Integer(), Type.Null()]);
-
-export const MemberUpserted = Type.Object({
-  memberId: Id,
-  name: Type.String({ maxLength: 500 }),
-  role: RoleSchema,
-  ageVerified: Type.Boolean(),
-});
-export const CredentialIssued = Type.Object({
-  credentialId: Id,
-  memberId: Id,
-  kind: Type.Union([Type.Literal('token'), Type.Literal('card')]),
-  cardUid: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-  pinHash: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
-  role: RoleSchema,
-  ageVerified: Type.Boolean(),
-  expiresAt: EpochMsOrNull,
-});
-export const CredentialRevoked = Type.Object({ credentialId: Id, reason: Type.String({ maxLength: 500 }) });
-export const OpeningRulesSet = Type.Object({ rules: Type.Object({}) });
-export const DoorState = Type.Object({ state: Type.String({ minLength: 1, maxLength: 100 }) });
-export const PinLockoutSet = Type.Object({
-  credentialId: Id,
-  failures: Type.Integer({ minimum: 0 }),
-  lockedUntil: EpochMsOrNull,
-});
-
-export type MemberUpserted = Static<typeof MemberUpserted>;
-export type CredentialIssued = Static<typeof CredentialIssued>;
-export type CredentialRevoked = Static<typeof CredentialRevoked>;
-export type OpeningRulesSet = Static<typeof OpeningRulesSet>;
-export type DoorState = Static<typeof DoorState>;
-export type PinLockoutSet = Static<typeof PinLockoutSet>;
-
-const validators = {
-  'member.upserted': Compile(MemberUpserted),
-  'credential.issued': Compile(CredentialIssued),
-  'credential.revoked': Compile(CredentialRevoked),
-  'opening-rules.set': Compile(OpeningRulesSet),
-  'door.state': Compile(DoorState),
-  'pin.lockout': Compile(PinLockoutSet),
-} as const;
-
-export type StateEventType = keyof typeof validators;
-
-export function isStateEventType(type: string): type is StateEventType {
-  return Object.hasOwn(validators, type);
+/**
+ * Payloads of the event types that change materialised state, checked by small hand-written
+ * validators (extra properties are allowed). Not TypeBox on purpose: these are internal payloads
+ * (the sync boundary validates downlink data with the contract schemas before appending), and
+ * loading TypeBox costs ~1 s of CPU per process under tsx, which the SIGKILL crash loop pays for
+ * every restart.
+ */
+export interface MemberUpserted {
+  memberId: string;
+  name: string;
+  role: Role;
+  ageVerified: boolean;
+}
+export interface CredentialIssued {
+  credentialId: string;
+  memberId: string;
+  kind: 'token' | 'card';
+  cardUid?: string;
+  pinHash?: string;
+  role: Role;
+  ageVerified: boolean;
+  expiresAt: number | null;
+}
+export interface CredentialRevoked {
+  credentialId: string;
+  reason: string;
+}
+export interface OpeningRulesSet {
+  rules: Record<string, unknown>;
+}
+export interface DoorState {
+  state: string;
+}
+export interface PinLockoutSet {
+  credentialId: string;
+  failures: number;
+  lockedUntil: number | null;
 }
 
 export interface StatePayloads {
@@ -63,20 +49,70 @@ export interface StatePayloads {
   'pin.lockout': PinLockoutSet;
 }
 
+export type StateEventType = keyof StatePayloads;
+
+type Field = (v: unknown) => string | undefined; // returns the problem, or undefined if fine
+
+const str =
+  (min: number, max: number): Field =>
+  (v) =>
+    typeof v !== 'string'
+      ? 'must be a string'
+      : v.length < min || v.length > max
+        ? `must be a string of ${min}..${max} characters`
+        : undefined;
+const id = str(1, 200);
+const bool: Field = (v) => (typeof v === 'boolean' ? undefined : 'must be a boolean');
+const oneOf =
+  (...allowed: string[]): Field =>
+  (v) =>
+    typeof v === 'string' && allowed.includes(v) ? undefined : `must be one of ${allowed.join(', ')}`;
+const role = oneOf('member', 'courier', 'operator');
+const int =
+  (min: number): Field =>
+  (v) =>
+    Number.isSafeInteger(v) && (v as number) >= min ? undefined : `must be an integer >= ${min}`;
+const intOrNull: Field = (v) => (v === null ? undefined : Number.isSafeInteger(v) ? undefined : 'must be an integer or null');
+const optional =
+  (f: Field): Field =>
+  (v) =>
+    v === undefined ? undefined : f(v);
+const object: Field = (v) =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? undefined : 'must be an object';
+
+const shapes: { [T in StateEventType]: Record<keyof StatePayloads[T], Field> } = {
+  'member.upserted': { memberId: id, name: str(0, 500), role, ageVerified: bool },
+  'credential.issued': {
+    credentialId: id,
+    memberId: id,
+    kind: oneOf('token', 'card'),
+    cardUid: optional(id),
+    pinHash: optional(str(1, 1000)),
+    role,
+    ageVerified: bool,
+    expiresAt: intOrNull,
+  },
+  'credential.revoked': { credentialId: id, reason: str(0, 500) },
+  'opening-rules.set': { rules: object },
+  'door.state': { state: str(1, 100) },
+  'pin.lockout': { credentialId: id, failures: int(0), lockedUntil: intOrNull },
+};
+
+export function isStateEventType(type: string): type is StateEventType {
+  return Object.hasOwn(shapes, type);
+}
+
 /** Validates a state event's data; throws LedgerError('invalid-event') naming the first problem. */
-export function parsePayload<T extends StateEventType>(type: T, data: unknown): StatePayloads[T] {
-  const v = validators[type];
-  if (!v.Check(data)) {
-    const first = v.Errors(data)[0];
-    const where = first ? `data${first.instancePath.replaceAll('/', '.')}` : 'data';
-    throw new LedgerError('invalid-event', `ledger event "${type}" ${where}: ${first?.message ?? 'invalid'}`);
-  }
-  const payload = data as StatePayloads[T];
-  if (type === 'credential.issued') {
-    const c = payload as CredentialIssued;
-    if (c.kind === 'card' && (c.cardUid === undefined || c.pinHash === undefined)) {
-      throw new LedgerError('invalid-event', 'ledger event "credential.issued" of kind card needs cardUid and pinHash');
+export function parsePayload<T extends StateEventType>(type: T, data: Record<string, unknown>): StatePayloads[T] {
+  const shape = shapes[type] as Record<string, Field>;
+  for (const [key, check] of Object.entries(shape)) {
+    const problem = check(data[key]);
+    if (problem !== undefined) {
+      throw new LedgerError('invalid-event', `ledger event "${type}" data.${key} ${problem}`);
     }
   }
-  return payload;
+  if (type === 'credential.issued' && data['kind'] === 'card' && (data['cardUid'] === undefined || data['pinHash'] === undefined)) {
+    throw new LedgerError('invalid-event', 'ledger event "credential.issued" of kind card needs cardUid and pinHash');
+  }
+  return data as unknown as StatePayloads[T];
 }
