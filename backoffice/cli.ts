@@ -1,0 +1,125 @@
+/**
+ * `dorfpunkt backoffice [--db sqlite:<path>|postgres://...] [--mqtt url] [--port n] [--host h]
+ *                       [--client-id id] [--shared-group g] [--embedded-broker [port]]`
+ * `dorfpunkt backoffice site-credentials create <siteId> [--db ...] [--passwd-file path]`
+ *
+ * MQTT credentials of the backoffice come from DORFPUNKT_MQTT_USERNAME / DORFPUNKT_MQTT_PASSWORD.
+ */
+import { hostname } from 'node:os';
+import { pino } from 'pino';
+import { openDatabase, type DbConfig } from './db/database.ts';
+import { createSiteCredentials, upsertPasswdFile } from './credentials/siteCredentials.ts';
+import { startBackoffice } from './main.ts';
+import { startStandalone } from './standalone.ts';
+import { systemClock, type Logger } from './platform.ts';
+
+export function parseDbArg(arg: string | undefined): DbConfig {
+  if (arg === undefined) return { kind: 'sqlite', path: 'data/backoffice.db' };
+  if (arg.startsWith('postgres://') || arg.startsWith('postgresql://')) return { kind: 'postgres', url: arg };
+  if (arg.startsWith('sqlite:')) return { kind: 'sqlite', path: arg.slice('sqlite:'.length) };
+  throw new Error(`--db must be sqlite:<path> or postgres://...; got ${JSON.stringify(arg)}`);
+}
+
+interface Parsed {
+  positional: string[];
+  flags: Map<string, string | true>;
+}
+
+export function parseArgs(argv: string[]): Parsed {
+  const positional: string[] = [];
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a.startsWith('--')) {
+      const next = argv[i + 1];
+      if (next !== undefined && !next.startsWith('--')) {
+        flags.set(a.slice(2), next);
+        i++;
+      } else flags.set(a.slice(2), true);
+    } else positional.push(a);
+  }
+  return { positional, flags };
+}
+
+function str(p: Parsed, name: string): string | undefined {
+  const v = p.flags.get(name);
+  if (v === true) throw new Error(`--${name} needs a value`);
+  return v;
+}
+
+export async function runCli(argv: string[], out: (line: string) => void, logger: Logger): Promise<number> {
+  const p = parseArgs(argv);
+  if (p.positional[0] === 'site-credentials') {
+    if (p.positional[1] !== 'create' || !p.positional[2]) {
+      out('usage: dorfpunkt backoffice site-credentials create <siteId> [--db ...] [--passwd-file path]');
+      return 2;
+    }
+    const database = await openDatabase(parseDbArg(str(p, 'db')));
+    try {
+      const { password, passwordHash } = await createSiteCredentials(database.db, p.positional[2], Date.now());
+      const file = str(p, 'passwd-file');
+      if (file) {
+        await upsertPasswdFile(file, p.positional[2], passwordHash);
+        out(`password file ${file} updated (reload Mosquitto: kill -HUP)`);
+      }
+      out(`site ${p.positional[2]}: MQTT username ${p.positional[2]}, client id ${p.positional[2]}, password ${password}`);
+      out('The password is shown only once; store it in the point configuration.');
+      return 0;
+    } finally {
+      await database.close();
+    }
+  }
+  if (p.positional.length > 0) {
+    out(`unknown command ${p.positional.join(' ')}`);
+    return 2;
+  }
+  const port = str(p, 'port');
+  const http = port !== undefined ? { port: Number(port), host: str(p, 'host') ?? '127.0.0.1' } : undefined;
+  const clock = systemClock();
+  const embedded = p.flags.get('embedded-broker');
+  let stop: () => Promise<void>;
+  if (embedded !== undefined) {
+    const s = await startStandalone({
+      db: parseDbArg(str(p, 'db')),
+      dataDir: 'data',
+      brokerPort: embedded === true ? 1883 : Number(embedded),
+      ...(http ? { http } : {}),
+      clock,
+      logger,
+    });
+    out(`embedded broker on ${s.broker.url}${s.backoffice.httpUrl ? `, API on ${s.backoffice.httpUrl}` : ''}`);
+    stop = s.stop;
+  } else {
+    const sharedGroup = str(p, 'shared-group');
+    const bo = await startBackoffice({
+      db: parseDbArg(str(p, 'db')),
+      mqttUrl: str(p, 'mqtt') ?? 'mqtt://127.0.0.1:1883',
+      ...(process.env.DORFPUNKT_MQTT_USERNAME ? { mqttUsername: process.env.DORFPUNKT_MQTT_USERNAME } : {}),
+      ...(process.env.DORFPUNKT_MQTT_PASSWORD ? { mqttPassword: process.env.DORFPUNKT_MQTT_PASSWORD } : {}),
+      clientId: str(p, 'client-id') ?? `_backoffice-${hostname()}-${process.pid}`,
+      ...(sharedGroup ? { sharedGroup } : {}),
+      ...(http ? { http } : {}),
+      clock,
+      logger,
+    });
+    out(`backoffice running (${bo.dialect})${bo.httpUrl ? `, API on ${bo.httpUrl}` : ''}`);
+    stop = bo.stop;
+  }
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await stop();
+  return 0;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const logger = pino({ name: 'dorfpunkt-backoffice' }) as unknown as Logger;
+  runCli(process.argv.slice(2), (l) => process.stdout.write(l + '\n'), logger).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      process.stderr.write(`dorfpunkt backoffice: ${(e as Error).message}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,99 @@
+/**
+ * Schema migrations, identical on SQLite and PostgreSQL: only portable column types (text, bigint,
+ * integer), app-generated text ids, no auto-increment, no dialect-specific SQL. Names are
+ * timestamped so the Migrator keeps them in order.
+ */
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+const migrations: Record<string, Migration> = {
+  '2026-11-21T00-00-init': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('sites')
+        .addColumn('site_id', 'text', (c) => c.primaryKey())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('up_to', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('events_stored', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('last_batch_at', 'bigint')
+        .addColumn('status', 'text', (c) => c.notNull().defaultTo('unknown'))
+        .addColumn('session', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('last_seen_at', 'bigint')
+        .addColumn('status_at', 'bigint')
+        .addColumn('backlog_pending', 'bigint')
+        .addColumn('backlog_last_seq', 'bigint')
+        .addColumn('software', 'text')
+        .addColumn('change_version', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('applied_version', 'bigint', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .createTable('events')
+        .addColumn('site_id', 'text', (c) => c.notNull())
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('clock_synced', 'integer', (c) => c.notNull())
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addColumn('hash', 'text')
+        .addColumn('received_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('events_pk', ['site_id', 'seq'])
+        .execute();
+      await db.schema
+        .createTable('rejected_messages')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('site_id', 'text')
+        .addColumn('topic', 'text', (c) => c.notNull())
+        .addColumn('code', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('payload_excerpt', 'text', (c) => c.notNull())
+        .addColumn('payload_bytes', 'bigint', (c) => c.notNull())
+        .addColumn('received_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('rejected_messages_received').on('rejected_messages').column('received_at').execute();
+      await db.schema
+        .createTable('site_credentials')
+        .addColumn('site_id', 'text', (c) => c.primaryKey())
+        .addColumn('password_hash', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('changes')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('site_id', 'text', (c) => c.notNull())
+        .addColumn('version', 'bigint', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('applied_at', 'bigint')
+        .addColumn('outcome', 'text')
+        .addUniqueConstraint('changes_site_version', ['site_id', 'version'])
+        .execute();
+      await db.schema
+        .createTable('commands')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('site_id', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('body', 'text', (c) => c.notNull())
+        .addColumn('issued_at', 'bigint', (c) => c.notNull())
+        .addColumn('ttl_ms', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('session', 'bigint')
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text')
+        .addColumn('result', 'text')
+        .addColumn('result_at', 'bigint')
+        .execute();
+      await db.schema.createIndex('commands_site').on('commands').column('site_id').execute();
+    },
+  },
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+/** Bring the database to the latest schema; throws with the failing migration's error. */
+export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`database migration ${failed} failed: ${(error as Error).message ?? String(error)}`);
+  }
+}

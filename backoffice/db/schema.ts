@@ -1,0 +1,87 @@
+/** Kysely table types. Timestamps are bigint ms, booleans 0/1, JSON as text: the same on SQLite and PostgreSQL. */
+import type { Generated } from 'kysely';
+
+export interface SitesTable {
+  site_id: string;
+  created_at: number;
+  /** Contiguous high-water mark: every seq <= up_to is stored. */
+  up_to: number;
+  events_stored: number;
+  last_batch_at: number | null;
+  status: string; // 'unknown' | 'online' | 'offline'
+  session: number;
+  last_seen_at: number | null;
+  status_at: number | null;
+  backlog_pending: number | null;
+  backlog_last_seq: number | null;
+  software: string | null;
+  /** Last downlink change version issued / confirmed applied. */
+  change_version: number;
+  applied_version: number;
+}
+
+export interface EventsTable {
+  site_id: string;
+  seq: number;
+  type: string;
+  at: number;
+  clock_synced: number;
+  data: string;
+  hash: string | null;
+  received_at: number;
+}
+
+export interface RejectedMessagesTable {
+  id: string;
+  site_id: string | null;
+  topic: string;
+  code: string;
+  reason: string;
+  payload_excerpt: string;
+  payload_bytes: number;
+  received_at: number;
+}
+
+export interface SiteCredentialsTable {
+  site_id: string;
+  /** mosquitto_passwd-compatible hash: `$7$<iterations>$<salt b64>$<pbkdf2-sha512 b64>`. */
+  password_hash: string;
+  created_at: number;
+}
+
+export interface ChangesTable {
+  id: string;
+  site_id: string;
+  version: number;
+  kind: string;
+  body: string;
+  created_at: number;
+  applied_at: number | null;
+  outcome: string | null;
+}
+
+export interface CommandsTable {
+  id: string;
+  site_id: string;
+  kind: string;
+  body: string;
+  issued_at: number;
+  ttl_ms: number;
+  expires_at: number;
+  session: number | null;
+  status: string; // 'sent' | 'done' | 'failed' | 'refused'
+  reason: string | null;
+  result: string | null;
+  result_at: number | null;
+}
+
+export interface DB {
+  sites: SitesTable;
+  events: EventsTable;
+  rejected_messages: RejectedMessagesTable;
+  site_credentials: SiteCredentialsTable;
+  changes: ChangesTable;
+  commands: CommandsTable;
+}
+
+export type { Generated };

@@ -1,0 +1,105 @@
+/**
+ * Composition root of the backoffice process: database (SQLite default / PostgreSQL), migrations,
+ * MQTT sync router (ingest, presence), downlink publisher, JSON API. One `startBackoffice` per
+ * process; tests start several in-process.
+ */
+import type { Kysely } from 'kysely';
+import { openDatabase, type DbConfig } from './db/database.ts';
+import type { DB } from './db/schema.ts';
+import { Downlink } from './downlink/downlink.ts';
+import { buildApi } from './http/api.ts';
+import { SyncRouter, type IngestStats } from './ingest/syncRouter.ts';
+import type { Clock, Logger } from './platform.ts';
+import type { FastifyInstance } from 'fastify';
+
+export interface BackofficeOptions {
+  db: DbConfig;
+  mqttUrl: string;
+  mqttUsername?: string;
+  mqttPassword?: string;
+  clientId: string;
+  /** Shared-subscription group (Mosquitto `$share/<group>/...`) for several instances; not on Aedes. */
+  sharedGroup?: string;
+  http?: { port: number; host?: string };
+  /** Republish unapplied downlink changes this often (default 30 s). */
+  downlinkResendMs?: number;
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface Backoffice {
+  db: Kysely<DB>;
+  dialect: 'sqlite' | 'postgres';
+  downlink: Downlink;
+  stats: IngestStats;
+  /** Base URL of the HTTP API when `http` was given. */
+  httpUrl: string | null;
+  /** The Fastify app (for `inject()` in tests). */
+  api: FastifyInstance;
+  /** Process one uplink message as if it came from the broker (tests). */
+  handleMessage(topic: string, payload: Uint8Array): Promise<void>;
+  stop(): Promise<void>;
+  /** Tests: drop the broker connection abruptly and close everything without a clean DISCONNECT. */
+  kill(): Promise<void>;
+}
+
+export async function startBackoffice(opts: BackofficeOptions): Promise<Backoffice> {
+  const logger = opts.logger.child({ component: 'backoffice', clientId: opts.clientId });
+  const database = await openDatabase(opts.db);
+  const db = database.db;
+  let downlink: Downlink | null = null;
+  const router = new SyncRouter({
+    db,
+    mqttUrl: opts.mqttUrl,
+    clientId: opts.clientId,
+    ...(opts.mqttUsername !== undefined ? { username: opts.mqttUsername } : {}),
+    ...(opts.mqttPassword !== undefined ? { password: opts.mqttPassword } : {}),
+    ...(opts.sharedGroup !== undefined ? { sharedGroup: opts.sharedGroup } : {}),
+    clock: opts.clock,
+    logger,
+    getDownlink: () => {
+      if (!downlink) throw new Error('downlink not started');
+      return downlink;
+    },
+  });
+  downlink = new Downlink({ db, publish: router.publish, clock: opts.clock, logger, resendIntervalMs: opts.downlinkResendMs ?? 30_000 });
+  const api = buildApi({ db, stats: () => router.stats, mqttConnected: () => router.connected });
+  let httpUrl: string | null = null;
+  try {
+    await router.start();
+    downlink.start();
+    if (opts.http) {
+      httpUrl = await api.listen({ port: opts.http.port, host: opts.http.host ?? '127.0.0.1' });
+    } else {
+      await api.ready();
+    }
+  } catch (e) {
+    downlink.stop();
+    await router.stop().catch(() => undefined);
+    await api.close().catch(() => undefined);
+    await database.close();
+    throw e;
+  }
+  logger.info({ dialect: database.dialect, httpUrl }, 'backoffice started');
+  let stopped = false;
+  const shutdown = async (hard: boolean): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    downlink?.stop();
+    if (hard) await router.kill();
+    else await router.stop();
+    await api.close();
+    await database.close();
+  };
+  return {
+    db,
+    dialect: database.dialect,
+    downlink,
+    stats: router.stats,
+    httpUrl,
+    api,
+    handleMessage: (topic, payload) => router.handle(topic, payload),
+    stop: () => shutdown(false),
+    kill: () => shutdown(true),
+  };
+}

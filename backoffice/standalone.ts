@@ -1,0 +1,73 @@
+/**
+ * Zero-setup backoffice: the embedded Aedes broker plus one backoffice instance on SQLite, wired
+ * with an in-memory service account. Used by `dorfpunkt backoffice --embedded-broker` and `npm start`.
+ */
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embeddedBroker.ts';
+import { generatePassword } from './credentials/passwordHash.ts';
+import { createSiteCredentials, dbCredentialLookup } from './credentials/siteCredentials.ts';
+import { startBackoffice, type Backoffice } from './main.ts';
+import type { DbConfig } from './db/database.ts';
+import type { Clock, Logger } from './platform.ts';
+
+export interface StandaloneOptions {
+  /** Defaults to SQLite at `<dataDir>/backoffice.db`. */
+  db?: DbConfig;
+  dataDir: string;
+  brokerPort: number;
+  brokerHost?: string;
+  http?: { port: number; host?: string };
+  clock: Clock;
+  logger: Logger;
+}
+
+export interface Standalone {
+  broker: EmbeddedBroker;
+  backoffice: Backoffice;
+  /** Create (or rotate) a site's broker password; returns the clear password once. */
+  createSiteCredentials(siteId: string): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function startStandalone(o: StandaloneOptions): Promise<Standalone> {
+  mkdirSync(o.dataDir, { recursive: true });
+  const db: DbConfig = o.db ?? { kind: 'sqlite', path: join(o.dataDir, 'backoffice.db') };
+  const service = { username: '_backoffice', password: generatePassword() };
+  // The broker needs the DB for site credentials; the backoffice needs the broker. Break the cycle
+  // with a late-bound lookup.
+  let lookup: ((u: string) => Promise<string | null>) | null = null;
+  const broker = await startEmbeddedBroker({
+    port: o.brokerPort,
+    ...(o.brokerHost !== undefined ? { host: o.brokerHost } : {}),
+    lookupSiteHash: (u) => (lookup ? lookup(u) : Promise.resolve(null)),
+    serviceAccounts: [service],
+    logger: o.logger.child({ component: 'broker' }),
+  });
+  let backoffice: Backoffice;
+  try {
+    backoffice = await startBackoffice({
+      db,
+      mqttUrl: broker.url,
+      mqttUsername: service.username,
+      mqttPassword: service.password,
+      clientId: '_backoffice-1',
+      ...(o.http ? { http: o.http } : {}),
+      clock: o.clock,
+      logger: o.logger,
+    });
+  } catch (e) {
+    await broker.stop();
+    throw e;
+  }
+  lookup = dbCredentialLookup(backoffice.db);
+  return {
+    broker,
+    backoffice,
+    createSiteCredentials: async (siteId) => (await createSiteCredentials(backoffice.db, siteId, o.clock.now())).password,
+    stop: async () => {
+      await backoffice.stop();
+      await broker.stop();
+    },
+  };
+}
