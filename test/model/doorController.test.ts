@@ -6,13 +6,11 @@ const types = (rig: DoorRig): string[] => rig.records.map((r) => r.type);
 
 /** Open the door by pushing and let the contact settle past the debounce. */
 function pushOpen(rig: DoorRig): void {
-  expect(rig.push()).toBe(true);
-  rig.clock.advance(rig.contactDebounceMs);
+  expect(rig.pushOpen()).toBe(true);
 }
 
 function closeDoor(rig: DoorRig): void {
-  rig.close();
-  rig.clock.advance(rig.contactDebounceMs);
+  rig.closeDoor();
 }
 
 describe('door controller on the simulated point', () => {
@@ -77,7 +75,7 @@ describe('door controller on the simulated point', () => {
     const rig = new DoorRig();
     const door = rig.boot();
     rig.force();
-    rig.clock.advance(rig.contactDebounceMs - 1);
+    rig.clock.advance(rig.contactSettleMs - 1);
     expect(rig.sirenOn).toBe(false);
     rig.clock.advance(1);
     expect(rig.sirenOn).toBe(true);
@@ -91,11 +89,11 @@ describe('door controller on the simulated point', () => {
     expect(types(rig)).toEqual(['alarm.forced-open', 'alarm.cleared', 'door.closed']);
   });
 
-  it('contact bounce shorter than the debounce does not raise a forced-open alarm', () => {
-    const rig = new DoorRig({ contactDebounceMs: 1_000 });
+  it('contact chatter shorter than the debounce does not raise a forced-open alarm', () => {
+    const rig = new DoorRig({ timing: { contactDebounceMs: 1_000 } });
     const door = rig.boot();
     for (let i = 0; i < 20; i++) {
-      rig.bounce(999);
+      rig.rattle(999);
       rig.clock.advance(5);
     }
     rig.clock.advance(5_000);
@@ -104,10 +102,29 @@ describe('door controller on the simulated point', () => {
     expect(rig.records).toEqual([]);
   });
 
+  it('a slammed door bouncing on its contact (simulated bounce < debounce) gives one open, one close, no alarm', () => {
+    const rig = new DoorRig({ bounce: { transitions: 6, everyMs: 30 } }); // 210 ms of chatter < 250 ms debounce
+    const door = rig.boot();
+    door.grant({ reason: 'test' });
+    pushOpen(rig);
+    closeDoor(rig);
+    rig.clock.advance(rig.timing.heldOpenAfterMs);
+    expect(rig.sirenOn).toBe(false);
+    expect(door.state().state).toBe('locked');
+    expect(types(rig)).toEqual(['door.released', 'door.grant-ended', 'door.opened', 'door.closed']);
+  });
+
+  it('contact bounce longer than the debounce is seen (the debounce is not infinite)', () => {
+    const rig = new DoorRig({ timing: { contactDebounceMs: 100 } });
+    const door = rig.boot();
+    rig.rattle(100);
+    expect(door.state().alarms).toEqual(['forced-open']);
+  });
+
   it('fire alarm releases the strike, holds it released while active and relocks when cleared', () => {
     const rig = new DoorRig();
     const door = rig.boot();
-    rig.setFireAlarm(true);
+    rig.fire(true);
     expect(rig.strikeReleased).toBe(true);
     rig.clock.advance(10 * 60_000);
     expect(rig.strikeReleased).toBe(true);
@@ -120,7 +137,7 @@ describe('door controller on the simulated point', () => {
     expect(door.grant({ reason: 'test' })).toMatchObject({ accepted: false, reason: 'fire' });
     expect(rig.strikeReleased).toBe(true);
     closeDoor(rig);
-    rig.setFireAlarm(false);
+    rig.fire(false);
     expect(rig.strikeReleased).toBe(false);
     expect(door.state().state).toBe('locked');
     expect(types(rig)).toEqual([
@@ -135,9 +152,9 @@ describe('door controller on the simulated point', () => {
   it('fire alarm cleared with the door still open starts held-open timing from then', () => {
     const rig = new DoorRig();
     const door = rig.boot();
-    rig.setFireAlarm(true);
+    rig.fire(true);
     pushOpen(rig);
-    rig.setFireAlarm(false);
+    rig.fire(false);
     expect(door.state().state).toBe('open');
     expect(rig.strikeReleased).toBe(false);
     rig.clock.advance(rig.timing.heldOpenAfterMs - 1);
@@ -149,8 +166,7 @@ describe('door controller on the simulated point', () => {
   it('exit button releases the strike for exitGrantMs for egress, logged as door.exit-request', () => {
     const rig = new DoorRig();
     const door = rig.boot();
-    rig.pressExit();
-    rig.releaseExit();
+    rig.exit();
     expect(rig.strikeReleased).toBe(true);
     expect(door.state().state).toBe('egress');
     pushOpen(rig);
@@ -166,7 +182,8 @@ describe('door controller on the simulated point', () => {
   it('exit release unused relocks after exitGrantMs', () => {
     const rig = new DoorRig();
     rig.boot();
-    rig.pressExit();
+    rig.sim.pressExit();
+    rig.clock.advance(rig.exitDebounceMs);
     rig.clock.advance(rig.timing.exitGrantMs - 1);
     expect(rig.strikeReleased).toBe(true);
     rig.clock.advance(1);
@@ -190,8 +207,7 @@ describe('door controller on the simulated point', () => {
     const rig = new DoorRig();
     const door = rig.boot();
     const outcomes: GrantOutcome[] = [];
-    rig.force();
-    rig.clock.advance(rig.contactDebounceMs);
+    rig.forceOpen();
     closeDoor(rig);
     door.grant({ reason: 'test', onOutcome: (o) => outcomes.push(o) });
     expect(rig.strikeReleased).toBe(true);
@@ -202,12 +218,13 @@ describe('door controller on the simulated point', () => {
     expect(rig.clock.pendingTimers()).toBe(0);
   });
 
-  it('stop during an active fire alarm leaves the strike released', async () => {
+  it('DoorController.stop during an active fire alarm leaves the strike released', () => {
     const rig = new DoorRig();
-    rig.boot();
-    rig.setFireAlarm(true);
-    await rig.stop();
+    const door = rig.boot();
+    rig.fire(true);
+    door.stop();
     expect(rig.strikeReleased).toBe(true);
+    expect(rig.sirenOn).toBe(false);
   });
 
   it('rejects a grant with a nonsensical duration without touching the strike', () => {
@@ -230,8 +247,7 @@ describe('door controller on the simulated point', () => {
     expect(rig.strikeReleased).toBe(true);
     rig.clock.advance(rig.timing.grantMs);
     expect(rig.strikeReleased).toBe(false);
-    rig.force();
-    rig.clock.advance(rig.contactDebounceMs);
+    rig.forceOpen();
     expect(rig.sirenOn).toBe(true);
   });
 });

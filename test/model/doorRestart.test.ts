@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DoorRig, PINS } from './doorRig.ts';
+import { DoorRig } from './doorRig.ts';
 import type { DoorStateName } from '../../controller/machines/door/doorMachine.ts';
 
 /** Drive a fresh rig into each reachable state of the door machine. */
@@ -8,34 +8,23 @@ const reach: Record<Exclude<DoorStateName, 'boot'>, (rig: DoorRig) => void> = {
   granted: (rig) => {
     rig.controller.grant({ reason: 'test' });
   },
-  egress: (rig) => {
-    rig.pressExit();
-    rig.releaseExit();
-  },
+  egress: (rig) => rig.exit(),
   open: (rig) => {
     rig.controller.grant({ reason: 'test' });
-    rig.push();
-    rig.clock.advance(rig.contactDebounceMs);
+    rig.pushOpen();
   },
   heldOpen: (rig) => {
     reach.open(rig);
     rig.clock.advance(rig.timing.heldOpenAfterMs);
   },
-  forcedOpen: (rig) => {
-    rig.force();
-    rig.clock.advance(rig.contactDebounceMs);
-  },
-  fireClosed: (rig) => {
-    rig.setFireAlarm(true);
-  },
+  forcedOpen: (rig) => rig.forceOpen(),
+  fireClosed: (rig) => rig.fire(true),
   fireOpen: (rig) => {
-    rig.setFireAlarm(true);
-    rig.push();
-    rig.clock.advance(rig.contactDebounceMs);
+    rig.fire(true);
+    rig.pushOpen();
   },
 };
 
-const STRIKE_LOCKED_LEVEL = 1; // active-low relay: electrical 1 = not energised = locked
 
 describe('strike locked after a restart in any state', () => {
   for (const [name, drive] of Object.entries(reach)) {
@@ -43,6 +32,8 @@ describe('strike locked after a restart in any state', () => {
     for (const how of ['stop', 'crash'] as const) {
       it(`${how} in ${name}: strike ${fire ? 'released (fire input active)' : 'locked'} right after the new start, no unlock pulse while booting`, async () => {
         const rig = new DoorRig();
+        const strike = rig.strikePin;
+        const lockedLevel = strike.activeLow ? 1 : 0;
         rig.boot();
         drive(rig);
         expect(rig.controller.state().state).toBe(name);
@@ -52,14 +43,14 @@ describe('strike locked after a restart in any state', () => {
         const writesBefore = rig.gpio.writes.length;
 
         const door = rig.boot();
-        const bootWrites = rig.gpio.writes.slice(writesBefore).filter((w) => w.bcm === PINS.strike);
+        const bootWrites = rig.gpio.writes.slice(writesBefore).filter((w) => w.bcm === strike.bcm);
         expect(bootWrites.length).toBeGreaterThan(0);
         // The first thing written at boot is "locked", always — even during a fire.
-        expect(bootWrites[0]?.level).toBe(STRIKE_LOCKED_LEVEL);
+        expect(bootWrites[0]?.level).toBe(lockedLevel);
         expect(rig.strikeReleased).toBe(fire);
         if (!fire) {
           // 0 unlock pulses from boot on, however short.
-          expect(bootWrites.every((w) => w.level === STRIKE_LOCKED_LEVEL)).toBe(true);
+          expect(bootWrites.every((w) => w.level === lockedLevel)).toBe(true);
           expect(rig.push()).toBe(rig.doorOpen);
         }
         expect(rig.sirenOn).toBe(false);

@@ -1,67 +1,99 @@
+import { readFileSync } from 'node:fs';
 import { ManualClock, type Clock, type TimerHandle } from '../../firmware-bridge/platform/clock.ts';
 import { createSilentLogger } from '../../firmware-bridge/platform/logger.ts';
-import { debounce } from '../../hardware/gpio/debounce.ts';
-import { FakeGpio } from '../../hardware/gpio/fakeGpio.ts';
-import type { DigitalInput, DigitalOutput, Unwatch } from '../../hardware/ports.ts';
-import { DoorController, type DoorIo } from '../../controller/machines/door/doorController.ts';
+import type { FakeGpio } from '../../hardware/gpio/fakeGpio.ts';
+import { createPointIo, type PointIo } from '../../hardware/pointIo.ts';
+import { bundledProfilePath, validateHardwareProfile } from '../../hardware/profile/load.ts';
+import type { HardwareProfile } from '../../hardware/profile/schema.ts';
+import type { DigitalInput, DigitalOutput, GpioBackend, Unwatch } from '../../hardware/ports.ts';
+import { SimulatedPoint } from '../../hardware/sim/simulatedPoint.ts';
+import type { BounceConfig } from '../../hardware/sim/simulatedDoor.ts';
+import { DoorController } from '../../controller/machines/door/doorController.ts';
 import type { DoorTiming } from '../../controller/machines/door/doorMachine.ts';
 
 /**
- * A simulated door on FakeGpio (electrical levels, real polarity) plus "processes": each
- * controller runs in a process whose timers and pin access die with it, so a crash can be
- * simulated by dropping the process without calling stop() — exactly what a SIGKILL leaves
- * behind: pins keep their last electrical level, nothing of the old process runs any more.
+ * The door under test: the simulated point (FakeGpio with the bundled `simulated` profile's
+ * wiring and polarity, door physics, optional contact bounce) + the real createPointIo + a real
+ * DoorController, all on one ManualClock.
  *
- * Wiring (like a typical Pi install): strike relay active-low on BCM 17 (so a polarity bug
- * shows up as a released strike), siren active-high on BCM 27, contact on BCM 22 (reed to GND,
- * pull-up: electrical 1 = open), exit button BCM 23 (to GND, pull-up, active-low), fire-alarm
- * relay contact BCM 24 (active-high).
+ * Each controller runs in a "process" whose timers and pin access die with it, so a crash is
+ * simulated by dropping the process without stop(): pins keep their last electrical level and
+ * nothing of the old process runs any more — what a SIGKILL leaves behind.
  */
-export const PINS = { strike: 17, siren: 27, contact: 22, exit: 23, fire: 24 } as const;
-const STRIKE_ACTIVE_LOW = true;
-
-export const DEFAULT_TIMING: DoorTiming = { grantMs: 5_000, exitGrantMs: 3_000, heldOpenAfterMs: 60_000 };
-export const DEFAULT_DEBOUNCE_MS = 50;
 
 interface Process {
   alive: boolean;
   controller: DoorController;
+  io: PointIo;
 }
 
 export interface DoorRigOptions {
-  timing?: Partial<DoorTiming>;
-  contactDebounceMs?: number;
+  timing?: Partial<HardwareProfile['door']['timing']>;
+  fireDebounceMs?: number;
+  bounce?: BounceConfig;
+}
+
+export function simulatedProfile(options: DoorRigOptions = {}): HardwareProfile {
+  const raw = JSON.parse(readFileSync(bundledProfilePath('simulated'), 'utf8')) as HardwareProfile;
+  raw.door.timing = { ...raw.door.timing, ...options.timing };
+  if (options.fireDebounceMs !== undefined) raw.fireAlarm.debounceMs = options.fireDebounceMs;
+  return validateHardwareProfile(raw, 'simulated.json (test overrides)');
 }
 
 export class DoorRig {
   readonly clock = new ManualClock();
-  readonly gpio = new FakeGpio();
+  readonly profile: HardwareProfile;
+  readonly sim: SimulatedPoint;
   readonly timing: DoorTiming;
-  readonly contactDebounceMs: number;
   readonly records: Array<{ type: string; data: Record<string, unknown> }> = [];
   /** Make the ledger fail (disk full): every record call throws. */
   failRecording = false;
   private process: Process | undefined;
-  private doorIsOpen = false;
+  private readonly bounceSettleMs: number;
 
   constructor(options: DoorRigOptions = {}) {
-    this.timing = { ...DEFAULT_TIMING, ...options.timing };
-    this.contactDebounceMs = options.contactDebounceMs ?? DEFAULT_DEBOUNCE_MS;
-    // The wires exist before any process: door closed, button up, no fire.
-    this.gpio.setElectrical(PINS.contact, 0);
-    this.gpio.setElectrical(PINS.exit, 1);
-    this.gpio.setElectrical(PINS.fire, 0);
+    this.profile = simulatedProfile(options);
+    const t = this.profile.door.timing;
+    this.timing = { grantMs: t.grantMs, exitGrantMs: t.exitGrantMs, heldOpenAfterMs: t.heldOpenAfterMs };
+    this.sim = new SimulatedPoint({
+      profile: this.profile,
+      clock: this.clock,
+      ...(options.bounce ? { bounce: options.bounce } : {}),
+    });
+    this.bounceSettleMs = options.bounce ? (options.bounce.transitions + 1) * options.bounce.everyMs : 0;
+  }
+
+  get gpio(): FakeGpio {
+    return this.sim.gpio;
+  }
+
+  get strikePin(): { bcm: number; activeLow: boolean } {
+    return this.profile.door.strike;
+  }
+
+  /** Time from a door movement until the controller sees it (bounce settling + debounce). */
+  get contactSettleMs(): number {
+    return this.bounceSettleMs + this.profile.door.timing.contactDebounceMs;
+  }
+
+  get exitDebounceMs(): number {
+    return this.profile.door.timing.exitButtonDebounceMs;
+  }
+
+  get fireDebounceMs(): number {
+    return this.profile.fireAlarm.debounceMs;
   }
 
   /** Start a controller in a fresh process on the same hardware (previous one must be gone). */
   boot(): DoorController {
     if (this.process?.alive) throw new Error('a controller process is still alive; stop() or crash() it first');
-    const proc: Process = { alive: true, controller: undefined as unknown as DoorController };
-    const io = this.createIo(proc);
+    const proc = { alive: true } as Process;
+    const clock = processClock(this.clock, proc);
+    proc.io = createPointIo(this.profile, processBackend(this.sim.gpio, proc), clock);
     proc.controller = new DoorController({
-      io,
+      io: proc.io,
       timing: this.timing,
-      clock: processClock(this.clock, proc),
+      clock,
       record: (type, data) => {
         if (this.failRecording) throw new Error('SQLITE_FULL: database or disk is full');
         if (proc.alive) this.records.push({ type, data });
@@ -78,13 +110,13 @@ export class DoorRig {
     return this.process.controller;
   }
 
-  /** Orderly shutdown of the running controller. */
+  /** Orderly shutdown as the composition root does it: controller, then point I/O. */
   async stop(): Promise<void> {
     const proc = this.process;
     if (!proc?.alive) return;
     proc.controller.stop();
+    await proc.io.stop();
     proc.alive = false;
-    await this.gpio.stop();
   }
 
   /** SIGKILL: the process vanishes mid-state; pins keep driving their last level. */
@@ -92,78 +124,78 @@ export class DoorRig {
     const proc = this.process;
     if (!proc?.alive) return;
     proc.alive = false;
-    await this.gpio.stop();
+    await this.sim.gpio.stop(); // the kernel forgets the claims, not the levels
   }
 
-  // ---- physical world -------------------------------------------------------------------
+  // ---- physical world (raw) ------------------------------------------------------------
 
-  /** Electrical truth of the strike: released? (polarity applied here, not by the controller). */
   get strikeReleased(): boolean {
-    const level = this.gpio.electrical(PINS.strike);
-    return STRIKE_ACTIVE_LOW ? level === 0 : level === 1;
+    return this.sim.strikeReleased;
   }
 
   get sirenOn(): boolean {
-    return this.gpio.electrical(PINS.siren) === 1;
+    return this.sim.sirenOn;
   }
 
   get doorOpen(): boolean {
-    return this.doorIsOpen;
+    return this.sim.doorOpen;
   }
 
-  /** A person pushes the door: it opens only while the strike is electrically released. */
   push(): boolean {
-    if (this.doorIsOpen) return true;
-    if (!this.strikeReleased) return false;
-    this.setDoor(true);
-    return true;
+    return this.sim.push();
   }
 
-  /** Someone forces the door (crowbar): it opens whatever the strike does. */
   force(): void {
-    this.setDoor(true);
+    this.sim.force();
   }
 
   close(): void {
-    this.setDoor(false);
-  }
-
-  /** Contact chatter: open for `ms`, then closed again (door rattled in the wind). */
-  bounce(ms: number): void {
-    this.gpio.setElectrical(PINS.contact, 1);
-    this.clock.advance(ms);
-    this.gpio.setElectrical(PINS.contact, this.doorIsOpen ? 1 : 0);
-  }
-
-  pressExit(): void {
-    this.gpio.setElectrical(PINS.exit, 0);
-  }
-
-  releaseExit(): void {
-    this.gpio.setElectrical(PINS.exit, 1);
+    this.sim.close();
   }
 
   setFireAlarm(active: boolean): void {
-    this.gpio.setElectrical(PINS.fire, active ? 1 : 0);
+    this.sim.setFireAlarm(active);
   }
 
-  private setDoor(open: boolean): void {
-    this.doorIsOpen = open;
-    this.gpio.setElectrical(PINS.contact, open ? 1 : 0);
+  /** Contact chatter without the door moving: raw contact "open" for `ms`, then back. */
+  rattle(ms: number): void {
+    const { bcm, activeLow } = this.profile.door.contact;
+    const level = (open: boolean): 0 | 1 => (open !== activeLow ? 1 : 0);
+    this.sim.gpio.setElectrical(bcm, level(true));
+    this.clock.advance(ms);
+    this.sim.gpio.setElectrical(bcm, level(this.sim.doorOpen));
   }
 
-  private createIo(proc: Process): DoorIo {
-    const clock = processClock(this.clock, proc);
-    // Outputs first, with the safe level (as hardware/pointIo does).
-    const strike = guardOutput(
-      this.gpio.output('strike', PINS.strike, { activeLow: STRIKE_ACTIVE_LOW, initial: false }),
-      proc,
-    );
-    const siren = guardOutput(this.gpio.output('siren', PINS.siren, { activeLow: false, initial: false }), proc);
-    const contactRaw = guardInput(this.gpio.input('contact', PINS.contact, { activeLow: false, pull: 'up' }), proc);
-    const exitButton = guardInput(this.gpio.input('exit', PINS.exit, { activeLow: true, pull: 'up' }), proc);
-    const fireAlarm = guardInput(this.gpio.input('fire', PINS.fire, { activeLow: false, pull: 'down' }), proc);
-    return { strike, siren, contact: debounce(contactRaw, this.contactDebounceMs, clock), exitButton, fireAlarm };
+  // ---- physical world, settled (what a person does, until the controller has seen it) ----
+
+  /** Push the door open and wait until the controller sees it; returns whether it gave. */
+  pushOpen(): boolean {
+    const gave = this.push();
+    this.clock.advance(this.contactSettleMs);
+    return gave;
+  }
+
+  forceOpen(): void {
+    this.force();
+    this.clock.advance(this.contactSettleMs);
+  }
+
+  closeDoor(): void {
+    this.close();
+    this.clock.advance(this.contactSettleMs);
+  }
+
+  /** Press and release the exit button; the press takes effect after the first debounce. */
+  exit(): void {
+    this.sim.pressExit();
+    this.clock.advance(this.exitDebounceMs);
+    this.sim.releaseExit();
+    this.clock.advance(this.exitDebounceMs);
+  }
+
+  fire(active: boolean): void {
+    this.setFireAlarm(active);
+    this.clock.advance(this.fireDebounceMs);
   }
 }
 
@@ -176,6 +208,18 @@ function processClock(clock: ManualClock, proc: Process): Clock {
         if (proc.alive) fn();
       }, ms),
     clearTimeout: (h: TimerHandle) => clock.clearTimeout(h),
+  };
+}
+
+/** The backend as one process sees it: dead processes neither write pins nor hear them. */
+function processBackend(gpio: FakeGpio, proc: Process): GpioBackend {
+  return {
+    kind: gpio.kind,
+    output: (name, bcm, options) => guardOutput(gpio.output(name, bcm, options), proc),
+    input: (name, bcm, options) => guardInput(gpio.input(name, bcm, options), proc),
+    stop: async () => {
+      if (proc.alive) await gpio.stop();
+    },
   };
 }
 

@@ -56,7 +56,7 @@ export interface GrantRequest {
   reason: string;
   durationMs?: number;
   /** Called once with what became of the grant (only if it was accepted). */
-  onOutcome?: (outcome: GrantOutcome) => void;
+  onOutcome?: (outcome: GrantOutcome, grantId: number) => void;
 }
 
 export type GrantResult =
@@ -83,7 +83,7 @@ export class DoorController {
   private unwatch: Unwatch[] = [];
   private readonly listeners = new Set<(view: DoorView) => void>();
   private readonly recordListeners = new Set<(record: DoorRecord) => void>();
-  private readonly pendingOutcome = new Map<number, (outcome: GrantOutcome) => void>();
+  private readonly pendingOutcome = new Map<number, (outcome: GrantOutcome, grantId: number) => void>();
   private nextGrantId = 1;
   private lastView: string | undefined;
 
@@ -135,7 +135,7 @@ export class DoorController {
     const fire = safeRead(io.fireAlarm);
     safeWrite(io.strike, fire, this.deps.logger);
     safeWrite(io.siren, false, this.deps.logger);
-    for (const [, cb] of this.pendingOutcome) cb('stopped');
+    for (const [id, cb] of this.pendingOutcome) cb('stopped', id);
     this.pendingOutcome.clear();
     this.listeners.clear();
     this.recordListeners.clear();
@@ -188,7 +188,7 @@ export class DoorController {
       if (typeof id === 'number') {
         const cb = this.pendingOutcome.get(id);
         this.pendingOutcome.delete(id);
-        if (cb) cb(outcome as GrantOutcome);
+        if (cb) cb(outcome as GrantOutcome, id);
       }
     }
     for (const l of [...this.recordListeners]) {
