@@ -1,0 +1,44 @@
+/**
+ * Jittered, capped exponential reconnect backoff ("full jitter" above a floor), so a fleet of
+ * points that lost the same broker does not come back in lockstep (REFERENCE S8).
+ */
+export interface BackoffOptions {
+  /** Lower bound of every delay, ms. */
+  floorMs: number;
+  /** First ceiling, ms; doubles per failed attempt. */
+  baseMs: number;
+  /** Hard cap, ms. */
+  capMs: number;
+}
+
+export const DEFAULT_BACKOFF: BackoffOptions = { floorMs: 500, baseMs: 2_000, capMs: 60_000 };
+
+export class Backoff {
+  private attempt = 0;
+
+  constructor(
+    private readonly opts: BackoffOptions = DEFAULT_BACKOFF,
+    private readonly random: () => number = Math.random,
+  ) {
+    if (!(opts.floorMs >= 0 && opts.baseMs >= opts.floorMs && opts.capMs >= opts.baseMs)) {
+      throw new Error(`backoff: need 0 <= floorMs <= baseMs <= capMs, got ${JSON.stringify(opts)}`);
+    }
+  }
+
+  /** Delay before the next attempt; each call counts as one more failure. */
+  next(): number {
+    const ceiling = Math.min(this.opts.capMs, this.opts.baseMs * 2 ** Math.min(this.attempt, 30));
+    this.attempt++;
+    const r = Math.min(1, Math.max(0, this.random()));
+    return Math.round(this.opts.floorMs + r * (ceiling - this.opts.floorMs));
+  }
+
+  attempts(): number {
+    return this.attempt;
+  }
+
+  /** After a successful connection. */
+  reset(): void {
+    this.attempt = 0;
+  }
+}

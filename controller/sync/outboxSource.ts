@@ -1,0 +1,21 @@
+/**
+ * What the relay needs from the ledger. `controller/ledger/ledger.ts`'s `Ledger` satisfies it;
+ * tests may pass an in-memory fake.
+ */
+export interface OutboxEvent {
+  seq: number;
+  type: string;
+  at: number;
+  clockSynced: boolean;
+  data: Record<string, unknown>;
+}
+
+export interface OutboxSource {
+  lastSeq(): number;
+  /** Undelivered events with seq > afterSeq, ascending, at most `limit`. */
+  outboxPending(afterSeq: number, limit: number): OutboxEvent[];
+  markDeliveredUpTo(seq: number): void;
+  deliveredUpTo(): number;
+  /** Called after an event (and its outbox row) committed; returns an unsubscribe function. */
+  onAppended(listener: (event: OutboxEvent) => void): (() => void) | void;
+}

@@ -1,0 +1,339 @@
+/**
+ * The point's MQTT link to the backoffice: connection lifecycle (stable client id = siteId,
+ * protocol 3.1.1 for Aedes, retained birth/Will with a persisted session counter, own jittered
+ * capped reconnect backoff on the injected clock), the outbox relay uplink, and the downlink
+ * (acks, versioned changes, commands). Every inbound payload is decoded by the contract; bad ones
+ * are logged, counted and dropped.
+ *
+ * A fresh MQTT.js client is created for every connection attempt (reconnectPeriod 0) so that the
+ * Last Will always carries the current session counter. `clean: true`: the ledger is the queue.
+ */
+import mqtt, { type MqttClient } from 'mqtt';
+import type { Database } from 'better-sqlite3';
+import type { Clock, TimerHandle } from '../../firmware-bridge/platform/clock.ts';
+import type { Logger } from '../../firmware-bridge/platform/logger.ts';
+import { decode, encode, MAX_BYTES, MAX_EVENTS_PER_BATCH, topics, WIRE_VERSION, type SiteState, type SyncEvent } from '../contract/sync/index.ts';
+import { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
+import { ChangeApplier, type ChangeHandler } from './changeApplier.ts';
+import { CommandRunner, type CommandHandler } from './commandRunner.ts';
+import { SyncMeta } from './migrations.ts';
+import { OutboxRelay, type RelayOptions, type RelayStatus } from './outboxRelay.ts';
+import type { OutboxEvent, OutboxSource } from './outboxSource.ts';
+
+export interface SyncLedger extends OutboxSource {
+  readonly db: Database;
+}
+
+export interface SyncClientOptions {
+  brokerUrl: string;
+  siteId: string;
+  username?: string;
+  password?: string;
+  /** The ledger (opened with `syncMigrations`). */
+  ledger: SyncLedger;
+  clock: Clock;
+  logger: Logger;
+  isClockSynced?: () => boolean;
+  keepaliveSec?: number;
+  connectTimeoutMs?: number;
+  backoff?: BackoffOptions;
+  random?: () => number;
+  relay?: Partial<RelayOptions>;
+  changeHandlers?: Readonly<Record<string, ChangeHandler>>;
+  commandHandlers?: Readonly<Record<string, CommandHandler>>;
+  software?: string;
+  /** Extra MQTT.js options (TLS material etc.); cannot override the ones this client relies on. */
+  mqttOptions?: mqtt.IClientOptions;
+}
+
+export interface SyncStatus {
+  connected: boolean;
+  backlog: number;
+  lastAckSeq: number;
+  lastAckAt: number | null;
+  session: number;
+  draining: boolean;
+  progress: number;
+}
+
+export interface SyncCounters {
+  connects: number;
+  disconnects: number;
+  badPayloads: number;
+  badPayloadsByCode: Record<string, number>;
+  changesApplied: number;
+  changesRejected: number;
+  changeDuplicates: number;
+  commandsRun: number;
+  commandsRefused: number;
+  commandReplays: number;
+  batchesSent: number;
+}
+
+const SESSION_KEY = 'session';
+
+export class SyncClient {
+  private client: MqttClient | undefined;
+  private connected = false;
+  private running = false;
+  private session: number;
+  private reconnectTimer: TimerHandle | undefined;
+  private readonly backoff: Backoff;
+  private readonly meta: SyncMeta;
+  private readonly relay: OutboxRelay;
+  private readonly changes: ChangeApplier;
+  private readonly commands: CommandRunner;
+  private readonly listeners = new Set<(s: SyncStatus) => void>();
+  private readonly isClockSynced: () => boolean;
+  private readonly log: Logger;
+  readonly counters: SyncCounters = {
+    connects: 0,
+    disconnects: 0,
+    badPayloads: 0,
+    badPayloadsByCode: {},
+    changesApplied: 0,
+    changesRejected: 0,
+    changeDuplicates: 0,
+    commandsRun: 0,
+    commandsRefused: 0,
+    commandReplays: 0,
+    batchesSent: 0,
+  };
+
+  constructor(private readonly o: SyncClientOptions) {
+    this.log = o.logger.child({ module: 'sync' });
+    this.isClockSynced = o.isClockSynced ?? (() => false);
+    this.meta = new SyncMeta(o.ledger.db);
+    this.session = this.meta.get(SESSION_KEY);
+    this.backoff = new Backoff(o.backoff ?? DEFAULT_BACKOFF, o.random);
+    this.relay = new OutboxRelay(
+      o.ledger,
+      (events) => this.sendBatch(events),
+      o.clock,
+      this.log,
+      { maxBatchEvents: MAX_EVENTS_PER_BATCH, maxBatchBytes: MAX_BYTES.events - 1024, ...o.relay },
+      (e) => Buffer.byteLength(JSON.stringify(toWire(e))) + 1,
+    );
+    this.relay.onStatus(() => this.emit());
+    this.changes = new ChangeApplier(o.ledger.db, o.changeHandlers ?? {}, this.log);
+    this.commands = new CommandRunner({
+      db: o.ledger.db,
+      clock: o.clock,
+      logger: this.log,
+      handlers: o.commandHandlers ?? {},
+      currentSession: () => this.session,
+      isClockSynced: this.isClockSynced,
+    });
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.relay.start();
+    this.connect();
+  }
+
+  /** Publishes `offline` (the Will is not sent on a clean disconnect), then closes. */
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.reconnectTimer !== undefined) this.o.clock.clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
+    this.relay.stop();
+    const client = this.client;
+    this.client = undefined;
+    this.connected = false;
+    if (client) {
+      if (client.connected) {
+        await client
+          .publishAsync(topics.upState(this.o.siteId), encode('state', this.state('offline')), { qos: 1, retain: true })
+          .catch(() => undefined);
+      }
+      await client.endAsync(true).catch(() => undefined);
+    }
+    this.listeners.clear();
+  }
+
+  status(): SyncStatus {
+    return this.toStatus(this.relay.status());
+  }
+
+  onStatus(listener: (s: SyncStatus) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  appliedVersion(): number {
+    return this.changes.appliedVersion();
+  }
+
+  relayStatus(): RelayStatus {
+    return this.relay.status();
+  }
+
+  private connect(): void {
+    if (!this.running) return;
+    this.session = this.meta.increment(SESSION_KEY);
+    const session = this.session;
+    const client = mqtt.connect(this.o.brokerUrl, {
+      ...this.o.mqttOptions,
+      clientId: this.o.siteId,
+      protocolVersion: 4,
+      clean: true,
+      keepalive: this.o.keepaliveSec ?? 30,
+      reschedulePings: false,
+      connectTimeout: this.o.connectTimeoutMs ?? 10_000,
+      reconnectPeriod: 0,
+      reconnectOnConnackError: true,
+      resubscribe: false,
+      ...(this.o.username !== undefined ? { username: this.o.username } : {}),
+      ...(this.o.password !== undefined ? { password: this.o.password } : {}),
+      will: {
+        topic: topics.upState(this.o.siteId),
+        payload: encode('state', { v: WIRE_VERSION, status: 'offline', session }),
+        qos: 1,
+        retain: true,
+      },
+    });
+    this.client = client;
+    client.on('message', (topic, payload) => this.onMessage(client, topic, payload));
+    client.on('connect', () => void this.onConnect(client, session));
+    client.on('error', (err) => this.log.warn({ err: err.message, session }, 'sync: mqtt error'));
+    client.on('close', () => this.onClose(client));
+  }
+
+  private async onConnect(client: MqttClient, session: number): Promise<void> {
+    try {
+      const s = this.o.siteId;
+      await client.subscribeAsync({ [topics.downAck(s)]: { qos: 1 }, [topics.downChanges(s)]: { qos: 1 }, [topics.downCommands(s)]: { qos: 1 } });
+      if (this.client !== client || !client.connected) return;
+      client.publish(topics.upState(s), encode('state', this.state('online')), { qos: 1, retain: true });
+      this.connected = true;
+      this.counters.connects++;
+      this.backoff.reset();
+      this.log.info({ session }, 'sync: connected');
+      this.relay.setOnline(true);
+      this.emit();
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'sync: subscribe failed');
+      client.end(true);
+    }
+  }
+
+  private onClose(client: MqttClient): void {
+    if (this.client !== client) return;
+    this.client = undefined;
+    client.removeAllListeners('message');
+    client.removeAllListeners('connect');
+    client.end(true);
+    client.on('error', () => undefined);
+    if (this.connected) {
+      this.connected = false;
+      this.counters.disconnects++;
+      this.log.warn({ session: this.session }, 'sync: disconnected');
+    }
+    this.relay.setOnline(false);
+    this.emit();
+    if (!this.running) return;
+    const delay = this.backoff.next();
+    this.reconnectTimer = this.o.clock.setTimeout(() => {
+      this.reconnectTimer = undefined;
+      this.connect();
+    }, delay);
+  }
+
+  private sendBatch(events: OutboxEvent[]): boolean {
+    const client = this.client;
+    if (!client || !this.connected || !client.connected) return false;
+    const payload = encode('events', { v: WIRE_VERSION, siteId: this.o.siteId, session: this.session, events: events.map(toWire) });
+    client.publish(topics.upEvents(this.o.siteId), payload, { qos: 1 });
+    this.counters.batchesSent++;
+    return true;
+  }
+
+  private onMessage(client: MqttClient, topic: string, payload: Buffer): void {
+    if (this.client !== client) return;
+    const s = this.o.siteId;
+    try {
+      if (topic === topics.downAck(s)) {
+        const d = decode('ack', payload);
+        if (!d.ok) return this.bad(topic, d.error.code, d.error.message);
+        this.relay.onAck(d.value.upTo, d.value.resendFrom);
+      } else if (topic === topics.downChanges(s)) {
+        const d = decode('changes', payload);
+        if (!d.ok) return this.bad(topic, d.error.code, d.error.message);
+        const r = this.changes.apply(d.value);
+        if (r.outcome === 'gap' || r.outcome === 'failed') return;
+        if (r.outcome === 'applied') this.counters.changesApplied++;
+        if (r.outcome === 'rejected') this.counters.changesRejected++;
+        if (r.outcome === 'duplicate') this.counters.changeDuplicates++;
+        const applied = { v: WIRE_VERSION, version: r.version } as const;
+        const msg =
+          r.outcome === 'rejected'
+            ? { ...applied, outcome: 'rejected' as const, ...(r.reason !== undefined ? { reason: r.reason } : {}) }
+            : { ...applied, outcome: 'applied' as const };
+        client.publish(topics.upApplied(s), encode('applied', msg), { qos: 1 });
+      } else if (topic === topics.downCommands(s)) {
+        const d = decode('commands', payload);
+        if (!d.ok) return this.bad(topic, d.error.code, d.error.message);
+        void this.commands.receive(d.value).then(
+          ({ result, replay }) => {
+            if (replay) this.counters.commandReplays++;
+            else if (result.status === 'refused') this.counters.commandsRefused++;
+            else this.counters.commandsRun++;
+            this.client?.publish(topics.upCommandResults(s), encode('command-results', result), { qos: 1 });
+          },
+          (err: unknown) => this.log.error({ err: String(err), id: d.value.id }, 'sync: command processing failed'),
+        );
+      } else {
+        this.bad(topic, 'bad-topic', 'message on a topic this client does not handle');
+      }
+    } catch (err) {
+      this.log.error({ topic, err: (err as Error).message }, 'sync: downlink handling failed');
+    }
+  }
+
+  private bad(topic: string, code: string, message: string): void {
+    this.counters.badPayloads++;
+    this.counters.badPayloadsByCode[code] = (this.counters.badPayloadsByCode[code] ?? 0) + 1;
+    this.log.warn({ topic, code, message }, 'sync: rejected downlink payload');
+  }
+
+  private state(status: 'online' | 'offline'): SiteState {
+    const relay = this.relay.status();
+    const st: SiteState = {
+      v: WIRE_VERSION,
+      status,
+      session: this.session,
+      at: Math.max(0, Math.round(this.o.clock.now())),
+      clockSynced: this.isClockSynced(),
+      backlog: { pending: relay.backlog, lastSeq: this.o.ledger.lastSeq() },
+      appliedVersion: this.changes.appliedVersion(),
+    };
+    if (this.o.software !== undefined) st.software = this.o.software.slice(0, 64);
+    return st;
+  }
+
+  private toStatus(r: RelayStatus): SyncStatus {
+    return {
+      connected: this.connected,
+      backlog: r.backlog,
+      lastAckSeq: r.lastAckSeq,
+      lastAckAt: r.lastAckAt,
+      session: this.session,
+      draining: r.draining,
+      progress: r.progress,
+    };
+  }
+
+  private emit(): void {
+    if (this.listeners.size === 0) return;
+    const s = this.status();
+    for (const l of this.listeners) l(s);
+  }
+}
+
+function toWire(e: OutboxEvent & { hash?: string }): SyncEvent {
+  const w: SyncEvent = { seq: e.seq, type: e.type, at: Math.max(0, Math.round(e.at)), clockSynced: e.clockSynced, data: e.data };
+  if (typeof e.hash === 'string') w.hash = e.hash;
+  return w;
+}

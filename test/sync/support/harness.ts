@@ -1,0 +1,128 @@
+/**
+ * Wiring for sync end-to-end tests: a real Ledger (with the sync migrations) and a SyncClient,
+ * plus the matrix of (broker, ingest store) combinations to run against.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createSystemClock, ManualClock, type Clock } from '../../../firmware-bridge/platform/clock.ts';
+import { createSilentLogger, type Logger } from '../../../firmware-bridge/platform/logger.ts';
+import { Ledger } from '../../../controller/ledger/index.ts';
+import { syncMigrations } from '../../../controller/sync/migrations.ts';
+import { SyncClient, type SyncClientOptions } from '../../../controller/sync/syncClient.ts';
+import { brokerKinds, reachable, requireServices, sharedMosquitto, startAedes, type TestBroker } from './brokers.ts';
+import { postgresStore, sqliteStore, type IngestStore } from './ingestStore.ts';
+
+export interface Combo {
+  name: string;
+  broker: () => Promise<TestBroker>;
+  store: () => Promise<IngestStore>;
+}
+
+/** Aedes + SQLite always; Mosquitto + PostgreSQL when present (required in CI). */
+export async function combos(): Promise<Combo[]> {
+  const list: Combo[] = [{ name: 'aedes+sqlite', broker: () => startAedes(), store: async () => sqliteStore() }];
+  const kinds = await brokerKinds();
+  const pgUp = (await reachable(5432)) || requireServices;
+  if (!pgUp) console.log('sync e2e: PostgreSQL not reachable on 127.0.0.1:5432 — skipping the PostgreSQL variants');
+  if (kinds.includes('mosquitto') || pgUp) {
+    list.push({
+      name: `${kinds.includes('mosquitto') ? 'mosquitto' : 'aedes'}+${pgUp ? 'postgres' : 'sqlite'}`,
+      broker: async () => (kinds.includes('mosquitto') ? sharedMosquitto() : startAedes()),
+      store: async () => (pgUp ? postgresStore() : sqliteStore()),
+    });
+  }
+  return list;
+}
+
+export function uniqueSiteId(prefix = 'site'): string {
+  return `${prefix}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+const made: string[] = [];
+
+/** Removes every directory made by tempDir() in this process (call from afterAll). */
+export function removeTempDirs(): void {
+  for (const d of made.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+}
+
+export function tempDir(): string {
+  // tmpfs when available: these tests exercise sync, not fsync latency of a loaded CI disk.
+  const base = fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
+  const dir = fs.mkdtempSync(path.join(base, 'dp-sync-'));
+  made.push(dir);
+  return dir;
+}
+
+export interface Point {
+  ledger: Ledger;
+  sync: SyncClient;
+  ledgerClock: ManualClock;
+  close(): Promise<void>;
+}
+
+export interface PointOptions extends Partial<Omit<SyncClientOptions, 'ledger' | 'brokerUrl' | 'siteId'>> {
+  brokerUrl: string;
+  siteId: string;
+  dbPath: string;
+  ledgerClock?: ManualClock;
+  syncClock?: Clock;
+  logger?: Logger;
+}
+
+export function openPoint(o: PointOptions): Point {
+  const ledgerClock = o.ledgerClock ?? new ManualClock();
+  const logger = o.logger ?? createSilentLogger();
+  const ledger = Ledger.open({ path: o.dbPath, siteId: o.siteId, clock: ledgerClock, logger, migrations: syncMigrations });
+  const sync = new SyncClient({
+    keepaliveSec: 5,
+    backoff: { floorMs: 30, baseMs: 100, capMs: 400 },
+    relay: { ackTimeoutMs: 3000 },
+    ...o,
+    clock: o.syncClock ?? createSystemClock(),
+    logger,
+    ledger,
+  });
+  return {
+    ledger,
+    sync,
+    ledgerClock,
+    close: async () => {
+      await sync.stop();
+      ledger.close();
+    },
+  };
+}
+
+export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export function expectExactlyOnce(stored: { seq: number }[], lastSeq: number): { missing: number; duplicates: number; outOfOrder: number } {
+  const seen = new Map<number, number>();
+  let outOfOrder = 0;
+  let prev = 0;
+  for (const e of stored) {
+    seen.set(e.seq, (seen.get(e.seq) ?? 0) + 1);
+    if (e.seq <= prev) outOfOrder++;
+    prev = e.seq;
+  }
+  let missing = 0;
+  let duplicates = 0;
+  for (let s = 1; s <= lastSeq; s++) {
+    const n = seen.get(s) ?? 0;
+    if (n === 0) missing++;
+    if (n > 1) duplicates += n - 1;
+  }
+  return { missing, duplicates, outOfOrder };
+}
+
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
