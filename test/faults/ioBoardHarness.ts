@@ -22,7 +22,7 @@ export interface IoRig {
 export async function createIoRig(opts: { watchdogMs?: number } = {}): Promise<IoRig> {
   const clock = new ManualClock();
   const pair = createMemoryLinkPair({ name: 'ioboard', clock, backoff: { initialMs: 200, maxMs: 1000 } });
-  const sim = new IoBoardSim({ link: pair.device, clock, relays: 4, inputs: 8, probes: 2 });
+  const sim = new IoBoardSim({ link: pair.device, clock, cable: pair, relays: 4, inputs: 8, probes: 2 });
   await sim.start();
   await pair.host.start();
   const board = new IoBoard({ link: pair.host, clock, logger: createSilentLogger(), ...(opts.watchdogMs ? { watchdogMs: opts.watchdogMs } : {}) });

@@ -10,7 +10,7 @@ describe('Modbus slave answers exception 6 (busy)', () => {
   it('a read is retried and succeeds once the slave is free', async () => {
     rig = await createModbusRig();
     setTempHumidity(rig.sim.slave(3), 4.5, 61.2);
-    rig.sim.faultOnce(3, { busy: true });
+    rig.sim.faults.set({ kind: 'busy' }, { when: (c) => c.address === 3 });
     const sensor = new TempHumiditySensor(rig.master, { address: 3 });
     const r = await drive(rig.clock, sensor.read());
     expect(r).toEqual({ ok: true, attempts: 2, value: { temperatureC: 4.5, humidityPct: 61.2 } });
@@ -18,7 +18,7 @@ describe('Modbus slave answers exception 6 (busy)', () => {
 
   it('a relay write is NOT repeated: busy is reported, the coil was written zero times', async () => {
     rig = await createModbusRig();
-    rig.sim.slave(1).faults.busy = true;
+    rig.sim.faults.set({ kind: 'busy' }, { times: Infinity });
     const relays = new RelayBoard(rig.master, { address: 1, channels: 8 });
     const r = await drive(rig.clock, relays.set(3, true));
     expect(r).toMatchObject({ ok: false, reason: 'busy', attempts: 1, written: true });
@@ -29,7 +29,7 @@ describe('Modbus slave answers exception 6 (busy)', () => {
 
   it('a read that stays busy fails after the configured attempts with reason busy', async () => {
     rig = await createModbusRig();
-    rig.sim.slave(1).faults.busy = true;
+    rig.sim.faults.set({ kind: 'busy' }, { times: Infinity });
     const relays = new RelayBoard(rig.master, { address: 1, channels: 8 });
     const r = await drive(rig.clock, relays.read());
     expect(r).toMatchObject({ ok: false, reason: 'busy', attempts: 3 });

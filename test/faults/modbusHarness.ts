@@ -16,7 +16,7 @@ export interface ModbusRig {
 export async function createModbusRig(): Promise<ModbusRig> {
   const clock = new ManualClock();
   const pair = createMemoryLinkPair({ name: 'rs485', clock, backoff: { initialMs: 200, maxMs: 1000 } });
-  const sim = new ModbusBusSim(pair.device, clock);
+  const sim = new ModbusBusSim(pair.device, clock, pair);
   sim.addSlave({ address: 1, coils: 8 });
   sim.addSlave({ address: 2, discreteInputs: 16 });
   sim.addSlave({ address: 3, input: 4, holding: 4 });

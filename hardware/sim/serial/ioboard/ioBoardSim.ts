@@ -1,15 +1,15 @@
 /**
  * Simulated dorfpunkt I/O board speaking the real bytes (firmware-bridge/PROTOCOL.md): relays,
  * inputs, fridge probes, the heartbeat watchdog that drops every relay when the host goes
- * silent, and the per-seq reply cache that makes retransmits safe. Faults: no reply, late reply,
- * garbage burst, split frames, bad checksum (ReplyFaults), board reset, and the link pair's
- * unplug() for a pulled cable.
+ * silent, and the per-seq reply cache that makes retransmits safe. Faults via the common
+ * FaultPlan: no reply, late reply, busy (NAK 5), garbage burst, split frames, bad checksum, board
+ * reset (relays off, deaf for downMs, then BOOT), cable pulled.
  */
 import { IoFrameParser, encodeIoFrame, type IoFrame } from '../../../../firmware-bridge/ioboard/frame.ts';
 import { BootReason, NakCode, decodeMessage, toFrame, type IoMessage } from '../../../../firmware-bridge/ioboard/messages.ts';
 import type { Clock, TimerHandle } from '../../../../firmware-bridge/platform/clock.ts';
 import type { Link, Unsubscribe } from '../../../../firmware-bridge/transport/link.ts';
-import { sendWithFaults, type ReplyFaults } from '../modbus/faults.ts';
+import { FaultPlan, createSeededRandom, sendReply, type Cable, type Fault } from '../common/faults.ts';
 
 export interface IoBoardSimOptions {
   link: Link;
@@ -20,6 +20,9 @@ export interface IoBoardSimOptions {
   fw?: [number, number];
   /** Watchdog used until the first HEARTBEAT sets one (default 1500 ms). */
   defaultWatchdogMs?: number;
+  /** Lets the `cable-pulled` fault unplug the wire. */
+  cable?: Cable;
+  seed?: number;
 }
 
 export class IoBoardSim {
@@ -27,13 +30,15 @@ export class IoBoardSim {
   readonly inputs: boolean[];
   /** centi-°C, null = broken probe */
   readonly temps: (number | null)[];
-  faults: ReplyFaults = {};
+  /** Faults armed per test (`sim.faults.set({ kind: 'no-reply' })`); ctx = the request frame. */
+  readonly faults = new FaultPlan<IoFrame>();
   /** Requests executed (not replayed from the cache). */
   readonly executed: IoMessage[] = [];
   /** True while a heartbeat arrived within the watchdog time. */
   armed = false;
   private readonly parser = new IoFrameParser();
-  private readonly once: ReplyFaults[] = [];
+  private readonly random: () => number;
+  private downUntil = -1;
   private watchdogMs: number;
   private watchdog: TimerHandle | undefined;
   private lastSeq = 0;
@@ -46,10 +51,7 @@ export class IoBoardSim {
     this.inputs = new Array<boolean>(o.inputs ?? 8).fill(false);
     this.temps = new Array<number | null>(o.probes ?? 2).fill(400);
     this.watchdogMs = o.defaultWatchdogMs ?? 1500;
-  }
-
-  faultOnce(f: ReplyFaults): void {
-    this.once.push(f);
+    this.random = createSeededRandom(o.seed ?? 1);
   }
 
   async start(): Promise<void> {
@@ -106,12 +108,39 @@ export class IoBoardSim {
   }
 
   private receive(chunk: Buffer): void {
-    for (const f of this.parser.push(chunk)) this.handle(f);
+    for (const f of this.parser.push(chunk)) {
+      if (this.downUntil > this.o.clock.monotonic()) continue; // rebooting
+      this.current = this.faults.take(f);
+      if (this.current?.kind === 'no-reply') continue;
+      if (this.current?.kind === 'board-reset') {
+        const down = this.current.downMs;
+        this.disarm();
+        this.relays.fill(false);
+        this.lastSeq = 0;
+        this.lastReply = null;
+        this.downUntil = this.o.clock.monotonic() + down;
+        this.o.clock.setTimeout(() => this.emitEvent({ type: 'boot', reason: BootReason.watchdogReset }), down);
+        continue;
+      }
+      if (this.current?.kind === 'busy') {
+        const silent = this.current.silent;
+        this.current = undefined;
+        if (!silent) this.reply(encodeIoFrame(toFrame(f.seq, { type: 'nak', nakedType: f.type, code: NakCode.busy })));
+        continue;
+      }
+      this.handle(f);
+    }
   }
 
+  private current: Fault | undefined;
+
   private reply(bytes: Buffer): void {
-    const faults = { ...this.faults, ...this.once.shift() };
-    sendWithFaults(bytes, faults, (b) => void this.o.link.write(b).catch(() => {}), this.o.clock);
+    void sendReply(bytes, this.current, {
+      link: this.o.link,
+      clock: this.o.clock,
+      random: this.random,
+      ...(this.o.cable ? { cable: this.o.cable } : {}),
+    });
   }
 
   private handle(f: IoFrame): void {

@@ -1,19 +1,21 @@
 /**
  * A simulated RS485 Modbus RTU bus with relay boards, input boards and temperature/humidity
  * sensors behind one device-side Link, answering with the real bytes. Fault behaviours per
- * test: no reply, late reply, busy (exception 6), garbage burst, split frames, bad checksum,
- * board reset (all coils off); a pulled cable is the link pair's `unplug()`.
+ * test through the common `FaultPlan` (`sim.faults.set(...)`): no reply, late reply, busy
+ * (exception 6, or `silent`), garbage burst, split frames, bad checksum, board reset (coils off,
+ * deaf for `downMs`), cable pulled (needs the `cable`).
  */
 import { encodeResponse } from '../../../../firmware-bridge/modbus/codec.ts';
 import { ModbusRequestParser } from '../../../../firmware-bridge/modbus/parser.ts';
 import type { ModbusRequest, ModbusResponse } from '../../../../firmware-bridge/modbus/types.ts';
 import type { Clock } from '../../../../firmware-bridge/platform/clock.ts';
 import type { Link, Unsubscribe } from '../../../../firmware-bridge/transport/link.ts';
-import { sendWithFaults, type ReplyFaults } from './faults.ts';
+import { FaultPlan, createSeededRandom, sendReply, type Cable } from '../common/faults.ts';
 
-export interface ModbusFaults extends ReplyFaults {
-  /** Answer with exception 6 (slave device busy). */
-  busy?: boolean;
+/** What a fault rule may look at: the slave asked and the request. */
+export interface ModbusFaultContext {
+  address: number;
+  request: ModbusRequest | null;
 }
 
 export interface SimSlave {
@@ -22,7 +24,6 @@ export interface SimSlave {
   discreteInputs: boolean[];
   holding: number[];
   input: number[];
-  faults: ModbusFaults;
   /** Requests received (for assertions: "written exactly once"). */
   log: ModbusRequest[];
 }
@@ -38,13 +39,20 @@ export interface SlaveSpec {
 export class ModbusBusSim {
   private readonly parser = new ModbusRequestParser();
   private readonly slaves = new Map<number, SimSlave>();
-  private readonly onceFaults = new Map<number, ModbusFaults[]>();
   private unsub: Unsubscribe | undefined;
+  private readonly downUntil = new Map<number, number>();
+  private readonly random: () => number;
+  /** Faults armed per test; rules may filter by `ctx.address` / `ctx.request`. */
+  readonly faults = new FaultPlan<ModbusFaultContext>();
 
   constructor(
     private readonly link: Link,
     private readonly clock: Clock,
-  ) {}
+    private readonly cable?: Cable,
+    seed = 1,
+  ) {
+    this.random = createSeededRandom(seed);
+  }
 
   addSlave(spec: SlaveSpec): SimSlave {
     const s: SimSlave = {
@@ -53,7 +61,6 @@ export class ModbusBusSim {
       discreteInputs: new Array<boolean>(spec.discreteInputs ?? 0).fill(false),
       holding: new Array<number>(spec.holding ?? 0).fill(0),
       input: new Array<number>(spec.input ?? 0).fill(0),
-      faults: {},
       log: [],
     };
     this.slaves.set(spec.address, s);
@@ -64,13 +71,6 @@ export class ModbusBusSim {
     const s = this.slaves.get(address);
     if (!s) throw new Error(`no simulated slave at ${address}`);
     return s;
-  }
-
-  /** Apply faults to the next reply of this slave only. */
-  faultOnce(address: number, faults: ModbusFaults): void {
-    const q = this.onceFaults.get(address) ?? [];
-    q.push(faults);
-    this.onceFaults.set(address, q);
   }
 
   /** Power-cycle a board: outputs off, registers zero (inputs keep their physical state). */
@@ -105,16 +105,35 @@ export class ModbusBusSim {
       }
       const s = this.slaves.get(address);
       if (!s) continue;
-      const once = this.onceFaults.get(address)?.shift();
-      const faults = { ...s.faults, ...once };
+      if ((this.downUntil.get(address) ?? -1) > this.clock.monotonic()) continue; // rebooting: deaf
+      const fault = this.faults.take({ address, request: inc.ok ? inc.request : null });
+      if (fault?.kind === 'no-reply') continue;
+      if (fault?.kind === 'board-reset') {
+        this.resetBoard(address);
+        this.downUntil.set(address, this.clock.monotonic() + fault.downMs);
+        if (fault.bootNoise) void this.link.write(fault.bootNoise).catch(() => {});
+        continue;
+      }
       let reply: ModbusResponse;
       if (!inc.ok) {
         reply = { kind: 'exception', address, functionCode: inc.functionCode, code: inc.exception };
       } else {
         s.log.push(inc.request);
-        reply = faults.busy ? { kind: 'exception', address, functionCode: fcOf(inc.request), code: 6 } : this.apply(s, inc.request);
+        if (fault?.kind === 'busy') {
+          if (fault.silent) continue;
+          reply = { kind: 'exception', address, functionCode: fcOf(inc.request), code: 6 };
+        } else {
+          reply = this.apply(s, inc.request);
+        }
       }
-      sendWithFaults(encodeResponse(reply), faults, (b) => void this.link.write(b).catch(() => {}), this.clock);
+      // `busy` is acted out above as exception 6; the wire itself is then fault-free
+      void sendReply(encodeResponse(reply), fault?.kind === 'busy' ? undefined : fault, {
+        link: this.link,
+        clock: this.clock,
+        random: this.random,
+        ...(this.cable ? { cable: this.cable } : {}),
+        corrupt: flipCrc,
+      });
     }
   }
 
@@ -154,6 +173,13 @@ export class ModbusBusSim {
         return { kind: req.kind, address: s.address, start: req.start, quantity: req.values.length };
     }
   }
+}
+
+/** Corrupt the CRC (last byte) of an RTU frame. */
+function flipCrc(frame: Buffer): Buffer {
+  const out = Buffer.from(frame);
+  out[out.length - 1] = (out[out.length - 1] as number) ^ 0x5a;
+  return out;
 }
 
 function fcOf(req: ModbusRequest): number {
