@@ -27,8 +27,8 @@ export interface PointApi {
   snapshot(): PointSnapshot;
   /** Called whenever anything in the snapshot may have changed. */
   onChange(listener: () => void): () => void;
-  presentToken(token: string): DecisionView;
-  presentCard(uid: string, pin: string): DecisionView;
+  presentToken(token: string): Promise<DecisionView>;
+  presentCard(uid: string, pin: string): Promise<DecisionView>;
 }
 
 export interface DemoCredential {

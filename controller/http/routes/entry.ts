@@ -15,11 +15,11 @@ const CardBody = Type.Object(
 /** Present a credential (kiosk QR scanner, card reader, or the virtual point page). */
 export const entryRoutes: FastifyPluginAsyncTypebox<{ point: PointApi }> = async (app, { point }) => {
   app.post('/api/entry/token', { schema: { body: TokenBody } }, async (req) => {
-    const decision = point.presentToken(req.body.token.trim());
+    const decision = await point.presentToken(req.body.token.trim());
     return { ...decision, message: reasonText(pickLang(req.headers['accept-language']), decision.reason) };
   });
   app.post('/api/entry/card', { schema: { body: CardBody } }, async (req) => {
-    const decision = point.presentCard(req.body.uid, req.body.pin);
+    const decision = await point.presentCard(req.body.uid, req.body.pin);
     return { ...decision, message: reasonText(pickLang(req.headers['accept-language']), decision.reason) };
   });
 };

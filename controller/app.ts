@@ -1,0 +1,198 @@
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import type { Clock } from '../firmware-bridge/platform/clock.ts';
+import type { Logger } from '../firmware-bridge/platform/logger.ts';
+import type { GpioBackend } from '../hardware/ports.ts';
+import type { HardwareProfile } from '../hardware/profile/schema.ts';
+import { createPointIo, type PointIo } from '../hardware/pointIo.ts';
+import { Ledger } from './ledger/index.ts';
+import { SqliteAccessState } from './ledger/index.ts';
+import { importPublicKeyPem } from './access/keys.ts';
+import { AccessDecider } from './access/decide.ts';
+import {
+  OpeningRulesEngine,
+  defaultRulesNiedersachsen,
+  type CourierAccess,
+  type OpeningEvaluation,
+  type OpeningRules,
+} from './access/openingRules.ts';
+import { parseOpeningRules } from './access/openingRulesSchema.ts';
+import type { Bundesland } from './access/holidays.ts';
+import { DoorController } from './machines/door/doorController.ts';
+import { EntryService } from './entry/entryService.ts';
+import { buildHttpServer, type App } from './http/server.ts';
+import type { DecisionView, PointApi, PointSnapshot, SimControls } from './http/pointApi.ts';
+
+export interface StartPointOptions {
+  siteId: string;
+  dataDir: string;
+  profile: HardwareProfile;
+  /** The GPIO backend (the simulated point's fake GPIO in simulation, onoff on a Pi). */
+  gpio: GpioBackend;
+  publicKeyPem: string;
+  bundesland: Bundesland;
+  clock: Clock;
+  logger: Logger;
+  http?: { host: string; port: number } | undefined;
+  sim?: { controls: SimControls; snapshot: () => Record<string, unknown>; onChange: (l: () => void) => () => void } | undefined;
+  /** Called with the ledger right after it opens (simulation seeds demo data here). */
+  seed?: ((ledger: Ledger) => Promise<void> | void) | undefined;
+}
+
+export interface RunningPoint {
+  readonly ledger: Ledger;
+  readonly door: DoorController;
+  readonly entry: EntryService;
+  readonly api: PointApi;
+  readonly http: App | undefined;
+  readonly url: string | undefined;
+  stop(): Promise<void>;
+}
+
+const RECENT_DECISIONS = 20;
+
+/**
+ * The controller's composition root: builds every feature from explicit dependencies in the
+ * fail-safe order (outputs locked first, then the ledger, then decisions, then the door
+ * machine, then the API) and stops them in reverse.
+ */
+export async function startPoint(opts: StartPointOptions): Promise<RunningPoint> {
+  const { clock, logger } = opts;
+  // 1. Outputs to their safe level before anything else can fail or take time.
+  const io: PointIo = createPointIo(opts.profile, opts.gpio, clock);
+  let ledger: Ledger | undefined;
+  try {
+    mkdirSync(opts.dataDir, { recursive: true });
+    ledger = Ledger.open({ path: join(opts.dataDir, 'ledger.db'), siteId: opts.siteId, clock, logger });
+    await opts.seed?.(ledger);
+  } catch (err) {
+    await io.stop();
+    ledger?.close();
+    throw err;
+  }
+  const openLedger = ledger;
+  const record = (type: string, data: Record<string, unknown>): void => {
+    openLedger.append(type, data);
+  };
+
+  // 2. Access decisions: public key, revocations and cards from the ledger, opening rules.
+  const rules = new CurrentOpeningRules(openLedger, opts.bundesland, logger);
+  const decider = new AccessDecider({
+    clock,
+    publicKey: importPublicKeyPem(opts.publicKeyPem),
+    state: new SqliteAccessState(openLedger),
+    openingRules: rules,
+    logger: logger.child({ module: 'access' }),
+  });
+
+  // 3. Door machine and the entry flow.
+  const door = new DoorController({ io, timing: opts.profile.door.timing, clock, record, logger: logger.child({ module: 'door' }) });
+  const entry = new EntryService({ decider, door, record, logger: logger.child({ module: 'entry' }) });
+  door.start();
+  entry.start();
+
+  // 4. The view the HTTP API serves.
+  const listeners = new Set<() => void>();
+  const changed = (): void => {
+    for (const l of [...listeners]) l();
+  };
+  const recent: Array<DecisionView & { at: number }> = [];
+  const remember = (d: DecisionView): DecisionView => {
+    recent.unshift({ ...d, at: clock.now() });
+    recent.length = Math.min(recent.length, RECENT_DECISIONS);
+    changed();
+    return d;
+  };
+  const unsubscribers = [door.onChange(changed), openLedger.onAppended(changed), opts.sim?.onChange(changed)];
+  const api: PointApi = {
+    siteId: opts.siteId,
+    snapshot: (): PointSnapshot => ({
+      siteId: opts.siteId,
+      at: clock.now(),
+      door: { ...door.state() },
+      occupancy: entry.occupancy(),
+      ledger: { lastSeq: openLedger.lastSeq(), outbox: openLedger.outboxCount() },
+      hardware: [{ name: `GPIO (${opts.gpio.kind})`, status: 'ok' }],
+      sync: null,
+      sim: opts.sim?.snapshot() ?? null,
+      recentDecisions: recent,
+    }),
+    onChange: (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    presentToken: async (token) => remember(view((await entry.present({ kind: 'token', token })).decision)),
+    presentCard: async (uid, pin) => remember(view((await entry.present({ kind: 'card', uid, pin })).decision)),
+  };
+
+  let http: App | undefined;
+  let url: string | undefined;
+  if (opts.http) {
+    http = await buildHttpServer({ point: api, sim: opts.sim?.controls, logger, servePages: opts.sim !== undefined });
+    url = await http.listen({ host: opts.http.host, port: opts.http.port });
+  }
+
+  let stopped = false;
+  return {
+    ledger: openLedger,
+    door,
+    entry,
+    api,
+    http,
+    url,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await http?.close();
+      for (const u of unsubscribers) u?.();
+      entry.stop();
+      door.stop();
+      await io.stop();
+      openLedger.close();
+    },
+  };
+}
+
+function view(d: { granted: boolean; reason: string; memberId?: string; role?: string }): DecisionView {
+  return { granted: d.granted, reason: d.reason, memberId: d.memberId, role: d.role };
+}
+
+/**
+ * The opening rules in force: the last `opening-rules.set` in the ledger (from the backoffice),
+ * else the default rules for the point's Bundesland (Niedersachsen's shape, the state's holidays).
+ * Re-read whenever the ledger records new rules.
+ */
+class CurrentOpeningRules implements OpeningRules {
+  private engine: OpeningRulesEngine;
+
+  constructor(
+    private readonly ledger: Ledger,
+    private readonly bundesland: Bundesland,
+    private readonly logger: Logger,
+  ) {
+    this.engine = this.load();
+    ledger.onAppended((e) => {
+      if (e.type === 'opening-rules.set') this.engine = this.load();
+    });
+  }
+
+  evaluate(atMs: number): OpeningEvaluation {
+    return this.engine.evaluate(atMs);
+  }
+
+  get courierAccess(): CourierAccess {
+    return this.engine.courierAccess;
+  }
+
+  private load(): OpeningRulesEngine {
+    const stored = this.ledger.state.openingRules();
+    if (stored) {
+      try {
+        return new OpeningRulesEngine(parseOpeningRules(stored));
+      } catch (err) {
+        this.logger.error({ err }, 'stored opening rules are invalid; using the defaults');
+      }
+    }
+    return new OpeningRulesEngine({ ...defaultRulesNiedersachsen(), state: this.bundesland });
+  }
+}

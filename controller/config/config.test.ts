@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { parseControllerConfig } from './config.ts';
+
+const valid = {
+  siteId: 'hemeringen-1',
+  dataDir: '/var/lib/dorfpunkt',
+  hardwareProfile: '/etc/dorfpunkt/hardware.json',
+  publicKeyFile: '/etc/dorfpunkt/public-key.pem',
+  bundesland: 'NI',
+};
+
+describe('controller config', () => {
+  it('accepts a minimal config and fills the localhost HTTP defaults', () => {
+    const c = parseControllerConfig(valid, 'config.json');
+    expect(c.http).toEqual({ host: '127.0.0.1', port: 8080 });
+    expect(c.logLevel).toBe('info');
+  });
+
+  it('refuses an unknown Bundesland, naming the field', () => {
+    expect(() => parseControllerConfig({ ...valid, bundesland: 'XX' }, 'config.json')).toThrow(/config\.json is invalid:[\s\S]*bundesland/);
+  });
+
+  it('refuses a misspelt key instead of ignoring it', () => {
+    expect(() => parseControllerConfig({ ...valid, sitId: 'x' }, 'config.json')).toThrow(/unknown property "sitId"/);
+  });
+
+  it('refuses a site id that could escape its MQTT subtree', () => {
+    expect(() => parseControllerConfig({ ...valid, siteId: 'a/#' }, 'config.json')).toThrow(/siteId/);
+  });
+});

@@ -1,0 +1,100 @@
+/**
+ * Process entry of a point controller.
+ *
+ *   tsx controller/main.ts --sim [--data dir] [--port n]    a simulated point with demo data
+ *   tsx controller/main.ts --config /etc/dorfpunkt/point.json  a real point on a Pi
+ *
+ * Builds the process-wide clock and logger once and hands them to the composition root.
+ */
+import { parseArgs } from 'node:util';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { pino } from 'pino';
+import { createSystemClock } from '../firmware-bridge/platform/clock.ts';
+import type { Logger } from '../firmware-bridge/platform/logger.ts';
+import { bundledProfilePath, loadHardwareProfile } from '../hardware/profile/load.ts';
+import { SimulatedPoint } from '../hardware/sim/simulatedPoint.ts';
+import { createOnoffGpio } from '../hardware/gpio/onoffGpio.ts';
+import { loadControllerConfig } from './config/config.ts';
+import { startPoint, type RunningPoint } from './app.ts';
+import { demoCredentials, ensureDemoKeys, seedDemoLedger } from './sim/demoData.ts';
+import { simControls } from './sim/simControls.ts';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      sim: { type: 'boolean', default: false },
+      config: { type: 'string' },
+      data: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+    },
+  });
+  const clock = createSystemClock();
+  const logger = pino({ level: process.env['LOG_LEVEL'] ?? 'info' }) as unknown as Logger;
+
+  let point: RunningPoint;
+  if (values.sim) {
+    const dataDir = resolve(values.data ?? process.env['DORFPUNKT_DATA'] ?? 'data/sim');
+    const profile = await loadHardwareProfile(bundledProfilePath('simulated'));
+    const sim = new SimulatedPoint({ profile, clock, bounce: { transitions: 3, everyMs: 5 } });
+    const keys = await ensureDemoKeys(dataDir);
+    const credentials = await demoCredentials(keys, clock);
+    point = await startPoint({
+      siteId: process.env['DORFPUNKT_SITE'] ?? 'sim-dorf-1',
+      dataDir,
+      profile,
+      gpio: sim.gpio,
+      publicKeyPem: keys.publicKeyPem,
+      bundesland: 'BY',
+      clock,
+      logger,
+      http: { host: values.host ?? '127.0.0.1', port: Number(values.port ?? process.env['PORT'] ?? 8080) },
+      sim: { controls: simControls(sim, credentials), snapshot: () => ({ ...sim.snapshot() }), onChange: (l) => sim.onChange(l) },
+      seed: seedDemoLedger,
+    });
+  } else {
+    if (!values.config) throw new Error('either --sim or --config <file> is required');
+    const config = loadControllerConfig(values.config);
+    const profile = await loadHardwareProfile(config.hardwareProfile);
+    if (profile.gpio.backend !== 'sysfs-onoff') {
+      throw new Error(`hardware profile ${config.hardwareProfile}: gpio.backend "${profile.gpio.backend}" cannot drive a real point; use --sim`);
+    }
+    const gpio = await createOnoffGpio({ logger });
+    point = await startPoint({
+      siteId: config.siteId,
+      dataDir: config.dataDir,
+      profile,
+      gpio,
+      publicKeyPem: await readFile(config.publicKeyFile, 'utf8'),
+      bundesland: config.bundesland,
+      clock,
+      logger,
+      http: config.http,
+    });
+  }
+
+  process.stdout.write(`\ndorfpunkt point ${point.api.siteId} is running.\n`);
+  if (point.url) process.stdout.write(`Open the ${values.sim ? 'virtual point page' : 'point API'}: ${point.url}/\n\n`);
+
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping point');
+    point.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'stop failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`dorfpunkt point cannot start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
