@@ -8,7 +8,8 @@
  *
  * `suffix: 'auto'` ends a line at CR or LF (CRLF and LFCR count once: empty lines are skipped).
  * A custom suffix (e.g. TAB, or `ETX`) is matched as a byte sequence. Control characters other
- * than GS (FNC1), RS and EOT are dropped and counted; a line longer than `maxLineLength` is
+ * than GS (FNC1), RS and EOT are dropped and counted; a line with bytes >= 0x80 is line noise
+ * (unless `asciiOnly: false`) and dropped whole; a line longer than `maxLineLength` is
  * discarded up to its terminator (counted as a bad frame). Never throws.
  */
 import type { ParserStats, StreamParser } from '../framing/types.ts';
@@ -25,6 +26,8 @@ export interface ScannerLineOptions {
   maxLineLength?: number;
   /** Strip and report a leading `]Xm` symbology identifier. Default true. */
   symbologyIds?: boolean;
+  /** Refuse lines with bytes >= 0x80 (line noise; barcodes are ASCII). Default true. */
+  asciiOnly?: boolean;
 }
 
 const KEEP_CONTROL = new Set([0x1d, 0x1e, 0x04]);
@@ -34,6 +37,7 @@ export class ScannerLineParser implements StreamParser<ScanLine> {
   private readonly suffix: Uint8Array | null;
   private readonly max: number;
   private readonly symbologyIds: boolean;
+  private readonly asciiOnly: boolean;
   private line: number[] = [];
   private overflow = false;
   /** Bytes of a custom suffix matched so far. */
@@ -46,6 +50,7 @@ export class ScannerLineParser implements StreamParser<ScanLine> {
     this.max = options.maxLineLength ?? 256;
     if (!Number.isInteger(this.max) || this.max < 1) throw new Error('maxLineLength must be a positive integer');
     this.symbologyIds = options.symbologyIds ?? true;
+    this.asciiOnly = options.asciiOnly ?? true;
   }
 
   push(chunk: Uint8Array): ScanLine[] {
@@ -114,6 +119,12 @@ export class ScannerLineParser implements StreamParser<ScanLine> {
       return;
     }
     if (this.line.length === 0) return;
+    if (this.asciiOnly && this.line.some((c) => c >= 0x80)) {
+      this.stats.badFrames++;
+      this.stats.droppedBytes += this.line.length;
+      this.line = [];
+      return;
+    }
     const text = Buffer.from(this.line).toString('latin1');
     this.line = [];
     if (this.symbologyIds) {
