@@ -84,7 +84,7 @@ export class Ledger {
         const last = this.stmt.last.get() as { seq: number; hash: string } | undefined;
         const seq = (last?.seq ?? 0) + 1;
         const prevHash = last?.hash ?? GENESIS_HASH;
-        const at = this.clock.now();
+        const at = Math.trunc(this.clock.now());
         const clockSynced = this.isClockSynced() === true;
         const hash = eventHash(prevHash, seq, type, at, clockSynced, dataText);
         this.stmt.insertEvent.run(seq, type, at, clockSynced ? 1 : 0, dataText, prevHash, hash);

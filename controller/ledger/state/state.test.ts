@@ -43,6 +43,20 @@ describe('materialised state', () => {
     expect(l.state.credential('c1')).toMatchObject({ cardUid: 'UID-1', revoked: true });
   });
 
+  it.each([
+    ['door.state', { state: '' }, /"door.state" data\.state must be a string of 1..100/],
+    ['pin.lockout', { credentialId: 'c1', failures: -1, lockedUntil: null }, /data\.failures must be an integer >= 0/],
+    ['pin.lockout', { credentialId: 'c1', failures: 1, lockedUntil: 'soon' }, /data\.lockedUntil must be an integer or null/],
+    ['opening-rules.set', { rules: [] }, /data\.rules must be an object/],
+    ['credential.revoked', { reason: 'lost' }, /data\.credentialId must be a string/],
+    ['credential.issued', { ...card('c1', 'U'), kind: 'qr' }, /data\.kind must be one of token, card/],
+  ])('refuses an invalid %s payload, naming the field, and changes nothing', (type, data, message) => {
+    const l = fx.open();
+    expect(() => l.append(type, data as Record<string, unknown>)).toThrow(message);
+    expect(l.lastSeq()).toBe(0);
+    expect(dumpState(l.db)).toEqual(Object.fromEntries(Object.keys(dumpState(l.db)).map((k) => [k, []])));
+  });
+
   it('opening rules and door state are undefined before any event', () => {
     const l = fx.open();
     expect(l.state.openingRules()).toBeUndefined();
