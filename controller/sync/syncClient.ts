@@ -68,6 +68,8 @@ export interface SyncCounters {
   commandsRefused: number;
   commandReplays: number;
   batchesSent: number;
+  /** Broker PUBACKs received (diagnostics only: delivery is decided by the backoffice ack). */
+  pubacks: number;
 }
 
 const SESSION_KEY = 'session';
@@ -98,6 +100,7 @@ export class SyncClient {
     commandsRefused: 0,
     commandReplays: 0,
     batchesSent: 0,
+    pubacks: 0,
   };
 
   constructor(private readonly o: SyncClientOptions) {
@@ -197,6 +200,9 @@ export class SyncClient {
     this.client = client;
     client.on('message', (topic, payload) => this.onMessage(client, topic, payload));
     client.on('connect', () => void this.onConnect(client, session));
+    client.on('packetreceive', (packet) => {
+      if (packet.cmd === 'puback') this.counters.pubacks++;
+    });
     client.on('error', (err) => this.log.warn({ err: err.message, session }, 'sync: mqtt error'));
     client.on('close', () => this.onClose(client));
   }

@@ -11,25 +11,26 @@ import { Ledger } from '../../../controller/ledger/index.ts';
 import { syncMigrations } from '../../../controller/sync/migrations.ts';
 import { SyncClient, type SyncClientOptions } from '../../../controller/sync/syncClient.ts';
 import { brokerKinds, reachable, requireServices, sharedMosquitto, startAedes, type TestBroker } from './brokers.ts';
-import { postgresStore, sqliteStore, type IngestStore } from './ingestStore.ts';
+import type { StoreKind } from './backoffices.ts';
 
 export interface Combo {
   name: string;
   broker: () => Promise<TestBroker>;
-  store: () => Promise<IngestStore>;
+  store: StoreKind;
 }
 
 /** Aedes + SQLite always; Mosquitto + PostgreSQL when present (required in CI). */
 export async function combos(): Promise<Combo[]> {
-  const list: Combo[] = [{ name: 'aedes+sqlite', broker: () => startAedes(), store: async () => sqliteStore() }];
+  const list: Combo[] = [{ name: 'aedes+sqlite', broker: () => startAedes(), store: 'sqlite' }];
   const kinds = await brokerKinds();
   const pgUp = (await reachable(5432)) || requireServices;
   if (!pgUp) console.log('sync e2e: PostgreSQL not reachable on 127.0.0.1:5432 — skipping the PostgreSQL variants');
   if (kinds.includes('mosquitto') || pgUp) {
+    const mosq = kinds.includes('mosquitto');
     list.push({
-      name: `${kinds.includes('mosquitto') ? 'mosquitto' : 'aedes'}+${pgUp ? 'postgres' : 'sqlite'}`,
-      broker: async () => (kinds.includes('mosquitto') ? sharedMosquitto() : startAedes()),
-      store: async () => (pgUp ? postgresStore() : sqliteStore()),
+      name: `${mosq ? 'mosquitto' : 'aedes'}+${pgUp ? 'postgres' : 'sqlite'}`,
+      broker: async () => (mosq ? sharedMosquitto() : startAedes()),
+      store: pgUp ? 'postgres' : 'sqlite',
     });
   }
   return list;
