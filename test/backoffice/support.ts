@@ -104,14 +104,14 @@ export class TestSite {
   }
 
   /** Resend from the backoffice's mark until everything up to `last` is acked (what a point's relay does). */
-  async drain(last: number, batch = 50, timeoutMs = 10_000): Promise<void> {
+  async drain(last: number, batch = 50, timeoutMs = 10_000, ackTimeoutMs = 3000, copies = 1): Promise<void> {
     const until = Date.now() + timeoutMs;
     while (this.upTo < last) {
       if (Date.now() > until) throw new Error(`drain stuck at upTo=${this.upTo} of ${last}`);
       const from = this.upTo + 1;
       const before = this.acks.length;
-      await this.send(makeEvents(from, Math.min(last, from + batch - 1)));
-      await waitFor(() => this.acks.length > before, 3000, 'ack').catch(() => undefined);
+      for (let c = 0; c < copies; c++) await this.send(makeEvents(from, Math.min(last, from + batch - 1)));
+      await waitFor(() => this.acks.length > before, ackTimeoutMs, 'ack').catch(() => undefined);
     }
   }
 
