@@ -9,8 +9,8 @@ import type { Link } from '../../../../firmware-bridge/transport/link.ts';
  * reset) are the simulator's to act out.
  */
 export type Fault =
-  /** swallow the request, say nothing */
-  | { kind: 'no-reply' }
+  /** say nothing; `execute` (default true) = the device still acts on the request (the reply is what got lost) */
+  | { kind: 'no-reply'; execute?: boolean }
   /** answer after `delayMs` (e.g. after the driver's timeout) */
   | { kind: 'late-reply'; delayMs: number }
   /** the protocol's "busy" answer; `silent` = a board stuck busy that says nothing */
