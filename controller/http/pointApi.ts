@@ -34,6 +34,7 @@ export interface PointApi {
 export interface DemoCredential {
   label: string;
   memberId: string;
+  /** i18n key of the explanation shown with the credential. */
   note: string;
   token?: string;
   qrSvg?: string;

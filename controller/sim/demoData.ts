@@ -9,6 +9,7 @@ import { fileExists, writeFileAtomic } from '../access/atomicFile.ts';
 import { issueToken } from '../access/token.ts';
 import { hashPin } from '../access/pin.ts';
 import type { DemoCredential } from '../http/pointApi.ts';
+import type { MessageKey } from '../i18n/i18n.ts';
 import type { OpeningRulesDocument } from '../access/openingRulesSchema.ts';
 
 /**
@@ -42,18 +43,19 @@ interface DemoMember {
   name: string;
   role: 'member' | 'courier' | 'operator';
   age18: boolean;
-  note: string;
+  /** i18n key of the explanation shown under the credential. */
+  note: MessageKey;
   credential: { kind: 'token'; expiresInDays: number; printed?: boolean } | { kind: 'card'; uid: string; pin: string };
   revoked?: boolean;
 }
 
 export const DEMO_MEMBERS: readonly DemoMember[] = [
-  { memberId: 'm-anna', name: 'Anna Becker', role: 'member', age18: true, note: 'Gedruckter QR-Code, Alter geprüft (18+)', credential: { kind: 'token', expiresInDays: 365, printed: true } },
-  { memberId: 'm-bernd', name: 'Bernd Vogt', role: 'member', age18: false, note: 'QR-Code auf dem Handy, Alter nicht geprüft', credential: { kind: 'token', expiresInDays: 365 } },
-  { memberId: 'm-clara', name: 'Clara Hoff', role: 'member', age18: true, note: 'Ausweis gesperrt (verloren gemeldet)', credential: { kind: 'token', expiresInDays: 365 }, revoked: true },
-  { memberId: 'm-erika', name: 'Erika Sommer', role: 'member', age18: true, note: 'Ausweis abgelaufen', credential: { kind: 'token', expiresInDays: -1 } },
-  { memberId: 'm-dieter', name: 'Dieter Lange', role: 'member', age18: true, note: 'Mitgliedskarte 04:A2:19:7C, PIN 4711', credential: { kind: 'card', uid: '04:A2:19:7C', pin: '4711' } },
-  { memberId: 'c-paket', name: 'Paketdienst Weser', role: 'courier', age18: false, note: 'Kurier: darf immer zu den Fächern', credential: { kind: 'token', expiresInDays: 30 } },
+  { memberId: 'm-anna', name: 'Anna Becker', role: 'member', age18: true, note: 'demo.note.printed', credential: { kind: 'token', expiresInDays: 365, printed: true } },
+  { memberId: 'm-bernd', name: 'Bernd Vogt', role: 'member', age18: false, note: 'demo.note.no-age', credential: { kind: 'token', expiresInDays: 365 } },
+  { memberId: 'm-clara', name: 'Clara Hoff', role: 'member', age18: true, note: 'demo.note.revoked', credential: { kind: 'token', expiresInDays: 365 }, revoked: true },
+  { memberId: 'm-erika', name: 'Erika Sommer', role: 'member', age18: true, note: 'demo.note.expired', credential: { kind: 'token', expiresInDays: -1 } },
+  { memberId: 'm-dieter', name: 'Dieter Lange', role: 'member', age18: true, note: 'demo.note.card', credential: { kind: 'card', uid: '04:A2:19:7C', pin: '4711' } },
+  { memberId: 'c-paket', name: 'Paketdienst Weser', role: 'courier', age18: false, note: 'demo.note.courier', credential: { kind: 'token', expiresInDays: 30 } },
 ];
 
 /** Simulation opening rules: a 24/7 members' shop (as Bavaria allows since 2025), open to everyone 06–22. */

@@ -55,7 +55,7 @@ function render(s) {
   $('lastSeq').textContent = String(s.ledger?.lastSeq ?? 0);
   $('outbox').textContent = String(s.ledger?.outbox ?? 0);
   $('decisions').replaceChildren(...(s.recentDecisions ?? []).map((d) => Object.assign(document.createElement('li'), {
-    textContent: `${new Date(d.at).toLocaleTimeString(lang)} – ${d.memberId ?? '?'}: ${d.reason}`,
+    textContent: `${new Date(d.at).toLocaleTimeString(lang)} – ${d.memberId ?? '?'}: ${tr(`reason.${d.reason}`)}`,
   })));
   if (s.sync) {
     $('syncBox').hidden = false;
@@ -84,7 +84,8 @@ async function loadCredentials() {
       if (c.token) showDecision(await post('/api/entry/token', { token: c.token }));
       else if (c.cardUid) { $('cardUid').value = c.cardUid; $('cardPin').focus(); }
     });
-    const note = Object.assign(document.createElement('small'), { textContent: c.note });
+    const note = Object.assign(document.createElement('small'), { textContent: tr(c.note) });
+    note.dataset.i18n = c.note;
     div.append(b, note);
     return div;
   }));
