@@ -250,4 +250,18 @@ describe('door controller on the simulated point', () => {
     rig.forceOpen();
     expect(rig.sirenOn).toBe(true);
   });
+
+  it('onChange tells the live UI about every state change as plain JSON, and stops after unsubscribe', () => {
+    const rig = new DoorRig();
+    const door = rig.boot();
+    const seen: string[] = [];
+    const off = door.onChange((v) => seen.push(`${v.state}:${v.strikeReleased ? 'released' : 'locked'}:${v.alarms.join('+')}`));
+    door.grant({ reason: 'test' });
+    pushOpen(rig);
+    rig.clock.advance(rig.timing.heldOpenAfterMs);
+    off();
+    closeDoor(rig);
+    expect(seen).toEqual(['granted:released:', 'open:locked:', 'heldOpen:locked:held-open']);
+    expect(JSON.parse(JSON.stringify(door.state()))).toEqual(door.state());
+  });
 });
