@@ -124,10 +124,10 @@ describe('Modbus parser properties', () => {
   it('regression corpus: no throw, byte-wise and whole, expected frames found', () => {
     for (const [name, entries] of [['response', corpus.response], ['request', corpus.request]] as const) {
       for (const e of entries) {
-        const mk = () => (name === 'response' ? new ModbusResponseParser() : new ModbusRequestParser());
+        const mk = (): { push(c: Uint8Array): unknown[] } => (name === 'response' ? new ModbusResponseParser() : new ModbusRequestParser());
         const whole = mk().push(hex(e.hex));
         const p = mk();
-        const bytewise = [...hex(e.hex)].flatMap((x) => p.push(Uint8Array.of(x)));
+        const bytewise: unknown[] = [...hex(e.hex)].flatMap((x) => p.push(Uint8Array.of(x)));
         expect(whole.length).toBeGreaterThanOrEqual(e.expectFrames);
         expect(bytewise.length).toBeGreaterThanOrEqual(e.expectFrames);
       }
