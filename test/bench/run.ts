@@ -1,0 +1,96 @@
+/**
+ * `npm run bench`: every figure as a ratio to an anchor measured in the same run, on the same
+ * machine (absolute numbers from a CI VM say nothing about a Pi on an SD card).
+ *
+ *   npm run bench                 all figures
+ *   npm run bench -- ledger unlock   only these sections
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSystemClock } from '../../firmware-bridge/platform/clock.ts';
+import { createSilentLogger } from '../../firmware-bridge/platform/logger.ts';
+import { Ledger } from '../../controller/ledger/index.ts';
+import { benchLedger } from './ledgerBench.ts';
+import { benchUnlock } from './unlockBench.ts';
+
+interface Figure {
+  name: string;
+  value: string;
+  anchor: string;
+  ratio: string;
+  target: string;
+}
+
+const figures: Figure[] = [];
+const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+function report(f: Figure): void {
+  figures.push(f);
+  process.stdout.write(`  ${f.name}: ${f.value} | anchor ${f.anchor} | ${f.ratio} (target ${f.target})\n`);
+}
+
+type Section = (dir: string) => Promise<void>;
+
+const sections: Record<string, Section> = {
+  async ledger(dir) {
+    const r = await benchLedger({ dir, n: 2000 });
+    report({
+      name: 'RB1 ledger commit (entry event + outbox row, FULL, WAL)',
+      value: `${fmt(r.ledgerPerSec)} commits/s`,
+      anchor: `raw better-sqlite3 insert of the same rows ${fmt(r.rawPerSec)}/s`,
+      ratio: `${fmt(r.ratio, 2)}×`,
+      target: '≥ 0.5×',
+    });
+  },
+
+  async unlock(dir) {
+    const clock = createSystemClock();
+    const ledger = Ledger.open({ path: join(dir, 'unlock-ledger.db'), siteId: 'bench', clock, logger: createSilentLogger() });
+    let i = 0;
+    try {
+      const r = await benchUnlock({
+        n: 1000,
+        record: (type, data) => void ledger.append(type, data),
+        loadWriter: () => {
+          for (let k = 0; k < 5; k++) ledger.append('sale.recorded', { saleId: `s-${i++}`, cents: 199, vatRate: 7 });
+        },
+      });
+      report({
+        name: 'RB4 credential → strike output p99 (ledger under write load)',
+        value: `${fmt(r.p99Ms, 3)} ms`,
+        anchor: `bare output write p99 ${fmt(r.bareP99Ms, 3)} ms`,
+        ratio: `Δ ${fmt(r.deltaMs, 3)} ms`,
+        target: 'Δ ≤ 50 ms',
+      });
+    } finally {
+      ledger.close();
+    }
+  },
+};
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  const names = wanted.length > 0 ? wanted : Object.keys(sections);
+  const unknown = names.filter((n) => !(n in sections));
+  if (unknown.length > 0) throw new Error(`unknown bench section(s): ${unknown.join(', ')}; known: ${Object.keys(sections).join(', ')}`);
+  process.stdout.write(`dorfpunkt bench — ${new Date().toISOString()} — node ${process.version}\n`);
+  for (const name of names) {
+    const dir = mkdtempSync(join(tmpdir(), `dorfpunkt-bench-${name}-`));
+    process.stdout.write(`\n[${name}]\n`);
+    try {
+      await sections[name]!(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  process.stdout.write(`\n${figures.length} figures.\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);
