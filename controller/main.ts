@@ -1,7 +1,7 @@
 /**
  * Process entry of a point controller.
  *
- *   tsx controller/main.ts --sim [--data dir] [--port n]    a simulated point with demo data
+ *   tsx controller/main.ts --sim [--data dir] [--port n] [--profile file]   a simulated point with demo data
  *   tsx controller/main.ts --config /etc/dorfpunkt/point.json  a real point on a Pi
  *
  * Builds the process-wide clock and logger once and hands them to the composition root.
@@ -28,6 +28,7 @@ async function main(): Promise<void> {
       data: { type: 'string' },
       port: { type: 'string' },
       host: { type: 'string' },
+      profile: { type: 'string' },
     },
   });
   const clock = createSystemClock();
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
   let point: RunningPoint;
   if (values.sim) {
     const dataDir = resolve(values.data ?? process.env['DORFPUNKT_DATA'] ?? 'data/sim');
-    const profile = await loadHardwareProfile(bundledProfilePath('simulated'));
+    const profile = await loadHardwareProfile(values.profile ?? bundledProfilePath('simulated'));
     const sim = new SimulatedPoint({ profile, clock, bounce: { transitions: 3, everyMs: 5 } });
     const keys = await ensureDemoKeys(dataDir);
     const credentials = await demoCredentials(keys, clock);
