@@ -140,6 +140,7 @@ export class IoBoardSim {
       clock: this.o.clock,
       random: this.random,
       ...(this.o.cable ? { cable: this.o.cable } : {}),
+      corrupt: flipCrcByte,
     });
   }
 
@@ -193,4 +194,12 @@ export class IoBoardSim {
         return nak(NakCode.unknownType); // board-to-host types sent to the board
     }
   }
+}
+
+/** Corrupt a stuffed frame's CRC (the byte before the 0x00 delimiter), never creating a 0x00. */
+function flipCrcByte(frame: Buffer): Buffer {
+  const out = Buffer.from(frame);
+  const i = out.length - 2;
+  if (i >= 0) out[i] = (out[i] as number) ^ 0x01 || 0x02;
+  return out;
 }

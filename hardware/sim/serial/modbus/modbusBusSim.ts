@@ -106,6 +106,7 @@ export class ModbusBusSim {
       const s = this.slaves.get(address);
       if (!s) continue;
       if ((this.downUntil.get(address) ?? -1) > this.clock.monotonic()) continue; // rebooting: deaf
+      if (inc.ok) s.log.push(inc.request); // received, whatever happens next
       const fault = this.faults.take({ address, request: inc.ok ? inc.request : null });
       if (fault?.kind === 'no-reply') continue;
       if (fault?.kind === 'board-reset') {
@@ -118,7 +119,6 @@ export class ModbusBusSim {
       if (!inc.ok) {
         reply = { kind: 'exception', address, functionCode: inc.functionCode, code: inc.exception };
       } else {
-        s.log.push(inc.request);
         if (fault?.kind === 'busy') {
           if (fault.silent) continue;
           reply = { kind: 'exception', address, functionCode: fcOf(inc.request), code: 6 };
