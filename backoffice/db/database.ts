@@ -68,7 +68,7 @@ export async function openDatabase(config: DbConfig, opts: { migrate?: boolean }
   }
   if (opts.migrate !== false) {
     try {
-      await migrateToLatest(database.db as unknown as Kysely<unknown>);
+      await migrateToLatest(database.db as unknown as Kysely<unknown>, config.kind === 'postgres' ? (config.schema ?? 'public') : undefined);
     } catch (e) {
       await database.close();
       throw e;
