@@ -10,7 +10,7 @@
 export type LinkStatus =
   | { state: 'connected' }
   /** Not connected; the next attempt starts in `inMs` (0 = attempting now). */
-  | { state: 'reconnecting'; inMs: number; attempt: number }
+  | { state: 'reconnecting'; inMs: number; attempt: number; /** why the last connection ended or attempt failed */ lastError?: string }
   /** Not connected and not trying (stopped, never started, or gave up). */
   | { state: 'lost'; reason: string };
 
@@ -48,9 +48,10 @@ export function describeLinkStatus(status: LinkStatus): string {
     case 'connected':
       return 'connected';
     case 'reconnecting':
-      return status.inMs > 0
-        ? `reconnecting in ${Math.ceil(status.inMs / 1000)} s (attempt ${status.attempt})`
-        : `connecting (attempt ${status.attempt})`;
+      return (
+        (status.inMs > 0 ? `reconnecting in ${Math.ceil(status.inMs / 1000)} s (attempt ${status.attempt})` : `connecting (attempt ${status.attempt})`) +
+        (status.lastError ? `: ${status.lastError}` : '')
+      );
     case 'lost':
       return `lost: ${status.reason}`;
   }

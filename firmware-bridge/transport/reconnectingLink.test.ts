@@ -20,17 +20,17 @@ describe('reconnecting link', () => {
     expect(pair.host.status).toEqual({ state: 'connected' });
 
     pair.unplug();
-    expect(pair.host.status).toEqual({ state: 'reconnecting', inMs: 200, attempt: 1 });
+    expect(pair.host.status).toEqual({ state: 'reconnecting', inMs: 200, attempt: 1, lastError: 'cable unplugged' });
     clock.advance(200);
     await flush();
-    expect(pair.host.status).toEqual({ state: 'reconnecting', inMs: 400, attempt: 2 });
+    expect(pair.host.status).toMatchObject({ state: 'reconnecting', inMs: 400, attempt: 2, lastError: expect.stringMatching(/unplugged/) });
     clock.advance(400);
     await flush();
     clock.advance(800);
     await flush();
     clock.advance(1600);
     await flush();
-    expect(pair.host.status).toEqual({ state: 'reconnecting', inMs: 1600, attempt: 5 });
+    expect(pair.host.status).toMatchObject({ state: 'reconnecting', inMs: 1600, attempt: 5 });
     pair.plug();
     clock.advance(1600);
     await flush();
@@ -93,5 +93,6 @@ describe('reconnecting link', () => {
 
   it('describes a scheduled reconnect for people', () => {
     expect(describeLinkStatus({ state: 'reconnecting', inMs: 3500, attempt: 4 })).toBe('reconnecting in 4 s (attempt 4)');
+    expect(describeLinkStatus({ state: 'reconnecting', inMs: 0, attempt: 1, lastError: 'ENOENT' })).toBe('connecting (attempt 1): ENOENT');
   });
 });

@@ -137,7 +137,7 @@ export class ReconnectingLink implements Link {
     }
     const next = this.failures + 1;
     const inMs = backoffDelayMs(next, this.policy, this.random);
-    this.setStatus({ state: 'reconnecting', inMs, attempt: next });
+    this.setStatus({ state: 'reconnecting', inMs, attempt: next, lastError: reason });
     this.timer = this.clock.setTimeout(() => {
       void this.attempt();
     }, inMs);
