@@ -11,7 +11,13 @@ export interface BackoffOptions {
   capMs: number;
 }
 
-export const DEFAULT_BACKOFF: BackoffOptions = { floorMs: 500, baseMs: 2_000, capMs: 60_000 };
+/**
+ * Production default: the first attempt after a loss falls anywhere in [1 s, 60 s], so 1,000
+ * points losing the same broker come back at ~17/s instead of all at once (REFERENCE S8); later
+ * attempts spread wider, up to 5 min. Offline is normal for a point, so a slower first retry
+ * costs little; tests inject tighter values.
+ */
+export const DEFAULT_BACKOFF: BackoffOptions = { floorMs: 1_000, baseMs: 60_000, capMs: 300_000 };
 
 export class Backoff {
   private attempt = 0;
