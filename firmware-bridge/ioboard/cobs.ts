@@ -51,3 +51,26 @@ export function cobsDecode(data: Uint8Array, start = 0, end = data.length): Buff
   }
   return out.subarray(0, o);
 }
+
+/**
+ * Decode one COBS packet into `out` (must hold end-start bytes); returns the decoded length,
+ * or -1 when malformed. Allocation-free, for the stream parser's hot path.
+ */
+export function cobsDecodeInto(data: Uint8Array, start: number, end: number, out: Uint8Array): number {
+  let o = 0;
+  let i = start;
+  while (i < end) {
+    const code = data[i] as number;
+    if (code === 0) return -1;
+    i++;
+    const blockEnd = i + code - 1;
+    if (blockEnd > end) return -1;
+    for (; i < blockEnd; i++) {
+      const b = data[i] as number;
+      if (b === 0) return -1;
+      out[o++] = b;
+    }
+    if (code !== 0xff && i < end) out[o++] = 0;
+  }
+  return o;
+}

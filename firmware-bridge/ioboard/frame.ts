@@ -12,7 +12,7 @@
  */
 import { crc16CcittFalse } from '../crc/crc16.ts';
 import type { FrameEncoder, ParserStats, StreamParser } from '../framing/types.ts';
-import { cobsDecode, cobsEncode } from './cobs.ts';
+import { cobsDecodeInto, cobsEncode } from './cobs.ts';
 
 export const PROTOCOL_VERSION = 1;
 export const MAX_PAYLOAD = 64;
@@ -57,6 +57,8 @@ export const ioFrameEncoder: FrameEncoder<IoFrame> = { encode: encodeIoFrame };
  */
 export class IoFrameParser implements StreamParser<IoFrame> {
   readonly stats: ParserStats = { droppedBytes: 0, badFrames: 0, frames: 0 };
+  /** Reused COBS decode target: no allocation per frame except the payload copy. */
+  private readonly scratch = new Uint8Array(MAX_STUFFED);
   private pending: Buffer = Buffer.alloc(0);
   private skipping = false;
 
@@ -103,18 +105,19 @@ export class IoFrameParser implements StreamParser<IoFrame> {
   private packet(buf: Buffer, start: number, end: number, out: IoFrame[]): void {
     const n = end - start;
     if (n === 0) return; // back-to-back delimiters (a sender may lead with 0x00 to flush noise)
-    const bad = (): void => {
-      this.stats.badFrames++;
-      this.stats.droppedBytes += n + 1;
-    };
-    if (n > MAX_STUFFED || n < 6) return bad();
-    const raw = cobsDecode(buf, start, end);
-    if (!raw || raw.length < 5 || raw.length > MAX_RAW) return bad();
-    const crc = crc16CcittFalse(raw, 0, raw.length - 2);
-    if (raw[raw.length - 2] !== crc >>> 8 || raw[raw.length - 1] !== (crc & 0xff)) return bad();
-    if (raw[0] !== PROTOCOL_VERSION) return bad();
-    out.push({ seq: raw[1] as number, type: raw[2] as number, payload: new Uint8Array(raw.subarray(3, raw.length - 2)) });
+    if (n > MAX_STUFFED || n < 6) return this.bad(n);
+    const raw = this.scratch;
+    const len = cobsDecodeInto(buf, start, end, raw);
+    if (len < 5 || len > MAX_RAW) return this.bad(n);
+    const crc = crc16CcittFalse(raw, 0, len - 2);
+    if (raw[len - 2] !== crc >>> 8 || raw[len - 1] !== (crc & 0xff) || raw[0] !== PROTOCOL_VERSION) return this.bad(n);
+    out.push({ seq: raw[1] as number, type: raw[2] as number, payload: raw.slice(3, len - 2) });
     this.stats.frames++;
+  }
+
+  private bad(n: number): void {
+    this.stats.badFrames++;
+    this.stats.droppedBytes += n + 1;
   }
 
   reset(): void {

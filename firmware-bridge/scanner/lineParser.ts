@@ -55,19 +55,49 @@ export class ScannerLineParser implements StreamParser<ScanLine> {
 
   push(chunk: Uint8Array): ScanLine[] {
     const out: ScanLine[] = [];
+    if (this.suffix === null) {
+      this.pushAuto(chunk, out);
+      return out;
+    }
     for (let i = 0; i < chunk.length; i++) {
       const b = chunk[i] as number;
-      if (this.suffix === null) {
-        if (b === 0x0d || b === 0x0a) {
-          this.endLine(out);
-          continue;
-        }
-      } else if (this.matchSuffix(b, out)) {
-        continue;
-      }
-      this.addByte(b);
+      if (!this.matchSuffix(b, out)) this.addByte(b);
     }
     return out;
+  }
+
+  /**
+   * CR/LF mode fast path: clean runs of printable ASCII between terminators are taken as one
+   * slice; only lines with control or high bytes fall back to the byte-wise path.
+   */
+  private pushAuto(chunk: Uint8Array, out: ScanLine[]): void {
+    const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    let segStart = 0;
+    let clean = true;
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i] as number;
+      if (b === 0x0d || b === 0x0a) {
+        if (clean && this.line.length === 0 && !this.overflow) {
+          if (i > segStart) {
+            if (i - segStart > this.max) {
+              this.stats.droppedBytes += i - segStart;
+              this.stats.badFrames++;
+            } else {
+              this.emit(buf.toString('latin1', segStart, i), out);
+            }
+          }
+        } else {
+          for (let j = segStart; j < i; j++) this.addByte(chunk[j] as number);
+          this.endLine(out);
+        }
+        segStart = i + 1;
+        clean = true;
+      } else if (b < 0x20 || b >= 0x7f) {
+        clean = false;
+      }
+    }
+    // unterminated tail: keep it byte-wise (bounded by maxLineLength)
+    for (let j = segStart; j < chunk.length; j++) this.addByte(chunk[j] as number);
   }
 
   /** Custom suffix matching with fallback for partial matches (suffixes are short). */
@@ -127,6 +157,10 @@ export class ScannerLineParser implements StreamParser<ScanLine> {
     }
     const text = Buffer.from(this.line).toString('latin1');
     this.line = [];
+    this.emit(text, out);
+  }
+
+  private emit(text: string, out: ScanLine[]): void {
     if (this.symbologyIds) {
       const { symbology, data } = splitSymbology(text);
       if (data.length === 0) {
