@@ -41,7 +41,8 @@ function createParser<F>(lengthOf: Uint8Array, decode: Decode<F>): KerongStreamP
       const n = data.length;
       let i = 0;
       while (i < n) {
-        const j = data.indexOf(KERONG_STX, i);
+        // back-to-back frames are the common case: skip the native call when we already sit on STX
+        const j = data[i] === KERONG_STX ? i : data.indexOf(KERONG_STX, i);
         if (j < 0) {
           stats.droppedBytes += n - i;
           i = n;
