@@ -29,7 +29,11 @@ export interface BackofficeUnderTest {
 export type StoreKind = 'sqlite' | 'postgres';
 const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
-export async function startRealBackoffice(brokerUrl: string, kind: StoreKind, dir: string): Promise<BackofficeUnderTest> {
+export async function startRealBackoffice(
+  brokerUrl: string,
+  kind: StoreKind,
+  dir: string,
+): Promise<BackofficeUnderTest & { product(): Backoffice }> {
   const schema = `dp_sync_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   const db = kind === 'sqlite' ? { kind: 'sqlite' as const, path: path.join(dir, 'backoffice.db') } : { kind: 'postgres' as const, url: PG_URL, schema };
   let n = 0;
@@ -62,6 +66,7 @@ export async function startRealBackoffice(brokerUrl: string, kind: StoreKind, di
       await b?.kill();
     },
     restart: up,
+    product: cur,
     close: async () => {
       const b = bo;
       bo = undefined;
