@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { INITIAL_STATE, transition, type CommandEvent, type CommandPolicy, type CommandState } from './lifecycle.ts';
+import { createTransition, INITIAL_STATE, transition, type CommandEvent, type CommandPolicy, type CommandState } from './lifecycle.ts';
 
 const READ: CommandPolicy = { idempotent: true, maxAttempts: 3 };
 const OPEN: CommandPolicy = { idempotent: false, maxAttempts: 3 };
@@ -11,6 +11,8 @@ const run = (events: CommandEvent['type'][], policy: CommandPolicy): CommandStat
 describe('command lifecycle (pure transition function)', () => {
   it('a reply completes an in-flight command', () => {
     expect(run(['written', 'reply-ok'], OPEN)).toEqual({ phase: 'succeeded', attempts: 1 });
+    const step = createTransition(OPEN);
+    expect(step(step(INITIAL_STATE, { type: 'written' }), { type: 'reply-ok' })).toEqual({ phase: 'succeeded', attempts: 1 });
   });
 
   it('a read that times out is retried up to maxAttempts, then fails with timeout', () => {

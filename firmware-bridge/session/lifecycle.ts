@@ -56,6 +56,11 @@ export function shouldWrite(s: CommandState): boolean {
   return s.phase === 'queued';
 }
 
+/** The `(state, event) => state` form with the policy bound (one per command). */
+export function createTransition(policy: CommandPolicy): (state: CommandState, event: CommandEvent) => CommandState {
+  return (state, event) => transition(state, event, policy);
+}
+
 const RETRYABLE: ReadonlySet<FailureReason> = new Set(['timeout', 'busy', 'bad-reply']);
 
 export function transition(state: CommandState, event: CommandEvent, policy: CommandPolicy): CommandState {

@@ -96,3 +96,27 @@ describe('reconnecting link', () => {
     expect(describeLinkStatus({ state: 'reconnecting', inMs: 0, attempt: 1, lastError: 'ENOENT' })).toBe('connecting (attempt 1): ENOENT');
   });
 });
+
+describe('reconnecting link: connection that dies during the handshake', () => {
+  it('a close reported before connect() resolved is not mistaken for a live connection', async () => {
+    const clock = new ManualClock();
+    let attempts = 0;
+    const link = new ReconnectingLink({
+      name: 'flaky',
+      clock,
+      logger: createSilentLogger(),
+      backoff: { initialMs: 50, maxMs: 50, jitter: 0 },
+      connector: async (h) => {
+        attempts++;
+        if (attempts === 1) h.onClose('reset during open');
+        return { write: async () => {}, close: async () => {} };
+      },
+    });
+    await link.start();
+    expect(link.status).toMatchObject({ state: 'reconnecting', lastError: 'reset during open' });
+    clock.advance(50);
+    await flush();
+    expect(link.status).toEqual({ state: 'connected' });
+    await link.stop();
+  });
+});

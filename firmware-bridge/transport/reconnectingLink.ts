@@ -97,13 +97,20 @@ export class ReconnectingLink implements Link {
     const gen = ++this.generation;
     this.setStatus({ state: 'reconnecting', inMs: 0, attempt: this.failures + 1 });
     let conn: Connection;
+    let earlyClose: string | undefined; // closed before the connector's promise was handled
+    let established = false;
     try {
       conn = await this.connector({
         onData: (chunk) => {
           if (gen === this.generation) this.emitData(chunk);
         },
         onClose: (reason) => {
-          if (gen !== this.generation || !this.conn) return;
+          if (gen !== this.generation) return;
+          if (!established) {
+            earlyClose = reason;
+            return;
+          }
+          if (!this.conn) return;
           this.conn = undefined;
           this.logger.warn({ reason }, 'link closed');
           this.scheduleRetry(reason);
@@ -121,6 +128,13 @@ export class ReconnectingLink implements Link {
       await conn.close().catch(() => {});
       return;
     }
+    if (earlyClose !== undefined) {
+      await conn.close().catch(() => {});
+      this.failures++;
+      this.scheduleRetry(earlyClose);
+      return;
+    }
+    established = true;
     this.conn = conn;
     this.failures = 0;
     this.setStatus({ state: 'connected' });
