@@ -13,6 +13,9 @@ import { createSilentLogger } from '../../firmware-bridge/platform/logger.ts';
 import { Ledger } from '../../controller/ledger/index.ts';
 import { benchLedger } from './ledgerBench.ts';
 import { benchUnlock } from './unlockBench.ts';
+import { benchParsers } from './parserBench.ts';
+import { benchIngest } from './ingestBench.ts';
+import { openBenchBrokers } from './brokers.ts';
 
 interface Figure {
   name: string;
@@ -65,6 +68,35 @@ const sections: Record<string, Section> = {
       });
     } finally {
       ledger.close();
+    }
+  },
+
+  async parsers() {
+    for (const r of benchParsers({ megabytes: 100 })) {
+      report({
+        name: `RB6 ${r.protocol} stream parser`,
+        value: `${fmt(r.bytesPerSec / 1e6, 1)} MB/s`,
+        anchor: `Buffer.indexOf scan ${fmt(r.anchorBytesPerSec / 1e6, 1)} MB/s`,
+        ratio: `${fmt(r.ratio, 3)}×`,
+        target: '≥ 0.2×',
+      });
+    }
+  },
+
+  async ingest() {
+    for (const broker of await openBenchBrokers()) {
+      try {
+        const r = await benchIngest({ brokerUrl: broker.url, events: 20_000, batch: 100, rounds: 5 });
+        report({
+          name: `RB3 backoffice ingest on ${broker.name} (SQLite)`,
+          value: `${fmt(r.ingestPerSec)} events/s`,
+          anchor: `slower of raw subscriber ${fmt(r.rawSubscriberPerSec)}/s and raw batched insert ${fmt(r.rawInsertPerSec)}/s`,
+          ratio: `${fmt(r.ratio, 2)}×`,
+          target: '≥ 0.5×',
+        });
+      } finally {
+        await broker.close();
+      }
     }
   },
 };
