@@ -234,3 +234,40 @@ describe('migrations and site binding', () => {
     expect(() => fx.open({ siteId: 'other-site' })).toThrow(/belongs to site "site-test", not "other-site"/);
   });
 });
+
+describe('appendMany', () => {
+  let fx: ReturnType<typeof ledgerFixture>;
+  beforeEach(() => {
+    fx = ledgerFixture();
+  });
+  afterEach(() => fx.cleanup());
+
+  it('records several events with consecutive seqs, chained, with their outbox rows and state, in one transaction', () => {
+    const l = fx.open();
+    const seen: number[] = [];
+    l.onAppended((e) => seen.push(e.seq));
+    const events = l.appendMany([
+      { type: 'member.upserted', data: { memberId: 'm1', name: 'Anna', role: 'member', ageVerified: true } },
+      { type: 'member.upserted', data: { memberId: 'm2', name: 'Bernd', role: 'member', ageVerified: false } },
+    ]);
+    expect(events.map((e) => e.seq)).toEqual([1, 2]);
+    expect(events[1]!.prevHash).toBe(events[0]!.hash);
+    expect(seen).toEqual([1, 2]);
+    expect(l.outboxCount()).toBe(2);
+    expect(l.state.members().map((m) => m.memberId).sort()).toEqual(['m1', 'm2']);
+    expect(l.verifyChain()).toEqual({ ok: true, count: 2 });
+  });
+
+  it('writes none of the events when one of them is invalid', () => {
+    const l = fx.open();
+    expect(() =>
+      l.appendMany([
+        { type: 'member.upserted', data: { memberId: 'm1', name: 'Anna', role: 'member', ageVerified: true } },
+        { type: 'member.upserted', data: { memberId: 'm2', name: 'Bernd', role: 'king', ageVerified: false } },
+      ]),
+    ).toThrow(/role/);
+    expect(l.lastSeq()).toBe(0);
+    expect(l.state.members()).toEqual([]);
+    expect(l.outboxCount()).toBe(0);
+  });
+});

@@ -80,24 +80,30 @@ export class Ledger {
       ackOutbox: db.prepare('DELETE FROM outbox WHERE seq <= ?'),
     };
     this.appendTx = db.transaction(
-      (type: string, dataText: string, data: Record<string, unknown>, alsoInTx?: (db: Database) => void) => {
+      (entries: Array<{ type: string; dataText: string; data: Record<string, unknown> }>, alsoInTx?: (db: Database) => void) => {
         const last = this.stmt.last.get() as { seq: number; hash: string } | undefined;
-        const seq = (last?.seq ?? 0) + 1;
-        const prevHash = last?.hash ?? GENESIS_HASH;
+        let seq = last?.seq ?? 0;
+        let prevHash = last?.hash ?? GENESIS_HASH;
         const at = Math.trunc(this.clock.now());
         const clockSynced = this.isClockSynced() === true;
-        const hash = eventHash(prevHash, seq, type, at, clockSynced, dataText);
-        this.stmt.insertEvent.run(seq, type, at, clockSynced ? 1 : 0, dataText, prevHash, hash);
-        this.stmt.insertOutbox.run(seq);
-        const event: LedgerEvent = { seq, type, at, clockSynced, data, prevHash, hash };
-        applyEvent(db, event);
+        const events: LedgerEvent[] = [];
+        for (const { type, dataText, data } of entries) {
+          seq += 1;
+          const hash = eventHash(prevHash, seq, type, at, clockSynced, dataText);
+          this.stmt.insertEvent.run(seq, type, at, clockSynced ? 1 : 0, dataText, prevHash, hash);
+          this.stmt.insertOutbox.run(seq);
+          const event: LedgerEvent = { seq, type, at, clockSynced, data, prevHash, hash };
+          applyEvent(db, event);
+          events.push(event);
+          prevHash = hash;
+        }
         if (alsoInTx) {
           const result: unknown = alsoInTx(db);
           if (result instanceof Promise) {
-            throw new LedgerError('invalid-event', `alsoInTx of "${type}" returned a promise; it must be synchronous`);
+            throw new LedgerError('invalid-event', `alsoInTx of "${entries[0]?.type}" returned a promise; it must be synchronous`);
           }
         }
-        return event;
+        return events;
       },
     );
   }
@@ -109,29 +115,42 @@ export class Ledger {
    * (including from alsoInTx): write related rows through `alsoInTx` instead.
    */
   append(type: string, data: Record<string, unknown>, alsoInTx?: (db: Database) => void): LedgerEvent {
-    if (typeof type !== 'string' || !TYPE_PATTERN.test(type) || type.length > 100) {
-      throw new LedgerError('invalid-event', `ledger event type ${JSON.stringify(type)} is not a dotted lower-case name`);
-    }
-    if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-      throw new LedgerError('invalid-event', `ledger event "${type}" data must be a plain object`);
-    }
+    return this.appendMany([{ type, data }], alsoInTx)[0]!;
+  }
+
+  /**
+   * Appends several events (consecutive seqs) and `alsoInTx` in ONE transaction: all or none.
+   * Used where one fact from outside becomes several events (a downlink change with many members).
+   */
+  appendMany(entries: ReadonlyArray<{ type: string; data: Record<string, unknown> }>, alsoInTx?: (db: Database) => void): LedgerEvent[] {
+    if (entries.length === 0) throw new LedgerError('invalid-event', 'ledger appendMany needs at least one event');
+    const prepared = entries.map(({ type, data }) => {
+      if (typeof type !== 'string' || !TYPE_PATTERN.test(type) || type.length > 100) {
+        throw new LedgerError('invalid-event', `ledger event type ${JSON.stringify(type)} is not a dotted lower-case name`);
+      }
+      if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+        throw new LedgerError('invalid-event', `ledger event "${type}" data must be a plain object`);
+      }
+      const dataText = canonicalJson(data);
+      return { type, dataText, data: JSON.parse(dataText) as Record<string, unknown> };
+    });
     if (this.db.inTransaction) {
       throw new LedgerError(
         'invalid-event',
-        `ledger append of "${type}" inside another transaction refused: listeners would see uncommitted events; use alsoInTx`,
+        `ledger append of "${prepared[0]!.type}" inside another transaction refused: listeners would see uncommitted events; use alsoInTx`,
       );
     }
-    const dataText = canonicalJson(data);
-    const stored = JSON.parse(dataText) as Record<string, unknown>;
-    const event = this.appendTx.immediate(type, dataText, stored, alsoInTx);
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch (err) {
-        this.logger.error({ err, seq: event.seq, type }, 'ledger onAppended listener threw (event is committed)');
+    const events = this.appendTx.immediate(prepared, alsoInTx);
+    for (const event of events) {
+      for (const listener of this.listeners) {
+        try {
+          listener(event);
+        } catch (err) {
+          this.logger.error({ err, seq: event.seq, type: event.type }, 'ledger onAppended listener threw (event is committed)');
+        }
       }
     }
-    return event;
+    return events;
   }
 
   /** Called after each committed append. Returns the unsubscribe function. */
