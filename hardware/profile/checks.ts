@@ -1,4 +1,5 @@
 import type { HardwareProfile } from './schema.ts';
+import { boardsIssues } from './boardChecks.ts';
 
 /** A problem found by a cross-field check: a dotted field path and what is wrong. */
 export interface ProfileIssue {
@@ -47,5 +48,7 @@ const uniqueProbes: ProfileCheck = (profile) => {
   return issues;
 };
 
-/** Cross-field checks run after the schema passed. Add board checks here when boards arrive. */
-export const PROFILE_CHECKS: readonly ProfileCheck[] = [uniquePins, uniqueProbes];
+const boardRules: ProfileCheck = (profile) => boardsIssues(profile.boards);
+
+/** Cross-field checks run after the schema passed. */
+export const PROFILE_CHECKS: readonly ProfileCheck[] = [uniquePins, uniqueProbes, boardRules];

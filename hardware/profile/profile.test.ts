@@ -58,7 +58,7 @@ describe('hardware profile', () => {
 
   it('rejects unknown properties anywhere (a typo must not silently drop a setting)', () => {
     expect(problemsOf(variant((p) => (p.door.strike.activelow = true)))).toEqual(['door.strike.activelow: unknown property']);
-    expect(problemsOf(variant((p) => (p.boards = [])))).toEqual(['boards: unknown property']);
+    expect(problemsOf(variant((p) => (p.bords = [])))).toEqual(['bords: unknown property']);
   });
 
   it('rejects a missing polarity instead of guessing one', () => {

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { BoardsSchema } from './boardsSchema.ts';
 
 /**
  * The hardware profile: which pin is what on one point. A technician writes it as JSON; it is
@@ -99,10 +100,8 @@ export const HardwareProfileSchema = Type.Object(
     /** Siren / alarm sounder (output): active = sounding. Silent at boot and on stop. */
     siren: OutputPinSchema,
     temperature: Type.Optional(TemperatureSchema),
-    // boards: serial lock boards, Modbus I/O, scanners (firmware-bridge drivers) go HERE as
-    //   boards: Type.Optional(BoardsSchema)
-    // with their cross-field checks (unique bus addresses, serial paths) added to
-    // PROFILE_CHECKS in checks.ts.
+    /** Serial lock boards, Modbus I/O, I/O boards, scanners and what hangs off them (boardsSchema.ts; checks in boardChecks.ts). */
+    boards: Type.Optional(BoardsSchema),
     /** Free text for the technician (wiring notes, cabinet location). */
     notes: Type.Optional(Type.String({ maxLength: 2000 })),
   },
