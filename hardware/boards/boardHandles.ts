@@ -1,0 +1,235 @@
+/**
+ * One handle per profile board: builds the firmware-bridge driver on its bus, polls its state
+ * (reads only: polling never writes an output) and says how healthy it is.
+ */
+import type { Clock } from '../../firmware-bridge/platform/clock.ts';
+import type { Logger } from '../../firmware-bridge/platform/logger.ts';
+import { KERONG_LIMITS } from '../../firmware-bridge/kerong/commands.ts';
+import { KerongBoard, type LockState, type OpenResult } from '../../firmware-bridge/kerong/board.ts';
+import { createKerongSession } from '../../firmware-bridge/kerong/kerongSession.ts';
+import { ModbusMaster } from '../../firmware-bridge/modbus/master.ts';
+import { InputBoard, RelayBoard, TempHumiditySensor } from '../../firmware-bridge/modbus/boards.ts';
+import { IoBoard } from '../../firmware-bridge/ioboard/ioBoard.ts';
+import { BarcodeScanner, type ScanEvent } from '../../firmware-bridge/scanner/barcodeScanner.ts';
+import type { Link, Unsubscribe } from '../../firmware-bridge/transport/link.ts';
+import type { BoardDevice } from '../profile/boardsSchema.ts';
+import { FailureCounter, linkHealth, type Health } from './status.ts';
+
+export const DEFAULT_POLL_MS = 2000;
+
+export interface BoardHandle {
+  readonly device: BoardDevice;
+  readonly link: Link;
+  /** null: not polled (scanner) */
+  readonly pollMs: number | null;
+  health(): Health;
+  start(): void;
+  stop(): void;
+  /** Read the board's state once; never throws. */
+  poll(): Promise<void>;
+  /** Pushed changes (I/O board events); poll results are picked up by the caller. */
+  onChange(l: () => void): Unsubscribe;
+}
+
+export interface BusDeps {
+  clock: Clock;
+  logger: Logger;
+  defaultPollMs: number;
+}
+
+/** Link down beats whatever the driver last said: nothing on a dead wire is ok. */
+function withLink(link: Link, driver: Health): Health {
+  const l = linkHealth(link.status);
+  return l.status === 'ok' ? driver : { status: 'lost', detail: `link ${l.detail ?? 'down'}` };
+}
+
+const noChanges = (): Unsubscribe => () => {};
+
+export class KerongHandle implements BoardHandle {
+  readonly pollMs: number;
+  readonly locks: number;
+  private readonly states = new Map<number, LockState>();
+
+  constructor(
+    readonly device: BoardDevice,
+    readonly link: Link,
+    private readonly board: KerongBoard,
+    deps: BusDeps,
+  ) {
+    this.pollMs = device.pollMs ?? deps.defaultPollMs;
+    this.locks = device.channels ?? KERONG_LIMITS.maxLock;
+  }
+
+  health(): Health {
+    const h = this.board.health;
+    return h.state === 'ok' ? { status: 'ok' } : withLink(this.link, { status: h.state, detail: `${h.consecutiveFailures} failed: ${h.lastError}` });
+  }
+
+  start(): void {}
+  stop(): void {}
+  onChange = noChanges;
+
+  async poll(): Promise<void> {
+    const r = await this.board.readAll();
+    if (r.ok) for (const s of r.value.locks) if (s.lock <= this.locks) this.states.set(s.lock, s);
+  }
+
+  state(lock: number): LockState | undefined {
+    return this.states.get(lock);
+  }
+
+  /** One open, as the driver reports it (it reads back after a timeout; never repeated here). */
+  async open(lock: number): Promise<OpenResult> {
+    const r = await this.board.openLock(lock);
+    if (r.result === 'opened' && r.state) this.states.set(lock, r.state);
+    return r;
+  }
+}
+
+export class ModbusHandle implements BoardHandle {
+  readonly pollMs: number;
+  private readonly counter = new FailureCounter();
+  private readonly read: () => Promise<{ ok: true; value: unknown } | { ok: false; reason: string; detail: string }>;
+  /** last value read: relay/input states, or `{ temperatureC, humidityPct }` */
+  last: unknown = null;
+
+  constructor(
+    readonly device: BoardDevice,
+    readonly link: Link,
+    master: ModbusMaster,
+    deps: BusDeps,
+  ) {
+    this.pollMs = device.pollMs ?? deps.defaultPollMs;
+    const address = device.address ?? 0;
+    const channels = device.channels ?? 1;
+    if (device.kind === 'relay') {
+      const b = new RelayBoard(master, { address, channels });
+      this.read = () => b.read();
+    } else if (device.kind === 'input') {
+      const b = new InputBoard(master, { address, channels });
+      this.read = () => b.read();
+    } else {
+      const b = new TempHumiditySensor(master, { address });
+      this.read = () => b.read();
+    }
+  }
+
+  health(): Health {
+    return withLink(this.link, this.counter.health);
+  }
+
+  start(): void {}
+  stop(): void {}
+  onChange = noChanges;
+
+  async poll(): Promise<void> {
+    const r = await this.read();
+    if (r.ok) {
+      this.counter.ok();
+      this.last = r.value;
+    } else this.counter.fail(`${r.reason}: ${r.detail}`);
+  }
+}
+
+export class IoBoardHandle implements BoardHandle {
+  readonly pollMs: number;
+  private detail = 'not identified yet';
+  temps: (number | null)[] = [];
+
+  constructor(
+    readonly device: BoardDevice,
+    readonly link: Link,
+    private readonly io: IoBoard,
+    deps: BusDeps,
+  ) {
+    this.pollMs = device.pollMs ?? deps.defaultPollMs;
+  }
+
+  health(): Health {
+    const h = this.io.health;
+    return withLink(this.link, h === 'ok' ? { status: 'ok' } : { status: h, detail: this.detail });
+  }
+
+  start(): void {
+    void this.io.start();
+  }
+
+  stop(): void {
+    this.io.stop();
+  }
+
+  onChange(l: () => void): Unsubscribe {
+    return this.io.onEvent((e) => {
+      if (e.type === 'health') this.detail = e.detail;
+      l();
+    });
+  }
+
+  async poll(): Promise<void> {
+    const r = await this.io.readTemps();
+    if (r.ok) this.temps = r.value;
+  }
+}
+
+export class ScannerHandle implements BoardHandle {
+  readonly pollMs = null;
+  private readonly scanner: BarcodeScanner;
+
+  constructor(
+    readonly device: BoardDevice,
+    readonly link: Link,
+    logger: Logger,
+  ) {
+    this.scanner = new BarcodeScanner({ link, logger });
+  }
+
+  health(): Health {
+    return withLink(this.link, { status: 'ok' });
+  }
+
+  start(): void {
+    this.scanner.start();
+  }
+
+  stop(): void {
+    this.scanner.stop();
+  }
+
+  onChange = noChanges;
+
+  async poll(): Promise<void> {}
+
+  onScan(l: (e: ScanEvent) => void): Unsubscribe {
+    return this.scanner.onScan(l);
+  }
+}
+
+/**
+ * Drivers for the boards sharing one link (a bus): one session / master per bus, every
+ * command serialised on it (RS485 is half-duplex).
+ */
+export function createBusHandles(link: Link, devices: BoardDevice[], deps: BusDeps): { handles: BoardHandle[]; start(): void; stop(): void } {
+  const first = devices[0];
+  if (!first) return { handles: [], start() {}, stop() {} };
+  const logger = deps.logger.child({ link: link.name });
+  switch (first.protocol) {
+    case 'kerong': {
+      const session = createKerongSession({ link, clock: deps.clock, logger });
+      const handles = devices.map(
+        (d) => new KerongHandle(d, link, new KerongBoard({ session, address: d.address ?? -1, clock: deps.clock, logger, queueKey: 'kerong-bus' }), deps),
+      );
+      return { handles, start: () => session.start(), stop: () => session.stop() };
+    }
+    case 'modbus': {
+      const master = new ModbusMaster({ link, clock: deps.clock, logger });
+      const handles = devices.map((d) => new ModbusHandle(d, link, master, deps));
+      return { handles, start: () => master.start(), stop: () => master.stop() };
+    }
+    case 'ioboard': {
+      const io = new IoBoard({ link, clock: deps.clock, logger, ...(first.watchdogMs !== undefined ? { watchdogMs: first.watchdogMs } : {}) });
+      return { handles: [new IoBoardHandle(first, link, io, deps)], start() {}, stop() {} };
+    }
+    case 'scanner':
+      return { handles: [new ScannerHandle(first, link, logger)], start() {}, stop() {} };
+  }
+}
