@@ -30,7 +30,9 @@ export interface RelayOptions {
 export const DEFAULT_RELAY: RelayOptions = {
   maxBatchEvents: 500,
   maxBatchBytes: 256 * 1024,
-  maxInflight: 4,
+  // The drain is round-trip bound (point → broker → backoffice commit → ack): 16 batches in flight
+  // keep the pipe full on a LAN; on a slow link the ack timer still covers one batch at a time.
+  maxInflight: 16,
   ackTimeoutMs: 10_000,
   maxAckTimeoutMs: 120_000,
 };

@@ -86,6 +86,7 @@ export class SyncClient {
   private readonly changes: ChangeApplier;
   private readonly commands: CommandRunner;
   private readonly listeners = new Set<(s: SyncStatus) => void>();
+  private readonly jsonCache = new WeakMap<OutboxEvent, string>();
   private readonly isClockSynced: () => boolean;
   private readonly log: Logger;
   readonly counters: SyncCounters = {
@@ -115,7 +116,7 @@ export class SyncClient {
       o.clock,
       this.log,
       { maxBatchEvents: MAX_EVENTS_PER_BATCH, maxBatchBytes: MAX_BYTES.events - 1024, ...o.relay },
-      (e) => Buffer.byteLength(JSON.stringify(toWire(e))) + 1,
+      (e) => Buffer.byteLength(this.wireJson(e)) + 1,
     );
     this.relay.onStatus(() => this.emit());
     this.changes = new ChangeApplier(o.ledger.db, o.changeHandlers ?? {}, this.log);
@@ -247,10 +248,20 @@ export class SyncClient {
     }, delay);
   }
 
+  /** JSON of one event as it goes on the wire, computed once per event (size check, then batch). */
+  private wireJson(e: OutboxEvent): string {
+    let json = this.jsonCache.get(e);
+    if (json === undefined) {
+      json = JSON.stringify(toWire(e));
+      this.jsonCache.set(e, json);
+    }
+    return json;
+  }
+
   private sendBatch(events: OutboxEvent[]): boolean {
     const client = this.client;
     if (!client || !this.connected || !client.connected) return false;
-    const payload = encode('events', { v: WIRE_VERSION, siteId: this.o.siteId, session: this.session, events: events.map(toWire) });
+    const payload = encodeEventBatch(this.o.siteId, this.session, events.map((e) => this.wireJson(e)));
     client.publish(topics.upEvents(this.o.siteId), payload, { qos: 1 });
     this.counters.batchesSent++;
     return true;
@@ -338,7 +349,16 @@ export class SyncClient {
   }
 }
 
-function toWire(e: OutboxEvent & { hash?: string }): SyncEvent {
+/**
+ * `up/events` payload built from already-serialised events: byte-identical to
+ * `encode('events', { v, siteId, session, events })` (same key order), without serialising every
+ * event twice. Guarded by a test that compares both.
+ */
+export function encodeEventBatch(siteId: string, session: number, eventJson: string[]): Buffer {
+  return Buffer.from(`{"v":${WIRE_VERSION},"siteId":${JSON.stringify(siteId)},"session":${session},"events":[${eventJson.join(',')}]}`);
+}
+
+export function toWire(e: OutboxEvent & { hash?: string }): SyncEvent {
   const w: SyncEvent = { seq: e.seq, type: e.type, at: Math.max(0, Math.round(e.at)), clockSynced: e.clockSynced, data: e.data };
   if (typeof e.hash === 'string') w.hash = e.hash;
   return w;
