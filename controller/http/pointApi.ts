@@ -29,6 +29,17 @@ export interface PointApi {
   onChange(listener: () => void): () => void;
   presentToken(token: string): Promise<DecisionView>;
   presentCard(uid: string, pin: string): Promise<DecisionView>;
+  /** Locker compartments and their last read state (latched / occupied; null = not read yet). */
+  compartments?(): CompartmentView[];
+}
+
+export interface CompartmentView {
+  id: string;
+  board: string;
+  lock: number;
+  size: string;
+  latched: boolean | null;
+  occupied: boolean | null;
 }
 
 export interface DemoCredential {
@@ -50,4 +61,15 @@ export interface SimControls {
   pressExit(): void;
   setFireAlarm(active: boolean): void;
   demoCredentials(): DemoCredential[];
+  /** Cables of the simulated serial boards (one per link). */
+  cables?(): SimCableView[];
+  /** Pull (false) or replug (true) the cable of the link a board hangs on; false = no such board. */
+  setCable?(board: string, plugged: boolean): Promise<boolean>;
+}
+
+export interface SimCableView {
+  boards: string[];
+  protocol: string;
+  url: string;
+  plugged: boolean;
 }

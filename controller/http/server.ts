@@ -10,6 +10,7 @@ import { liveRoutes } from './routes/live.ts';
 import { entryRoutes } from './routes/entry.ts';
 import { simRoutes } from './routes/sim.ts';
 import { i18nRoutes } from './routes/i18n.ts';
+import { hardwareRoutes } from './routes/hardware.ts';
 import { errorHandler } from './errors.ts';
 
 export interface HttpServerOptions {
@@ -41,6 +42,7 @@ export async function buildHttpServer(opts: HttpServerOptions): Promise<App> {
   await app.register(liveRoutes, { point: opts.point, logger: opts.logger });
   await app.register(entryRoutes, { point: opts.point });
   await app.register(i18nRoutes);
+  await app.register(hardwareRoutes, { point: opts.point });
   if (opts.sim) await app.register(simRoutes, { sim: opts.sim });
   if (opts.servePages) {
     await app.register(fastifyStatic, {

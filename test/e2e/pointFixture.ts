@@ -8,11 +8,16 @@ import { SimulatedPoint } from '../../hardware/sim/simulatedPoint.ts';
 import { startPoint, type RunningPoint } from '../../controller/app.ts';
 import { demoCredentials, ensureDemoKeys, seedDemoLedger } from '../../controller/sim/demoData.ts';
 import { simControls } from '../../controller/sim/simControls.ts';
+import { simBoardControls } from '../../controller/sim/simBoardControls.ts';
+import { startSimBoards } from '../../controller/sim/simBoards.ts';
+import type { SimulatedBoards } from '../../hardware/sim/boards/simulatedBoards.ts';
 import type { DemoCredential } from '../../controller/http/pointApi.ts';
 
 export interface PointFixture {
   point: RunningPoint;
   sim: SimulatedPoint;
+  /** the profile's serial boards, simulated on TCP ports of 127.0.0.1 */
+  boards: SimulatedBoards;
   clock: Clock;
   credentials: DemoCredential[];
   dataDir: string;
@@ -24,7 +29,9 @@ export async function startSimulatedPoint(opts: { clock?: Clock; http?: { host: 
   // Wednesday 2026-11-18 10:00 Berlin: open to everyone under the demo rules.
   const clock = opts.clock ?? new ManualClock(Date.UTC(2026, 10, 18, 9, 0, 0));
   const dataDir = mkdtempSync(join(tmpdir(), 'dorfpunkt-e2e-'));
-  const profile = await loadHardwareProfile(bundledProfilePath('simulated'));
+  // the serial boards as `npm start` serves them: simulators on TCP, the profile's links rewritten to them
+  const simBoards = await startSimBoards(await loadHardwareProfile(bundledProfilePath('simulated')), clock);
+  const profile = simBoards.profile;
   const sim = new SimulatedPoint({ profile, clock, bounce: { transitions: 3, everyMs: 5 } });
   const keys = await ensureDemoKeys(dataDir);
   const credentials = await demoCredentials(keys, clock);
@@ -38,18 +45,24 @@ export async function startSimulatedPoint(opts: { clock?: Clock; http?: { host: 
     clock,
     logger: createSilentLogger(),
     http: opts.http,
-    sim: { controls: simControls(sim, credentials), snapshot: () => ({ ...sim.snapshot() }), onChange: (l) => sim.onChange(l) },
+    sim: {
+      controls: { ...simControls(sim, credentials), ...simBoardControls(simBoards.boards) },
+      snapshot: () => ({ ...sim.snapshot(), cables: simBoards.boards.cables() }),
+      onChange: (l) => sim.onChange(l),
+    },
     seed: seedDemoLedger,
   });
   return {
     point,
     sim,
+    boards: simBoards.boards,
     clock,
     credentials,
     dataDir,
     async close() {
       await point.stop();
       sim.stop();
+      await simBoards.boards.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -52,6 +52,15 @@ function render(s) {
   $('hardware').replaceChildren(...(s.hardware ?? []).map((h) => Object.assign(document.createElement('li'), {
     textContent: `${h.name}: ${tr(`hardware.${h.status}`)}${h.detail ? ` (${h.detail})` : ''}`,
   })));
+  // simulated serial boards: pull / replug the cable of each link
+  $('cables').replaceChildren(...(s.sim?.cables ?? []).map((c) => {
+    const b = Object.assign(document.createElement('button'), {
+      type: 'button',
+      textContent: `${tr(c.plugged ? 'sim.cable.pull' : 'sim.cable.plug')}: ${c.boards.join(', ')}`,
+    });
+    b.addEventListener('click', () => post('/api/sim/cable', { board: c.boards[0], plugged: !c.plugged }));
+    return b;
+  }));
   $('lastSeq').textContent = String(s.ledger?.lastSeq ?? 0);
   $('outbox').textContent = String(s.ledger?.outbox ?? 0);
   $('decisions').replaceChildren(...(s.recentDecisions ?? []).map((d) => Object.assign(document.createElement('li'), {

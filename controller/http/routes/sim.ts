@@ -4,6 +4,7 @@ import { pickLang, t } from '../../i18n/i18n.ts';
 import type { SimControls } from '../pointApi.ts';
 
 const FireBody = Type.Object({ active: Type.Boolean() }, { additionalProperties: false });
+const CableBody = Type.Object({ board: Type.String({ minLength: 1, maxLength: 40 }), plugged: Type.Boolean() }, { additionalProperties: false });
 
 /** Controls of the simulated point: what a person standing at the door would do. */
 export const simRoutes: FastifyPluginAsyncTypebox<{ sim: SimControls }> = async (app, { sim }) => {
@@ -28,4 +29,10 @@ export const simRoutes: FastifyPluginAsyncTypebox<{ sim: SimControls }> = async 
     return { ok: true };
   });
   app.get('/api/sim/credentials', async () => sim.demoCredentials());
+  /** Pull or replug the cable of a simulated serial board (the whole link it hangs on). */
+  app.post('/api/sim/cable', { schema: { body: CableBody } }, async (req, reply) => {
+    const found = (await sim.setCable?.(req.body.board, req.body.plugged)) ?? false;
+    if (!found) return reply.status(404).send({ error: 'unknown-board', message: t(pickLang(req.headers['accept-language']), 'sim.cable.unknown') });
+    return { ok: true, plugged: req.body.plugged };
+  });
 };
