@@ -20,6 +20,7 @@ import { parseOpeningRules } from './access/openingRulesSchema.ts';
 import type { Bundesland } from './access/holidays.ts';
 import { DoorController } from './machines/door/doorController.ts';
 import { EntryService } from './entry/entryService.ts';
+import { HardwareStatus } from './hardware/hardwareStatus.ts';
 import { buildHttpServer, type App } from './http/server.ts';
 import type { DecisionView, PointApi, PointSnapshot, SimControls } from './http/pointApi.ts';
 
@@ -43,6 +44,7 @@ export interface RunningPoint {
   readonly ledger: Ledger;
   readonly door: DoorController;
   readonly entry: EntryService;
+  readonly hardware: HardwareStatus;
   readonly api: PointApi;
   readonly http: App | undefined;
   readonly url: string | undefined;
@@ -91,6 +93,10 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
   door.start();
   entry.start();
 
+  // 3b. Serial boards (lock boards, Modbus I/O, scanners) from the profile and their live status.
+  const hardware = new HardwareStatus({ profile: opts.profile, gpioKind: opts.gpio.kind, clock, logger, record });
+  await hardware.start();
+
   // 4. The view the HTTP API serves.
   const listeners = new Set<() => void>();
   const changed = (): void => {
@@ -103,7 +109,7 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
     changed();
     return d;
   };
-  const unsubscribers = [door.onChange(changed), openLedger.onAppended(changed), opts.sim?.onChange(changed)];
+  const unsubscribers = [door.onChange(changed), openLedger.onAppended(changed), hardware.onChange(changed), opts.sim?.onChange(changed)];
   const api: PointApi = {
     siteId: opts.siteId,
     snapshot: (): PointSnapshot => ({
@@ -112,7 +118,7 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
       door: { ...door.state() },
       occupancy: entry.occupancy(),
       ledger: { lastSeq: openLedger.lastSeq(), outbox: openLedger.outboxCount() },
-      hardware: [{ name: `GPIO (${opts.gpio.kind})`, status: 'ok' }],
+      hardware: hardware.entries(),
       sync: null,
       sim: opts.sim?.snapshot() ?? null,
       recentDecisions: recent,
@@ -123,6 +129,7 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
     },
     presentToken: async (token) => remember(view((await entry.present({ kind: 'token', token })).decision)),
     presentCard: async (uid, pin) => remember(view((await entry.present({ kind: 'card', uid, pin })).decision)),
+    compartments: () => hardware.compartments(),
   };
 
   let http: App | undefined;
@@ -137,6 +144,7 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
     ledger: openLedger,
     door,
     entry,
+    hardware,
     api,
     http,
     url,
@@ -145,6 +153,7 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
       stopped = true;
       await http?.close();
       for (const u of unsubscribers) u?.();
+      await hardware.stop();
       entry.stop();
       door.stop();
       await io.stop();

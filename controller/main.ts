@@ -1,7 +1,9 @@
 /**
  * Process entry of a point controller.
  *
- *   tsx controller/main.ts --sim [--data dir] [--port n] [--profile file]   a simulated point with demo data
+ *   tsx controller/main.ts --sim [--data dir] [--port n] [--profile file] [--board-ports 4001,4002]   a simulated point with demo data
+ *     (the profile's serial boards are served by simulators on 127.0.0.1, ephemeral ports unless
+ *     --board-ports gives one per link, and the profile's link addresses are rewritten to them)
  *   tsx controller/main.ts --config /etc/dorfpunkt/point.json  a real point on a Pi
  *
  * Builds the process-wide clock and logger once and hands them to the composition root.
@@ -19,6 +21,8 @@ import { loadControllerConfig } from './config/config.ts';
 import { startPoint, type RunningPoint } from './app.ts';
 import { demoCredentials, ensureDemoKeys, seedDemoLedger } from './sim/demoData.ts';
 import { simControls } from './sim/simControls.ts';
+import { simBoardControls } from './sim/simBoardControls.ts';
+import { startSimBoards } from './sim/simBoards.ts';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -29,15 +33,19 @@ async function main(): Promise<void> {
       port: { type: 'string' },
       host: { type: 'string' },
       profile: { type: 'string' },
+      'board-ports': { type: 'string' },
     },
   });
   const clock = createSystemClock();
   const logger = pino({ level: process.env['LOG_LEVEL'] ?? 'info' }) as unknown as Logger;
 
   let point: RunningPoint;
+  let boardsBanner = '';
   if (values.sim) {
     const dataDir = resolve(values.data ?? process.env['DORFPUNKT_DATA'] ?? 'data/sim');
-    const profile = await loadHardwareProfile(values.profile ?? bundledProfilePath('simulated'));
+    const simBoards = await startSimBoards(await loadHardwareProfile(values.profile ?? bundledProfilePath('simulated')), clock, values['board-ports']);
+    const profile = simBoards.profile;
+    boardsBanner = simBoards.banner();
     const sim = new SimulatedPoint({ profile, clock, bounce: { transitions: 3, everyMs: 5 } });
     const keys = await ensureDemoKeys(dataDir);
     const credentials = await demoCredentials(keys, clock);
@@ -51,7 +59,11 @@ async function main(): Promise<void> {
       clock,
       logger,
       http: { host: values.host ?? '127.0.0.1', port: Number(values.port ?? process.env['PORT'] ?? 8080) },
-      sim: { controls: simControls(sim, credentials), snapshot: () => ({ ...sim.snapshot() }), onChange: (l) => sim.onChange(l) },
+      sim: {
+        controls: { ...simControls(sim, credentials), ...simBoardControls(simBoards.boards) },
+        snapshot: () => ({ ...sim.snapshot(), cables: simBoards.boards.cables() }),
+        onChange: (l) => sim.onChange(l),
+      },
       seed: seedDemoLedger,
     });
   } else {
@@ -76,6 +88,7 @@ async function main(): Promise<void> {
   }
 
   process.stdout.write(`\ndorfpunkt point ${point.api.siteId} is running.\n`);
+  process.stdout.write(boardsBanner);
   if (point.url) process.stdout.write(`Open the ${values.sim ? 'virtual point page' : 'point API'}: ${point.url}/\n\n`);
 
   let stopping = false;
