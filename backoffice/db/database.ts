@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import pg from 'pg';
 import { migrateToLatest } from './migrations.ts';
 import type { DB } from './schema.ts';
@@ -29,6 +29,35 @@ const pgTypes = {
   },
 };
 
+/**
+ * Kysely's SQLite driver prepares every statement anew; re-preparing the same INSERT/UPDATE text
+ * per batch costs more than running it. Keep the most recently used prepared statements (a
+ * statement still iterating is busy: then prepare a fresh one).
+ */
+export function withStatementCache(raw: BetterSqlite3.Database, max = 128): SqliteDatabase {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => {
+      cache.clear();
+      raw.close();
+    },
+    prepare: (sql: string) => {
+      const hit = cache.get(sql);
+      if (hit && !hit.busy) {
+        cache.delete(sql);
+        cache.set(sql, hit);
+        return hit as unknown as SqliteStatement;
+      }
+      const stmt = raw.prepare(sql);
+      if (!hit) {
+        if (cache.size >= max) cache.delete(cache.keys().next().value!);
+        cache.set(sql, stmt);
+      }
+      return stmt as unknown as SqliteStatement;
+    },
+  };
+}
+
 export function quoteIdent(name: string): string {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`invalid PostgreSQL schema name ${JSON.stringify(name)}`);
   return `"${name}"`;
@@ -45,7 +74,7 @@ export async function openDatabase(config: DbConfig, opts: { migrate?: boolean }
     raw.pragma('busy_timeout = 5000');
     const sync = raw.pragma('synchronous', { simple: true });
     if (sync !== 2 && config.path !== ':memory:') throw new Error(`SQLite synchronous is ${String(sync)}, expected FULL (2)`);
-    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: raw }) });
+    const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
     database = { db, dialect: 'sqlite', close: () => db.destroy() };
   } else {
     if (config.schema) {

@@ -1,18 +1,22 @@
 /**
- * Store one validated event batch for one site, exactly once, in ONE transaction together with the
- * site's contiguous progress (`sites.up_to`).
+ * Store validated event batches exactly once, in ONE transaction together with each site's
+ * contiguous progress (`sites.up_to`). Several pending batches (of one or many sites) may be
+ * committed together (group commit, see ingestQueue.ts); each batch still gets its own outcome,
+ * exactly as if the batches had been ingested one after the other in the given order.
  *
  * Policy (decided, see controller/contract/README.md): only the contiguous prefix is stored.
  * seq <= up_to: duplicate, skipped. seq == up_to + 1 ...: stored while contiguous. Anything after
  * a gap is NOT stored; the caller answers with `resendFrom = up_to + 1`. The point resends.
+ * Dedupe needs no per-event lookup: the high-water mark read once per site decides.
  *
- * Concurrency (several backoffice instances on one PostgreSQL): the transaction first UPDATEs the
- * site row, which holds its row lock until commit, so batches of one site are serialised across
- * instances; the (site_id, seq) primary key is the last line of defence.
+ * Concurrency (several backoffice instances on one PostgreSQL): the transaction first upserts the
+ * site rows (in siteId order, so two instances never wait on each other crosswise), which holds
+ * their row locks until commit and returns the current mark, so batches of one site are
+ * serialised across instances. `ON CONFLICT (site_id, seq) DO NOTHING` is the last line of defence.
  */
-import type { Kysely, Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import type { EventBatch } from '../../controller/contract/sync/index.ts';
-import type { DB } from '../db/schema.ts';
+import type { DB, EventsTable } from '../db/schema.ts';
 
 export interface IngestOutcome {
   siteId: string;
@@ -25,79 +29,177 @@ export interface IngestOutcome {
   resendFrom?: number;
 }
 
+export interface IngestItem {
+  batch: EventBatch;
+  receivedAt: number;
+}
+
+function newSiteRow(siteId: string, now: number): DB['sites'] {
+  return {
+    site_id: siteId,
+    created_at: now,
+    up_to: 0,
+    events_stored: 0,
+    last_batch_at: null,
+    status: 'unknown',
+    session: 0,
+    last_seen_at: null,
+    status_at: null,
+    backlog_pending: null,
+    backlog_last_seq: null,
+    software: null,
+    change_version: 0,
+    applied_version: 0,
+  };
+}
+
 export async function ensureSite(trx: Kysely<DB> | Transaction<DB>, siteId: string, now: number): Promise<void> {
   await trx
     .insertInto('sites')
-    .values({
-      site_id: siteId,
-      created_at: now,
-      up_to: 0,
-      events_stored: 0,
-      last_batch_at: null,
-      status: 'unknown',
-      session: 0,
-      last_seen_at: null,
-      status_at: null,
-      backlog_pending: null,
-      backlog_last_seq: null,
-      software: null,
-      change_version: 0,
-      applied_version: 0,
-    })
+    .values(newSiteRow(siteId, now))
     .onConflict((oc) => oc.column('site_id').doNothing())
     .execute();
 }
 
-/** Multi-row inserts are chunked to stay under SQLite's and pg's bound-parameter limits. */
-const INSERT_CHUNK = 100;
+/**
+ * Rows per multi-row INSERT: 8 columns x 500 = 4,000 bound parameters, far below SQLite's 32,766
+ * and PostgreSQL's 65,535.
+ */
+export const INSERT_CHUNK = 500;
 
-export async function ingestBatch(db: Kysely<DB>, batch: EventBatch, receivedAt: number): Promise<IngestOutcome> {
-  const siteId = batch.siteId;
-  await ensureSite(db, siteId, receivedAt);
+const EVENT_COLUMNS = ['site_id', 'seq', 'type', 'at', 'clock_synced', 'data', 'hash', 'received_at'] as const satisfies readonly (keyof EventsTable)[];
+
+/**
+ * SQL text of `INSERT INTO events (...) VALUES (...) x n ON CONFLICT (site_id, seq) DO NOTHING`,
+ * compiled by Kysely for the executing dialect once per row count and reused: building an
+ * n-row query tree per batch costs more than running it.
+ */
+const insertSqlCache = new WeakMap<object, Map<number, string>>();
+const MAX_CACHED_SHAPES = 64;
+
+function insertEventsSql(trx: Transaction<DB>, cacheKey: object, n: number): string {
+  let byCount = insertSqlCache.get(cacheKey);
+  if (!byCount) insertSqlCache.set(cacheKey, (byCount = new Map()));
+  let sql = byCount.get(n);
+  if (sql === undefined) {
+    const placeholder: EventsTable = { site_id: '', seq: 0, type: '', at: 0, clock_synced: 0, data: '', hash: null, received_at: 0 };
+    const compiled = trx
+      .insertInto('events')
+      .values(Array.from({ length: n }, () => placeholder))
+      .onConflict((oc) => oc.columns(['site_id', 'seq']).doNothing())
+      .compile();
+    if (compiled.parameters.length !== n * EVENT_COLUMNS.length) throw new Error(`unexpected events INSERT shape: ${compiled.parameters.length} parameters for ${n} rows`);
+    sql = compiled.sql;
+    if (byCount.size >= MAX_CACHED_SHAPES) byCount.clear();
+    byCount.set(n, sql);
+  }
+  return sql;
+}
+
+/** Parameters in the order Kysely emits them for rows with EVENT_COLUMNS keys (row-major). */
+export function eventParameters(rows: readonly EventsTable[], from: number, to: number): unknown[] {
+  const out: unknown[] = new Array((to - from) * EVENT_COLUMNS.length);
+  let k = 0;
+  for (let i = from; i < to; i++) {
+    const r = rows[i]!;
+    out[k++] = r.site_id;
+    out[k++] = r.seq;
+    out[k++] = r.type;
+    out[k++] = r.at;
+    out[k++] = r.clock_synced;
+    out[k++] = r.data;
+    out[k++] = r.hash;
+    out[k++] = r.received_at;
+  }
+  return out;
+}
+
+export async function insertEvents(trx: Transaction<DB>, cacheKey: object, rows: readonly EventsTable[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+    const end = Math.min(rows.length, i + INSERT_CHUNK);
+    await trx.executeQuery(CompiledQuery.raw(insertEventsSql(trx, cacheKey, end - i), eventParameters(rows, i, end)));
+  }
+}
+
+/**
+ * Ingest `items` in one transaction; outcomes are returned in the same order. Throws (and commits
+ * nothing) when the database fails.
+ */
+export async function ingestBatches(db: Kysely<DB>, items: readonly IngestItem[]): Promise<IngestOutcome[]> {
+  if (items.length === 0) return [];
+  const lastReceived = new Map<string, number>();
+  for (const it of items) lastReceived.set(it.batch.siteId, Math.max(lastReceived.get(it.batch.siteId) ?? 0, it.receivedAt));
+  const siteIds = [...lastReceived.keys()].sort();
   return db.transaction().execute(async (trx) => {
-    // Lock the site row first (PostgreSQL row lock / SQLite write lock), then read the progress.
-    await trx.updateTable('sites').set({ last_batch_at: receivedAt }).where('site_id', '=', siteId).execute();
-    const site = await trx.selectFrom('sites').select(['up_to']).where('site_id', '=', siteId).executeTakeFirstOrThrow();
-    const start = Number(site.up_to);
-    let next = start + 1;
-    let duplicates = 0;
-    const rows: DB['events'][] = [];
-    let gapAt: number | undefined;
-    for (const e of batch.events) {
-      if (e.seq < next) {
-        if (e.seq <= start) duplicates++;
-        continue;
-      }
-      if (e.seq > next) {
-        gapAt = e.seq;
-        break;
-      }
-      rows.push({
-        site_id: siteId,
-        seq: e.seq,
-        type: e.type,
-        at: e.at,
-        clock_synced: e.clockSynced ? 1 : 0,
-        data: JSON.stringify(e.data ?? null),
-        hash: e.hash ?? null,
-        received_at: receivedAt,
-      });
-      next++;
+    // Create-or-touch every site row in one statement (row locks taken in siteId order) and read
+    // each site's contiguous mark.
+    const marks = await trx
+      .insertInto('sites')
+      .values(siteIds.map((id) => ({ ...newSiteRow(id, lastReceived.get(id)!), last_batch_at: lastReceived.get(id)! })))
+      .onConflict((oc) => oc.column('site_id').doUpdateSet((eb) => ({ last_batch_at: eb.ref('excluded.last_batch_at') })))
+      .returning(['site_id', 'up_to'])
+      .execute();
+    const start = new Map<string, number>();
+    for (const m of marks) start.set(m.site_id, Number(m.up_to));
+    const next = new Map<string, number>();
+    for (const id of siteIds) {
+      const s = start.get(id);
+      if (s === undefined) throw new Error(`site row ${id} was not returned by the upsert`);
+      next.set(id, s + 1);
     }
-    const held = gapAt === undefined ? 0 : batch.events.filter((e) => e.seq >= gapAt).length;
-    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-      await trx.insertInto('events').values(rows.slice(i, i + INSERT_CHUNK)).execute();
+    const rows: EventsTable[] = [];
+    const outcomes: IngestOutcome[] = [];
+    for (const { batch, receivedAt } of items) {
+      const siteId = batch.siteId;
+      let n = next.get(siteId)!;
+      let duplicates = 0;
+      let stored = 0;
+      let held = 0;
+      const events = batch.events;
+      for (let i = 0; i < events.length; i++) {
+        const e = events[i]!;
+        if (e.seq < n) {
+          duplicates++; // stored before, or by an earlier batch of this group
+          continue;
+        }
+        if (e.seq > n) {
+          held = events.length - i; // seqs ascend (checked by decode): everything from here on
+          break;
+        }
+        rows.push({
+          site_id: siteId,
+          seq: e.seq,
+          type: e.type,
+          at: e.at,
+          clock_synced: e.clockSynced ? 1 : 0,
+          data: JSON.stringify(e.data ?? null),
+          hash: e.hash ?? null,
+          received_at: receivedAt,
+        });
+        stored++;
+        n++;
+      }
+      next.set(siteId, n);
+      const outcome: IngestOutcome = { siteId, upTo: n - 1, stored, duplicates, held };
+      if (held > 0) outcome.resendFrom = n;
+      outcomes.push(outcome);
     }
-    const upTo = start + rows.length;
-    if (rows.length > 0) {
+    await insertEvents(trx, db, rows);
+    for (const id of siteIds) {
+      const added = next.get(id)! - 1 - start.get(id)!;
+      if (added === 0) continue;
       await trx
         .updateTable('sites')
-        .set((eb) => ({ up_to: upTo, events_stored: eb('events_stored', '+', rows.length) }))
-        .where('site_id', '=', siteId)
+        .set((eb) => ({ up_to: next.get(id)! - 1, events_stored: eb('events_stored', '+', added) }))
+        .where('site_id', '=', id)
         .execute();
     }
-    const outcome: IngestOutcome = { siteId, upTo, stored: rows.length, duplicates, held };
-    if (gapAt !== undefined) outcome.resendFrom = upTo + 1;
-    return outcome;
+    return outcomes;
   });
+}
+
+/** Ingest one batch in its own transaction. */
+export async function ingestBatch(db: Kysely<DB>, batch: EventBatch, receivedAt: number): Promise<IngestOutcome> {
+  const [outcome] = await ingestBatches(db, [{ batch, receivedAt }]);
+  return outcome!;
 }

@@ -4,20 +4,24 @@
  * commit), state -> presence (+ ack and unapplied changes on a birth), applied -> downlink,
  * command-results -> downlink. Bad messages are recorded and counted, never thrown.
  *
- * QoS 1 commit-before-PUBACK: `client.handleMessage` is overridden; MQTT.js sends the PUBACK only
- * when its callback runs, and that happens after the DB transaction. MQTT.js handles incoming
- * packets one at a time, so the handler must never await a publish's PUBACK (it would wait behind
- * itself): publishes are handed to the client and not awaited. What counts for the point is the
+ * Event batches go through a group-commit queue (ingestQueue.ts): batches that arrive while a
+ * transaction runs are committed together in the next one; each batch's `down/ack` and its QoS 1
+ * PUBACK are sent only after the commit that stored it, in receipt order (deferredPuback.ts).
+ * Every other message waits until all earlier batches are settled and is then handled alone, with
+ * MQTT.js sending its PUBACK when the handler is done. Publishes (acks, downlink) are handed to
+ * the client and not awaited: MQTT.js handles incoming packets one at a time, and awaiting our
+ * own publish's PUBACK there would wait behind ourselves. What counts for the point is the
  * `down/ack`, not the PUBACK.
  */
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Kysely } from 'kysely';
-import { decodeMessage, encode, parseTopic, topics, UP_KINDS, type Ack, type UpKind } from '../../controller/contract/sync/index.ts';
+import { decodeMessage, encode, parseTopic, topics, UP_KINDS, type Ack, type EventBatch, type UpKind } from '../../controller/contract/sync/index.ts';
 import type { DB } from '../db/schema.ts';
 import type { Downlink, Publish } from '../downlink/downlink.ts';
 import type { Clock, Logger } from '../platform.ts';
 import { applyState, touchSite } from '../presence/presence.ts';
-import { ingestBatch } from './ingestStore.ts';
+import { IngestQueue, type Settlement } from './ingestQueue.ts';
+import { currentConnection, sendPuback, SKIP_PUBACK, supportsDeferredPuback } from './deferredPuback.ts';
 import { recordRejection } from './rejections.ts';
 
 export interface IngestStats {
@@ -45,13 +49,39 @@ export interface SyncRouterOptions {
   getDownlink: () => Downlink;
   /** Called after a batch commit (tests, metrics). */
   onIngested?: (siteId: string, upTo: number) => void;
+  /** Group commit limits (defaults in ingestQueue.ts). */
+  maxBatchesPerCommit?: number;
+  maxEventsPerCommit?: number;
+}
+
+class StoppedError extends Error {}
+
+/** What `process` started: `done` settles when the message is fully handled (never rejects). */
+interface Processing {
+  /** True for an event batch handed to the group-commit queue. */
+  queued: boolean;
+  done: Promise<void>;
 }
 
 export class SyncRouter {
   private client: MqttClient | null = null;
   readonly stats: IngestStats = { messages: 0, batches: 0, eventsStored: 0, duplicates: 0, held: 0, resendRequests: 0, acksSent: 0, rejected: 0, rejectedByCode: {}, dbErrors: 0 };
 
-  constructor(private readonly opts: SyncRouterOptions) {}
+  private readonly queue: IngestQueue;
+
+  constructor(private readonly opts: SyncRouterOptions) {
+    this.queue = new IngestQueue({
+      db: opts.db,
+      logger: opts.logger,
+      ...(opts.maxBatchesPerCommit !== undefined ? { maxBatchesPerCommit: opts.maxBatchesPerCommit } : {}),
+      ...(opts.maxEventsPerCommit !== undefined ? { maxEventsPerCommit: opts.maxEventsPerCommit } : {}),
+    });
+  }
+
+  /** Group-commit counters (commits, batches, largest group). */
+  get commitStats(): IngestQueue['stats'] {
+    return this.queue.stats;
+  }
 
   get connected(): boolean {
     return this.client?.connected ?? false;
@@ -81,10 +111,26 @@ export class SyncRouter {
       ...(o.password !== undefined ? { password: o.password } : {}),
     };
     const client = mqtt.connect(o.mqttUrl, { ...options, manualConnect: true });
+    const deferPubacks = supportsDeferredPuback(client);
+    if (!deferPubacks) o.logger.warn({}, 'MQTT.js internals changed: event batches are committed one at a time');
     client.handleMessage = (packet, done) => {
-      this.handle(packet.topic, typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload)
-        .catch((e: unknown) => o.logger.error({ err: String(e) }, 'message handler failed'))
-        .finally(() => done());
+      const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+      const messageId = packet.messageId;
+      if (!deferPubacks || packet.qos !== 1 || messageId === undefined) {
+        void this.process(packet.topic, payload).done.finally(() => done());
+        return;
+      }
+      const connection = currentConnection(client);
+      const p = this.process(packet.topic, payload, () => {
+        if (!sendPuback(client, connection, messageId)) o.logger.debug({ messageId }, 'PUBACK dropped: the connection it belongs to is gone');
+      });
+      if (!p.queued) {
+        void p.done.finally(() => done());
+        return;
+      }
+      // Read on without a PUBACK (sent after the commit), unless too many batches wait already.
+      if (this.queue.hasRoom()) done(SKIP_PUBACK);
+      else void this.queue.whenRoom().then(() => done(SKIP_PUBACK));
     };
     client.on('error', (err) => o.logger.warn({ err: err.message }, 'mqtt error'));
     this.client = client;
@@ -119,6 +165,9 @@ export class SyncRouter {
   async stop(): Promise<void> {
     const c = this.client;
     this.client = null;
+    // Batches not yet in a transaction are dropped unacked (the points resend); a running commit
+    // finishes and its acks go out before the clean DISCONNECT.
+    await this.queue.abort(new StoppedError('backoffice stopping'));
     if (c) await c.endAsync();
   }
 
@@ -126,10 +175,9 @@ export class SyncRouter {
   async kill(): Promise<void> {
     const c = this.client;
     this.client = null;
-    if (c) {
-      c.stream?.destroy();
-      await c.endAsync(true);
-    }
+    if (c) c.stream?.destroy();
+    await this.queue.abort(new StoppedError('backoffice killed'));
+    if (c) await c.endAsync(true);
   }
 
   private reject(siteId: string | null, topic: string, code: string, reason: string, payload: Uint8Array): Promise<void> {
@@ -149,12 +197,66 @@ export class SyncRouter {
     );
   }
 
-  /** Process one uplink message. Exposed for tests that bypass the broker. */
-  async handle(topic: string, payload: Uint8Array): Promise<void> {
+  /** Process one uplink message; resolves when it is handled (after the commit for events). Exposed for tests that bypass the broker. */
+  handle(topic: string, payload: Uint8Array): Promise<void> {
+    return this.process(topic, payload).done;
+  }
+
+  /**
+   * Start handling one message. `afterSettled` runs synchronously right after the message is
+   * settled (for event batches: after their commit and `down/ack`, in submission order).
+   */
+  private process(topic: string, payload: Uint8Array, afterSettled?: () => void): Processing {
     this.stats.messages++;
     const o = this.opts;
     const now = o.clock.now();
     const decoded = decodeMessage(topic, payload);
+    if (decoded.ok && decoded.value.topic.direction === 'up' && decoded.value.topic.kind === 'events') {
+      const siteId = decoded.value.topic.siteId;
+      const done = new Promise<void>((resolve) => {
+        this.queue.submit(decoded.value.value as EventBatch, now, (s) => {
+          try {
+            this.settled(siteId, topic, s);
+          } finally {
+            afterSettled?.();
+            resolve();
+          }
+        });
+      });
+      return { queued: true, done };
+    }
+    // Everything else runs alone, after every earlier batch is settled (keeps order and PUBACK order).
+    const done = this.queue
+      .whenIdle()
+      .then(() => this.handleOther(topic, payload, decoded, now))
+      .catch((e: unknown) => o.logger.error({ err: String(e) }, 'message handler failed'))
+      .finally(() => afterSettled?.());
+    return { queued: false, done };
+  }
+
+  private settled(siteId: string, topic: string, s: Settlement): void {
+    const o = this.opts;
+    if (!s.ok) {
+      if (s.error instanceof StoppedError) {
+        o.logger.debug({ siteId, topic }, 'event batch dropped at shutdown (no ack sent)');
+        return;
+      }
+      // DB unavailable or similar: nothing was committed, so nothing is acked; the point resends.
+      this.stats.dbErrors++;
+      o.logger.error({ siteId, topic, err: String(s.error) }, 'uplink message not processed (no ack sent)');
+      return;
+    }
+    const r = s.outcome;
+    this.stats.batches++;
+    this.stats.eventsStored += r.stored;
+    this.stats.duplicates += r.duplicates;
+    this.stats.held += r.held;
+    this.sendAck(siteId, r.resendFrom !== undefined ? { v: 1, upTo: r.upTo, resendFrom: r.resendFrom } : { v: 1, upTo: r.upTo });
+    o.onIngested?.(siteId, r.upTo);
+  }
+
+  private async handleOther(topic: string, payload: Uint8Array, decoded: ReturnType<typeof decodeMessage>, now: number): Promise<void> {
+    const o = this.opts;
     if (!decoded.ok) {
       const t = parseTopic(topic);
       await this.reject(t.ok ? t.value.siteId : null, topic, decoded.error.code, decoded.error.message, payload);
@@ -167,17 +269,6 @@ export class SyncRouter {
     }
     try {
       switch (t.kind) {
-        case 'events': {
-          const batch = value as Extract<typeof value, { events: unknown }>;
-          const r = await ingestBatch(o.db, batch, now);
-          this.stats.batches++;
-          this.stats.eventsStored += r.stored;
-          this.stats.duplicates += r.duplicates;
-          this.stats.held += r.held;
-          this.sendAck(t.siteId, r.resendFrom !== undefined ? { v: 1, upTo: r.upTo, resendFrom: r.resendFrom } : { v: 1, upTo: r.upTo });
-          o.onIngested?.(t.siteId, r.upTo);
-          break;
-        }
         case 'state': {
           const p = await applyState(o.db, t.siteId, value as Parameters<typeof applyState>[2], now);
           if (p.birth) {
