@@ -45,10 +45,21 @@ function withLink(link: Link, driver: Health): Health {
 
 const noChanges = (): Unsubscribe => () => {};
 
+/**
+ * A failed request counts against the board, except when the link was down: that is the
+ * link's status (shown on its own entry), and counting it would leave the board "degraded"
+ * for a moment after every reconnect.
+ */
+function account(counter: FailureCounter, ok: boolean, failure: { reason: string; detail: string } | undefined): void {
+  if (ok) counter.ok();
+  else if (failure && failure.reason !== 'link-down') counter.fail(`${failure.reason}: ${failure.detail}`);
+}
+
 export class KerongHandle implements BoardHandle {
   readonly pollMs: number;
   readonly locks: number;
   private readonly states = new Map<number, LockState>();
+  private readonly counter = new FailureCounter();
 
   constructor(
     readonly device: BoardDevice,
@@ -61,8 +72,7 @@ export class KerongHandle implements BoardHandle {
   }
 
   health(): Health {
-    const h = this.board.health;
-    return h.state === 'ok' ? { status: 'ok' } : withLink(this.link, { status: h.state, detail: `${h.consecutiveFailures} failed: ${h.lastError}` });
+    return withLink(this.link, this.counter.health);
   }
 
   start(): void {}
@@ -71,6 +81,7 @@ export class KerongHandle implements BoardHandle {
 
   async poll(): Promise<void> {
     const r = await this.board.readAll();
+    account(this.counter, r.ok, r.ok ? undefined : r);
     if (r.ok) for (const s of r.value.locks) if (s.lock <= this.locks) this.states.set(s.lock, s);
   }
 
@@ -81,7 +92,10 @@ export class KerongHandle implements BoardHandle {
   /** One open, as the driver reports it (it reads back after a timeout; never repeated here). */
   async open(lock: number): Promise<OpenResult> {
     const r = await this.board.openLock(lock);
-    if (r.result === 'opened' && r.state) this.states.set(lock, r.state);
+    if (r.result === 'opened') {
+      this.counter.ok();
+      if (r.state) this.states.set(lock, r.state);
+    } else if (r.reason !== 'still-latched') account(this.counter, false, r);
     return r;
   }
 }
@@ -124,10 +138,8 @@ export class ModbusHandle implements BoardHandle {
 
   async poll(): Promise<void> {
     const r = await this.read();
-    if (r.ok) {
-      this.counter.ok();
-      this.last = r.value;
-    } else this.counter.fail(`${r.reason}: ${r.detail}`);
+    account(this.counter, r.ok, r.ok ? undefined : r);
+    if (r.ok) this.last = r.value;
   }
 }
 

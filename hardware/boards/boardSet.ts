@@ -150,7 +150,8 @@ export class BoardSet {
     if (!this.running || h.pollMs === null || this.polling.has(h)) return;
     this.polling.add(h);
     try {
-      await h.poll();
+      // nothing to ask on a dead wire: the link entry says why; polling resumes when it connects
+      if (h.link.status.state === 'connected') await h.poll();
     } catch (err) {
       this.deps.logger.error({ board: h.device.id, err: String(err) }, 'board poll threw');
     } finally {
