@@ -211,8 +211,15 @@ export class SyncClient {
   private async onConnect(client: MqttClient, session: number): Promise<void> {
     try {
       const s = this.o.siteId;
-      await client.subscribeAsync({ [topics.downAck(s)]: { qos: 1 }, [topics.downChanges(s)]: { qos: 1 }, [topics.downCommands(s)]: { qos: 1 } });
+      const granted = await client.subscribeAsync({ [topics.downAck(s)]: { qos: 1 }, [topics.downChanges(s)]: { qos: 1 }, [topics.downCommands(s)]: { qos: 1 } });
       if (this.client !== client || !client.connected) return;
+      const refused = granted.filter((g) => g.qos === 128).map((g) => g.topic);
+      if (refused.length > 0) {
+        // Without down/ack nothing could ever be marked delivered: treat as a failed connection.
+        this.log.error({ refused }, 'sync: broker refused the downlink subscriptions (check the ACL)');
+        client.end(true);
+        return;
+      }
       client.publish(topics.upState(s), encode('state', this.state('online')), { qos: 1, retain: true });
       this.connected = true;
       this.counters.connects++;

@@ -33,6 +33,7 @@ export async function startRealBackoffice(
   brokerUrl: string,
   kind: StoreKind,
   dir: string,
+  credentials?: { username: string; password: string },
 ): Promise<BackofficeUnderTest & { product(): Backoffice }> {
   const schema = `dp_sync_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   const db = kind === 'sqlite' ? { kind: 'sqlite' as const, path: path.join(dir, 'backoffice.db') } : { kind: 'postgres' as const, url: PG_URL, schema };
@@ -42,6 +43,7 @@ export async function startRealBackoffice(
     bo = await startBackoffice({
       db,
       mqttUrl: brokerUrl,
+      ...(credentials ? { mqttUsername: credentials.username, mqttPassword: credentials.password } : {}),
       clientId: `bo-test-${process.pid}-${n++}-${Math.random().toString(36).slice(2, 6)}`,
       clock: createSystemClock(),
       logger: createSilentLogger(),
