@@ -2,12 +2,17 @@ import { KERONG_LIMITS } from '../../firmware-bridge/kerong/commands.ts';
 import { checkUnicastAddress } from '../../firmware-bridge/modbus/validate.ts';
 import { parseLinkUrl, formatLinkSpec } from '../../firmware-bridge/transport/linkUrl.ts';
 import type { BoardDevice, BoardsConfig, ChannelMapping } from './boardsSchema.ts';
-import type { ProfileIssue } from './checks.ts';
 
 /**
  * Cross-field checks of the `boards` section. Hardware ids out of the driver's range are
  * refused with the allowed range, never clamped: a clamped lock number opens the wrong door.
  */
+
+/** Same shape as checks.ts `ProfileIssue` (declared here: checks.ts imports this file). */
+interface ProfileIssue {
+  path: string;
+  message: string;
+}
 
 /** I/O board counts travel in one byte (firmware-bridge/PROTOCOL.md BOARD_INFO). */
 export const IOBOARD_MAX_CHANNEL = 255;
