@@ -225,8 +225,8 @@ export class SyncClient {
       this.counters.connects++;
       this.backoff.reset();
       this.log.info({ session }, 'sync: connected');
-      this.relay.setOnline(true);
       this.emit();
+      this.relay.setOnline(true);
     } catch (err) {
       this.log.warn({ err: (err as Error).message }, 'sync: subscribe failed');
       client.end(true);

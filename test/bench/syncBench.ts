@@ -89,10 +89,16 @@ async function drainOnce(brokerUrl: string, dir: string, n: number): Promise<{ m
     batches.push(ledger.outboxPending(after, MAX_EVENTS_PER_BATCH).map((e) => ({ seq: e.seq, type: e.type, at: e.at, clockSynced: e.clockSynced, data: e.data, hash: e.hash })));
   }
   const sync = new SyncClient({ brokerUrl, siteId, ledger, clock: createSystemClock(), logger: createSilentLogger(), keepaliveSec: 30 });
-  const t0 = performance.now();
+  // Timed from link-up (the raw anchor is timed after its connect, too) to the last ack.
+  let t0 = performance.now();
+  let linked = false;
   await new Promise<void>((resolve, reject) => {
     const timeout = setTimeout(() => reject(new Error(`drain of ${n} events timed out`)), 120_000);
     sync.onStatus((s) => {
+      if (s.connected && !linked) {
+        linked = true;
+        t0 = performance.now();
+      }
       if (s.lastAckSeq >= n) {
         clearTimeout(timeout);
         resolve();
