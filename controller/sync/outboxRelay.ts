@@ -97,7 +97,13 @@ export class OutboxRelay {
     this.acked = this.source.deliveredUpTo();
     this.sentUpTo = this.acked;
     const off = this.source.onAppended(() => {
-      if (this.started) this.pump();
+      if (!this.started) return;
+      try {
+        this.pump();
+      } catch (err) {
+        // Never let a transport problem surface in the ledger's append path.
+        this.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'sync: pump after append failed');
+      }
     });
     this.unsubscribe = typeof off === 'function' ? off : undefined;
   }
@@ -140,6 +146,11 @@ export class OutboxRelay {
       this.inflight = this.inflight.filter((b) => b.to > upTo);
       if (this.sentUpTo < upTo) this.sentUpTo = upTo;
       this.restartTimer();
+    }
+    if (resendFrom !== undefined && resendFrom <= this.acked) {
+      // The backoffice lost what it had acknowledged (restored backup?). The outbox rows are gone;
+      // the events are still in the ledger. Needs an operator: say so loudly, change nothing.
+      this.logger.error({ resendFrom, acked: this.acked }, 'sync: backoffice asks for events it already acknowledged');
     }
     if (resendFrom !== undefined && resendFrom > this.acked && resendFrom <= this.sentUpTo) {
       const now = this.clock.monotonic();

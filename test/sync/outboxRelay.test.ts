@@ -114,4 +114,34 @@ describe('OutboxRelay', () => {
     relay.onAck(40);
     expect(relay.status()).toMatchObject({ draining: false, progress: 1, backlog: 0 });
   });
+
+  it('logs loudly, and changes nothing, when the backoffice asks for events it already acknowledged', () => {
+    const clock = new ManualClock();
+    const outbox = new MemoryOutbox();
+    for (let i = 0; i < 20; i++) outbox.append();
+    const logger = createRecordingLogger();
+    const sent: number[] = [];
+    const relay = new OutboxRelay(outbox, (b) => (sent.push(b[0]!.seq), true), clock, logger, { maxBatchEvents: 5, maxInflight: 1 });
+    relay.start();
+    relay.setOnline(true);
+    relay.onAck(10);
+    const before = sent.length;
+    relay.onAck(10, 3);
+    expect(sent.length).toBe(before);
+    expect(outbox.deliveredUpTo()).toBe(10);
+    expect(logger.records.some((r) => r.level === 'error' && String(r.msg).includes('already acknowledged'))).toBe(true);
+  });
+
+  it('a transport error while pumping after an append never reaches the ledger caller', () => {
+    const clock = new ManualClock();
+    const outbox = new MemoryOutbox();
+    const logger = createRecordingLogger();
+    const relay = new OutboxRelay(outbox, () => {
+      throw new Error('socket gone');
+    }, clock, logger);
+    relay.start();
+    expect(() => relay.setOnline(true)).not.toThrow();
+    expect(() => outbox.append()).not.toThrow();
+    expect(logger.records.some((r) => r.level === 'error')).toBe(true);
+  });
 });
