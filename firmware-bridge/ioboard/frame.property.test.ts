@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { createSeededRandom } from '../platform/random.ts';
 import { cobsDecode, cobsEncode } from './cobs.ts';
 import { IoFrameParser, MAX_PAYLOAD, encodeIoFrame, type IoFrame } from './frame.ts';
 
@@ -79,19 +80,9 @@ describe('I/O board framing properties', () => {
   });
 });
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('I/O board parser: 10^6 frames in one long mutated stream', () => {
   it('delivers exactly the untouched frames, in order', () => {
-    const random = rng(SEED);
+    const random = createSeededRandom(SEED);
     const pool = fc.sample(fc.record({ seq: fc.integer({ min: 0, max: 255 }), type: fc.integer({ min: 0, max: 255 }), payload: fc.uint8Array({ maxLength: 12 }) }), { seed: SEED, numRuns: 500 })
       .map((f) => ({ bytes: encodeIoFrame(f), key: `${f.seq}/${f.type}/${Buffer.from(f.payload).toString('hex')}` }));
     const N = 1_000_000;

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { createSeededRandom } from '../platform/random.ts';
 import { encodeReply, encodeRequest, type KerongReply, type KerongRequest } from './codec.ts';
 import { KERONG_BUSY_REPLY, KERONG_COMMANDS } from './commands.ts';
 import { createKerongReplyParser, createKerongRequestParser, type KerongStreamParser } from './parser.ts';
@@ -168,25 +169,13 @@ function requestHexSafe(f: KerongRequest): string {
 }
 
 describe('Kerong parser at volume: >= 10^6 frames per run, bounded work', () => {
-  /** mulberry32 */
-  function rng(seed: number) {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
-
   it('1.2 M frames in long mutated streams: no throw, oracle-exact, >= 99.9 % of intact frames recovered', () => {
     const RUNS = 8;
     const FRAMES_PER_RUN = 150_000;
     let total = 0;
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), (seed) => {
-        const rnd = rng(seed);
+        const rnd = createSeededRandom(seed);
         const buf = Buffer.alloc(FRAMES_PER_RUN * 24);
         let n = 0;
         let intact = 0;

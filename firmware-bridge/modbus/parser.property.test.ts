@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { createSeededRandom } from '../platform/random.ts';
 import { encodeRequest, encodeResponse } from './codec.ts';
 import { ModbusRequestParser, ModbusResponseParser } from './parser.ts';
 import type { ModbusRequest, ModbusResponse } from './types.ts';
@@ -146,20 +147,9 @@ describe('Modbus parser properties', () => {
   });
 });
 
-/** mulberry32 */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('Modbus parser: 10^6 frames in one long mutated stream', () => {
   it('delivers every untouched frame in order, drops the mutated ones, never throws', () => {
-    const random = rng(SEED);
+    const random = createSeededRandom(SEED);
     const samples = fc.sample(arbResponse, { seed: SEED, numRuns: 400 }).filter((r) => encodeResponse(r).length <= 40);
     const pool = samples.map((r) => ({ res: r, bytes: encodeResponse(r), key: JSON.stringify(r) }));
     const N = 1_000_000;

@@ -16,100 +16,344 @@
  * long byte count cannot hold a short reply hostage; `idle()` tells the parser a silence gap
  * (>= 3.5 character times) was observed, which ends any partial frame.
  */
+import { crc16Modbus } from '../crc/crc16.ts';
 import type { ParserStats, StreamParser } from '../framing/types.ts';
-import {
-  crcOk,
-  decodeRequest,
-  decodeResponse,
-  requestFrameLength,
-  responseFrameLength,
-  type LengthProbe,
-} from './codec.ts';
-import { FC, type ModbusRequest, type ModbusResponse, type ReadKind } from './types.ts';
+import { decodeRequest, requestFrameLength, type LengthProbe } from './codec.ts';
+import { FC, type FunctionName, type ModbusRequest, type ModbusResponse, type ReadKind } from './types.ts';
 
 const MAX_FRAME = 256;
+/**
+ * A chunk that follows a buffered tail is not copied whole: only the tail plus this many of the
+ * chunk's bytes are joined, enough that every decision taken at a tail position sees at least
+ * one maximal frame ahead, exactly as it would in the fully joined buffer.
+ */
+const STITCH = 2 * MAX_FRAME;
+/** Numeric probe results (the hot loop avoids the string variants of `LengthProbe`). */
+const NEED_MORE = -1;
+const INVALID = -2;
+
+const toNumeric = (p: LengthProbe): number => (p === 'need-more' ? NEED_MORE : p === 'invalid' ? INVALID : p);
 
 abstract class RtuParser<F> implements StreamParser<F> {
   readonly stats: ParserStats = { droppedBytes: 0, badFrames: 0, frames: 0 };
-  private rest: Buffer = Buffer.alloc(0);
+  /** Own copy of the unfinished tail of the previous push (always < MAX_FRAME bytes). */
+  private readonly tail = Buffer.alloc(MAX_FRAME);
+  private tailLen = 0;
+  /** Tail + the head of the next chunk, joined without copying the whole chunk. */
+  private readonly stitch = Buffer.alloc(MAX_FRAME + STITCH);
 
-  protected abstract probe(buf: Uint8Array, pos: number, end: number): LengthProbe;
+  /** Frame length at `pos` judged from the header: > 0, NEED_MORE or INVALID. */
+  protected abstract probe(buf: Uint8Array, pos: number, end: number): number;
   /** Decode a CRC-valid frame; null = semantically invalid (counted as bad, slide one byte). */
   protected abstract decode(buf: Uint8Array, pos: number, len: number): F | null;
+  /**
+   * Optional fast path: take consecutive frames from `pos` that the general rules below would
+   * accept unchanged (valid header, complete, CRC ok, decodes), appending them to `out`; return
+   * the first position it leaves to the general rules. Default: none.
+   */
+  protected take(_buf: Uint8Array, pos: number, _end: number, _stop: number, _out: F[]): number {
+    return pos;
+  }
 
   push(chunk: Uint8Array): F[] {
     const out: F[] = [];
-    if (chunk.length === 0) return out;
-    const buf = this.rest.length === 0 ? chunk : Buffer.concat([this.rest, chunk]);
-    const end = buf.length;
-    let pos = 0;
-    while (pos < end) {
+    const n = chunk.length;
+    if (n === 0) return out;
+    const restLen = this.tailLen;
+    if (restLen === 0) {
+      this.keep(chunk, this.scan(chunk, 0, n, n, out), n);
+      return out;
+    }
+    const w = this.stitch;
+    w.set(this.tail.subarray(0, restLen), 0);
+    if (n <= STITCH) {
+      w.set(chunk, restLen);
+      this.keep(w, this.scan(w, 0, restLen + n, restLen + n, out), restLen + n);
+      return out;
+    }
+    w.set(chunk.subarray(0, STITCH), restLen);
+    // Every candidate inside the old tail sees >= STITCH bytes ahead, so it is complete or
+    // invalid here just as in the joined buffer; stop once the scan has moved into the chunk.
+    const pos = this.scan(w, 0, restLen + STITCH, restLen, out);
+    if (pos < restLen) {
+      // not reachable by the argument above; stay correct anyway by joining for real
+      const joined = Buffer.alloc(restLen - pos + n);
+      joined.set(w.subarray(pos, restLen), 0);
+      joined.set(chunk, restLen - pos);
+      this.keep(joined, this.scan(joined, 0, joined.length, joined.length, out), joined.length);
+      return out;
+    }
+    this.keep(chunk, this.scan(chunk, pos - restLen, n, n, out), n);
+    return out;
+  }
+
+  /** Frames in `buf[pos, end)` while `pos < stop`; returns where an incomplete frame begins (or >= stop). */
+  private scan(buf: Uint8Array, pos: number, end: number, stop: number, out: F[]): number {
+    const stats = this.stats;
+    let frames = 0;
+    while (pos < stop) {
+      const before = out.length;
+      pos = this.take(buf, pos, end, stop, out);
+      frames += out.length - before;
+      if (pos >= stop) break;
       const len = this.probe(buf, pos, end);
-      if (len === 'invalid') {
+      if (len === INVALID) {
         pos++;
-        this.stats.droppedBytes++;
+        stats.droppedBytes++;
         continue;
       }
-      if (len === 'need-more' || end - pos < len) {
+      if (len === NEED_MORE || end - pos < len) {
         // The candidate here is incomplete. If a complete, CRC-valid frame already sits further
         // on, the candidate was garbage (e.g. a stray "byte count"): skip to that frame.
         const next = this.completeFrameAfter(buf, pos, end);
         if (next < 0) break;
-        this.stats.badFrames++;
-        this.stats.droppedBytes += next - pos;
+        stats.badFrames++;
+        stats.droppedBytes += next - pos;
         pos = next;
         continue;
       }
-      if (!crcOk(buf, pos, len)) {
-        this.stats.badFrames++;
-        this.stats.droppedBytes++;
+      if (!crcAt(buf, pos, len)) {
+        stats.badFrames++;
+        stats.droppedBytes++;
         pos++;
         continue;
       }
       const frame = this.decode(buf, pos, len);
       if (frame === null) {
-        this.stats.badFrames++;
-        this.stats.droppedBytes++;
+        stats.badFrames++;
+        stats.droppedBytes++;
         pos++;
         continue;
       }
       out.push(frame);
-      this.stats.frames++;
+      frames++;
       pos += len;
     }
-    // Keep the unfinished tail (always < MAX_FRAME bytes) as an own copy.
-    this.rest = pos >= end ? Buffer.alloc(0) : Buffer.from(buf.subarray(pos, Math.min(end, pos + MAX_FRAME)));
-    if (end - pos > MAX_FRAME) {
-      this.stats.droppedBytes += end - pos - MAX_FRAME;
+    stats.frames += frames;
+    return pos;
+  }
+
+  /** Keep the unfinished tail `buf[pos, end)` (at most MAX_FRAME bytes) as an own copy. */
+  private keep(buf: Uint8Array, pos: number, end: number): void {
+    if (pos >= end) {
+      this.tailLen = 0;
+      return;
     }
-    return out;
+    const len = Math.min(end - pos, MAX_FRAME);
+    this.tail.set(buf.subarray(pos, pos + len), 0);
+    this.tailLen = len;
+    if (end - pos > MAX_FRAME) this.stats.droppedBytes += end - pos - MAX_FRAME;
   }
 
   private completeFrameAfter(buf: Uint8Array, pos: number, end: number): number {
     for (let j = pos + 1; j < end; j++) {
       const len = this.probe(buf, j, end);
-      if (typeof len === 'number' && end - j >= len && crcOk(buf, j, len) && this.decode(buf, j, len) !== null) return j;
+      if (len > 0 && end - j >= len && crcAt(buf, j, len) && this.decode(buf, j, len) !== null) return j;
     }
     return -1;
   }
 
   /** A silence gap was seen: whatever is buffered can no longer complete a frame. */
   idle(): void {
-    if (this.rest.length > 0) {
-      this.stats.droppedBytes += this.rest.length;
+    if (this.tailLen > 0) {
+      this.stats.droppedBytes += this.tailLen;
       this.stats.badFrames++;
     }
-    this.rest = Buffer.alloc(0);
+    this.tailLen = 0;
   }
 
   reset(): void {
-    this.rest = Buffer.alloc(0);
+    this.tailLen = 0;
   }
 
   /** Bytes waiting for the rest of a frame (for tests and diagnostics). */
   get buffered(): number {
-    return this.rest.length;
+    return this.tailLen;
   }
+}
+
+/**
+ * CRC-16/MODBUS, table driven two bytes per step ("slicing by 2"): T0 is the usual byte table
+ * (the one crc/crc16.ts builds), T1[i] = T0 applied to i followed by a zero byte, so each step
+ * is two independent lookups instead of two dependent ones. Checked against `crc16Modbus` and
+ * the catalogue check value at load. A local copy because the check runs at every candidate
+ * frame and a call into another module costs more than the few bytes it covers.
+ */
+const CRC_T0 = new Uint16Array(256);
+const CRC_T1 = new Uint16Array(256);
+for (let i = 0; i < 256; i++) {
+  let c = i;
+  for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xa001 : c >>> 1;
+  CRC_T0[i] = c;
+}
+for (let i = 0; i < 256; i++) {
+  const c = CRC_T0[i] as number;
+  CRC_T1[i] = (c >>> 8) ^ (CRC_T0[c & 0xff] as number);
+}
+
+/** CRC-16/MODBUS over `buf[start, end)`. */
+function crcModbusAt(buf: Uint8Array, start: number, end: number): number {
+  const t0 = CRC_T0;
+  const t1 = CRC_T1;
+  let crc = 0xffff;
+  let i = start;
+  for (; i + 1 < end; i += 2) {
+    const x = crc ^ (buf[i] as number) ^ ((buf[i + 1] as number) << 8);
+    crc = (t1[x & 0xff] as number) ^ (t0[x >>> 8] as number);
+  }
+  if (i < end) crc = (crc >>> 8) ^ (t0[(crc ^ (buf[i] as number)) & 0xff] as number);
+  return crc;
+}
+
+{
+  const check = Uint8Array.of(0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39);
+  for (let n = 0; n <= check.length; n++) {
+    if (crcModbusAt(check, 0, n) !== crc16Modbus(check, 0, n)) throw new Error('CRC-16/MODBUS table self-check failed');
+  }
+  if (crcModbusAt(check, 0, check.length) !== 0x4b37) throw new Error('CRC-16/MODBUS check value mismatch');
+}
+
+/** True when the last two bytes of `buf[pos, pos+len)` are its CRC-16/MODBUS, low byte first. */
+function crcAt(buf: Uint8Array, pos: number, len: number): boolean {
+  const last = pos + len - 2;
+  const crc = crcModbusAt(buf, pos, last);
+  return buf[last] === (crc & 0xff) && buf[last + 1] === crc >>> 8;
+}
+
+/** Function name by code (0 = none), a flat table for the hot path. */
+const KIND_BY_FC: Array<FunctionName | undefined> = (() => {
+  const t = new Array<FunctionName | undefined>(256).fill(undefined);
+  for (const [k, v] of Object.entries(FC) as [FunctionName, number][]) t[v] = k;
+  return t;
+})();
+
+/**
+ * Total length of the response frame at `pos` from its header: `responseFrameLength` of
+ * codec.ts with numeric results and a flat function-code table (this runs at every candidate
+ * byte while resyncing).
+ */
+function responseLength(buf: Uint8Array, pos: number, end: number): number {
+  if (end - pos < 2) return NEED_MORE;
+  const addr = buf[pos] as number;
+  if (addr < 1 || addr > 247) return INVALID;
+  const fc = buf[pos + 1] as number;
+  if (fc & 0x80) return KIND_BY_FC[fc & 0x7f] !== undefined ? 5 : INVALID;
+  if (fc >= 1 && fc <= 4) {
+    if (end - pos < 3) return NEED_MORE;
+    const n = buf[pos + 2] as number;
+    if (n === 0 || n > 250 || (fc >= 3 && (n & 1) === 1)) return INVALID;
+    return 5 + n;
+  }
+  return KIND_BY_FC[fc] !== undefined ? 8 : INVALID;
+}
+
+const rd16 = (b: Uint8Array, i: number): number => ((b[i] as number) << 8) | (b[i + 1] as number);
+
+/** FC 01-04 reply with byte count `n`: bits (LSB first) or big-endian registers. */
+function decodeReadReply(buf: Uint8Array, pos: number, fc: number, address: number, n: number): ModbusResponse {
+  if (fc <= 0x02) {
+    const kind = fc === 0x01 ? 'readCoils' : 'readDiscreteInputs';
+    if (n === 1) {
+      const b = buf[pos + 3] as number;
+      return { kind, address, bits: [(b & 1) !== 0, (b & 2) !== 0, (b & 4) !== 0, (b & 8) !== 0, (b & 16) !== 0, (b & 32) !== 0, (b & 64) !== 0, (b & 128) !== 0] };
+    }
+    const bits: boolean[] = [];
+    for (let i = 0; i < n * 8; i++) bits.push((((buf[pos + 3 + (i >> 3)] as number) >> (i & 7)) & 1) === 1);
+    return { kind, address, bits };
+  }
+  const kind = fc === 0x03 ? 'readHoldingRegisters' : 'readInputRegisters';
+  if (n === 2) return { kind, address, registers: [rd16(buf, pos + 3)] };
+  if (n === 4) return { kind, address, registers: [rd16(buf, pos + 3), rd16(buf, pos + 5)] };
+  const registers: number[] = [];
+  for (let i = 0; i < n; i += 2) registers.push(rd16(buf, pos + 3 + i));
+  return { kind, address, registers };
+}
+
+/**
+ * Decode a complete, CRC-checked response frame; null when semantically invalid. Same result as
+ * `decodeResponse` in codec.ts (the round-trip property tests hold both to the encoder), without
+ * the result wrapper, the error text and the per-bit array growth: this runs once per frame.
+ */
+function decodeResponseAt(buf: Uint8Array, pos: number): ModbusResponse | null {
+  const address = buf[pos] as number;
+  const fc = buf[pos + 1] as number;
+  switch (fc) {
+    case 0x01:
+    case 0x02:
+    case 0x03:
+    case 0x04:
+      return decodeReadReply(buf, pos, fc, address, buf[pos + 2] as number);
+    case 0x05: {
+      const v = rd16(buf, pos + 4);
+      if (v !== 0xff00 && v !== 0) return null;
+      return { kind: 'writeSingleCoil', address, coil: rd16(buf, pos + 2), value: v === 0xff00 };
+    }
+    case 0x06:
+      return { kind: 'writeSingleRegister', address, register: rd16(buf, pos + 2), value: rd16(buf, pos + 4) };
+    case 0x0f:
+    case 0x10:
+      return { kind: fc === 0x0f ? 'writeMultipleCoils' : 'writeMultipleRegisters', address, start: rd16(buf, pos + 2), quantity: rd16(buf, pos + 4) };
+    default:
+      return fc & 0x80 ? { kind: 'exception', address, functionCode: fc & 0x7f, code: buf[pos + 2] as number } : null;
+  }
+}
+
+/**
+ * The response fast path: one dispatch on the function code decides length, CRC and shape,
+ * instead of probe, CRC and decode each dispatching again. It accepts exactly the frames the
+ * general loop accepts at the same position (`responseLength`, complete, `crcAt`,
+ * `decodeResponseAt` not null) and hands every other position back to it, so framing, resync
+ * and statistics stay those of the general rules.
+ */
+function takeResponses(buf: Uint8Array, pos: number, end: number, stop: number, out: ModbusResponse[]): number {
+  while (pos < stop) {
+    if (end - pos < 5) return pos;
+    const address = buf[pos] as number;
+    if (address < 1 || address > 247) return pos;
+    const fc = buf[pos + 1] as number;
+    let frame: ModbusResponse;
+    let len: number;
+    switch (fc) {
+      case 0x01:
+      case 0x02:
+      case 0x03:
+      case 0x04: {
+        const n = buf[pos + 2] as number;
+        if (n === 0 || n > 250 || (fc >= 3 && (n & 1) === 1)) return pos;
+        len = 5 + n;
+        if (end - pos < len || !crcAt(buf, pos, len)) return pos;
+        frame = decodeReadReply(buf, pos, fc, address, n);
+        break;
+      }
+      case 0x05: {
+        len = 8;
+        if (end - pos < 8 || !crcAt(buf, pos, 8)) return pos;
+        const v = rd16(buf, pos + 4);
+        if (v !== 0xff00 && v !== 0) return pos;
+        frame = { kind: 'writeSingleCoil', address, coil: rd16(buf, pos + 2), value: v === 0xff00 };
+        break;
+      }
+      case 0x06:
+        len = 8;
+        if (end - pos < 8 || !crcAt(buf, pos, 8)) return pos;
+        frame = { kind: 'writeSingleRegister', address, register: rd16(buf, pos + 2), value: rd16(buf, pos + 4) };
+        break;
+      case 0x0f:
+      case 0x10:
+        len = 8;
+        if (end - pos < 8 || !crcAt(buf, pos, 8)) return pos;
+        frame = { kind: fc === 0x0f ? 'writeMultipleCoils' : 'writeMultipleRegisters', address, start: rd16(buf, pos + 2), quantity: rd16(buf, pos + 4) };
+        break;
+      default:
+        if ((fc & 0x80) === 0 || KIND_BY_FC[fc & 0x7f] === undefined) return pos;
+        len = 5;
+        if (!crcAt(buf, pos, 5)) return pos;
+        frame = { kind: 'exception', address, functionCode: fc & 0x7f, code: buf[pos + 2] as number };
+    }
+    out.push(frame);
+    pos += len;
+  }
+  return pos;
 }
 
 /** What the master is waiting for; narrows framing to replies that can belong to it. */
@@ -136,27 +380,30 @@ export class ModbusResponseParser extends RtuParser<ModbusResponse> {
     this.expectation = e;
   }
 
-  protected probe(buf: Uint8Array, pos: number, end: number): LengthProbe {
+  protected probe(buf: Uint8Array, pos: number, end: number): number {
     const e = this.expectation;
     if (e) {
-      if (end - pos < 2) return 'need-more';
+      if (end - pos < 2) return NEED_MORE;
       const fc = FC[e.kind];
-      if (buf[pos] !== e.address) return 'invalid';
+      if (buf[pos] !== e.address) return INVALID;
       const f = buf[pos + 1] as number;
       if (f === (fc | 0x80)) return 5;
-      if (f !== fc) return 'invalid';
+      if (f !== fc) return INVALID;
       if (e.quantity !== undefined && fc <= 4) {
-        if (end - pos < 3) return 'need-more';
+        if (end - pos < 3) return NEED_MORE;
         const n = expectedByteCount(e.kind as ReadKind, e.quantity);
-        return buf[pos + 2] === n ? 5 + n : 'invalid';
+        return buf[pos + 2] === n ? 5 + n : INVALID;
       }
     }
-    return responseFrameLength(buf, pos, end);
+    return responseLength(buf, pos, end);
   }
 
-  protected decode(buf: Uint8Array, pos: number, len: number): ModbusResponse | null {
-    const r = decodeResponse(buf, pos, len);
-    return r.ok ? r.value : null;
+  protected decode(buf: Uint8Array, pos: number): ModbusResponse | null {
+    return decodeResponseAt(buf, pos);
+  }
+
+  protected override take(buf: Uint8Array, pos: number, end: number, stop: number, out: ModbusResponse[]): number {
+    return this.expectation === null ? takeResponses(buf, pos, end, stop, out) : pos;
   }
 }
 
@@ -166,8 +413,8 @@ export type IncomingRequest =
   | { ok: false; address: number; functionCode: number; exception: number; error: string };
 
 export class ModbusRequestParser extends RtuParser<IncomingRequest> {
-  protected probe(buf: Uint8Array, pos: number, end: number): LengthProbe {
-    return requestFrameLength(buf, pos, end);
+  protected probe(buf: Uint8Array, pos: number, end: number): number {
+    return toNumeric(requestFrameLength(buf, pos, end));
   }
 
   protected decode(buf: Uint8Array, pos: number, len: number): IncomingRequest | null {

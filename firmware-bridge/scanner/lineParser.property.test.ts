@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { gs1CheckDigit } from '../gs1/checkDigit.ts';
 import { parseBarcode } from '../gs1/barcode.ts';
 import { parseGs1ElementString } from '../gs1/elementString.ts';
+import { createSeededRandom } from '../platform/random.ts';
 import { ScannerLineParser, encodeScanLine } from './lineParser.ts';
 
 const SEED = 20261121;
@@ -61,13 +62,7 @@ describe('scanner line parser properties', () => {
   });
 
   it('10^6 scan lines in one stream with 1% noise lines: every clean line delivered in order', () => {
-    let a = SEED;
-    const random = () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = Math.imul(a ^ (a >>> 15), a | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
+    const random = createSeededRandom(SEED);
     const pool = fc.sample(printable, { seed: SEED, numRuns: 300 }).filter((s) => !s.startsWith(']'));
     const encoded = pool.map((d) => Buffer.from(d + '\r\n'));
     const N = 1_000_000;

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { createKerongReplyParser } from '../../firmware-bridge/kerong/parser.ts';
 import { benchParsers, buildStream, PARSER_BENCHES } from './parserBench.ts';
 
 describe('RB6 parser bench harness', () => {
+  it('registers Kerong, Modbus RTU, the I/O board and scanner lines in one registry', () => {
+    expect(PARSER_BENCHES.map((e) => e.protocol)).toEqual(['kerong', 'modbus-rtu', 'ioboard', 'scanner']);
+  });
+
   it('measures every registered parser against the indexOf anchor (small stream, shape only)', () => {
-    const results = benchParsers({ megabytes: 1 });
+    const results = benchParsers({ megabytes: 0.25 });
     expect(results.map((r) => r.protocol)).toEqual(PARSER_BENCHES.map((e) => e.protocol));
     for (const r of results) {
       expect(r.bytesPerSec).toBeGreaterThan(0);
@@ -13,11 +16,20 @@ describe('RB6 parser bench harness', () => {
     }
   });
 
-  it('the generated Kerong stream is mostly valid frames (the bench measures parsing, not skipping)', () => {
-    const stream = buildStream(PARSER_BENCHES[0]!.frames(), 1);
-    const p = createKerongReplyParser();
-    const frames = p.push(stream).length;
-    expect(frames * 9).toBeGreaterThan(stream.length * 0.8);
+  it.each(PARSER_BENCHES.map((e) => [e.protocol, e] as const))('the generated %s stream is mostly valid frames (the bench measures parsing, not skipping)', (_, entry) => {
+    const frames = entry.frames();
+    const meanLength = frames.reduce((n, f) => n + f.length, 0) / frames.length;
+    const stream = buildStream(frames, 1);
+    const p = entry.createParser();
+    const delivered = p.push(stream).length;
+    expect(delivered * meanLength).toBeGreaterThan(stream.length * 0.9);
+    expect(p.stats.frames).toBe(delivered);
+  });
+
+  it('the same seed builds the same stream; bad sizes are refused', () => {
+    const frames = PARSER_BENCHES[1]!.frames();
+    expect(buildStream(frames, 0.1, 7).equals(buildStream(frames, 0.1, 7))).toBe(true);
+    expect(buildStream(frames, 0.1, 7).equals(buildStream(frames, 0.1, 8))).toBe(false);
     expect(() => benchParsers({ megabytes: 0 })).toThrow(/megabytes/);
   });
 });

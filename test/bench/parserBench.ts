@@ -1,15 +1,24 @@
 /**
- * RB6 parser figure: bytes/s of each resyncing stream parser over a large generated stream
- * (valid frames with ~1 % garbage bursts), as a ratio to a plain `Buffer.indexOf` scan for the
- * start-of-frame byte over the same bytes. A/B interleaved pairs, median ratio (REFERENCE §4).
+ * RB6 parser figure: bytes/s of each resyncing stream parser (Kerong, Modbus RTU responses, the
+ * dorfpunkt I/O board, scanner lines) over a large generated stream (valid frames with ~1 %
+ * garbage bursts, fixed seed), as a ratio to a plain `Buffer.indexOf` scan for the protocol's
+ * start-of-frame / delimiter byte over the same bytes, fed in the same 64 KiB chunks. A/B
+ * interleaved pairs (>= 5), gate on the median per-pair ratio (REFERENCE §4, gate >= 0.2).
  *
  * Add a protocol: append a `ParserBenchEntry` to `PARSER_BENCHES`.
  * Run alone: `npx tsx test/bench/parserBench.ts [megabytes]`.
  */
 import type { StreamParser } from '../../firmware-bridge/framing/types.ts';
+import { encodeIoFrame, IoFrameParser } from '../../firmware-bridge/ioboard/frame.ts';
+import { toFrame, type IoMessage } from '../../firmware-bridge/ioboard/messages.ts';
 import { encodeReply, type KerongReply } from '../../firmware-bridge/kerong/codec.ts';
 import { KERONG_COMMANDS, KERONG_STX } from '../../firmware-bridge/kerong/commands.ts';
 import { createKerongReplyParser } from '../../firmware-bridge/kerong/parser.ts';
+import { encodeResponse } from '../../firmware-bridge/modbus/codec.ts';
+import { ModbusResponseParser } from '../../firmware-bridge/modbus/parser.ts';
+import type { ModbusResponse } from '../../firmware-bridge/modbus/types.ts';
+import { createSeededRandom } from '../../firmware-bridge/platform/random.ts';
+import { ScannerLineParser } from '../../firmware-bridge/scanner/lineParser.ts';
 
 export interface ParserBenchEntry {
   protocol: string;
@@ -41,22 +50,42 @@ const kerongFrames = (): Buffer[] => {
   return out.map((f) => encodeReply(f));
 };
 
+/** Modbus RTU slave replies as a master reads them (no start byte: anchor = slave address 1). */
+const modbusFrames = (): Buffer[] => {
+  const out: ModbusResponse[] = [];
+  for (let a = 1; a <= 16; a++) {
+    out.push({ kind: 'readCoils', address: a, bits: [true, false, true, false, false, false, false, true] });
+    out.push({ kind: 'readInputRegisters', address: a, registers: [a * 10, 612] });
+    out.push({ kind: 'writeSingleCoil', address: a, coil: a, value: a % 2 === 0 });
+    out.push({ kind: 'exception', address: a, functionCode: 5, code: 6 });
+  }
+  return out.map(encodeResponse);
+};
+
+/** dorfpunkt I/O board frames (COBS, 0x00 delimiter = anchor). */
+const ioFrames = (): Buffer[] => {
+  const msgs: IoMessage[] = [
+    { type: 'ack', ackedType: 2 },
+    { type: 'temps', centiC: [412, -1850, null] },
+    { type: 'inputs', inputs: [true, false, false, true, false, false, false, false] },
+    { type: 'boardInfo', info: { fwMajor: 1, fwMinor: 2, relays: 4, inputs: 8, probes: 3, watchdogMs: 1500 } },
+  ];
+  return Array.from({ length: 64 }, (_, i) => encodeIoFrame(toFrame(i, msgs[i % msgs.length]!)));
+};
+
+/** Serial scanner lines, CRLF-terminated (anchor = CR). */
+const scanFrames = (): Buffer[] =>
+  [']E04006381333931', ']E496385074', ']C10109501101530003172611211' + '0LOT42', 'DP-MEMBER:7f3a9c'].map((s) => Buffer.from(s + '\r\n'));
+
 export const PARSER_BENCHES: ParserBenchEntry[] = [
   { protocol: 'kerong', frames: kerongFrames, createParser: createKerongReplyParser, anchorByte: KERONG_STX },
+  { protocol: 'modbus-rtu', frames: modbusFrames, createParser: () => new ModbusResponseParser(), anchorByte: 0x01 },
+  { protocol: 'ioboard', frames: ioFrames, createParser: () => new IoFrameParser(), anchorByte: 0x00 },
+  { protocol: 'scanner', frames: scanFrames, createParser: () => new ScannerLineParser(), anchorByte: 0x0d },
 ];
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function buildStream(frames: Buffer[], megabytes: number, seed = 1): Buffer {
-  const random = rng(seed);
+  const random = createSeededRandom(seed);
   const target = Math.max(1, Math.round(megabytes * 1024 * 1024));
   const out = Buffer.alloc(target + 64);
   let n = 0;

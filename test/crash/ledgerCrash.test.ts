@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSystemClock } from '../../firmware-bridge/platform/clock.ts';
 import { createSilentLogger } from '../../firmware-bridge/platform/logger.ts';
+import { createSeededRandom } from '../../firmware-bridge/platform/random.ts';
 import { dumpState, Ledger } from '../../controller/ledger/index.ts';
 import { crashProbeMigration } from './crashProbe.ts';
 
@@ -22,18 +23,6 @@ const repoRoot = resolve(here, '../..');
 const writer = join(here, 'ledgerWriter.ts');
 const KILLS = process.env['CI'] ? 50 : 15;
 const SEED = Number(process.env['DORFPUNKT_CRASH_SEED'] ?? 20261121);
-
-/** mulberry32: small seeded PRNG, uniform in [0, 1). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Writer {
   child: ChildProcess;
@@ -124,7 +113,7 @@ describe('ledger survives SIGKILL at random points (L2)', () => {
   });
 
   it(`keeps the log whole across ${KILLS} kills (seed ${SEED})`, { timeout: 120_000 }, async () => {
-    const random = prng(SEED);
+    const random = createSeededRandom(SEED);
     let next = startWriter(path);
     spare.push(next);
     let last = 0;

@@ -159,14 +159,5 @@ export async function sendReply(reply: Buffer, fault: Fault | undefined, ctx: Re
   }
 }
 
-/** Small seeded PRNG (mulberry32) for reproducible garbage and jitter in tests and simulators. */
-export function createSeededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Small seeded PRNG (mulberry32) for reproducible garbage and jitter; shared with the parser tests and benches. */
+export { createSeededRandom } from '../../../../firmware-bridge/platform/random.ts';
