@@ -24,6 +24,11 @@ export interface IngestQueueOptions {
   maxEventsPerCommit?: number;
   /** `hasRoom()` is false from this many waiting batches on (default 256). */
   maxPending?: number;
+  /**
+   * Runs synchronously right after the batches of a group are settled, before anything awaiting
+   * them resumes (e.g. to send one merged ack per site).
+   */
+  onGroupSettled?: () => void;
 }
 
 interface Entry extends IngestItem {
@@ -78,6 +83,7 @@ export class IngestQueue {
   async abort(error: Error): Promise<void> {
     const dropped = this.waiting.splice(0);
     for (const e of dropped) this.settle(e, { ok: false, error });
+    this.groupSettled();
     this.wakeRoom();
     await this.running;
     this.wakeIdle();
@@ -117,16 +123,22 @@ export class IngestQueue {
   private async runGroup(): Promise<void> {
     const group = this.takeGroup();
     this.wakeRoom();
+    await this.commitGroup(group);
+  }
+
+  private async commitGroup(group: Entry[]): Promise<void> {
     try {
       const outcomes = await ingestBatches(this.opts.db, group);
       this.stats.commits++;
       this.stats.batches += group.length;
       this.stats.largestGroup = Math.max(this.stats.largestGroup, group.length);
       group.forEach((e, i) => this.settle(e, { ok: true, outcome: outcomes[i]! }));
+      this.groupSettled();
       return;
     } catch (e) {
       if (group.length === 1) {
         this.settle(group[0]!, { ok: false, error: e as Error });
+        this.groupSettled();
         return;
       }
       this.stats.groupFailures++;
@@ -141,6 +153,15 @@ export class IngestQueue {
       } catch (e) {
         this.settle(entry, { ok: false, error: e as Error });
       }
+      this.groupSettled();
+    }
+  }
+
+  private groupSettled(): void {
+    try {
+      this.opts.onGroupSettled?.();
+    } catch (e) {
+      this.opts.logger.error({ err: String(e) }, 'ingest group callback failed');
     }
   }
 

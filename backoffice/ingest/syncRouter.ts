@@ -49,6 +49,8 @@ export interface SyncRouterOptions {
   getDownlink: () => Downlink;
   /** Called after a batch commit (tests, metrics). */
   onIngested?: (siteId: string, upTo: number) => void;
+  /** Called for every `down/ack` handed to the client (tests, metrics). */
+  onAck?: (siteId: string, ack: Ack) => void;
   /** Group commit limits (defaults in ingestQueue.ts). */
   maxBatchesPerCommit?: number;
   maxEventsPerCommit?: number;
@@ -68,6 +70,10 @@ export class SyncRouter {
   readonly stats: IngestStats = { messages: 0, batches: 0, eventsStored: 0, duplicates: 0, held: 0, resendRequests: 0, acksSent: 0, rejected: 0, rejectedByCode: {}, dbErrors: 0 };
 
   private readonly queue: IngestQueue;
+  /** Set by stop()/kill(): messages still delivered are dropped unprocessed (and un-PUBACKed). */
+  private stopping = false;
+  /** Per site: the ack owed for the batches of the group being settled (sent once per group). */
+  private readonly owedAcks = new Map<string, { upTo: number; heldUpTo: number }>();
 
   constructor(private readonly opts: SyncRouterOptions) {
     this.queue = new IngestQueue({
@@ -75,6 +81,7 @@ export class SyncRouter {
       logger: opts.logger,
       ...(opts.maxBatchesPerCommit !== undefined ? { maxBatchesPerCommit: opts.maxBatchesPerCommit } : {}),
       ...(opts.maxEventsPerCommit !== undefined ? { maxEventsPerCommit: opts.maxEventsPerCommit } : {}),
+      onGroupSettled: () => this.sendGroupAcks(),
     });
   }
 
@@ -99,6 +106,7 @@ export class SyncRouter {
 
   async start(): Promise<void> {
     const o = this.opts;
+    this.stopping = false;
     const options: IClientOptions = {
       clientId: o.clientId,
       protocolVersion: 4,
@@ -114,6 +122,10 @@ export class SyncRouter {
     const deferPubacks = supportsDeferredPuback(client);
     if (!deferPubacks) o.logger.warn({}, 'MQTT.js internals changed: event batches are committed one at a time');
     client.handleMessage = (packet, done) => {
+      if (this.stopping) {
+        done(deferPubacks ? SKIP_PUBACK : undefined);
+        return;
+      }
       const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
       const messageId = packet.messageId;
       if (!deferPubacks || packet.qos !== 1 || messageId === undefined) {
@@ -165,6 +177,7 @@ export class SyncRouter {
   async stop(): Promise<void> {
     const c = this.client;
     this.client = null;
+    this.stopping = true;
     // Batches not yet in a transaction are dropped unacked (the points resend); a running commit
     // finishes and its acks go out before the clean DISCONNECT.
     await this.queue.abort(new StoppedError('backoffice stopping'));
@@ -175,6 +188,7 @@ export class SyncRouter {
   async kill(): Promise<void> {
     const c = this.client;
     this.client = null;
+    this.stopping = true;
     if (c) c.stream?.destroy();
     await this.queue.abort(new StoppedError('backoffice killed'));
     if (c) await c.endAsync(true);
@@ -191,6 +205,7 @@ export class SyncRouter {
 
   private sendAck(siteId: string, ack: Ack): void {
     this.stats.acksSent++;
+    this.opts.onAck?.(siteId, ack);
     if (ack.resendFrom !== undefined) this.stats.resendRequests++;
     this.publish(topics.downAck(siteId), encode('ack', ack), { qos: 1, retain: false }).catch((e: unknown) =>
       this.opts.logger.warn({ siteId, err: String(e) }, 'ack not sent (the point will resend and get it again)'),
@@ -213,10 +228,12 @@ export class SyncRouter {
     const decoded = decodeMessage(topic, payload);
     if (decoded.ok && decoded.value.topic.direction === 'up' && decoded.value.topic.kind === 'events') {
       const siteId = decoded.value.topic.siteId;
+      const batch = decoded.value.value as EventBatch;
+      const lastSeq = batch.events[batch.events.length - 1]!.seq;
       const done = new Promise<void>((resolve) => {
-        this.queue.submit(decoded.value.value as EventBatch, now, (s) => {
+        this.queue.submit(batch, now, (s) => {
           try {
-            this.settled(siteId, topic, s);
+            this.settled(siteId, topic, lastSeq, s);
           } finally {
             afterSettled?.();
             resolve();
@@ -234,7 +251,7 @@ export class SyncRouter {
     return { queued: false, done };
   }
 
-  private settled(siteId: string, topic: string, s: Settlement): void {
+  private settled(siteId: string, topic: string, lastSeq: number, s: Settlement): void {
     const o = this.opts;
     if (!s.ok) {
       if (s.error instanceof StoppedError) {
@@ -251,8 +268,25 @@ export class SyncRouter {
     this.stats.eventsStored += r.stored;
     this.stats.duplicates += r.duplicates;
     this.stats.held += r.held;
-    this.sendAck(siteId, r.resendFrom !== undefined ? { v: 1, upTo: r.upTo, resendFrom: r.resendFrom } : { v: 1, upTo: r.upTo });
+    // Acks are cumulative: one per site and group says all. A gap is still open when a batch of the
+    // group held events beyond the site's final mark.
+    const owed = this.owedAcks.get(siteId);
+    const heldUpTo = r.held > 0 ? lastSeq : 0;
+    if (owed) {
+      owed.upTo = Math.max(owed.upTo, r.upTo);
+      owed.heldUpTo = Math.max(owed.heldUpTo, heldUpTo);
+    } else {
+      this.owedAcks.set(siteId, { upTo: r.upTo, heldUpTo });
+    }
     o.onIngested?.(siteId, r.upTo);
+  }
+
+  /** After a group commit: one `down/ack` per site, with `resendFrom` while a gap is open. */
+  private sendGroupAcks(): void {
+    for (const [siteId, a] of this.owedAcks) {
+      this.sendAck(siteId, a.heldUpTo > a.upTo ? { v: 1, upTo: a.upTo, resendFrom: a.upTo + 1 } : { v: 1, upTo: a.upTo });
+    }
+    this.owedAcks.clear();
   }
 
   private async handleOther(topic: string, payload: Uint8Array, decoded: ReturnType<typeof decodeMessage>, now: number): Promise<void> {

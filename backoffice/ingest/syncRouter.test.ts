@@ -1,0 +1,100 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Aedes } from 'aedes';
+import BetterSqlite3 from 'better-sqlite3';
+import mqtt from 'mqtt';
+import { encode, topics, type Ack, type EventBatch, type SyncEvent } from '../../controller/contract/sync/index.ts';
+import { openDatabase, type Database } from '../db/database.ts';
+import { systemClock, type Logger } from '../platform.ts';
+import { SyncRouter } from './syncRouter.ts';
+
+const silent: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {}, child: () => silent };
+
+function batch(siteId: string, from: number, to: number): EventBatch {
+  const events: SyncEvent[] = [];
+  for (let s = from; s <= to; s++) events.push({ seq: s, type: 'sale', at: s, clockSynced: true, data: { s } });
+  return { v: 1, siteId, session: 1, events };
+}
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+function router(database: Database, acks: { siteId: string; ack: Ack }[], mqttUrl = 'mqtt://127.0.0.1:1'): SyncRouter {
+  return new SyncRouter({
+    db: database.db,
+    mqttUrl,
+    clientId: '_router-test',
+    clock: systemClock(),
+    logger: silent,
+    getDownlink: () => {
+      throw new Error('unused');
+    },
+    onAck: (siteId, ack) => acks.push({ siteId, ack }),
+  });
+}
+
+describe('sync router: group commit', () => {
+  it('sends one cumulative ack per site and group, keeping resendFrom while a gap stays open', async () => {
+    const database = await openDatabase({ kind: 'sqlite', path: ':memory:' });
+    cleanups.push(() => database.close());
+    const acks: { siteId: string; ack: Ack }[] = [];
+    const r = router(database, acks);
+    const send = (b: EventBatch): Promise<void> => r.handle(topics.upEvents(b.siteId), encode('events', b));
+    // Same turn: one group. 7..9 arrive before 4..6: held, then 4..6 fills up to 6; 7..9 still missing.
+    await Promise.all([send(batch('ack-a', 1, 3)), send(batch('ack-a', 7, 9)), send(batch('ack-a', 4, 6)), send(batch('ack-b', 1, 2))]);
+    expect(acks).toEqual([
+      { siteId: 'ack-a', ack: { v: 1, upTo: 6, resendFrom: 7 } },
+      { siteId: 'ack-b', ack: { v: 1, upTo: 2 } },
+    ]);
+    expect(r.stats).toMatchObject({ batches: 4, eventsStored: 8, held: 3, acksSent: 2, resendRequests: 1 });
+    await send(batch('ack-a', 7, 9));
+    expect(acks.at(-1)).toEqual({ siteId: 'ack-a', ack: { v: 1, upTo: 9 } });
+  });
+
+  it('PUBACKs every batch only after its commit, in publish order, while bursts share transactions', async () => {
+    const broker = await Aedes.createBroker();
+    const server: Server = createServer(broker.handle);
+    await new Promise<void>((res) => server.listen(0, '127.0.0.1', () => res()));
+    cleanups.push(() => new Promise<void>((res) => broker.close(() => res())));
+    cleanups.push(() => new Promise<void>((res) => server.close(() => res())));
+    const url = `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const dir = mkdtempSync(join(tmpdir(), 'router-puback-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const path = join(dir, 'bo.db');
+    const database = await openDatabase({ kind: 'sqlite', path });
+    cleanups.push(() => database.close());
+    const reader = new BetterSqlite3(path, { readonly: true });
+    cleanups.push(() => void reader.close());
+    const committedUpTo = (): number => Number((reader.prepare("SELECT coalesce(max(seq), 0) AS m FROM events WHERE site_id = 'puback-site'").get() as { m: number }).m);
+
+    // PUBACKs come in the order the broker delivered (= published), so the k-th PUBACK belongs to
+    // the k-th batch: at that moment its events must be visible to another connection (committed).
+    const committedAtPuback: number[] = [];
+    broker.on('ack', (_packet, client) => {
+      if (client?.id === '_router-test') committedAtPuback.push(committedUpTo());
+    });
+
+    const acks: { siteId: string; ack: Ack }[] = [];
+    const r = router(database, acks, url);
+    await r.start();
+    cleanups.push(() => r.stop());
+    const point = await mqtt.connectAsync(url, { clientId: 'puback-site', protocolVersion: 4, reconnectPeriod: 0 });
+    cleanups.push(() => point.endAsync(true));
+    const n = 40;
+    for (let i = 0; i < n; i++) point.publish(topics.upEvents('puback-site'), encode('events', batch('puback-site', i * 50 + 1, i * 50 + 50)), { qos: 1 });
+    const until = Date.now() + 15_000;
+    while ((committedAtPuback.length < n || acks.at(-1)?.ack.upTo !== n * 50) && Date.now() < until) await new Promise((res) => setTimeout(res, 10));
+
+    expect(committedAtPuback).toHaveLength(n);
+    const early = committedAtPuback.map((c, k) => ({ k, c })).filter(({ k, c }) => c < (k + 1) * 50);
+    expect(early).toEqual([]);
+    expect(acks.at(-1)?.ack).toEqual({ v: 1, upTo: n * 50 });
+    expect(r.commitStats.largestGroup).toBeGreaterThan(1);
+    expect(r.commitStats.commits).toBeLessThan(n);
+  });
+});
