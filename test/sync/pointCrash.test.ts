@@ -17,7 +17,6 @@ import { combos, expectExactlyOnce, removeTempDirs, tempDir, uniqueSiteId, waitF
 // >= 50 kills in CI on the primary combination; fewer on the second (each kill costs a child
 // start, ~2 s on a loaded 2-core machine) to keep the folder under ~5 minutes.
 const killsFor = (index: number): number => (index === 0 ? (process.env.CI ? 50 : 12) : process.env.CI ? 10 : 5);
-const TARGET = 6_000;
 const child = path.join(path.dirname(fileURLToPath(import.meta.url)), 'support', 'pointChild.ts');
 const list = (await combos()).map((c, i) => ({ ...c, kills: killsFor(i) }));
 
@@ -44,10 +43,13 @@ describe.each(list)('point dies mid-batch ($name)', (combo) => {
     cleanup.push(() => backoffice.close());
     const siteId = uniqueSiteId('crash');
     const dbPath = `${dir}/ledger.db`;
+    // Killed children record slowly (≈ 2,000 events/s) so every kill lands while the backlog is
+    // still being written and sent; the last one records the rest quickly and drains.
+    const TARGET = combo.kills * 600;
     const args = [dbPath, broker.url, siteId, String(TARGET)];
     let killedMidFlight = 0;
     for (let k = 0; k < combo.kills; k++) {
-      const c = startChild(args);
+      const c = startChild([...args, '10']);
       cleanup.push(async () => void c.proc.kill('SIGKILL'));
       await c.up;
       await new Promise((r) => setTimeout(r, 40 + Math.floor(Math.random() * 200)));
@@ -56,7 +58,7 @@ describe.each(list)('point dies mid-batch ($name)', (combo) => {
       const progress = await backoffice.progress(siteId);
       if (progress > 0 && progress < TARGET) killedMidFlight++;
     }
-    const last = startChild(args);
+    const last = startChild([...args, '200']);
     cleanup.push(async () => void last.proc.kill('SIGKILL'));
     await waitFor(async () => (await backoffice.progress(siteId)) >= TARGET, 60_000, 'the backoffice to hold every event');
     expect(await last.exited).toBe(0);
@@ -73,6 +75,6 @@ describe.each(list)('point dies mid-batch ($name)', (combo) => {
     const stored = await backoffice.stored(siteId);
     expect(expectExactlyOnce(stored, TARGET)).toEqual({ missing: 0, duplicates: 0, outOfOrder: 0 });
     console.log(`${combo.name}: ${combo.kills} kills, ${killedMidFlight} while the backlog was partly delivered`);
-    expect(killedMidFlight).toBeGreaterThan(0);
+    expect(killedMidFlight).toBeGreaterThanOrEqual(combo.kills - 2);
   }, 180_000);
 });

@@ -1,7 +1,7 @@
 /**
  * A point process for crash tests: opens the ledger, starts the sync client, appends events in
  * small bursts until the ledger holds TARGET events, exits 0 once everything is acknowledged.
- * argv: <dbPath> <brokerUrl> <siteId> <target>
+ * argv: <dbPath> <brokerUrl> <siteId> <target> [eventsPerTick=20] (one tick = 5 ms)
  */
 import { createSystemClock } from '../../../firmware-bridge/platform/clock.ts';
 import { createSilentLogger } from '../../../firmware-bridge/platform/logger.ts';
@@ -9,9 +9,10 @@ import { Ledger } from '../../../controller/ledger/index.ts';
 import { syncMigrations } from '../../../controller/sync/migrations.ts';
 import { SyncClient } from '../../../controller/sync/syncClient.ts';
 
-const [dbPath, brokerUrl, siteId, targetArg] = process.argv.slice(2);
+const [dbPath, brokerUrl, siteId, targetArg, perTickArg] = process.argv.slice(2);
 if (!dbPath || !brokerUrl || !siteId || !targetArg) throw new Error('usage: pointChild <dbPath> <brokerUrl> <siteId> <target>');
 const target = Number(targetArg);
+const perTick = Number(perTickArg ?? 20);
 const clock = createSystemClock();
 const logger = createSilentLogger();
 const ledger = Ledger.open({ path: dbPath, siteId, clock, logger, migrations: syncMigrations });
@@ -28,7 +29,7 @@ const sync = new SyncClient({
 sync.start();
 process.stdout.write('up\n');
 const tick = setInterval(() => {
-  for (let i = 0; i < 20 && ledger.lastSeq() < target; i++) ledger.append('sale', { n: ledger.lastSeq() + 1 });
+  for (let i = 0; i < perTick && ledger.lastSeq() < target; i++) ledger.append('sale', { n: ledger.lastSeq() + 1 });
   if (ledger.lastSeq() >= target && ledger.deliveredUpTo() >= target) {
     clearInterval(tick);
     void sync.stop().then(() => {
