@@ -218,8 +218,9 @@ export class SyncRouter {
   }
 
   /**
-   * Start handling one message. `afterSettled` runs synchronously right after the message is
-   * settled (for event batches: after their commit and `down/ack`, in submission order).
+   * Start handling one message. For a queued event batch, `afterSettled` runs synchronously right
+   * after the batch is settled (after its commit, in submission order); it is not called for any
+   * other message (MQTT.js acknowledges those itself when `done` settles).
    */
   private process(topic: string, payload: Uint8Array, afterSettled?: () => void): Processing {
     this.stats.messages++;
@@ -246,8 +247,7 @@ export class SyncRouter {
     const done = this.queue
       .whenIdle()
       .then(() => this.handleOther(topic, payload, decoded, now))
-      .catch((e: unknown) => o.logger.error({ err: String(e) }, 'message handler failed'))
-      .finally(() => afterSettled?.());
+      .catch((e: unknown) => o.logger.error({ err: String(e) }, 'message handler failed'));
     return { queued: false, done };
   }
 
