@@ -114,7 +114,7 @@ export async function runCli(argv: string[], out: (line: string) => void, logger
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const logger = pino({ name: 'dorfpunkt-backoffice' }) as unknown as Logger;
+  const logger = pino({ name: 'dorfpunkt-backoffice', level: process.env.LOG_LEVEL ?? 'info' }) as unknown as Logger;
   runCli(process.argv.slice(2), (l) => process.stdout.write(l + '\n'), logger).then(
     (code) => process.exit(code),
     (e: unknown) => {

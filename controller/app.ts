@@ -22,6 +22,10 @@ import { DoorController } from './machines/door/doorController.ts';
 import { EntryService } from './entry/entryService.ts';
 import { HardwareStatus } from './hardware/hardwareStatus.ts';
 import { buildHttpServer, type App } from './http/server.ts';
+import { SyncClient } from './sync/syncClient.ts';
+import { syncMigrations } from './sync/migrations.ts';
+import { changeEvents } from './downlink/changes.ts';
+import { commandHandlers } from './downlink/commands.ts';
 import type { DecisionView, PointApi, PointSnapshot, SimControls } from './http/pointApi.ts';
 
 export interface StartPointOptions {
@@ -36,6 +40,8 @@ export interface StartPointOptions {
   logger: Logger;
   http?: { host: string; port: number } | undefined;
   sim?: { controls: SimControls; snapshot: () => Record<string, unknown>; onChange: (l: () => void) => () => void } | undefined;
+  /** The link to the backoffice; without it the point runs offline (the outbox keeps everything). */
+  sync?: { brokerUrl: string; username?: string | undefined; password?: string | undefined; keepaliveSec?: number | undefined } | undefined;
   /** Called with the ledger right after it opens (simulation seeds demo data here). */
   seed?: ((ledger: Ledger) => Promise<void> | void) | undefined;
 }
@@ -45,6 +51,7 @@ export interface RunningPoint {
   readonly door: DoorController;
   readonly entry: EntryService;
   readonly hardware: HardwareStatus;
+  readonly sync: SyncClient | undefined;
   readonly api: PointApi;
   readonly http: App | undefined;
   readonly url: string | undefined;
@@ -65,7 +72,7 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
   let ledger: Ledger | undefined;
   try {
     mkdirSync(opts.dataDir, { recursive: true });
-    ledger = Ledger.open({ path: join(opts.dataDir, 'ledger.db'), siteId: opts.siteId, clock, logger });
+    ledger = Ledger.open({ path: join(opts.dataDir, 'ledger.db'), siteId: opts.siteId, clock, logger, migrations: syncMigrations });
     await opts.seed?.(ledger);
   } catch (err) {
     await io.stop();
@@ -97,6 +104,23 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
   const hardware = new HardwareStatus({ profile: opts.profile, gpioKind: opts.gpio.kind, clock, logger, record });
   await hardware.start();
 
+  // 3c. Sync with the backoffice: outbox up, changes and commands down.
+  const sync = opts.sync
+    ? new SyncClient({
+        brokerUrl: opts.sync.brokerUrl,
+        siteId: opts.siteId,
+        ...(opts.sync.username ? { username: opts.sync.username } : {}),
+        ...(opts.sync.password ? { password: opts.sync.password } : {}),
+        ...(opts.sync.keepaliveSec ? { keepaliveSec: opts.sync.keepaliveSec } : {}),
+        ledger: openLedger,
+        clock,
+        logger: logger.child({ module: 'sync' }),
+        changeEvents,
+        commandHandlers: commandHandlers({ door, record }),
+      })
+    : undefined;
+  sync?.start();
+
   // 4. The view the HTTP API serves.
   const listeners = new Set<() => void>();
   const changed = (): void => {
@@ -109,7 +133,7 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
     changed();
     return d;
   };
-  const unsubscribers = [door.onChange(changed), openLedger.onAppended(changed), hardware.onChange(changed), opts.sim?.onChange(changed)];
+  const unsubscribers = [door.onChange(changed), openLedger.onAppended(changed), hardware.onChange(changed), sync?.onStatus(changed), opts.sim?.onChange(changed)];
   const api: PointApi = {
     siteId: opts.siteId,
     snapshot: (): PointSnapshot => ({
@@ -119,7 +143,7 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
       occupancy: entry.occupancy(),
       ledger: { lastSeq: openLedger.lastSeq(), outbox: openLedger.outboxCount() },
       hardware: hardware.entries(),
-      sync: null,
+      sync: sync ? { ...sync.status() } : null,
       sim: opts.sim?.snapshot() ?? null,
       recentDecisions: recent,
     }),
@@ -145,6 +169,7 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
     door,
     entry,
     hardware,
+    sync,
     api,
     http,
     url,
@@ -153,6 +178,7 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
       stopped = true;
       await http?.close();
       for (const u of unsubscribers) u?.();
+      await sync?.stop();
       await hardware.stop();
       entry.stop();
       door.stop();

@@ -34,6 +34,9 @@ async function main(): Promise<void> {
       host: { type: 'string' },
       profile: { type: 'string' },
       'board-ports': { type: 'string' },
+      mqtt: { type: 'string' },
+      'mqtt-username': { type: 'string' },
+      'mqtt-password-file': { type: 'string' },
     },
   });
   const clock = createSystemClock();
@@ -65,6 +68,13 @@ async function main(): Promise<void> {
         onChange: (l) => sim.onChange(l),
       },
       seed: seedDemoLedger,
+      sync: values.mqtt
+        ? {
+            brokerUrl: values.mqtt,
+            username: values['mqtt-username'],
+            password: values['mqtt-password-file'] ? (await readFile(values['mqtt-password-file'], 'utf8')).trim() : process.env['DORFPUNKT_MQTT_PASSWORD'],
+          }
+        : undefined,
     });
   } else {
     if (!values.config) throw new Error('either --sim or --config <file> is required');
@@ -84,6 +94,9 @@ async function main(): Promise<void> {
       clock,
       logger,
       http: config.http,
+      sync: config.mqtt
+        ? { brokerUrl: config.mqtt.url, username: config.mqtt.username ?? config.siteId, password: config.mqtt.password, keepaliveSec: config.mqtt.keepaliveSec }
+        : undefined,
     });
   }
 

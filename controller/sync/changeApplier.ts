@@ -20,6 +20,24 @@ export class ChangeRejected extends Error {
 /** Applies one change body inside the caller's transaction (use `db` synchronously). */
 export type ChangeHandler = (db: Database, body: unknown, change: Change) => void;
 
+/** A ledger event a change becomes. */
+export interface ChangeEvent {
+  type: string;
+  data: Record<string, unknown>;
+}
+
+/**
+ * Turns a change body into ledger events (throw `ChangeRejected` for a body it cannot accept).
+ * The events, their state projection and the applied version commit in one ledger transaction,
+ * so the ledger stays the single truth for members, revocations and opening rules.
+ */
+export type ChangeEventMapper = (body: unknown, change: Change) => ChangeEvent[];
+
+/** What the applier needs of the ledger to record change events. */
+export interface ChangeLedger {
+  appendMany(entries: ChangeEvent[], alsoInTx?: (db: Database) => void): unknown;
+}
+
 export type ApplyOutcome =
   | { outcome: 'applied' | 'rejected'; version: number; reason?: string }
   | { outcome: 'duplicate'; version: number }
@@ -35,6 +53,8 @@ export class ChangeApplier {
     private readonly db: Database,
     private readonly handlers: Readonly<Record<string, ChangeHandler>>,
     private readonly logger: Logger,
+    private readonly mappers: Readonly<Record<string, ChangeEventMapper>> = {},
+    private readonly ledger?: ChangeLedger,
   ) {
     this.meta = new SyncMeta(db);
   }
@@ -51,12 +71,19 @@ export class ChangeApplier {
       return { outcome: 'gap', version: current, expected: current + 1 };
     }
     const handler = Object.hasOwn(this.handlers, change.kind) ? this.handlers[change.kind] : undefined;
-    if (!handler) return this.reject(change, `unknown change kind "${change.kind}"`);
+    const mapper = Object.hasOwn(this.mappers, change.kind) && this.ledger ? this.mappers[change.kind] : undefined;
+    if (!handler && !mapper) return this.reject(change, `unknown change kind "${change.kind}"`);
     try {
-      this.db.transaction(() => {
-        handler(this.db, change.body, change);
-        this.meta.set(APPLIED_KEY, change.version);
-      })();
+      if (mapper && this.ledger) {
+        const events = mapper(change.body, change);
+        if (events.length === 0) throw new ChangeRejected(`change ${change.kind} v${change.version} has nothing to apply`);
+        this.ledger.appendMany(events, () => this.meta.set(APPLIED_KEY, change.version));
+      } else {
+        this.db.transaction(() => {
+          handler!(this.db, change.body, change);
+          this.meta.set(APPLIED_KEY, change.version);
+        })();
+      }
       return { outcome: 'applied', version: change.version };
     } catch (err) {
       if (err instanceof ChangeRejected) return this.reject(change, err.message);

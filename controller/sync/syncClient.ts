@@ -14,13 +14,13 @@ import type { Clock, TimerHandle } from '../../firmware-bridge/platform/clock.ts
 import type { Logger } from '../../firmware-bridge/platform/logger.ts';
 import { decode, encode, MAX_BYTES, MAX_EVENTS_PER_BATCH, topics, WIRE_VERSION, type SiteState, type SyncEvent } from '../contract/sync/index.ts';
 import { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
-import { ChangeApplier, type ChangeHandler } from './changeApplier.ts';
+import { ChangeApplier, type ChangeEventMapper, type ChangeHandler, type ChangeLedger } from './changeApplier.ts';
 import { CommandRunner, type CommandHandler } from './commandRunner.ts';
 import { SyncMeta } from './migrations.ts';
 import { OutboxRelay, type RelayOptions, type RelayStatus } from './outboxRelay.ts';
 import type { OutboxEvent, OutboxSource } from './outboxSource.ts';
 
-export interface SyncLedger extends OutboxSource {
+export interface SyncLedger extends OutboxSource, Partial<ChangeLedger> {
   readonly db: Database;
 }
 
@@ -40,6 +40,8 @@ export interface SyncClientOptions {
   random?: () => number;
   relay?: Partial<RelayOptions>;
   changeHandlers?: Readonly<Record<string, ChangeHandler>>;
+  /** Change kinds recorded as ledger events (needs a ledger with `appendMany`). */
+  changeEvents?: Readonly<Record<string, ChangeEventMapper>>;
   commandHandlers?: Readonly<Record<string, CommandHandler>>;
   software?: string;
   /** Extra MQTT.js options (TLS material etc.); cannot override the ones this client relies on. */
@@ -119,7 +121,13 @@ export class SyncClient {
       (e) => Buffer.byteLength(this.wireJson(e)) + 1,
     );
     this.relay.onStatus(() => this.emit());
-    this.changes = new ChangeApplier(o.ledger.db, o.changeHandlers ?? {}, this.log);
+    this.changes = new ChangeApplier(
+      o.ledger.db,
+      o.changeHandlers ?? {},
+      this.log,
+      o.changeEvents ?? {},
+      o.ledger.appendMany ? (o.ledger as ChangeLedger) : undefined,
+    );
     this.commands = new CommandRunner({
       db: o.ledger.db,
       clock: o.clock,

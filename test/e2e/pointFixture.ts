@@ -5,7 +5,7 @@ import { ManualClock, type Clock } from '../../firmware-bridge/platform/clock.ts
 import { createSilentLogger } from '../../firmware-bridge/platform/logger.ts';
 import { bundledProfilePath, loadHardwareProfile } from '../../hardware/profile/load.ts';
 import { SimulatedPoint } from '../../hardware/sim/simulatedPoint.ts';
-import { startPoint, type RunningPoint } from '../../controller/app.ts';
+import { startPoint, type RunningPoint, type StartPointOptions } from '../../controller/app.ts';
 import { demoCredentials, ensureDemoKeys, seedDemoLedger } from '../../controller/sim/demoData.ts';
 import { simControls } from '../../controller/sim/simControls.ts';
 import { simBoardControls } from '../../controller/sim/simBoardControls.ts';
@@ -25,7 +25,9 @@ export interface PointFixture {
 }
 
 /** A whole simulated point with demo data in a temp folder, as `npm start` builds it. */
-export async function startSimulatedPoint(opts: { clock?: Clock; http?: { host: string; port: number } } = {}): Promise<PointFixture> {
+export async function startSimulatedPoint(
+  opts: { clock?: Clock; http?: { host: string; port: number }; sync?: StartPointOptions['sync']; siteId?: string } = {},
+): Promise<PointFixture> {
   // Wednesday 2026-11-18 10:00 Berlin: open to everyone under the demo rules.
   const clock = opts.clock ?? new ManualClock(Date.UTC(2026, 10, 18, 9, 0, 0));
   const dataDir = mkdtempSync(join(tmpdir(), 'dorfpunkt-e2e-'));
@@ -36,7 +38,7 @@ export async function startSimulatedPoint(opts: { clock?: Clock; http?: { host: 
   const keys = await ensureDemoKeys(dataDir);
   const credentials = await demoCredentials(keys, clock);
   const point = await startPoint({
-    siteId: 'test-dorf',
+    siteId: opts.siteId ?? 'test-dorf',
     dataDir,
     profile,
     gpio: sim.gpio,
@@ -51,6 +53,7 @@ export async function startSimulatedPoint(opts: { clock?: Clock; http?: { host: 
       onChange: (l) => sim.onChange(l),
     },
     seed: seedDemoLedger,
+    sync: opts.sync,
   });
   return {
     point,
