@@ -100,10 +100,11 @@ const ARENA_SIZE = 4096;
  * costs at most the packet it lands in. Packets longer than MAX_STUFFED are skipped to the next
  * delimiter without buffering them. Never throws.
  *
- * Hot path: one pass per packet finds the delimiter, undoes the stuffing and runs the CRC; the
- * decoded bytes land in a shared arena and each payload is a view of its own bytes there (an
- * arena is never written again once handed out; a retained payload keeps at most one arena of
- * ARENA_SIZE bytes alive). Packets split across pushes take the general path.
+ * Hot path: each packet is copied (four bytes a step) up to its delimiter into a shared arena,
+ * unstuffed in place and CRC-checked there; each payload is a view of its own bytes in the
+ * arena (an arena is never written again once handed out; a retained payload keeps at most one
+ * arena of ARENA_SIZE bytes alive). Packets split across pushes take the general path, which
+ * is the reference behaviour the hot path reproduces.
  */
 export class IoFrameParser implements StreamParser<IoFrame> {
   readonly stats: ParserStats = { droppedBytes: 0, badFrames: 0, frames: 0 };
@@ -113,6 +114,7 @@ export class IoFrameParser implements StreamParser<IoFrame> {
   private skipping = false;
   private arena = new ArrayBuffer(ARENA_SIZE);
   private arenaBytes = new Uint8Array(this.arena);
+  private arenaWords = new DataView(this.arena);
   private arenaUsed = 0;
 
   push(chunk: Uint8Array): IoFrame[] {
@@ -151,8 +153,8 @@ export class IoFrameParser implements StreamParser<IoFrame> {
   }
 
   /**
-   * Packets from `pos` on whose delimiter lies within reach in this chunk: each decoded
-   * (delimiter search and unstuffing in one pass), checked and delivered or counted bad.
+   * Packets from `pos` on whose delimiter lies within reach in this chunk: each decoded,
+   * checked and delivered or counted bad exactly as `packet` would.
    * Returns the first position it leaves to the general rules (a packet that is too long or
    * not finished in this chunk), or `n`.
    */
@@ -160,58 +162,61 @@ export class IoFrameParser implements StreamParser<IoFrame> {
     const stats = this.stats;
     let arena = this.arena;
     let a = this.arenaBytes;
+    let arenaWords = this.arenaWords;
     let used = this.arenaUsed;
+    const words = new DataView(chunk.buffer, chunk.byteOffset, chunk.length);
     let frames = 0;
     let start = pos;
     while (start < n) {
       if (used + MAX_STUFFED + 2 > ARENA_SIZE) {
         arena = new ArrayBuffer(ARENA_SIZE);
         a = new Uint8Array(arena);
+        arenaWords = new DataView(arena);
         used = 0;
       }
       const limit = n - start > MAX_STUFFED ? start + MAX_STUFFED + 1 : n;
-      let o = used;
+      // copy the stuffed packet up to its delimiter, four bytes at a time while a word holds
+      // no 0x00 (`(w - 0x01010101) & ~w & 0x80808080` is 0 exactly then), then byte-wise
       let i = start;
-      let zeroPending = false;
-      let malformed = false;
-      for (;;) {
-        if (i >= limit) break;
-        const code = chunk[i] as number;
-        if (code === 0) break;
-        if (zeroPending) {
-          a[o++] = 0;
-          zeroPending = false;
-        }
-        i++;
-        const blockEnd = i + code - 1;
-        const stopAt = blockEnd < limit ? blockEnd : limit;
-        for (; i < stopAt; i++) {
-          const b = chunk[i] as number;
-          if (b === 0) break;
-          a[o++] = b;
-        }
-        if (i < blockEnd) {
-          malformed = i < limit; // the delimiter came inside a block
-          break;
-        }
-        zeroPending = code !== 0xff;
+      let o = used;
+      for (; i + 4 <= limit; i += 4, o += 4) {
+        const w = words.getUint32(i, true);
+        if (((w - 0x01010101) & ~w & 0x80808080) !== 0) break;
+        arenaWords.setUint32(o, w, true);
+      }
+      for (; i < limit; i++) {
+        const b = chunk[i] as number;
+        if (b === 0) break;
+        a[o++] = b;
       }
       if (i >= limit) break; // no delimiter within reach: general rules
       const packetLen = i - start;
       start = i + 1;
       if (packetLen === 0) continue; // back-to-back delimiters (a sender may lead with 0x00 to flush noise)
-      const len = o - used;
-      if (malformed || packetLen < 6 || len < 5 || len > MAX_RAW || a[used] !== PROTOCOL_VERSION || crcCcitt(a, used, o) !== 0) {
+      // undo the stuffing in place: every code byte after the first becomes the 0x00 it stands
+      // for; the raw frame is then a[used + 1, o). The last block must end exactly at the
+      // delimiter (a 0xFF code, 254 data bytes, never fits a packet this short).
+      let c = used;
+      let next = c + (a[c] as number);
+      while (next < o) {
+        c = next;
+        next = c + (a[c] as number);
+        a[c] = 0;
+      }
+      const raw = used + 1;
+      if (next !== o || packetLen < 6 || a[raw] !== PROTOCOL_VERSION || crcCcitt(a, raw, o) !== 0) {
         stats.badFrames++;
         stats.droppedBytes += packetLen + 1;
         continue;
       }
-      out.push({ seq: a[used + 1] as number, type: a[used + 2] as number, payload: new Uint8Array(arena, used + 3, len - 5) });
+      const len = o - raw;
+      out.push({ seq: a[raw + 1] as number, type: a[raw + 2] as number, payload: new Uint8Array(arena, raw + 3, len - 5) });
       used = o;
       frames++;
     }
     this.arena = arena;
     this.arenaBytes = a;
+    this.arenaWords = arenaWords;
     this.arenaUsed = used;
     stats.frames += frames;
     return start;
@@ -222,6 +227,7 @@ export class IoFrameParser implements StreamParser<IoFrame> {
     if (this.arenaUsed + MAX_STUFFED + 2 > ARENA_SIZE) {
       this.arena = new ArrayBuffer(ARENA_SIZE);
       this.arenaBytes = new Uint8Array(this.arena);
+      this.arenaWords = new DataView(this.arena);
       this.arenaUsed = 0;
     }
   }

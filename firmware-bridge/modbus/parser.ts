@@ -18,8 +18,8 @@
  */
 import { crc16Modbus } from '../crc/crc16.ts';
 import type { ParserStats, StreamParser } from '../framing/types.ts';
-import { decodeRequest, requestFrameLength, type LengthProbe } from './codec.ts';
-import { FC, type FunctionName, type ModbusRequest, type ModbusResponse, type ReadKind } from './types.ts';
+import { decodeRequest, decodeResponse, requestFrameLength, type LengthProbe } from './codec.ts';
+import { FC, type ModbusRequest, type ModbusResponse, type ReadKind } from './types.ts';
 
 const MAX_FRAME = 256;
 /**
@@ -173,35 +173,34 @@ abstract class RtuParser<F> implements StreamParser<F> {
 }
 
 /**
- * CRC-16/MODBUS, table driven two bytes per step ("slicing by 2"): T0 is the usual byte table
- * (the one crc/crc16.ts builds), T1[i] = T0 applied to i followed by a zero byte, so each step
- * is two independent lookups instead of two dependent ones. Checked against `crc16Modbus` and
- * the catalogue check value at load. A local copy because the check runs at every candidate
- * frame and a call into another module costs more than the few bytes it covers.
+ * CRC-16/MODBUS, table driven four bytes per step ("slicing by 4"): T[k][v] is the register
+ * after byte v followed by k zero bytes (T[0] is the usual table, the one crc/crc16.ts builds),
+ * so a step is four lookups that do not depend on each other. Checked against `crc16Modbus`
+ * and the catalogue check value at load. A local copy because the check runs at every
+ * candidate frame and a call into another module costs more than the few bytes it covers.
  */
-const CRC_T0 = new Uint16Array(256);
-const CRC_T1 = new Uint16Array(256);
-for (let i = 0; i < 256; i++) {
-  let c = i;
-  for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xa001 : c >>> 1;
-  CRC_T0[i] = c;
-}
-for (let i = 0; i < 256; i++) {
-  const c = CRC_T0[i] as number;
-  CRC_T1[i] = (c >>> 8) ^ (CRC_T0[c & 0xff] as number);
-}
+const [CRC_T0, CRC_T1, CRC_T2, CRC_T3] = ((): Uint16Array[] => {
+  const t0 = new Uint16Array(256);
+  for (let i = 0; i < 256; i++) {
+    let c = i;
+    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xa001 : c >>> 1;
+    t0[i] = c;
+  }
+  const next = (prev: Uint16Array): Uint16Array => prev.map((c) => (c >>> 8) ^ (t0[c & 0xff] as number));
+  const t1 = next(t0);
+  const t2 = next(t1);
+  return [t0, t1, t2, next(t2)];
+})() as [Uint16Array, Uint16Array, Uint16Array, Uint16Array];
 
 /** CRC-16/MODBUS over `buf[start, end)`. */
 function crcModbusAt(buf: Uint8Array, start: number, end: number): number {
-  const t0 = CRC_T0;
-  const t1 = CRC_T1;
   let crc = 0xffff;
   let i = start;
-  for (; i + 1 < end; i += 2) {
+  for (; i + 3 < end; i += 4) {
     const x = crc ^ (buf[i] as number) ^ ((buf[i + 1] as number) << 8);
-    crc = (t1[x & 0xff] as number) ^ (t0[x >>> 8] as number);
+    crc = (CRC_T3[x & 0xff] as number) ^ (CRC_T2[x >>> 8] as number) ^ (CRC_T1[buf[i + 2] as number] as number) ^ (CRC_T0[buf[i + 3] as number] as number);
   }
-  if (i < end) crc = (crc >>> 8) ^ (t0[(crc ^ (buf[i] as number)) & 0xff] as number);
+  for (; i < end; i++) crc = (crc >>> 8) ^ (CRC_T0[(crc ^ (buf[i] as number)) & 0xff] as number);
   return crc;
 }
 
@@ -211,19 +210,27 @@ function crcModbusAt(buf: Uint8Array, start: number, end: number): number {
     if (crcModbusAt(check, 0, n) !== crc16Modbus(check, 0, n)) throw new Error('CRC-16/MODBUS table self-check failed');
   }
   if (crcModbusAt(check, 0, check.length) !== 0x4b37) throw new Error('CRC-16/MODBUS check value mismatch');
+  if (!crcAt(Uint8Array.of(...check, 0x37, 0x4b), 0, 11)) throw new Error('CRC-16/MODBUS residue mismatch');
 }
 
-/** True when the last two bytes of `buf[pos, pos+len)` are its CRC-16/MODBUS, low byte first. */
+/**
+ * True when the last two bytes of `buf[pos, pos+len)` are its CRC-16/MODBUS, low byte first:
+ * with no final XOR, the register over the whole frame including its CRC is then 0.
+ */
 function crcAt(buf: Uint8Array, pos: number, len: number): boolean {
-  const last = pos + len - 2;
-  const crc = crcModbusAt(buf, pos, last);
-  return buf[last] === (crc & 0xff) && buf[last + 1] === crc >>> 8;
+  return crcModbusAt(buf, pos, pos + len) === 0;
 }
 
-/** Function name by code (0 = none), a flat table for the hot path. */
-const KIND_BY_FC: Array<FunctionName | undefined> = (() => {
-  const t = new Array<FunctionName | undefined>(256).fill(undefined);
-  for (const [k, v] of Object.entries(FC) as [FunctionName, number][]) t[v] = k;
+/**
+ * Response length by function code, as codec.ts `responseFrameLength` judges it: 8 (writes),
+ * 5 (exceptions), 1 = 5 + byte count, 2 = 5 + even byte count (registers), 0 = not a reply.
+ */
+const RESPONSE_LENGTH: Uint8Array = (() => {
+  const t = new Uint8Array(256);
+  for (const fc of Object.values(FC)) {
+    t[fc] = fc <= 0x02 ? 1 : fc <= 0x04 ? 2 : 8;
+    t[fc | 0x80] = 5;
+  }
   return t;
 })();
 
@@ -236,15 +243,12 @@ function responseLength(buf: Uint8Array, pos: number, end: number): number {
   if (end - pos < 2) return NEED_MORE;
   const addr = buf[pos] as number;
   if (addr < 1 || addr > 247) return INVALID;
-  const fc = buf[pos + 1] as number;
-  if (fc & 0x80) return KIND_BY_FC[fc & 0x7f] !== undefined ? 5 : INVALID;
-  if (fc >= 1 && fc <= 4) {
-    if (end - pos < 3) return NEED_MORE;
-    const n = buf[pos + 2] as number;
-    if (n === 0 || n > 250 || (fc >= 3 && (n & 1) === 1)) return INVALID;
-    return 5 + n;
-  }
-  return KIND_BY_FC[fc] !== undefined ? 8 : INVALID;
+  const t = RESPONSE_LENGTH[buf[pos + 1] as number] as number;
+  if (t === 0) return INVALID;
+  if (t > 2) return t;
+  if (end - pos < 3) return NEED_MORE;
+  const n = buf[pos + 2] as number;
+  return n === 0 || n > 250 || (n & (t - 1)) !== 0 ? INVALID : 5 + n;
 }
 
 const rd16 = (b: Uint8Array, i: number): number => ((b[i] as number) << 8) | (b[i + 1] as number);
@@ -252,58 +256,22 @@ const rd16 = (b: Uint8Array, i: number): number => ((b[i] as number) << 8) | (b[
 /** FC 01-04 reply with byte count `n`: bits (LSB first) or big-endian registers. */
 function decodeReadReply(buf: Uint8Array, pos: number, fc: number, address: number, n: number): ModbusResponse {
   if (fc <= 0x02) {
-    const kind = fc === 0x01 ? 'readCoils' : 'readDiscreteInputs';
-    if (n === 1) {
-      const b = buf[pos + 3] as number;
-      return { kind, address, bits: [(b & 1) !== 0, (b & 2) !== 0, (b & 4) !== 0, (b & 8) !== 0, (b & 16) !== 0, (b & 32) !== 0, (b & 64) !== 0, (b & 128) !== 0] };
-    }
     const bits: boolean[] = [];
     for (let i = 0; i < n * 8; i++) bits.push((((buf[pos + 3 + (i >> 3)] as number) >> (i & 7)) & 1) === 1);
-    return { kind, address, bits };
+    return { kind: fc === 0x01 ? 'readCoils' : 'readDiscreteInputs', address, bits };
   }
-  const kind = fc === 0x03 ? 'readHoldingRegisters' : 'readInputRegisters';
-  if (n === 2) return { kind, address, registers: [rd16(buf, pos + 3)] };
-  if (n === 4) return { kind, address, registers: [rd16(buf, pos + 3), rd16(buf, pos + 5)] };
   const registers: number[] = [];
   for (let i = 0; i < n; i += 2) registers.push(rd16(buf, pos + 3 + i));
-  return { kind, address, registers };
+  return { kind: fc === 0x03 ? 'readHoldingRegisters' : 'readInputRegisters', address, registers };
 }
 
 /**
- * Decode a complete, CRC-checked response frame; null when semantically invalid. Same result as
- * `decodeResponse` in codec.ts (the round-trip property tests hold both to the encoder), without
- * the result wrapper, the error text and the per-bit array growth: this runs once per frame.
- */
-function decodeResponseAt(buf: Uint8Array, pos: number): ModbusResponse | null {
-  const address = buf[pos] as number;
-  const fc = buf[pos + 1] as number;
-  switch (fc) {
-    case 0x01:
-    case 0x02:
-    case 0x03:
-    case 0x04:
-      return decodeReadReply(buf, pos, fc, address, buf[pos + 2] as number);
-    case 0x05: {
-      const v = rd16(buf, pos + 4);
-      if (v !== 0xff00 && v !== 0) return null;
-      return { kind: 'writeSingleCoil', address, coil: rd16(buf, pos + 2), value: v === 0xff00 };
-    }
-    case 0x06:
-      return { kind: 'writeSingleRegister', address, register: rd16(buf, pos + 2), value: rd16(buf, pos + 4) };
-    case 0x0f:
-    case 0x10:
-      return { kind: fc === 0x0f ? 'writeMultipleCoils' : 'writeMultipleRegisters', address, start: rd16(buf, pos + 2), quantity: rd16(buf, pos + 4) };
-    default:
-      return fc & 0x80 ? { kind: 'exception', address, functionCode: fc & 0x7f, code: buf[pos + 2] as number } : null;
-  }
-}
-
-/**
- * The response fast path: one dispatch on the function code decides length, CRC and shape,
- * instead of probe, CRC and decode each dispatching again. It accepts exactly the frames the
- * general loop accepts at the same position (`responseLength`, complete, `crcAt`,
- * `decodeResponseAt` not null) and hands every other position back to it, so framing, resync
- * and statistics stay those of the general rules.
+ * The response fast path (no expectation set): a flat length table, an inlined CRC and one
+ * dispatch building the reply, instead of probe, CRC and codec decode each dispatching again.
+ * It accepts exactly the frames the general loop accepts at the same position
+ * (`responseLength`, complete, CRC ok, `decodeResponse` ok, with the same result; the
+ * round-trip property tests hold both to the encoder) and hands every other position back to
+ * it, so framing, resync and statistics stay those of the general rules.
  */
 function takeResponses(buf: Uint8Array, pos: number, end: number, stop: number, out: ModbusResponse[]): number {
   while (pos < stop) {
@@ -311,47 +279,63 @@ function takeResponses(buf: Uint8Array, pos: number, end: number, stop: number, 
     const address = buf[pos] as number;
     if (address < 1 || address > 247) return pos;
     const fc = buf[pos + 1] as number;
+    let len = RESPONSE_LENGTH[fc] as number;
+    if (len === 0) return pos;
+    if (len <= 2) {
+      // byte count; must be even (len 2) for registers
+      const n = buf[pos + 2] as number;
+      if (n === 0 || n > 250 || (n & (len - 1)) !== 0) return pos;
+      len = 5 + n;
+    }
+    const last = pos + len;
+    if (last > end) return pos;
+    // CRC over the whole frame including its CRC must leave 0 (see crcAt), inlined here
+    let crc = 0xffff;
+    let i = pos;
+    for (; i + 3 < last; i += 4) {
+      const x = crc ^ (buf[i] as number) ^ ((buf[i + 1] as number) << 8);
+      crc = (CRC_T3[x & 0xff] as number) ^ (CRC_T2[x >>> 8] as number) ^ (CRC_T1[buf[i + 2] as number] as number) ^ (CRC_T0[buf[i + 3] as number] as number);
+    }
+    for (; i < last; i++) crc = (crc >>> 8) ^ (CRC_T0[(crc ^ (buf[i] as number)) & 0xff] as number);
+    if (crc !== 0) return pos;
     let frame: ModbusResponse;
-    let len: number;
     switch (fc) {
       case 0x01:
-      case 0x02:
+      case 0x02: {
+        if (len === 6) {
+          // one byte of bits (up to 8 coils or inputs), the usual relay/input board reply
+          const b = buf[pos + 3] as number;
+          const bits = [(b & 1) !== 0, (b & 2) !== 0, (b & 4) !== 0, (b & 8) !== 0, (b & 16) !== 0, (b & 32) !== 0, (b & 64) !== 0, (b & 128) !== 0];
+          frame = { kind: fc === 0x01 ? 'readCoils' : 'readDiscreteInputs', address, bits };
+        } else frame = decodeReadReply(buf, pos, fc, address, len - 5);
+        break;
+      }
       case 0x03:
       case 0x04: {
-        const n = buf[pos + 2] as number;
-        if (n === 0 || n > 250 || (fc >= 3 && (n & 1) === 1)) return pos;
-        len = 5 + n;
-        if (end - pos < len || !crcAt(buf, pos, len)) return pos;
-        frame = decodeReadReply(buf, pos, fc, address, n);
+        const kind = fc === 0x03 ? 'readHoldingRegisters' : 'readInputRegisters';
+        if (len === 7) frame = { kind, address, registers: [rd16(buf, pos + 3)] };
+        else if (len === 9) frame = { kind, address, registers: [rd16(buf, pos + 3), rd16(buf, pos + 5)] };
+        else frame = decodeReadReply(buf, pos, fc, address, len - 5);
         break;
       }
       case 0x05: {
-        len = 8;
-        if (end - pos < 8 || !crcAt(buf, pos, 8)) return pos;
         const v = rd16(buf, pos + 4);
         if (v !== 0xff00 && v !== 0) return pos;
         frame = { kind: 'writeSingleCoil', address, coil: rd16(buf, pos + 2), value: v === 0xff00 };
         break;
       }
       case 0x06:
-        len = 8;
-        if (end - pos < 8 || !crcAt(buf, pos, 8)) return pos;
         frame = { kind: 'writeSingleRegister', address, register: rd16(buf, pos + 2), value: rd16(buf, pos + 4) };
         break;
       case 0x0f:
       case 0x10:
-        len = 8;
-        if (end - pos < 8 || !crcAt(buf, pos, 8)) return pos;
         frame = { kind: fc === 0x0f ? 'writeMultipleCoils' : 'writeMultipleRegisters', address, start: rd16(buf, pos + 2), quantity: rd16(buf, pos + 4) };
         break;
       default:
-        if ((fc & 0x80) === 0 || KIND_BY_FC[fc & 0x7f] === undefined) return pos;
-        len = 5;
-        if (!crcAt(buf, pos, 5)) return pos;
         frame = { kind: 'exception', address, functionCode: fc & 0x7f, code: buf[pos + 2] as number };
     }
     out.push(frame);
-    pos += len;
+    pos = last;
   }
   return pos;
 }
@@ -398,8 +382,9 @@ export class ModbusResponseParser extends RtuParser<ModbusResponse> {
     return responseLength(buf, pos, end);
   }
 
-  protected decode(buf: Uint8Array, pos: number): ModbusResponse | null {
-    return decodeResponseAt(buf, pos);
+  protected decode(buf: Uint8Array, pos: number, len: number): ModbusResponse | null {
+    const r = decodeResponse(buf, pos, len);
+    return r.ok ? r.value : null;
   }
 
   protected override take(buf: Uint8Array, pos: number, end: number, stop: number, out: ModbusResponse[]): number {
