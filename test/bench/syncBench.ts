@@ -137,7 +137,8 @@ async function rawOnce(brokerUrl: string, siteId: string, batches: SyncEvent[][]
 
 export async function benchSync(opts: SyncBenchOptions): Promise<SyncBenchResult> {
   const own = opts.dir === undefined;
-  const base = fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
+  // On the same disk as production would use (not tmpfs): fsync cost is part of what we measure.
+  const base = os.tmpdir();
   const dir = opts.dir ?? fs.mkdtempSync(path.join(base, 'dp-syncbench-'));
   const bo = await (opts.startBackoffice ?? defaultBackoffice)(opts.brokerUrl, dir);
   const pairs: SyncBenchResult['pairs'] = [];
