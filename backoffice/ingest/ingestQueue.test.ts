@@ -44,6 +44,26 @@ describe('ingest group commit', () => {
     await close();
   });
 
+  it('gathers batches that keep arriving turn after turn into one commit, within the gather window', async () => {
+    const { db, close } = await openDatabase({ kind: 'sqlite', path: ':memory:' });
+    const run = async (gatherMs: number): Promise<number> => {
+      const q = new IngestQueue({ db, logger: silent, gatherMs });
+      const settled: Promise<Settlement>[] = [];
+      const submit = (b: EventBatch): void => void settled.push(new Promise((r) => q.submit(b, 1, r)));
+      const site = `gather-${gatherMs}`;
+      submit(batch(site, 1, 1));
+      await new Promise((r) => setImmediate(r));
+      submit(batch(site, 2, 2));
+      await new Promise((r) => setImmediate(r));
+      submit(batch(site, 3, 3));
+      await Promise.all(settled);
+      return q.stats.commits;
+    };
+    expect(await run(1_000)).toBe(1);
+    expect(await run(0)).toBe(3);
+    await close();
+  });
+
   it('respects the per-commit batch limit and goes on with the rest', async () => {
     const { db, close } = await openDatabase({ kind: 'sqlite', path: ':memory:' });
     const q = new IngestQueue({ db, logger: silent, maxBatchesPerCommit: 3 });

@@ -22,6 +22,13 @@ export interface IngestQueueOptions {
   maxBatchesPerCommit?: number;
   /** Most events committed in one transaction (default 20,000). */
   maxEventsPerCommit?: number;
+  /**
+   * While batches keep arriving, wait up to this long (ms, default 2) for more before committing;
+   * 0 commits whatever is there after the current I/O turn.
+   */
+  gatherMs?: number;
+  /** Monotonic ms (default performance.now). */
+  now?: () => number;
   /** `hasRoom()` is false from this many waiting batches on (default 256). */
   maxPending?: number;
   /**
@@ -44,6 +51,8 @@ export class IngestQueue {
   private readonly maxBatches: number;
   private readonly maxEvents: number;
   private readonly maxPending: number;
+  private readonly gatherMs: number;
+  private readonly now: () => number;
   /** Transactions committed and batches in them (metrics, tests). */
   readonly stats = { commits: 0, batches: 0, largestGroup: 0, groupFailures: 0 };
 
@@ -51,6 +60,8 @@ export class IngestQueue {
     this.maxBatches = opts.maxBatchesPerCommit ?? 64;
     this.maxEvents = opts.maxEventsPerCommit ?? 20_000;
     this.maxPending = opts.maxPending ?? 256;
+    this.gatherMs = opts.gatherMs ?? 2;
+    this.now = opts.now ?? (() => performance.now());
   }
 
   /** Batches submitted and not yet settled. */
@@ -92,20 +103,31 @@ export class IngestQueue {
   private schedule(): void {
     if (this.running || this.scheduled) return;
     this.scheduled = true;
-    // After the current I/O turn: every packet already read joins this group.
-    setImmediate(() => {
-      this.scheduled = false;
-      if (this.running) return;
-      if (this.waiting.length === 0) {
+    const since = this.now();
+    let seen = -1;
+    // Runs after the current I/O turn, so every packet already read joins this group. While more
+    // batches keep arriving turn after turn, gather them (up to `gatherMs` and the group limits):
+    // one commit for many batches costs far less than one per batch.
+    const tick = (): void => {
+      const n = this.waiting.length;
+      if (n === 0) {
+        this.scheduled = false;
         this.wakeIdle();
         return;
       }
+      if (n !== seen && n < this.maxBatches && this.now() - since < this.gatherMs) {
+        seen = n;
+        setImmediate(tick);
+        return;
+      }
+      this.scheduled = false;
       this.running = this.runGroup().finally(() => {
         this.running = null;
         if (this.waiting.length > 0) this.schedule();
         else this.wakeIdle();
       });
-    });
+    };
+    setImmediate(tick);
   }
 
   private takeGroup(): Entry[] {
