@@ -9,14 +9,7 @@ import { Ledger } from './ledger/index.ts';
 import { SqliteAccessState } from './ledger/index.ts';
 import { importPublicKeyPem } from './access/keys.ts';
 import { AccessDecider } from './access/decide.ts';
-import {
-  OpeningRulesEngine,
-  defaultRulesNiedersachsen,
-  type CourierAccess,
-  type OpeningEvaluation,
-  type OpeningRules,
-} from './access/openingRules.ts';
-import { parseOpeningRules } from './access/openingRulesSchema.ts';
+import { CurrentOpeningRules } from './access/currentOpeningRules.ts';
 import type { Bundesland } from './access/holidays.ts';
 import { DoorController } from './machines/door/doorController.ts';
 import { EntryService } from './entry/entryService.ts';
@@ -190,44 +183,4 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
 
 function view(d: { granted: boolean; reason: string; memberId?: string; role?: string }): DecisionView {
   return { granted: d.granted, reason: d.reason, memberId: d.memberId, role: d.role };
-}
-
-/**
- * The opening rules in force: the last `opening-rules.set` in the ledger (from the backoffice),
- * else the default rules for the point's Bundesland (Niedersachsen's shape, the state's holidays).
- * Re-read whenever the ledger records new rules.
- */
-class CurrentOpeningRules implements OpeningRules {
-  private engine: OpeningRulesEngine;
-
-  constructor(
-    private readonly ledger: Ledger,
-    private readonly bundesland: Bundesland,
-    private readonly logger: Logger,
-  ) {
-    this.engine = this.load();
-    ledger.onAppended((e) => {
-      if (e.type === 'opening-rules.set') this.engine = this.load();
-    });
-  }
-
-  evaluate(atMs: number): OpeningEvaluation {
-    return this.engine.evaluate(atMs);
-  }
-
-  get courierAccess(): CourierAccess {
-    return this.engine.courierAccess;
-  }
-
-  private load(): OpeningRulesEngine {
-    const stored = this.ledger.state.openingRules();
-    if (stored) {
-      try {
-        return new OpeningRulesEngine(parseOpeningRules(stored));
-      } catch (err) {
-        this.logger.error({ err }, 'stored opening rules are invalid; using the defaults');
-      }
-    }
-    return new OpeningRulesEngine({ ...defaultRulesNiedersachsen(), state: this.bundesland });
-  }
 }
