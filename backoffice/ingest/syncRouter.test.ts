@@ -9,6 +9,7 @@ import mqtt from 'mqtt';
 import { encode, topics, type Ack, type EventBatch, type SyncEvent } from '../../controller/contract/sync/index.ts';
 import { openDatabase, type Database } from '../db/database.ts';
 import { systemClock, type Logger } from '../platform.ts';
+import type { Downlink } from '../downlink/downlink.ts';
 import { SyncRouter } from './syncRouter.ts';
 
 const silent: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {}, child: () => silent };
@@ -23,6 +24,15 @@ const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
+
+async function startBroker(): Promise<string> {
+  const broker = await Aedes.createBroker();
+  const server: Server = createServer(broker.handle);
+  await new Promise<void>((res) => server.listen(0, '127.0.0.1', () => res()));
+  cleanups.push(() => new Promise<void>((res) => broker.close(() => res())));
+  cleanups.push(() => new Promise<void>((res) => server.close(() => res())));
+  return `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
 
 function router(database: Database, acks: { siteId: string; ack: Ack }[], mqttUrl = 'mqtt://127.0.0.1:1'): SyncRouter {
   return new SyncRouter({
@@ -56,6 +66,41 @@ describe('sync router: group commit', () => {
     expect(acks.at(-1)).toEqual({ siteId: 'ack-a', ack: { v: 1, upTo: 9 } });
   });
 
+  it('keeps committing and acking event batches from the broker while a control message is still being handled', async () => {
+    const url = await startBroker();
+    const database = await openDatabase({ kind: 'sqlite', path: ':memory:' });
+    cleanups.push(() => database.close());
+    const acks: { siteId: string; ack: Ack }[] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((res) => (release = res));
+    let resent = 0;
+    const r = new SyncRouter({
+      db: database.db,
+      mqttUrl: url,
+      clientId: '_router-lanes',
+      clock: systemClock(),
+      logger: silent,
+      getDownlink: () => ({ resendUnapplied: async () => void (await gate, resent++) }) as unknown as Downlink,
+      onAck: (siteId, ack) => acks.push({ siteId, ack }),
+    });
+    await r.start();
+    cleanups.push(async () => {
+      release();
+      await r.stop();
+    });
+    const point = await mqtt.connectAsync(url, { clientId: 'lane-point', protocolVersion: 4, reconnectPeriod: 0 });
+    cleanups.push(() => point.endAsync(true));
+    point.publish(topics.upState('lane-a'), encode('state', { v: 1, status: 'online', session: 1 }), { qos: 1 });
+    point.publish(topics.upEvents('lane-b'), encode('events', batch('lane-b', 1, 4)), { qos: 1 });
+    const until = Date.now() + 5_000;
+    while (!acks.some((a) => a.siteId === 'lane-b') && Date.now() < until) await new Promise((res) => setTimeout(res, 10));
+    expect(acks).toContainEqual({ siteId: 'lane-b', ack: { v: 1, upTo: 4 } });
+    expect(resent).toBe(0); // the birth before it is still waiting for its downlink resend
+    release();
+    while (resent === 0 && Date.now() < until) await new Promise((res) => setTimeout(res, 10));
+    expect(acks).toContainEqual({ siteId: 'lane-a', ack: { v: 1, upTo: 0 } });
+  });
+
   it('PUBACKs every batch only after its commit, in publish order, while bursts share transactions', async () => {
     const broker = await Aedes.createBroker();
     const server: Server = createServer(broker.handle);
@@ -86,8 +131,8 @@ describe('sync router: group commit', () => {
     const point = await mqtt.connectAsync(url, { clientId: 'puback-site', protocolVersion: 4, reconnectPeriod: 0 });
     cleanups.push(() => point.endAsync(true));
     const n = 40;
-    // Minimum committed seq at each message's PUBACK; a state message in the middle is handled
-    // alone, after every earlier batch, and acknowledged once by MQTT.js itself.
+    // Minimum committed seq at each message's PUBACK; a state message in the middle is handled on
+    // the control lane and PUBACKed once, in receipt order (after every earlier batch's commit).
     const need: number[] = [];
     for (let i = 0; i < n; i++) {
       point.publish(topics.upEvents('puback-site'), encode('events', batch('puback-site', i * 50 + 1, i * 50 + 50)), { qos: 1 });

@@ -4,14 +4,13 @@
  * commit), state -> presence (+ ack and unapplied changes on a birth), applied -> downlink,
  * command-results -> downlink. Bad messages are recorded and counted, never thrown.
  *
- * Event batches go through a group-commit queue (ingestQueue.ts): batches that arrive while a
- * transaction runs are committed together in the next one; each batch's `down/ack` and its QoS 1
- * PUBACK are sent only after the commit that stored it, in receipt order (deferredPuback.ts).
- * Every other message waits until all earlier batches are settled and is then handled alone, with
- * MQTT.js sending its PUBACK when the handler is done. Publishes (acks, downlink) are handed to
- * the client and not awaited: MQTT.js handles incoming packets one at a time, and awaiting our
- * own publish's PUBACK there would wait behind ourselves. What counts for the point is the
- * `down/ack`, not the PUBACK.
+ * Two lanes, so presence never holds up ingest (a restarted backoffice gets every site's retained
+ * `up/state` at once): event batches go through a group-commit queue (ingestQueue.ts), where
+ * batches that arrive while a transaction runs are committed together in the next one; every other
+ * message is handled alone, in receipt order, on the control lane. A batch's `down/ack` is sent
+ * only after the commit that stored it, and every QoS 1 PUBACK only after its message is
+ * processed, in receipt order (deferredPuback.ts). Publishes (acks, downlink) are handed to the
+ * client and not awaited. What counts for the point is the `down/ack`, not the PUBACK.
  */
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Kysely } from 'kysely';
@@ -21,7 +20,7 @@ import type { Downlink, Publish } from '../downlink/downlink.ts';
 import type { Clock, Logger } from '../platform.ts';
 import { applyState, touchSite } from '../presence/presence.ts';
 import { IngestQueue, type Settlement } from './ingestQueue.ts';
-import { currentConnection, sendPuback, SKIP_PUBACK, supportsDeferredPuback } from './deferredPuback.ts';
+import { currentConnection, PubackSequencer, SKIP_PUBACK, supportsDeferredPuback } from './deferredPuback.ts';
 import { recordRejection } from './rejections.ts';
 
 export interface IngestStats {
@@ -58,12 +57,8 @@ export interface SyncRouterOptions {
 
 class StoppedError extends Error {}
 
-/** What `process` started: `done` settles when the message is fully handled (never rejects). */
-interface Processing {
-  /** True for an event batch handed to the group-commit queue. */
-  queued: boolean;
-  done: Promise<void>;
-}
+/** Messages taken in and not yet PUBACKed before MQTT.js is told to stop reading (backpressure). */
+const MAX_UNACKED = 256;
 
 export class SyncRouter {
   private client: MqttClient | null = null;
@@ -72,6 +67,8 @@ export class SyncRouter {
   private readonly queue: IngestQueue;
   /** Set by stop()/kill(): messages still delivered are dropped unprocessed (and un-PUBACKed). */
   private stopping = false;
+  /** The control lane: non-event messages, one at a time, in receipt order. Never rejects. */
+  private control: Promise<void> = Promise.resolve();
   /** Per site: the ack owed for the batches of the group being settled (sent once per group). */
   private readonly owedAcks = new Map<string, { upTo: number; heldUpTo: number }>();
 
@@ -120,7 +117,8 @@ export class SyncRouter {
     };
     const client = mqtt.connect(o.mqttUrl, { ...options, manualConnect: true });
     const deferPubacks = supportsDeferredPuback(client);
-    if (!deferPubacks) o.logger.warn({}, 'MQTT.js internals changed: event batches are committed one at a time');
+    if (!deferPubacks) o.logger.warn({}, 'MQTT.js internals changed: messages are processed one at a time');
+    const pubacks = new PubackSequencer(client, (messageId) => o.logger.debug({ messageId }, 'PUBACK dropped: the connection it belongs to is gone'));
     client.handleMessage = (packet, done) => {
       if (this.stopping) {
         done(deferPubacks ? SKIP_PUBACK : undefined);
@@ -129,20 +127,14 @@ export class SyncRouter {
       const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
       const messageId = packet.messageId;
       if (!deferPubacks || packet.qos !== 1 || messageId === undefined) {
-        void this.process(packet.topic, payload).done.finally(() => done());
+        void this.process(packet.topic, payload).finally(() => done());
         return;
       }
-      const connection = currentConnection(client);
-      const p = this.process(packet.topic, payload, () => {
-        if (!sendPuback(client, connection, messageId)) o.logger.debug({ messageId }, 'PUBACK dropped: the connection it belongs to is gone');
-      });
-      if (!p.queued) {
-        void p.done.finally(() => done());
-        return;
-      }
-      // Read on without a PUBACK (sent after the commit), unless too many batches wait already.
-      if (this.queue.hasRoom()) done(SKIP_PUBACK);
-      else void this.queue.whenRoom().then(() => done(SKIP_PUBACK));
+      const slot = pubacks.open(currentConnection(client), messageId);
+      void this.process(packet.topic, payload).finally(() => pubacks.complete(slot));
+      // Read on (the PUBACK follows the processing), unless too many messages wait already.
+      if (pubacks.outstanding < MAX_UNACKED) done(SKIP_PUBACK);
+      else void pubacks.whenBelow(MAX_UNACKED).then(() => done(SKIP_PUBACK));
     };
     client.on('error', (err) => o.logger.warn({ err: err.message }, 'mqtt error'));
     this.client = client;
@@ -181,6 +173,7 @@ export class SyncRouter {
     // Batches not yet in a transaction are dropped unacked (the points resend); a running commit
     // finishes and its acks go out before the clean DISCONNECT.
     await this.queue.abort(new StoppedError('backoffice stopping'));
+    await this.control;
     if (c) await c.endAsync();
   }
 
@@ -191,6 +184,7 @@ export class SyncRouter {
     this.stopping = true;
     if (c) c.stream?.destroy();
     await this.queue.abort(new StoppedError('backoffice killed'));
+    await this.control;
     if (c) await c.endAsync(true);
   }
 
@@ -214,15 +208,11 @@ export class SyncRouter {
 
   /** Process one uplink message; resolves when it is handled (after the commit for events). Exposed for tests that bypass the broker. */
   handle(topic: string, payload: Uint8Array): Promise<void> {
-    return this.process(topic, payload).done;
+    return this.process(topic, payload);
   }
 
-  /**
-   * Start handling one message. For a queued event batch, `afterSettled` runs synchronously right
-   * after the batch is settled (after its commit, in submission order); it is not called for any
-   * other message (MQTT.js acknowledges those itself when `done` settles).
-   */
-  private process(topic: string, payload: Uint8Array, afterSettled?: () => void): Processing {
+  /** Start handling one message; the promise settles (never rejects) once it is processed. */
+  private process(topic: string, payload: Uint8Array): Promise<void> {
     this.stats.messages++;
     const o = this.opts;
     const now = o.clock.now();
@@ -231,24 +221,19 @@ export class SyncRouter {
       const siteId = decoded.value.topic.siteId;
       const batch = decoded.value.value as EventBatch;
       const lastSeq = batch.events[batch.events.length - 1]!.seq;
-      const done = new Promise<void>((resolve) => {
+      return new Promise<void>((resolve) => {
         this.queue.submit(batch, now, (s) => {
           try {
             this.settled(siteId, topic, lastSeq, s);
           } finally {
-            afterSettled?.();
             resolve();
           }
         });
       });
-      return { queued: true, done };
     }
-    // Everything else runs alone, after every earlier batch is settled (keeps order and PUBACK order).
-    const done = this.queue
-      .whenIdle()
-      .then(() => this.handleOther(topic, payload, decoded, now))
-      .catch((e: unknown) => o.logger.error({ err: String(e) }, 'message handler failed'));
-    return { queued: false, done };
+    const done = this.control.then(() => this.handleOther(topic, payload, decoded, now)).catch((e: unknown) => o.logger.error({ err: String(e) }, 'message handler failed'));
+    this.control = done;
+    return done;
   }
 
   private settled(siteId: string, topic: string, lastSeq: number, s: Settlement): void {
