@@ -25,6 +25,26 @@ const TYPE_PATTERN = /^[a-z][a-z0-9]*(?:[.-][a-z0-9]+)*$/;
 const EVENT_COLUMNS = 'seq, type, at, clock_synced, data, prev_hash, hash';
 
 /**
+ * One event as exported JSON, built by SQLite from the stored row: key order seq, type, at,
+ * clockSynced, data, hash; `data` is the stored canonical text verbatim (so a receiver can
+ * recompute `hash`); `at` below 0 (a clock before 1970) is written as 0.
+ */
+const EVENT_JSON_SQL =
+  `'{"seq":' || e.seq || ',"type":' || json_quote(e.type) || ',"at":' || max(0, e.at) ||` +
+  ` ',"clockSynced":' || iif(e.clock_synced = 1, 'true', 'false') || ',"data":' || e.data ||` +
+  ` ',"hash":' || json_quote(e.hash) || '}'`;
+
+/** Undelivered events as one pre-serialised JSON array (see `Ledger.outboxPendingJson`). */
+export interface PendingJson {
+  /** seq of the first and the last event in `json`. */
+  first: number;
+  last: number;
+  count: number;
+  /** UTF-8 JSON array text of the events, ascending by seq. */
+  json: Buffer;
+}
+
+/**
  * The point's append-only, hash-chained event log with its outbox and materialised state, all in
  * one SQLite file. Synchronous by design (better-sqlite3): an append returns after its commit.
  */
@@ -74,6 +94,13 @@ export class Ledger {
         `SELECT e.seq, e.type, e.at, e.clock_synced, e.data, e.prev_hash, e.hash
          FROM outbox o JOIN events e ON e.seq = o.seq WHERE o.seq > ? ORDER BY o.seq LIMIT ?`,
       ),
+      pendingJson: db
+        .prepare(
+          `SELECT count(*), min(seq), max(seq), CAST('[' || group_concat(j, ',' ORDER BY seq) || ']' AS BLOB)
+           FROM (SELECT o.seq AS seq, ${EVENT_JSON_SQL} AS j
+                 FROM outbox o JOIN events e ON e.seq = o.seq WHERE o.seq > ? ORDER BY o.seq LIMIT ?)`,
+        )
+        .raw(),
       outboxCount: db.prepare('SELECT count(*) AS n FROM outbox'),
       delivered: db.prepare("SELECT value FROM ledger_meta WHERE key = 'delivered_up_to'"),
       setDelivered: db.prepare("UPDATE ledger_meta SET value = ? WHERE key = 'delivered_up_to'"),
@@ -198,6 +225,19 @@ export class Ledger {
   /** Undelivered events with seq > afterSeq, ascending, at most `limit`. */
   outboxPending(afterSeq: number, limit: number): LedgerEvent[] {
     return (this.stmt.pending.all(afterSeq, clampLimit(limit)) as EventRow[]).map(rowToEvent);
+  }
+
+  /**
+   * Same selection as `outboxPending`, returned as one UTF-8 JSON array built inside SQLite from
+   * the stored canonical data text: no row objects, no JSON.parse / JSON.stringify per event.
+   * Element shape: `{"seq","type","at","clockSynced","data","hash"}` (`prevHash` left out, `at`
+   * clamped to >= 0). undefined when nothing is pending after `afterSeq`.
+   */
+  outboxPendingJson(afterSeq: number, limit: number): PendingJson | undefined {
+    const row = this.stmt.pendingJson.get(afterSeq, clampLimit(limit)) as [number, number | null, number | null, Buffer | null];
+    const [count, first, last, json] = row;
+    if (count === 0 || first === null || last === null || json === null) return undefined;
+    return { first, last, count, json };
   }
 
   outboxCount(): number {

@@ -10,6 +10,15 @@ export interface OutboxEvent {
   data: Record<string, unknown>;
 }
 
+/** Pending events pre-serialised as one JSON array (shape of `Ledger.outboxPendingJson`). */
+export interface PendingJson {
+  first: number;
+  last: number;
+  count: number;
+  /** UTF-8 JSON array of wire events `{"seq","type","at","clockSynced","data","hash"}`, ascending. */
+  json: Buffer;
+}
+
 export interface OutboxSource {
   lastSeq(): number;
   /** Undelivered events with seq > afterSeq, ascending, at most `limit`. */

@@ -12,13 +12,16 @@ import mqtt, { type MqttClient } from 'mqtt';
 import type { Database } from 'better-sqlite3';
 import type { Clock, TimerHandle } from '../../firmware-bridge/platform/clock.ts';
 import type { Logger } from '../../firmware-bridge/platform/logger.ts';
-import { decode, encode, MAX_BYTES, MAX_EVENTS_PER_BATCH, topics, WIRE_VERSION, type SiteState, type SyncEvent } from '../contract/sync/index.ts';
+import { decode, encode, MAX_BYTES, MAX_EVENTS_PER_BATCH, topics, WIRE_VERSION, type SiteState } from '../contract/sync/index.ts';
 import { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts';
 import { ChangeApplier, type ChangeEventMapper, type ChangeHandler, type ChangeLedger } from './changeApplier.ts';
 import { CommandRunner, type CommandHandler } from './commandRunner.ts';
 import { SyncMeta } from './migrations.ts';
-import { OutboxRelay, type RelayOptions, type RelayStatus } from './outboxRelay.ts';
+import { eventListPipe, OutboxRelay, type BatchPipe, type RelayBatch, type RelayOptions, type RelayStatus } from './outboxRelay.ts';
 import type { OutboxEvent, OutboxSource } from './outboxSource.ts';
+import { encodeEventBatch, eventBatchHeader, hasJsonRead, jsonEventsPipe, toWire } from './wireBatch.ts';
+
+export { encodeEventBatch, toWire } from './wireBatch.ts';
 
 export interface SyncLedger extends OutboxSource, Partial<ChangeLedger> {
   readonly db: Database;
@@ -75,6 +78,13 @@ export interface SyncCounters {
 }
 
 const SESSION_KEY = 'session';
+const QOS1 = { qos: 1 } as const;
+/**
+ * The relay stops handing batches to MQTT.js while this much is waiting in the local socket (a
+ * slow uplink), so a PINGREQ or a live event is never queued behind megabytes; it resumes on
+ * 'drain' or the next ack.
+ */
+const MAX_QUEUED_BYTES = 512 * 1024;
 
 export class SyncClient {
   private client: MqttClient | undefined;
@@ -84,7 +94,9 @@ export class SyncClient {
   private reconnectTimer: TimerHandle | undefined;
   private readonly backoff: Backoff;
   private readonly meta: SyncMeta;
-  private readonly relay: OutboxRelay;
+  private readonly relay: OutboxRelay<RelayBatch>;
+  private readonly eventsTopic: string;
+  private batchHeader: { session: number; bytes: Buffer } | undefined;
   private readonly changes: ChangeApplier;
   private readonly commands: CommandRunner;
   private readonly listeners = new Set<(s: SyncStatus) => void>();
@@ -112,15 +124,24 @@ export class SyncClient {
     this.meta = new SyncMeta(o.ledger.db);
     this.session = this.meta.get(SESSION_KEY);
     this.backoff = new Backoff(o.backoff ?? DEFAULT_BACKOFF, o.random);
-    this.relay = new OutboxRelay(
-      o.ledger,
-      (events) => this.sendBatch(events),
-      o.clock,
-      this.log,
-      { maxBatchEvents: MAX_EVENTS_PER_BATCH, maxBatchBytes: MAX_BYTES.events - 1024, ...o.relay },
-      (e) => Buffer.byteLength(this.wireJson(e)) + 1,
-    );
-    this.relay.onStatus(() => this.emit());
+    this.eventsTopic = topics.upEvents(o.siteId);
+    // The ledger hands out pre-serialised batches; any other OutboxSource goes through event objects.
+    const pipe: BatchPipe<RelayBatch> = hasJsonRead(o.ledger)
+      ? jsonEventsPipe(
+          o.ledger,
+          () => this.header(),
+          (payload) => this.publishBatch(payload),
+          () => (this.client?.stream?.writableLength ?? 0) > MAX_QUEUED_BYTES,
+        )
+      : eventListPipe(o.ledger, (events) => this.sendBatch(events), (e) => Buffer.byteLength(this.wireJson(e)) + 1);
+    this.relay = new OutboxRelay<RelayBatch>(o.ledger, pipe, o.clock, this.log, {
+      maxBatchEvents: MAX_EVENTS_PER_BATCH,
+      maxBatchBytes: MAX_BYTES.events - 1024,
+      ...o.relay,
+    });
+    this.relay.onStatus((s) => {
+      if (this.listeners.size > 0) this.emitStatus(this.toStatus(s));
+    });
     this.changes = new ChangeApplier(
       o.ledger.db,
       o.changeHandlers ?? {},
@@ -234,6 +255,9 @@ export class SyncClient {
       this.backoff.reset();
       this.log.info({ session }, 'sync: connected');
       this.emit();
+      client.stream.on('drain', () => {
+        if (this.client === client) this.relay.resume();
+      });
       this.relay.setOnline(true);
     } catch (err) {
       this.log.warn({ err: (err as Error).message }, 'sync: subscribe failed');
@@ -274,12 +298,28 @@ export class SyncClient {
   }
 
   private sendBatch(events: OutboxEvent[]): boolean {
+    if (!this.canPublish()) return false;
+    return this.publishBatch(encodeEventBatch(this.o.siteId, this.session, events.map((e) => this.wireJson(e))));
+  }
+
+  private canPublish(): boolean {
+    return this.client !== undefined && this.connected && this.client.connected;
+  }
+
+  private publishBatch(payload: Buffer): boolean {
     const client = this.client;
     if (!client || !this.connected || !client.connected) return false;
-    const payload = encodeEventBatch(this.o.siteId, this.session, events.map((e) => this.wireJson(e)));
-    client.publish(topics.upEvents(this.o.siteId), payload, { qos: 1 });
+    client.publish(this.eventsTopic, payload, QOS1);
     this.counters.batchesSent++;
     return true;
+  }
+
+  /** `up/events` header of the current session (rebuilt only when the session changes). */
+  private header(): Buffer {
+    if (this.batchHeader?.session !== this.session) {
+      this.batchHeader = { session: this.session, bytes: eventBatchHeader(this.o.siteId, this.session) };
+    }
+    return this.batchHeader.bytes;
   }
 
   private onMessage(client: MqttClient, topic: string, payload: Buffer): void {
@@ -359,22 +399,10 @@ export class SyncClient {
 
   private emit(): void {
     if (this.listeners.size === 0) return;
-    const s = this.status();
+    this.emitStatus(this.status());
+  }
+
+  private emitStatus(s: SyncStatus): void {
     for (const l of this.listeners) l(s);
   }
-}
-
-/**
- * `up/events` payload built from already-serialised events: byte-identical to
- * `encode('events', { v, siteId, session, events })` (same key order), without serialising every
- * event twice. Guarded by a test that compares both.
- */
-export function encodeEventBatch(siteId: string, session: number, eventJson: string[]): Buffer {
-  return Buffer.from(`{"v":${WIRE_VERSION},"siteId":${JSON.stringify(siteId)},"session":${session},"events":[${eventJson.join(',')}]}`);
-}
-
-export function toWire(e: OutboxEvent & { hash?: string }): SyncEvent {
-  const w: SyncEvent = { seq: e.seq, type: e.type, at: Math.max(0, Math.round(e.at)), clockSynced: e.clockSynced, data: e.data };
-  if (typeof e.hash === 'string') w.hash = e.hash;
-  return w;
 }
