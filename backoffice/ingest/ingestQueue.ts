@@ -23,10 +23,12 @@ export interface IngestQueueOptions {
   /** Most events committed in one transaction (default 20,000). */
   maxEventsPerCommit?: number;
   /**
-   * While batches keep arriving, wait up to this long (ms, default 2) for more before committing;
+   * While batches keep arriving, wait up to this long (ms, default 5) for more before committing;
    * 0 commits whatever is there after the current I/O turn.
    */
   gatherMs?: number;
+  /** Commit once no batch arrived for this long (ms, default 1), within `gatherMs`. */
+  quietMs?: number;
   /** Monotonic ms (default performance.now). */
   now?: () => number;
   /** `hasRoom()` is false from this many waiting batches on (default 256). */
@@ -52,6 +54,7 @@ export class IngestQueue {
   private readonly maxEvents: number;
   private readonly maxPending: number;
   private readonly gatherMs: number;
+  private readonly quietMs: number;
   private readonly now: () => number;
   /** Transactions committed and batches in them (metrics, tests). */
   readonly stats = { commits: 0, batches: 0, largestGroup: 0, groupFailures: 0 };
@@ -60,7 +63,8 @@ export class IngestQueue {
     this.maxBatches = opts.maxBatchesPerCommit ?? 64;
     this.maxEvents = opts.maxEventsPerCommit ?? 20_000;
     this.maxPending = opts.maxPending ?? 256;
-    this.gatherMs = opts.gatherMs ?? 2;
+    this.gatherMs = opts.gatherMs ?? 5;
+    this.quietMs = opts.quietMs ?? 1;
     this.now = opts.now ?? (() => performance.now());
   }
 
@@ -105,9 +109,11 @@ export class IngestQueue {
     this.scheduled = true;
     const since = this.now();
     let seen = -1;
+    let lastArrival = since;
     // Runs after the current I/O turn, so every packet already read joins this group. While more
-    // batches keep arriving turn after turn, gather them (up to `gatherMs` and the group limits):
-    // one commit for many batches costs far less than one per batch.
+    // batches keep arriving, gather them: the next turn at once while the last one brought some,
+    // else after a short sleep until `quietMs` passed without one; never beyond `gatherMs` or the
+    // group limits. One commit (one fsync) for many batches costs far less than one per batch.
     const tick = (): void => {
       const n = this.waiting.length;
       if (n === 0) {
@@ -115,10 +121,19 @@ export class IngestQueue {
         this.wakeIdle();
         return;
       }
-      if (n !== seen && n < this.maxBatches && this.now() - since < this.gatherMs) {
-        seen = n;
-        setImmediate(tick);
-        return;
+      const t = this.now();
+      const arrived = n !== seen;
+      seen = n;
+      if (arrived) lastArrival = t;
+      if (n < this.maxBatches && t - since < this.gatherMs) {
+        if (arrived) {
+          setImmediate(tick);
+          return;
+        }
+        if (t - lastArrival < this.quietMs) {
+          setTimeout(tick, 1);
+          return;
+        }
       }
       this.scheduled = false;
       this.running = this.runGroup().finally(() => {

@@ -4,12 +4,13 @@
  * commit), state -> presence (+ ack and unapplied changes on a birth), applied -> downlink,
  * command-results -> downlink. Bad messages are recorded and counted, never thrown.
  *
- * Two lanes, so presence never holds up ingest (a restarted backoffice gets every site's retained
- * `up/state` at once): event batches go through a group-commit queue (ingestQueue.ts), where
- * batches that arrive while a transaction runs are committed together in the next one; every other
- * message is handled alone, in receipt order, on the control lane. A batch's `down/ack` is sent
- * only after the commit that stored it, and every QoS 1 PUBACK only after its message is
- * processed, in receipt order (deferredPuback.ts). Publishes (acks, downlink) are handed to the
+ * Three lanes, so presence never holds up ingest (a restarted backoffice gets every site's
+ * retained `up/state` at once): event batches go through a group-commit queue (ingestQueue.ts),
+ * where batches that arrive while a transaction runs are committed together in the next one;
+ * `up/state` messages are handled one at a time on the presence lane, everything else one at a time
+ * on the control lane. A batch's `down/ack` is sent only after the commit that stored it, and QoS 1
+ * PUBACKs go out in receipt order (deferredPuback.ts), each after its message is processed, except
+ * for `up/state`, which the broker retains anyway. Publishes (acks, downlink) are handed to the
  * client and not awaited. What counts for the point is the `down/ack`, not the PUBACK.
  */
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
@@ -57,6 +58,11 @@ export interface SyncRouterOptions {
 
 class StoppedError extends Error {}
 
+function isStateTopic(topic: string): boolean {
+  const t = parseTopic(topic);
+  return t.ok && t.value.direction === 'up' && t.value.kind === 'state';
+}
+
 /** Messages taken in and not yet PUBACKed before MQTT.js is told to stop reading (backpressure). */
 const MAX_UNACKED = 256;
 
@@ -67,7 +73,9 @@ export class SyncRouter {
   private readonly queue: IngestQueue;
   /** Set by stop()/kill(): messages still delivered are dropped unprocessed (and un-PUBACKed). */
   private stopping = false;
-  /** The control lane: non-event messages, one at a time, in receipt order. Never rejects. */
+  /** The presence lane: `up/state` messages, one at a time, in receipt order. Never rejects. */
+  private presence: Promise<void> = Promise.resolve();
+  /** The control lane: every other non-event message, one at a time, in receipt order. Never rejects. */
   private control: Promise<void> = Promise.resolve();
   /** Per site: the ack owed for the batches of the group being settled (sent once per group). */
   private readonly owedAcks = new Map<string, { upTo: number; heldUpTo: number }>();
@@ -131,7 +139,12 @@ export class SyncRouter {
         return;
       }
       const slot = pubacks.open(currentConnection(client), messageId);
-      void this.process(packet.topic, payload).finally(() => pubacks.complete(slot));
+      const processing = this.process(packet.topic, payload);
+      // `up/state` is published retained (birth and Will): the broker keeps the latest, and a
+      // subscription after a crash brings it again, so its PUBACK need not wait for the presence
+      // lane (busy with every site's retained state after a restart) and hold up event batches.
+      if (isStateTopic(packet.topic)) pubacks.complete(slot);
+      else void processing.finally(() => pubacks.complete(slot));
       // Read on (the PUBACK follows the processing), unless too many messages wait already.
       if (pubacks.outstanding < MAX_UNACKED) done(SKIP_PUBACK);
       else void pubacks.whenBelow(MAX_UNACKED).then(() => done(SKIP_PUBACK));
@@ -173,7 +186,7 @@ export class SyncRouter {
     // Batches not yet in a transaction are dropped unacked (the points resend); a running commit
     // finishes and its acks go out before the clean DISCONNECT.
     await this.queue.abort(new StoppedError('backoffice stopping'));
-    await this.control;
+    await Promise.all([this.presence, this.control]);
     if (c) await c.endAsync();
   }
 
@@ -184,7 +197,7 @@ export class SyncRouter {
     this.stopping = true;
     if (c) c.stream?.destroy();
     await this.queue.abort(new StoppedError('backoffice killed'));
-    await this.control;
+    await Promise.all([this.presence, this.control]);
     if (c) await c.endAsync(true);
   }
 
@@ -231,8 +244,16 @@ export class SyncRouter {
         });
       });
     }
-    const done = this.control.then(() => this.handleOther(topic, payload, decoded, now)).catch((e: unknown) => o.logger.error({ err: String(e) }, 'message handler failed'));
-    this.control = done;
+    // Yield to the event loop first: on SQLite every query resolves at once, so a run of these
+    // messages (e.g. every site's retained state after a restart, two fsyncs each) would otherwise
+    // go on in microtasks and starve socket reads and the events lane.
+    const isState = decoded.ok && decoded.value.topic.kind === 'state';
+    const done = (isState ? this.presence : this.control)
+      .then(() => new Promise<void>((resolve) => setImmediate(resolve)))
+      .then(() => this.handleOther(topic, payload, decoded, now))
+      .catch((e: unknown) => o.logger.error({ err: String(e) }, 'message handler failed'));
+    if (isState) this.presence = done;
+    else this.control = done;
     return done;
   }
 
