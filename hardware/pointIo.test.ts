@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../firmware-bridge/platform/clock.ts';
 import { FakeGpio } from './gpio/fakeGpio.ts';
 import { createPointIo } from './pointIo.ts';
-import type { DigitalInput, DigitalOutput, GpioBackend, InputOptions, OutputOptions } from './ports.ts';
+import type { DigitalInput, DigitalOutput, GpioBackend, GpioStopOptions, InputOptions, OutputOptions } from './ports.ts';
 import { bundledProfilePath, loadHardwareProfile } from './profile/load.ts';
 
 const profile = await loadHardwareProfile(bundledProfilePath('pi4-example'));
@@ -23,9 +23,9 @@ class RecordingGpio implements GpioBackend {
     if (name === this.failOn) throw new Error(`EBUSY: ${name}`);
     return this.inner.input(name, bcm, options);
   }
-  async stop(): Promise<void> {
+  async stop(options?: GpioStopOptions): Promise<void> {
     this.stopped++;
-    await this.inner.stop();
+    await this.inner.stop(options);
   }
 }
 
@@ -82,13 +82,15 @@ describe('point I/O', () => {
   it('stop locks the strike, silences the siren, leaves no timers and stops the backend once', async () => {
     const clock = new ManualClock();
     const gpio = new RecordingGpio();
+    gpio.inner.setElectrical(profile.fireAlarm.bcm, 0); // fire panel idle
     const io = createPointIo(profile, gpio, clock);
     io.contact.watch(() => {});
     io.strike.write(true);
     io.siren.write(true);
-    // Both inputs idle pulled up (level 1); a change starts their debounce timers.
+    // Contact idle pulled up (level 1), fire idle (0); a change starts their debounce timers
+    // (a fire blip shorter than the debounce time is not a fire: the strike still locks).
     gpio.inner.setElectrical(profile.door.contact.bcm, 0);
-    gpio.inner.setElectrical(profile.fireAlarm.bcm, 0);
+    gpio.inner.setElectrical(profile.fireAlarm.bcm, 1);
     expect(clock.pendingTimers()).toBeGreaterThan(0);
     await Promise.all([io.stop(), io.stop()]);
     expect(gpio.inner.electrical(profile.door.strike.bcm)).toBe(1);
@@ -96,5 +98,37 @@ describe('point I/O', () => {
     expect(clock.pendingTimers()).toBe(0);
     expect(gpio.stopped).toBe(1);
     expect(() => io.strike.write(true)).toThrow(/stopped/);
+  });
+
+  it('stop during an active fire alarm leaves the escape door strike electrically released and held', async () => {
+    const clock = new ManualClock();
+    const gpio = new RecordingGpio();
+    gpio.inner.setElectrical(profile.fireAlarm.bcm, 1); // pi4-example: fire panel contact open = alarm
+    const io = createPointIo(profile, gpio, clock);
+    expect(io.fireAlarm.read()).toBe(true);
+    io.strike.write(true); // the door machine released it for the fire
+    io.siren.write(true);
+    await io.stop();
+    expect(gpio.inner.electrical(profile.door.strike.bcm)).toBe(0); // active-low: released
+    expect(gpio.inner.electrical(profile.siren.bcm)).toBe(1); // silent
+    expect(gpio.stopped).toBe(1);
+  });
+
+  it('stop with the fire alarm active releases a strike that was still locked', async () => {
+    const gpio = new FakeGpio();
+    gpio.setElectrical(profile.fireAlarm.bcm, 1);
+    const io = createPointIo(profile, gpio, new ManualClock());
+    expect(gpio.electrical(profile.door.strike.bcm)).toBe(1); // locked at claim
+    await io.stop();
+    expect(gpio.electrical(profile.door.strike.bcm)).toBe(0);
+  });
+
+  it('stop without a fire alarm locks a released strike through the backend safe level', async () => {
+    const gpio = new FakeGpio();
+    gpio.setElectrical(profile.fireAlarm.bcm, 0);
+    const io = createPointIo(profile, gpio, new ManualClock());
+    io.strike.write(true);
+    await io.stop();
+    expect(gpio.electrical(profile.door.strike.bcm)).toBe(1);
   });
 });

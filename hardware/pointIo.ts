@@ -5,7 +5,7 @@ import type { HardwareProfile } from './profile/schema.ts';
 
 /** The point's door and alarm I/O, in logical levels, as the controller sees it. */
 export interface PointIo {
-  /** Door strike; `true` = released. Locked at creation and on stop. */
+  /** Door strike; `true` = released. Locked at creation and on stop (released on stop while the fire input is active). */
   strike: DigitalOutput;
   /** Siren; `true` = sounding. Silent at creation and on stop. */
   siren: DigitalOutput;
@@ -15,7 +15,11 @@ export interface PointIo {
   exitButton: DigitalInput;
   /** Fire alarm input, debounced (`fireAlarm.debounceMs`); `true` = alarm. */
   fireAlarm: DigitalInput;
-  /** Lock and silence, drop every watcher and debounce timer, then stop the backend. Idempotent. */
+  /**
+   * Silence the siren and lock the strike, drop every watcher and debounce timer, then stop the
+   * backend. While the fire-alarm input is active the strike is left RELEASED and held by the
+   * backend (an escape door must not lock because our process stops). Idempotent.
+   */
   stop(): Promise<void>;
 }
 
@@ -80,16 +84,23 @@ export function createPointIo(profile: HardwareProfile, backend: GpioBackend, cl
     ...io,
     stop() {
       stopping ??= (async () => {
+        // Read the fire input before the watchers go: the debounced level is the one the door acted on.
+        let fire = false;
+        try {
+          fire = io.fireAlarm.read();
+        } catch {
+          // unreadable: the normal fail-secure stop
+        }
         for (const u of [...unwatches]) u();
         const failures: string[] = [];
-        for (const out of [io.strike, io.siren]) {
+        for (const [out, level] of [[io.strike, fire], [io.siren, false]] as const) {
           try {
-            out.write(false);
+            out.write(level);
           } catch (err) {
             failures.push(`${out.name}: ${(err as Error).message}`);
           }
         }
-        await backend.stop();
+        await backend.stop(fire ? { hold: [door.strike.bcm] } : {});
         if (failures.length > 0) throw new Error(`point I/O stop: could not drive safe levels: ${failures.join('; ')}`);
       })();
       return stopping;

@@ -43,10 +43,21 @@ export interface InputOptions {
   pull: 'up' | 'down' | 'none';
 }
 
+export interface GpioStopOptions {
+  /**
+   * BCM numbers of outputs to leave driving their CURRENT level instead of the safe level, and
+   * still claimed (sysfs: exported, so the pin keeps driving after the process exits). Used for
+   * an escape door's strike while the fire-alarm input is active: it must not lock because our
+   * process stops. Pins that are not claimed outputs are ignored.
+   */
+  hold?: readonly number[];
+}
+
 /** A GPIO backend hands out pins by BCM number and releases all of them on stop. */
 export interface GpioBackend {
   readonly kind: 'sysfs-onoff' | 'fake';
   output(name: string, bcm: number, options: OutputOptions): DigitalOutput;
   input(name: string, bcm: number, options: InputOptions): DigitalInput;
-  stop(): Promise<void>;
+  /** Drive every output to its safe level (except `options.hold`), then release every pin. */
+  stop(options?: GpioStopOptions): Promise<void>;
 }

@@ -18,6 +18,27 @@ describe('fake GPIO', () => {
     gpio.output('strike', 17, { activeLow: false, initial: false });
     expect(() => gpio.input('contact', 17, { activeLow: false, pull: 'up' })).toThrow(/already used by "strike"/);
   });
+
+  it('stop drives every output to its safe level except held pins, like the sysfs backend', async () => {
+    const gpio = new FakeGpio();
+    const strike = gpio.output('strike', 17, { activeLow: true, initial: false });
+    const siren = gpio.output('siren', 18, { activeLow: false, initial: false });
+    strike.write(true);
+    siren.write(true);
+    await gpio.stop({ hold: [17] });
+    expect(gpio.electrical(17)).toBe(0); // held released
+    expect(gpio.electrical(18)).toBe(0); // safe: silent
+    expect(gpio.isClaimed(17)).toBe(false);
+    expect(() => strike.write(false)).toThrow(/stopped/);
+  });
+
+  it('forgetClaims (a killed process) leaves every pin at its last level', () => {
+    const gpio = new FakeGpio();
+    gpio.output('strike', 17, { activeLow: false, initial: false }).write(true);
+    gpio.forgetClaims();
+    expect(gpio.electrical(17)).toBe(1);
+    expect(gpio.isClaimed(17)).toBe(false);
+  });
 });
 
 describe('debounce', () => {

@@ -1,4 +1,4 @@
-import type { DigitalInput, DigitalOutput, GpioBackend, InputOptions, OutputOptions, Unwatch } from '../ports.ts';
+import type { DigitalInput, DigitalOutput, GpioBackend, GpioStopOptions, InputOptions, OutputOptions, Unwatch } from '../ports.ts';
 
 /**
  * In-memory GPIO backend. It keeps *electrical* levels per BCM pin, so polarity bugs show up
@@ -9,15 +9,15 @@ import type { DigitalInput, DigitalOutput, GpioBackend, InputOptions, OutputOpti
 export class FakeGpio implements GpioBackend {
   readonly kind = 'fake' as const;
   private readonly levels = new Map<number, 0 | 1>();
-  private readonly claimed = new Map<number, { name: string; direction: 'in' | 'out' }>();
+  private readonly claimed = new Map<number, { name: string; direction: 'in' | 'out'; safeLevel?: 0 | 1 }>();
   private readonly pinListeners = new Map<number, Set<(level: 0 | 1) => void>>();
   private stopped = false;
   /** Every electrical write to an output, in order (for tests that check pulse sequences). */
   readonly writes: Array<{ bcm: number; level: 0 | 1 }> = [];
 
   output(name: string, bcm: number, options: OutputOptions): DigitalOutput {
-    this.claim(name, bcm, 'out');
     const toElectrical = (active: boolean): 0 | 1 => ((active !== options.activeLow) ? 1 : 0);
+    this.claim(name, bcm, 'out', toElectrical(options.initial));
     this.drive(bcm, toElectrical(options.initial));
     return {
       name,
@@ -75,7 +75,19 @@ export class FakeGpio implements GpioBackend {
     return this.claimed.has(bcm);
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Like the sysfs backend: drive every claimed output to its safe level, except the pins in
+   * `options.hold` (left at their current level), then release every claim.
+   */
+  async stop(options: GpioStopOptions = {}): Promise<void> {
+    const hold = new Set(options.hold ?? []);
+    const outputs = [...this.claimed].filter(([bcm, c]) => c.safeLevel !== undefined && !hold.has(bcm));
+    this.forgetClaims();
+    for (const [bcm, c] of outputs) this.drive(bcm, c.safeLevel!);
+  }
+
+  /** The process died (SIGKILL): claims vanish, every pin keeps driving its last level. */
+  forgetClaims(): void {
     this.stopped = true;
     this.claimed.clear();
   }
@@ -85,10 +97,10 @@ export class FakeGpio implements GpioBackend {
     this.setElectrical(bcm, level);
   }
 
-  private claim(name: string, bcm: number, direction: 'in' | 'out'): void {
+  private claim(name: string, bcm: number, direction: 'in' | 'out', safeLevel?: 0 | 1): void {
     const existing = this.claimed.get(bcm);
     if (existing) throw new Error(`GPIO ${bcm} is already used by "${existing.name}"; cannot use it for "${name}"`);
-    this.claimed.set(bcm, { name, direction });
+    this.claimed.set(bcm, safeLevel === undefined ? { name, direction } : { name, direction, safeLevel });
     this.stopped = false;
   }
 }

@@ -118,6 +118,24 @@ describe('onoff GPIO backend', () => {
     expect(() => strike.write(true)).toThrow(/released/);
   });
 
+  it('stop with hold leaves that output at its current level and exported, and releases the rest', async () => {
+    const f = fakeOnoff();
+    const gpio = await createOnoffGpio({ logger: createSilentLogger(), sysRoot: pi4, loadGpio: async () => f.Gpio });
+    const strike = gpio.output('strike', 17, { activeLow: true, initial: false });
+    const siren = gpio.output('siren', 23, { activeLow: false, initial: false });
+    gpio.input('fire', 22, { activeLow: false, pull: 'up' });
+    strike.write(true);
+    siren.write(true);
+    f.ops.length = 0;
+    await gpio.stop({ hold: [17] });
+    expect(f.ops).toEqual([
+      { op: 'write', gpio: 535, value: 0 },
+      { op: 'unexport', gpio: 535 },
+      { op: 'unexport', gpio: 534 },
+    ]);
+    expect(f.levels.get(529)).toBe(0); // active-low strike still released
+  });
+
   it('refuses a pin claimed twice and a BCM line the chip lacks', async () => {
     const f = fakeOnoff();
     const gpio = await createOnoffGpio({ logger: createSilentLogger(), sysRoot: pi4, loadGpio: async () => f.Gpio });

@@ -1,5 +1,5 @@
 import type { Logger } from '../../firmware-bridge/platform/logger.ts';
-import type { DigitalInput, DigitalOutput, GpioBackend, InputOptions, OutputOptions, Unwatch } from '../ports.ts';
+import type { DigitalInput, DigitalOutput, GpioBackend, GpioStopOptions, InputOptions, OutputOptions, Unwatch } from '../ports.ts';
 import { findGpioChip, globalGpioNumber, type GpioChipInfo } from './chipBase.ts';
 
 /**
@@ -155,12 +155,20 @@ export class OnoffGpio implements GpioBackend {
     };
   }
 
-  /** Drive every output to its safe level, then unwatch and unexport every pin. */
-  async stop(): Promise<void> {
+  /**
+   * Drive every output to its safe level, then unwatch and unexport every pin. Outputs in
+   * `options.hold` keep their current level and stay EXPORTED: unexporting hands the line back
+   * to the pin controller, which on a Pi makes it an input again (the relay then follows the
+   * boot pull), so only an exported pin keeps driving after the process exits.
+   */
+  async stop(options: GpioStopOptions = {}): Promise<void> {
+    const hold = new Set(options.hold ?? []);
     const failures: string[] = [];
     const pins = [...this.claimed.values()];
     this.claimed.clear();
-    for (const p of pins) {
+    const held = pins.filter((p) => p.safeLevel !== undefined && hold.has(p.bcm));
+    const released = pins.filter((p) => !held.includes(p));
+    for (const p of released) {
       if (p.safeLevel === undefined) continue;
       try {
         p.pin.writeSync(p.safeLevel);
@@ -168,13 +176,19 @@ export class OnoffGpio implements GpioBackend {
         failures.push(`${p.name} (BCM ${p.bcm}) safe level: ${(err as Error).message}`);
       }
     }
-    for (const p of pins) {
+    for (const p of released) {
       try {
         p.pin.unwatchAll();
         p.pin.unexport();
       } catch (err) {
         failures.push(`${p.name} (BCM ${p.bcm}) unexport: ${(err as Error).message}`);
       }
+    }
+    if (held.length > 0) {
+      this.logger.warn(
+        { held: held.map((p) => ({ name: p.name, bcm: p.bcm })) },
+        'GPIO outputs left driving their current level and exported on stop',
+      );
     }
     if (failures.length > 0) {
       this.logger.error({ failures }, 'GPIO release incomplete');

@@ -124,7 +124,7 @@ export class DoorRig {
     const proc = this.process;
     if (!proc?.alive) return;
     proc.alive = false;
-    await this.sim.gpio.stop(); // the kernel forgets the claims, not the levels
+    this.sim.gpio.forgetClaims(); // the kernel forgets the claims, not the levels
   }
 
   // ---- physical world (raw) ------------------------------------------------------------
@@ -217,8 +217,8 @@ function processBackend(gpio: FakeGpio, proc: Process): GpioBackend {
     kind: gpio.kind,
     output: (name, bcm, options) => guardOutput(gpio.output(name, bcm, options), proc),
     input: (name, bcm, options) => guardInput(gpio.input(name, bcm, options), proc),
-    stop: async () => {
-      if (proc.alive) await gpio.stop();
+    stop: async (options) => {
+      if (proc.alive) await gpio.stop(options);
     },
   };
 }
