@@ -144,7 +144,8 @@ export class SyncRouter {
       // subscription after a crash brings it again, so its PUBACK need not wait for the presence
       // lane (busy with every site's retained state after a restart) and hold up event batches.
       if (isStateTopic(packet.topic)) pubacks.complete(slot);
-      else void processing.finally(() => pubacks.complete(slot));
+      // Once stopping, batches dropped unprocessed must not be PUBACKed: send none at all.
+      else void processing.finally(() => this.stopping || pubacks.complete(slot));
       // Read on (the PUBACK follows the processing), unless too many messages wait already.
       if (pubacks.outstanding < MAX_UNACKED) done(SKIP_PUBACK);
       else void pubacks.whenBelow(MAX_UNACKED).then(() => done(SKIP_PUBACK));
