@@ -38,7 +38,17 @@ export interface DoorControllerDeps {
   /** Durable, synchronous (the ledger's append). */
   record: RecordFn;
   logger: Logger;
+  /** How often the state machine may fail and be restarted before the door stays faulted. */
+  restartPolicy?: RestartPolicy;
 }
+
+export interface RestartPolicy {
+  /** Restarts allowed within `windowMs` (monotonic); one more failure leaves the door faulted. */
+  maxRestarts: number;
+  windowMs: number;
+}
+
+export const DEFAULT_RESTART_POLICY: RestartPolicy = { maxRestarts: 3, windowMs: 60_000 };
 
 /** Plain-JSON view for the live UI and the HTTP API. */
 export interface DoorView {
@@ -48,6 +58,12 @@ export interface DoorView {
   sirenOn: boolean;
   contactOpen: boolean;
   grantId: number | null;
+  /**
+   * The state machine failed more often than the restart policy allows: the door runs in a
+   * fail-safe mode (strike locked, released while the fire input is active, siren off; no
+   * grants) until the controller is restarted. `/health` must report not ok.
+   */
+  faulted: boolean;
 }
 
 export type GrantOutcome = 'opened' | 'expired' | 'superseded' | 'fire' | 'stopped';
@@ -73,6 +89,13 @@ type DoorActor = Actor<typeof doorMachine>;
  * is written locked (and the siren off) before any input is read, then the machine boots from
  * the fire input and the contact, then input watches begin.
  *
+ * If the machine fails (an action threw: a GPIO write, a grant's outcome callback), the failure
+ * is recorded (`door.machine-error`), the outputs are forced safe (strike locked unless the fire
+ * input is active, siren off), pending grants end `stopped`, and a fresh machine boots from the
+ * inputs as at process start. More than `restartPolicy.maxRestarts` failures within
+ * `restartPolicy.windowMs` leave the door `faulted`: no machine, the strike follows the fire
+ * input directly (released while active, else locked), the siren stays off.
+ *
  * stop(): unwatch all inputs, stop the actor (its timers go with it), switch the siren off and
  * leave the strike LOCKED — unless the fire input is active at that moment, then RELEASED (an
  * escape door must not lock during a fire because our process stopped). Pending grants end with
@@ -80,6 +103,14 @@ type DoorActor = Actor<typeof doorMachine>;
  */
 export class DoorController {
   private actor: DoorActor | undefined;
+  private running = false;
+  private faulted = false;
+  /** The grant being sent right now: if the machine fails on it, it was never accepted. */
+  private grantInFlight: number | undefined;
+  /** Monotonic times of the machine restarts within the policy window. */
+  private restarts: number[] = [];
+  private readonly machine;
+  private readonly policy: RestartPolicy;
   private unwatch: Unwatch[] = [];
   private readonly listeners = new Set<(view: DoorView) => void>();
   private readonly recordListeners = new Set<(record: DoorRecord) => void>();
@@ -87,33 +118,29 @@ export class DoorController {
   private nextGrantId = 1;
   private lastView: string | undefined;
 
-  constructor(private readonly deps: DoorControllerDeps) {}
-
-  start(): void {
-    if (this.actor) return;
-    const { io } = this.deps;
-    // 1. Safe outputs before anything else.
-    io.strike.write(false);
-    io.siren.write(false);
-    // 2. Boot inputs.
-    const boot = { fireAlarm: io.fireAlarm.read(), contactOpen: io.contact.read() };
-    const machine = doorMachine.provide({
+  constructor(private readonly deps: DoorControllerDeps) {
+    const { io } = deps;
+    this.policy = deps.restartPolicy ?? DEFAULT_RESTART_POLICY;
+    this.machine = doorMachine.provide({
       actions: {
         strike: (_, params) => io.strike.write(params.released),
         siren: (_, params) => io.siren.write(params.on),
         record: (_, params) => this.handleRecord(params.type, params.data ?? {}),
       },
     });
-    const actor = createActor(machine, {
-      clock: this.deps.clock,
-      input: { timing: this.deps.timing, boot },
-    });
-    this.actor = actor;
-    actor.subscribe({
-      next: () => this.notify(),
-      error: (err) => this.onActorError(err),
-    });
-    actor.start();
+  }
+
+  start(): void {
+    if (this.running) return;
+    const { io } = this.deps;
+    // 1. Safe outputs before anything else.
+    io.strike.write(false);
+    io.siren.write(false);
+    this.running = true;
+    this.faulted = false;
+    this.restarts = [];
+    // 2. Boot the machine from the inputs.
+    this.startActor();
     // 3. Input watches (synchronous after the boot read: no change can slip in between).
     this.unwatch.push(
       io.contact.watch((open) => this.send({ type: open ? 'CONTACT_OPEN' : 'CONTACT_CLOSE' })),
@@ -126,17 +153,15 @@ export class DoorController {
   }
 
   stop(): void {
-    const actor = this.actor;
-    if (!actor) return;
+    if (!this.running) return;
+    this.running = false;
     for (const u of this.unwatch.splice(0)) u();
+    const actor = this.actor;
     this.actor = undefined;
-    actor.stop();
-    const { io } = this.deps;
-    const fire = safeRead(io.fireAlarm);
-    safeWrite(io.strike, fire, this.deps.logger);
-    safeWrite(io.siren, false, this.deps.logger);
-    for (const [id, cb] of this.pendingOutcome) cb('stopped', id);
-    this.pendingOutcome.clear();
+    actor?.stop();
+    this.faulted = false;
+    this.forceSafeOutputs();
+    this.endPendingGrants();
     this.listeners.clear();
     this.recordListeners.clear();
   }
@@ -151,7 +176,17 @@ export class DoorController {
       return { accepted: false, grantId, reason: 'invalid-duration' };
     }
     if (request.onOutcome) this.pendingOutcome.set(grantId, request.onOutcome);
-    actor.send({ type: 'GRANT', grantId, durationMs, reason: request.reason });
+    this.grantInFlight = grantId;
+    try {
+      actor.send({ type: 'GRANT', grantId, durationMs, reason: request.reason });
+    } finally {
+      this.grantInFlight = undefined;
+    }
+    if (this.actor !== actor) {
+      // the machine failed on this grant (and was restarted or faulted): not granted
+      this.pendingOutcome.delete(grantId);
+      return { accepted: false, grantId, reason: 'not-running' };
+    }
     const state = this.view().state;
     if (state === 'granted' && actor.getSnapshot().context.grantId === grantId) {
       return { accepted: true, grantId };
@@ -188,7 +223,7 @@ export class DoorController {
       if (typeof id === 'number') {
         const cb = this.pendingOutcome.get(id);
         this.pendingOutcome.delete(id);
-        if (cb) cb(outcome as GrantOutcome, id);
+        if (cb) this.callOutcome(cb, outcome as GrantOutcome, id);
       }
     }
     for (const l of [...this.recordListeners]) {
@@ -201,13 +236,48 @@ export class DoorController {
   }
 
   private send(event: DoorEvent): void {
-    this.actor?.send(event);
+    if (this.actor) {
+      this.actor.send(event);
+      return;
+    }
+    if (!this.running || !this.faulted) return;
+    // No machine any more: the fire input still releases the escape door.
+    if (event.type === 'FIRE_ON' || event.type === 'FIRE_OFF') {
+      const fire = event.type === 'FIRE_ON';
+      safeWrite(this.deps.io.strike, fire, this.deps.logger);
+      this.recordSafely(fire ? 'alarm.fire' : 'alarm.fire-cleared', { faulted: true });
+    }
+    this.notify();
+  }
+
+  /** Create and start a machine that boots from the inputs as read now. */
+  private startActor(): void {
+    const { io } = this.deps;
+    const boot = { fireAlarm: io.fireAlarm.read(), contactOpen: io.contact.read() };
+    const actor = createActor(this.machine, {
+      clock: this.deps.clock,
+      input: { timing: this.deps.timing, boot },
+    });
+    this.actor = actor;
+    actor.subscribe({
+      next: () => this.notify(),
+      // errors of a machine already replaced (or stopped) are not ours to handle again
+      error: (err) => {
+        if (this.actor === actor) this.onActorError(actor, err);
+      },
+    });
+    actor.start();
   }
 
   private view(): DoorView {
     const { io } = this.deps;
     const snapshot = this.actor?.getSnapshot();
-    const state = snapshot && snapshot.status === 'active' ? doorStateName(snapshot.value) : 'locked';
+    const state =
+      snapshot && snapshot.status === 'active'
+        ? doorStateName(snapshot.value)
+        : this.faulted
+          ? failSafeStateName(safeRead(io.fireAlarm), safeRead(io.contact))
+          : 'locked';
     const alarms: DoorView['alarms'] = [];
     if (state === 'heldOpen') alarms.push('held-open');
     if (state === 'forcedOpen') alarms.push('forced-open');
@@ -218,7 +288,8 @@ export class DoorController {
       strikeReleased: io.strike.read(),
       sirenOn: io.siren.read(),
       contactOpen: io.contact.read(),
-      grantId: snapshot?.context.grantId ?? null,
+      grantId: snapshot?.status === 'active' ? snapshot.context.grantId : null,
+      faulted: this.faulted,
     };
   }
 
@@ -237,18 +308,71 @@ export class DoorController {
     }
   }
 
-  /** An action threw (e.g. a GPIO write): the actor is dead. Fail secure, loudly. */
-  private onActorError(err: unknown): void {
+  /**
+   * An action threw (e.g. a GPIO write): this machine is dead and deaf. Fail safe at once, record
+   * it, and boot a fresh machine from the inputs, unless it keeps failing (then: faulted).
+   */
+  private onActorError(actor: DoorActor, err: unknown): void {
+    this.actor = undefined;
+    actor.stop(); // drops its delayed events
     this.deps.logger.error({ err }, 'door: state machine failed; forcing safe outputs');
+    this.forceSafeOutputs();
+    this.endPendingGrants();
+    const now = this.deps.clock.monotonic();
+    this.restarts = this.restarts.filter((t) => now - t < this.policy.windowMs);
+    const restart = this.running && this.restarts.length < this.policy.maxRestarts;
+    this.recordSafely('door.machine-error', {
+      error: err instanceof Error ? err.message : String(err),
+      action: restart ? 'restarted' : 'faulted',
+      restartsInWindow: this.restarts.length,
+    });
+    if (restart) {
+      this.restarts.push(now);
+      this.startActor();
+    } else if (this.running) {
+      this.faulted = true;
+      this.deps.logger.error(
+        { restarts: this.restarts.length, windowMs: this.policy.windowMs },
+        'door: state machine keeps failing; door stays fail-safe (locked, released on fire) until restart',
+      );
+    }
+    this.notify();
+  }
+
+  /** Strike locked unless the fire input is active (then released), siren off. */
+  private forceSafeOutputs(): void {
     const { io } = this.deps;
     safeWrite(io.strike, safeRead(io.fireAlarm), this.deps.logger);
     safeWrite(io.siren, false, this.deps.logger);
+  }
+
+  private endPendingGrants(): void {
+    const pending = [...this.pendingOutcome].filter(([id]) => id !== this.grantInFlight);
+    for (const [id] of pending) this.pendingOutcome.delete(id);
+    for (const [id, cb] of pending) this.callOutcome(cb, 'stopped', id);
+  }
+
+  private callOutcome(cb: (outcome: GrantOutcome, grantId: number) => void, outcome: GrantOutcome, id: number): void {
     try {
-      this.deps.record('door.controller-failed', { error: err instanceof Error ? err.message : String(err) });
-    } catch {
-      // already logged above
+      cb(outcome, id);
+    } catch (err) {
+      this.deps.logger.error({ err, grantId: id }, 'door: grant outcome callback failed');
     }
   }
+
+  private recordSafely(type: string, data: Record<string, unknown>): void {
+    try {
+      this.deps.record(type, data);
+    } catch (err) {
+      this.deps.logger.error({ err, type }, 'door: recording an event failed');
+    }
+  }
+}
+
+/** The state the view shows when no machine runs (faulted): derived from the inputs. */
+function failSafeStateName(fire: boolean, contactOpen: boolean): DoorStateName {
+  if (fire) return contactOpen ? 'fireOpen' : 'fireClosed';
+  return contactOpen ? 'open' : 'locked';
 }
 
 function safeRead(input: DigitalInput): boolean {
