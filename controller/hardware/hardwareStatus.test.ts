@@ -11,7 +11,7 @@ const settle = async (rounds = 10) => {
   for (let i = 0; i < rounds; i++) await new Promise((r) => setImmediate(r));
 };
 
-async function setup(opts: { modbusPlugged?: boolean } = {}) {
+async function setup(opts: { modbusPlugged?: boolean; failRecord?: (type: string) => boolean; door?: { state(): { faulted: boolean } } } = {}) {
   const clock = new ManualClock();
   const profile = await loadHardwareProfile(bundledProfilePath('simulated'));
   const links = profile.boards!.devices.map((d) => d.link).filter((l, i, a) => a.indexOf(l) === i);
@@ -25,18 +25,22 @@ async function setup(opts: { modbusPlugged?: boolean } = {}) {
   setTempHumidity(modbus.addSlave({ address: 2, input: 3 }), 5, 50);
   await modbus.start();
   if (opts.modbusPlugged === false) pairs.get(modbusLink)!.unplug('no cable at boot');
-  const recorded: Array<{ type: string; data: Record<string, unknown> }> = [];
+  const recorded: Array<{ type: string; data: Record<string, unknown>; unlocksSent?: number }> = [];
   const hw = new HardwareStatus({
     profile,
     gpioKind: 'fake',
     clock,
     logger: createSilentLogger(),
-    record: (type, data) => recorded.push({ type, data }),
+    record: (type, data) => {
+      if (opts.failRecord?.(type)) throw new Error('SQLITE_FULL: database or disk is full');
+      recorded.push({ type, data, unlocksSent: kerong.requests('unlock').length });
+    },
     boards: { createLink: (url) => pairs.get(url)!.host },
+    ...(opts.door ? { door: opts.door } : {}),
   });
   await hw.start();
   await settle();
-  return { clock, hw, pairs, kerongLink, modbusLink, recorded, stop: async () => (await hw.stop(), await modbus.stop()) };
+  return { clock, hw, pairs, kerong, kerongLink, modbusLink, recorded, stop: async () => (await hw.stop(), await modbus.stop()) };
 }
 
 describe('HardwareStatus', () => {
@@ -88,10 +92,71 @@ describe('HardwareStatus', () => {
     await t.stop();
   });
 
+  it('lists a faulted door controller as lost, so the point is not ok', async () => {
+    let faulted = false;
+    const t = await setup({ door: { state: () => ({ faulted }) } });
+    expect(t.hw.ok()).toBe(true);
+    faulted = true;
+    expect(t.hw.ok()).toBe(false);
+    expect(t.hw.entries()[1]).toMatchObject({ name: 'door controller', status: 'lost' });
+    await t.stop();
+  });
+
   it('stop releases every timer', async () => {
     const t = await setup();
     await t.stop();
     await settle();
     expect(t.clock.pendingTimers()).toBe(0);
+  });
+});
+
+describe('HardwareStatus locker opens in the ledger', () => {
+  const lockerEvents = (t: Awaited<ReturnType<typeof setup>>) =>
+    t.recorded.filter((r) => r.type.startsWith('locker.')).map((r) => ({ type: r.type, ...r.data, unlocksSent: r.unlocksSent }));
+
+  it('records the request before the unlock is sent, then the opened result with board and lock', async () => {
+    const t = await setup();
+    const c = t.hw.compartments().find((x) => x.id === 'A3')!;
+    expect(await t.hw.openCompartment('A3')).toMatchObject({ result: 'opened', compartment: 'A3' });
+    expect(lockerEvents(t)).toEqual([
+      { type: 'locker.open-requested', compartment: 'A3', board: c.board, lock: c.lock, unlocksSent: 0 },
+      { type: 'locker.opened', compartment: 'A3', board: c.board, lock: c.lock, confirmedBy: 'reply', detail: 'confirmed by reply', unlocksSent: 1 },
+    ]);
+    await t.stop();
+  });
+
+  it('records an unknown compartment as requested and not opened, with the refusal detail', async () => {
+    const t = await setup();
+    await t.hw.openCompartment('Z9');
+    expect(lockerEvents(t)).toEqual([
+      { type: 'locker.open-requested', compartment: 'Z9', board: null, lock: null, unlocksSent: 0 },
+      expect.objectContaining({ type: 'locker.not-opened', compartment: 'Z9', reason: 'refused', detail: expect.stringMatching(/unknown compartment "Z9"/) }),
+    ]);
+    await t.stop();
+  });
+
+  it('records an open whose outcome the board never told as open-unknown', async () => {
+    const t = await setup();
+    t.kerong.faults.set({ kind: 'no-reply' }, { times: Infinity }); // neither the unlock nor the read-back is answered
+    const pending = t.hw.openCompartment('A2');
+    for (let i = 0; i < 100 && lockerEvents(t).length < 2; i++) {
+      await settle(3);
+      t.clock.advance(100);
+    }
+    const r = await pending;
+    expect(r.result).toBe('unknown');
+    const last = lockerEvents(t).at(-1)!;
+    expect(last).toMatchObject({ type: 'locker.open-unknown', compartment: 'A2', board: expect.any(String), lock: 2 });
+    expect(String(last['detail'])).not.toBe('');
+    await t.stop();
+  });
+
+  it('sends nothing when the open request cannot be recorded', async () => {
+    const t = await setup({ failRecord: (type) => type === 'locker.open-requested' });
+    const r = await t.hw.openCompartment('A1');
+    expect(r).toMatchObject({ result: 'refused', compartment: 'A1', detail: expect.stringMatching(/ledger unavailable/) });
+    await settle();
+    expect(t.kerong.requests('unlock')).toHaveLength(0);
+    await t.stop();
   });
 });

@@ -25,6 +25,11 @@ export interface HardwareStatusOptions {
   clock: Clock;
   logger: Logger;
   record: (type: string, data: Record<string, unknown>) => void;
+  /**
+   * The door controller: while its view says `faulted` (its state machine kept failing), an
+   * entry `door controller` is listed as lost, so /health reports not ok.
+   */
+  door?: { state(): { faulted: boolean } };
   /** Link construction overrides (tests). */
   boards?: Omit<BoardSetDeps, 'clock' | 'logger'>;
 }
@@ -61,13 +66,17 @@ export class HardwareStatus {
   }
 
   entries(): HardwareEntry[] {
+    const doorFaulted = this.opts.door?.state().faulted === true;
     return [
       { name: `GPIO (${this.opts.gpioKind})`, status: 'ok' },
+      ...(doorFaulted
+        ? [{ name: 'door controller', status: 'lost' as const, detail: 'door state machine failed repeatedly: fail-safe outputs (locked, released on fire), no grants, until restart' }]
+        : []),
       ...this.boards.statuses().map((s) => ({ name: s.name, status: s.status, ...(s.detail !== undefined ? { detail: s.detail } : {}) })),
     ];
   }
 
-  /** False when any link or board is lost. */
+  /** False when any link or board is lost, or the door controller is faulted. */
   ok(): boolean {
     return this.entries().every((e) => e.status !== 'lost');
   }
@@ -76,8 +85,48 @@ export class HardwareStatus {
     return this.boards.compartments();
   }
 
-  openCompartment(id: string): Promise<CompartmentOpenResult> {
-    return this.boards.openCompartment(id);
+  /**
+   * Open a locker compartment, with the ledger first (DESIGN principle 1):
+   * `locker.open-requested` is recorded before any byte goes to the board — if that record
+   * fails, nothing is sent and the open is refused — then the driver's truth as
+   * `locker.opened` / `locker.not-opened` (also for a refusal) / `locker.open-unknown`, each
+   * with compartment, board, lock and detail.
+   */
+  async openCompartment(id: string): Promise<CompartmentOpenResult> {
+    const c = this.boards.compartments().find((x) => x.id === id);
+    const where = { compartment: String(id), board: c?.board ?? null, lock: c?.lock ?? null };
+    try {
+      this.opts.record('locker.open-requested', where);
+    } catch (err) {
+      this.opts.logger.error({ err, ...where }, 'could not record a locker open request; not opening');
+      return { result: 'refused', compartment: where.compartment, detail: `ledger unavailable, compartment not opened: ${(err as Error).message}` };
+    }
+    let result: CompartmentOpenResult;
+    try {
+      result = await this.boards.openCompartment(id);
+    } catch (err) {
+      this.recordOutcome('locker.open-unknown', { ...where, reason: 'error', detail: (err as Error).message });
+      throw err;
+    }
+    if (result.result === 'opened') {
+      this.recordOutcome('locker.opened', { ...where, confirmedBy: result.confirmedBy, detail: `confirmed by ${result.confirmedBy}` });
+    } else if (result.result === 'unknown') {
+      this.recordOutcome('locker.open-unknown', { ...where, reason: result.reason, detail: result.detail });
+    } else if (result.result === 'not-opened') {
+      this.recordOutcome('locker.not-opened', { ...where, reason: result.reason, detail: result.detail });
+    } else {
+      this.recordOutcome('locker.not-opened', { ...where, reason: 'refused', detail: result.detail });
+    }
+    return result;
+  }
+
+  private recordOutcome(type: string, data: Record<string, unknown>): void {
+    try {
+      this.opts.record(type, data);
+    } catch (err) {
+      // the lock did what it did; the result still goes to the caller
+      this.opts.logger.error({ err, type, compartment: data['compartment'] }, 'could not record a locker open outcome');
+    }
   }
 
   onChange(l: () => void): () => void {
