@@ -16,7 +16,8 @@ import type { Clock } from '../../firmware-bridge/platform/clock.ts';
 import type { Logger } from '../../firmware-bridge/platform/logger.ts';
 import type { OpeningRules, Audience } from './openingRules.ts';
 import { afterFailure, DEFAULT_LOCKOUT_POLICY, NO_LOCKOUT, type LockoutPolicy } from './pinLockout.ts';
-import { PIN_PATTERN, verifyPin } from './pin.ts';
+import { CARD_UID_DESCRIPTION, CARD_UID_PATTERN, PIN_DESCRIPTION, PIN_PATTERN } from './credentialFormats.ts';
+import { verifyPin } from './pin.ts';
 import type { AccessState, Role } from './ports.ts';
 import { ReplayWindow } from './replayWindow.ts';
 import { verifyToken } from './token.ts';
@@ -73,8 +74,6 @@ export interface AccessDeciderDeps {
   timeFloorMs?: number;
 }
 
-const CARD_UID = /^[A-Za-z0-9:_-]{1,64}$/;
-
 export class AccessDecider {
   private readonly time: TrustedTime;
   private readonly replay: ReplayWindow;
@@ -127,8 +126,8 @@ export class AccessDecider {
 
   async decideCardPin(uid: unknown, pin: unknown, context: DecisionContext = {}): Promise<AccessDecision> {
     try {
-      if (typeof uid !== 'string' || !CARD_UID.test(uid)) {
-        return this.log(context, { granted: false, reason: 'malformed', detail: 'card uid is not 1-64 characters of [A-Za-z0-9:_-]' });
+      if (typeof uid !== 'string' || !CARD_UID_PATTERN.test(uid)) {
+        return this.log(context, { granted: false, reason: 'malformed', detail: `card uid is not ${CARD_UID_DESCRIPTION}` });
       }
       const card = this.deps.state.findCard(uid);
       if (!card) return this.log(context, { granted: false, reason: 'unknown-card' });
@@ -144,7 +143,7 @@ export class AccessDecider {
       if (this.deps.state.isRevoked(card.credentialId)) return this.log(context, { ...who, reason: 'revoked' });
       if (card.expiresAt !== null && this.time.now() >= card.expiresAt) return this.log(context, { ...who, reason: 'expired' });
       if (typeof pin !== 'string' || !PIN_PATTERN.test(pin)) {
-        return this.log(context, { ...who, reason: 'malformed', detail: 'PIN is not 4-12 digits' });
+        return this.log(context, { ...who, reason: 'malformed', detail: `PIN is not ${PIN_DESCRIPTION}` });
       }
       const pinDecision = await this.serialised(card.credentialId, () => this.checkPin(card.credentialId, card.pinHash, pin));
       if (pinDecision) return this.log(context, { ...who, ...pinDecision });

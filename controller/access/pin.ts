@@ -4,8 +4,10 @@
  * throws: a malformed stored hash (or absurd cost parameters) simply does not verify.
  */
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { PIN_PATTERN } from './credentialFormats.ts';
 
-export const PIN_PATTERN = /^[0-9]{4,12}$/;
+/** Re-exported from credentialFormats.ts (the one definition). */
+export { PIN_PATTERN };
 
 export interface ScryptParams {
   N: number;

@@ -16,11 +16,12 @@
  * textual form; nothing here throws on bad input.
  */
 import { sign, verify, type KeyObject } from 'node:crypto';
+import { MAX_TOKEN_TEXT_LENGTH } from './credentialFormats.ts';
 import type { Role } from './ports.ts';
 
 export const TOKEN_PREFIX = 'DP1.';
 export const TOKEN_VERSION = 1;
-export const MAX_TOKEN_TEXT_LENGTH = 512;
+export { MAX_TOKEN_TEXT_LENGTH };
 const SIGNATURE_LENGTH = 64;
 const FIXED_HEADER = 11;
 const SIGNING_CONTEXT = Buffer.from('dorfpunkt-credential\0', 'latin1');

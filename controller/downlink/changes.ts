@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
+import { CARD_UID_PATTERN_SOURCE } from '../access/credentialFormats.ts';
 import { parseOpeningRules } from '../access/openingRulesSchema.ts';
 import { schemaProblems } from '../../firmware-bridge/platform/validation.ts';
 import { ChangeRejected, type ChangeEvent, type ChangeEventMapper } from '../sync/changeApplier.ts';
@@ -31,7 +32,7 @@ const MembersBody = Type.Object(
             credentialId: Id,
             memberId: Id,
             kind: Type.Union([Type.Literal('token'), Type.Literal('card')]),
-            cardUid: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9:_-]{1,64}$' })),
+            cardUid: Type.Optional(Type.String({ pattern: CARD_UID_PATTERN_SOURCE })),
             pinHash: Type.Optional(Type.String({ pattern: '^scrypt\\$', maxLength: 300 })),
             role: Role,
             ageVerified: Type.Boolean(),

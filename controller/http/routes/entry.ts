@@ -1,13 +1,20 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { CARD_UID_MAX_LENGTH, CARD_UID_PATTERN_SOURCE, MAX_TOKEN_TEXT_LENGTH, PIN_MAX_LENGTH, PIN_MIN_LENGTH, PIN_PATTERN_SOURCE } from '../../access/credentialFormats.ts';
 import { pickLang, reasonText } from '../../i18n/i18n.ts';
 import type { PointApi } from '../pointApi.ts';
 
-const TokenBody = Type.Object({ token: Type.String({ minLength: 1, maxLength: 2048 }) }, { additionalProperties: false });
+/** A scanner may add a line end; a token that is too long once trimmed is decided `malformed` (and logged). */
+const TOKEN_WHITESPACE_ALLOWANCE = 8;
+const TokenBody = Type.Object(
+  { token: Type.String({ minLength: 1, maxLength: MAX_TOKEN_TEXT_LENGTH + TOKEN_WHITESPACE_ALLOWANCE }) },
+  { additionalProperties: false },
+);
+// The same formats the decision and the downlink use (controller/access/credentialFormats.ts).
 const CardBody = Type.Object(
   {
-    uid: Type.String({ minLength: 1, maxLength: 64, pattern: '^[0-9A-Fa-f:]+$' }),
-    pin: Type.String({ minLength: 4, maxLength: 12, pattern: '^[0-9]+$' }),
+    uid: Type.String({ minLength: 1, maxLength: CARD_UID_MAX_LENGTH, pattern: CARD_UID_PATTERN_SOURCE }),
+    pin: Type.String({ minLength: PIN_MIN_LENGTH, maxLength: PIN_MAX_LENGTH, pattern: PIN_PATTERN_SOURCE }),
   },
   { additionalProperties: false },
 );
