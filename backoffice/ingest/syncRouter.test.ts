@@ -48,6 +48,14 @@ function router(database: Database, acks: { siteId: string; ack: Ack }[], mqttUr
   });
 }
 
+async function waitForAck(acks: { ack: Ack }[], upTo: number, timeoutMs = 15_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (acks.at(-1)?.ack.upTo !== upTo) {
+    if (Date.now() > until) throw new Error(`no ack up to ${upTo} within ${timeoutMs} ms (last: ${JSON.stringify(acks.at(-1)?.ack)})`);
+    await new Promise((res) => setTimeout(res, 10));
+  }
+}
+
 describe('sync router: group commit', () => {
   it('sends one cumulative ack per site and group, keeping resendFrom while a gap stays open', async () => {
     const database = await openDatabase({ kind: 'sqlite', path: ':memory:' });
@@ -120,8 +128,20 @@ describe('sync router: group commit', () => {
     // PUBACKs come in the order the broker delivered (= published), so the k-th PUBACK belongs to
     // the k-th batch: at that moment its events must be visible to another connection (committed).
     const committedAtPuback: number[] = [];
+    // Which message each router PUBACK answers (the broker's per-client message id): lets the test
+    // wait for "every message PUBACKed" and still see a second PUBACK for any of them.
+    const pubackIds: number[] = [];
+    const { persistence } = broker as unknown as { persistence: { outgoingClearMessageId(c: { id: string }, p: { messageId?: number }): Promise<unknown> } };
+    const clearMessageId = persistence.outgoingClearMessageId.bind(persistence);
+    persistence.outgoingClearMessageId = (c, p) => {
+      if (c.id === '_router-test' && p.messageId !== undefined) pubackIds.push(p.messageId);
+      return clearMessageId(c, p);
+    };
+    let onPuback: () => void = () => {};
     broker.on('ack', (_packet, client) => {
-      if (client?.id === '_router-test') committedAtPuback.push(committedUpTo());
+      if (client?.id !== '_router-test') return;
+      committedAtPuback.push(committedUpTo());
+      onPuback();
     });
 
     const acks: { siteId: string; ack: Ack }[] = [];
@@ -142,10 +162,20 @@ describe('sync router: group commit', () => {
         need.push((i + 1) * 50);
       }
     }
-    const until = Date.now() + 15_000;
-    while ((committedAtPuback.length < need.length || acks.at(-1)?.ack.upTo !== n * 50) && Date.now() < until) await new Promise((res) => setTimeout(res, 10));
-    await new Promise((res) => setTimeout(res, 200)); // a second PUBACK for any message would show now
+    // Wait until every message has been PUBACKed once. PUBACKs go out in receipt order, so a
+    // second PUBACK for a message published before the last one would already be counted.
+    await new Promise<void>((res, rej) => {
+      const timer = setTimeout(() => rej(new Error(`PUBACKs for ${new Set(pubackIds).size} of ${need.length} messages`)), 15_000);
+      onPuback = () => {
+        if (new Set(pubackIds).size < need.length) return;
+        clearTimeout(timer);
+        res();
+      };
+      onPuback();
+    });
+    await waitForAck(acks, n * 50);
 
+    expect(pubackIds).toHaveLength(need.length);
     expect(committedAtPuback).toHaveLength(need.length);
     const early = committedAtPuback.map((c, k) => ({ k, c })).filter(({ k, c }) => c < need[k]!);
     expect(early).toEqual([]);

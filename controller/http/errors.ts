@@ -3,8 +3,9 @@ import type { Logger } from '../../firmware-bridge/platform/logger.ts';
 import { pickLang, t } from '../i18n/i18n.ts';
 
 /**
- * 4xx errors say what was wrong (validation messages name the field); 5xx errors are logged
- * in full and shown to the client only as a generic message.
+ * 4xx errors: a translated `message` for the person at the kiosk (German unless English is
+ * asked for) and the technical `detail` (AJV's English validation text naming the field) for
+ * the technician. 5xx errors are logged in full and shown to the client only generically.
  */
 export function errorHandler(logger: Logger) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
@@ -15,6 +16,10 @@ export function errorHandler(logger: Logger) {
       void reply.status(500).send({ error: 'internal', message: t(lang, 'error.internal') });
       return;
     }
-    void reply.status(status).send({ error: error.code ?? 'bad-request', message: error.message || t(lang, 'error.badRequest') });
+    void reply.status(status).send({
+      error: error.code ?? 'bad-request',
+      message: t(lang, 'error.badRequest'),
+      ...(error.message ? { detail: error.message } : {}),
+    });
   };
 }

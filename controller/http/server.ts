@@ -3,6 +3,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import fastifyStatic from '@fastify/static';
 import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { fileURLToPath } from 'node:url';
+import type { Clock } from '../../firmware-bridge/platform/clock.ts';
 import type { Logger } from '../../firmware-bridge/platform/logger.ts';
 import type { PointApi, SimControls } from './pointApi.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -17,6 +18,8 @@ export interface HttpServerOptions {
   point: PointApi;
   sim?: SimControls | undefined;
   logger: Logger;
+  /** Times the live channel's coalescing (the composition root passes its clock). */
+  clock: Clock;
   /** Serve the virtual point page (simulation mode). */
   servePages: boolean;
 }
@@ -39,7 +42,7 @@ export async function buildHttpServer(opts: HttpServerOptions): Promise<App> {
 
   await app.register(fastifyWebsocket, { options: { maxPayload: 16 * 1024 } });
   await app.register(healthRoutes, { point: opts.point });
-  await app.register(liveRoutes, { point: opts.point, logger: opts.logger });
+  await app.register(liveRoutes, { point: opts.point, logger: opts.logger, clock: opts.clock });
   await app.register(entryRoutes, { point: opts.point });
   await app.register(i18nRoutes);
   await app.register(hardwareRoutes, { point: opts.point });

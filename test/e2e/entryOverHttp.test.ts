@@ -14,7 +14,7 @@ describe('a simulated point over its HTTP API', () => {
   beforeEach(async () => {
     f = await startSimulatedPoint();
     clock = f.clock as ManualClock;
-    app = await buildHttpServer({ point: f.point.api, sim: simControls(f.sim, f.credentials), logger: createSilentLogger(), servePages: true });
+    app = await buildHttpServer({ point: f.point.api, sim: simControls(f.sim, f.credentials), logger: createSilentLogger(), servePages: true, clock });
   });
   afterEach(async () => {
     await app.close();
@@ -63,14 +63,16 @@ describe('a simulated point over its HTTP API', () => {
     const before = f.point.ledger.lastSeq();
     const res = await app.inject({ method: 'POST', url: '/api/entry/token', payload: { token: credentialOf(f, 'm-anna').token, door: 'back' } });
     expect(res.statusCode).toBe(400);
-    expect(res.json().message).toMatch(/additional properties/);
+    expect(res.json().message).toBe('Ungültige Anfrage.'); // translated for the person at the kiosk
+    expect(res.json().detail).toMatch(/additional properties/); // technical detail for the technician
     expect(f.point.ledger.lastSeq()).toBe(before);
     expect(f.sim.strikeReleased).toBe(false);
   });
 
   it('rejects a PIN that is not digits before it reaches the decision', async () => {
-    const res = await app.inject({ method: 'POST', url: '/api/entry/card', payload: { uid: '04:A2:19:7C', pin: 12345 } });
+    const res = await app.inject({ method: 'POST', url: '/api/entry/card', payload: { uid: '04:A2:19:7C', pin: 12345 }, headers: { 'accept-language': 'en' } });
     expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ message: 'Bad request.', detail: expect.stringMatching(/pin/) });
   });
 
   it('opens for the member card with the right PIN', async () => {
@@ -79,20 +81,56 @@ describe('a simulated point over its HTTP API', () => {
     expect(f.sim.strikeReleased).toBe(true);
   });
 
-  it('shows a forced door as an alarm in the live state pushed over the WebSocket', async () => {
+  type LiveMessage = { type: string; state: { door: { alarms: string[] }; ledger: { lastSeq: number } } };
+
+  /** Connects to the live channel; `next(pred)` resolves with the first later message matching it. */
+  async function openLive(): Promise<{ ws: WebSocket; received: LiveMessage[]; next(pred: (m: LiveMessage) => boolean): Promise<LiveMessage> }> {
     const url = await app.listen({ host: '127.0.0.1', port: 0 });
     const ws = new WebSocket(`${url.replace('http', 'ws')}/api/live`);
-    const messages: Array<{ type: string; state: { door: { alarms: string[] } } }> = [];
-    const first = new Promise((r) => ws.once('message', r));
-    ws.on('message', (m: Buffer) => messages.push(JSON.parse(m.toString())));
-    await first;
-    expect(messages[0]?.state.door.alarms).toEqual([]);
+    const received: LiveMessage[] = [];
+    const waiters: Array<{ pred: (m: LiveMessage) => boolean; resolve: (m: LiveMessage) => void }> = [];
+    ws.on('message', (raw: Buffer) => {
+      const m = JSON.parse(raw.toString()) as LiveMessage;
+      received.push(m);
+      for (const w of [...waiters]) if (w.pred(m)) waiters.splice(waiters.indexOf(w), 1) && w.resolve(m);
+    });
+    const next = (pred: (m: LiveMessage) => boolean): Promise<LiveMessage> =>
+      new Promise((resolve, reject) => {
+        waiters.push({ pred, resolve });
+        ws.once('close', () => reject(new Error('live socket closed before the expected message')));
+      });
+    await next(() => true);
+    return { ws, received, next };
+  }
+
+  it('shows a forced door as an alarm in the live state pushed over the WebSocket', async () => {
+    const live = await openLive();
+    expect(live.received[0]?.state.door.alarms).toEqual([]);
+    const alarmed = live.next((m) => m.state.door.alarms.includes('forced-open'));
     await app.inject({ method: 'POST', url: '/api/sim/door/force' });
     clock.advance(1000);
-    await new Promise((r) => setTimeout(r, 120));
-    ws.terminate();
-    expect(messages.at(-1)?.state.door.alarms).toContain('forced-open');
+    expect((await alarmed).state.door.alarms).toContain('forced-open');
+    live.ws.terminate();
     expect(f.sim.sirenOn).toBe(true);
+  });
+
+  it('coalesces a burst of changes into one live message, sent when the injected clock reaches 50 ms', async () => {
+    const live = await openLive();
+    const before = live.received.length;
+    const base = f.point.ledger.lastSeq();
+    const timers = clock.pendingTimers();
+    f.point.ledger.append('test.note', { n: 1 });
+    f.point.ledger.append('test.note', { n: 2 });
+    f.point.ledger.append('test.note', { n: 3 });
+    expect(clock.pendingTimers()).toBe(timers + 1); // one coalescing timer, on the injected clock
+    clock.advance(49);
+    f.point.ledger.append('test.note', { n: 4 }); // still inside the window: must ride in the same message
+    const coalesced = live.next((m) => m.state.ledger.lastSeq === base + 4);
+    clock.advance(1);
+    await coalesced;
+    // one message for four changes; an early timer would have sent lastSeq base+3 first
+    expect(live.received.slice(before).map((m) => m.state.ledger.lastSeq)).toEqual([base + 4]);
+    live.ws.terminate();
   });
 
   it('serves the virtual point page', async () => {

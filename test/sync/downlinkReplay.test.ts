@@ -6,7 +6,7 @@
  */
 import mqtt from 'mqtt';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { createSystemClock } from '../../firmware-bridge/platform/clock.ts';
+import { createSystemClock, type Clock } from '../../firmware-bridge/platform/clock.ts';
 import { encode, topics } from '../../controller/contract/sync/index.ts';
 import { ChangeRejected } from '../../controller/sync/changeApplier.ts';
 import { startRealBackoffice } from './support/backoffices.ts';
@@ -46,8 +46,11 @@ describe.each(list)('downlink replays ($name)', (combo) => {
     spy.on('message', (topic, payload) => seen.push({ topic, payload: Buffer.from(payload) }));
     await spy.subscribeAsync(`dorfpunkt/v1/${siteId}/down/+`, { qos: 1 });
 
+    // The Pi's clock: a year behind, real timers, and time the test can skip ahead (`skippedMs`)
+    // instead of sleeping through a ttl.
     const system = createSystemClock();
-    const yearBack = { ...system, now: () => system.now() - YEAR }; // the Pi's clock, a year behind
+    let skippedMs = 0;
+    const yearBack: Clock = { ...system, now: () => system.now() - YEAR + skippedMs, monotonic: () => system.monotonic() + skippedMs };
     let doorRuns = 0;
     let releaseSlow: (() => void) | undefined;
     const point = openPoint({
@@ -109,8 +112,13 @@ describe.each(list)('downlink replays ($name)', (combo) => {
 
     // A gap waits: version 7 before 6 is ignored until 6 arrives, then 7 is accepted on resend.
     const v = (version: number): Buffer => encode('changes', { v: 1, version, kind: 'prices', body: { sku: `raw-${version}`, cents: 1 } });
+    // A later message on the same topic (an old change, replayed) is handled after 7 (MQTT keeps
+    // per-topic order), so once it is counted, 7 has been seen and must have been left alone.
+    const oldChange = downlink.find((m) => m.topic.endsWith('/down/changes'))!;
+    const duplicatesBefore = point.sync.counters.changeDuplicates;
     await spy.publishAsync(topics.downChanges(siteId), v(7), { qos: 1 });
-    await new Promise((r) => setTimeout(r, 200));
+    await spy.publishAsync(oldChange.topic, oldChange.payload, { qos: 1 });
+    await waitFor(() => point.sync.counters.changeDuplicates > duplicatesBefore, 5_000, 'the message sent after version 7');
     expect(point.sync.appliedVersion()).toBe(5);
     await spy.publishAsync(topics.downChanges(siteId), v(6), { qos: 1 });
     await spy.publishAsync(topics.downChanges(siteId), v(7), { qos: 1 });
@@ -121,7 +129,13 @@ describe.each(list)('downlink replays ($name)', (combo) => {
     await backoffice.downlink.sendCommand(siteId, 'slow', {}, 60_000);
     await waitFor(() => releaseSlow !== undefined, 5_000, 'the slow command to start');
     const stale = await backoffice.downlink.sendCommand(siteId, 'door.release', { door: 1 }, 400);
-    await new Promise((r) => setTimeout(r, 900));
+    // The broker queues to the point in receipt order: once a change sent after the command is
+    // counted, the command has arrived (and its receipt time is taken). Then skip 900 ms of
+    // monotonic time instead of sleeping through the 400 ms ttl.
+    const seenBefore = point.sync.counters.changeDuplicates;
+    await spy.publishAsync(oldChange.topic, oldChange.payload, { qos: 1 });
+    await waitFor(() => point.sync.counters.changeDuplicates > seenBefore, 5_000, 'the change sent after the stale command');
+    skippedMs += 900;
     releaseSlow?.();
     await waitFor(async () => {
       const c = await backoffice.db.selectFrom('commands').select(['status', 'reason']).where('id', '=', stale.id).executeTakeFirst();
