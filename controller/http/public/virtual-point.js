@@ -29,6 +29,7 @@ async function post(path, body) {
 function showDecision(d) {
   const el = $('decision');
   el.textContent = d.message ?? d.reason;
+  el.title = d.detail ?? ''; // a rejected request: the technical detail for the technician
   el.className = `decision ${d.granted ? 'granted' : 'denied'}`;
 }
 
@@ -40,7 +41,7 @@ function render(s) {
   $('contact').textContent = tr(door.contactOpen ? 'door.contact.open' : 'door.contact.closed');
   $('siren').textContent = tr(door.sirenOn ? 'door.siren.on' : 'door.siren.off');
   $('siren').className = door.sirenOn ? 'on' : '';
-  $('doorState').textContent = door.state ?? '';
+  $('doorState').textContent = door.state ? tr(`door.state.${door.state}`) : '';
   $('occupancy').textContent = String(s.occupancy ?? 0);
   const alarms = door.alarms ?? [];
   $('alarms').replaceChildren(
@@ -49,9 +50,12 @@ function render(s) {
   );
   $('fire').textContent = tr(alarms.includes('fire') ? 'sim.fire.off' : 'sim.fire.on');
   $('fire').dataset.active = alarms.includes('fire') ? '1' : '0';
-  $('hardware').replaceChildren(...(s.hardware ?? []).map((h) => Object.assign(document.createElement('li'), {
-    textContent: `${h.name}: ${tr(`hardware.${h.status}`)}${h.detail ? ` (${h.detail})` : ''}`,
-  })));
+  // the status is translated; the detail is technician text (English) after it
+  $('hardware').replaceChildren(...(s.hardware ?? []).map((h) => {
+    const li = Object.assign(document.createElement('li'), { textContent: `${h.name}: ${tr(`hardware.${h.status}`)}` });
+    if (h.detail) li.append(' – ', Object.assign(document.createElement('small'), { lang: 'en', className: 'detail', textContent: h.detail }));
+    return li;
+  }));
   // simulated serial boards: pull / replug the cable of each link
   $('cables').replaceChildren(...(s.sim?.cables ?? []).map((c) => {
     const b = Object.assign(document.createElement('button'), {
