@@ -35,6 +35,12 @@ export interface StartPointOptions {
   sim?: { controls: SimControls; snapshot: () => Record<string, unknown>; onChange: (l: () => void) => () => void } | undefined;
   /** The link to the backoffice; without it the point runs offline (the outbox keeps everything). */
   sync?: { brokerUrl: string; username?: string | undefined; password?: string | undefined; keepaliveSec?: number | undefined } | undefined;
+  /**
+   * Whether the wall clock is NTP-synchronised now (recorded on every ledger event and sync
+   * message). A real point passes `createClockSyncProbe` (controller/platform/clockSync.ts);
+   * the simulation passes `() => true` (the host clock is trusted). Default: never synced.
+   */
+  isClockSynced?: (() => boolean) | undefined;
   /** Called with the ledger right after it opens (simulation seeds demo data here). */
   seed?: ((ledger: Ledger) => Promise<void> | void) | undefined;
 }
@@ -65,7 +71,14 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
   let ledger: Ledger | undefined;
   try {
     mkdirSync(opts.dataDir, { recursive: true });
-    ledger = Ledger.open({ path: join(opts.dataDir, 'ledger.db'), siteId: opts.siteId, clock, logger, migrations: syncMigrations });
+    ledger = Ledger.open({
+      path: join(opts.dataDir, 'ledger.db'),
+      siteId: opts.siteId,
+      clock,
+      logger,
+      migrations: syncMigrations,
+      ...(opts.isClockSynced ? { isClockSynced: opts.isClockSynced } : {}),
+    });
     await opts.seed?.(ledger);
   } catch (err) {
     await io.stop();
@@ -78,6 +91,11 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
   };
 
   // 2. Access decisions: public key, revocations and cards from the ledger, opening rules.
+  //    Time floor (DESIGN principle 4): the latest wall time the ledger saw, read once at start,
+  //    so a Pi booting at 1970 without network still accepts valid tokens and a clock set back
+  //    cannot revive expired ones.
+  //    Server time: call `decider.setServerTime(ms)` when the backoffice reports its time
+  //    (e.g. with its acks); from then on validity uses it plus monotonic time.
   const rules = new CurrentOpeningRules(openLedger, opts.bundesland, logger);
   const decider = new AccessDecider({
     clock,
@@ -85,6 +103,7 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
     state: new SqliteAccessState(openLedger),
     openingRules: rules,
     logger: logger.child({ module: 'access' }),
+    timeFloorMs: openLedger.timeFloorMs(),
   });
 
   // 3. Door machine and the entry flow.
@@ -94,7 +113,7 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
   entry.start();
 
   // 3b. Serial boards (lock boards, Modbus I/O, scanners) from the profile and their live status.
-  const hardware = new HardwareStatus({ profile: opts.profile, gpioKind: opts.gpio.kind, clock, logger, record });
+  const hardware = new HardwareStatus({ profile: opts.profile, gpioKind: opts.gpio.kind, clock, logger, record, door });
   await hardware.start();
 
   // 3c. Sync with the backoffice: outbox up, changes and commands down.
@@ -107,6 +126,7 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
         ...(opts.sync.keepaliveSec ? { keepaliveSec: opts.sync.keepaliveSec } : {}),
         ledger: openLedger,
         clock,
+        ...(opts.isClockSynced ? { isClockSynced: opts.isClockSynced } : {}),
         logger: logger.child({ module: 'sync' }),
         changeEvents,
         commandHandlers: commandHandlers({ door, record }),
@@ -175,8 +195,11 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
       await hardware.stop();
       entry.stop();
       door.stop();
-      await io.stop();
-      openLedger.close();
+      try {
+        await io.stop();
+      } finally {
+        openLedger.close();
+      }
     },
   };
 }

@@ -19,6 +19,7 @@ import { SimulatedPoint } from '../hardware/sim/simulatedPoint.ts';
 import { createOnoffGpio } from '../hardware/gpio/onoffGpio.ts';
 import { loadControllerConfig } from './config/config.ts';
 import { startPoint, type RunningPoint } from './app.ts';
+import { createClockSyncProbe } from './platform/clockSync.ts';
 import { demoCredentials, ensureDemoKeys, seedDemoLedger } from './sim/demoData.ts';
 import { simControls } from './sim/simControls.ts';
 import { simBoardControls } from './sim/simBoardControls.ts';
@@ -68,6 +69,7 @@ async function main(): Promise<void> {
         onChange: (l) => sim.onChange(l),
       },
       seed: seedDemoLedger,
+      isClockSynced: () => true, // simulation: the host clock is trusted
       sync: values.mqtt
         ? {
             brokerUrl: values.mqtt,
@@ -94,6 +96,7 @@ async function main(): Promise<void> {
       clock,
       logger,
       http: config.http,
+      isClockSynced: createClockSyncProbe({ clock }),
       sync: config.mqtt
         ? { brokerUrl: config.mqtt.url, username: config.mqtt.username ?? config.siteId, password: config.mqtt.password, keepaliveSec: config.mqtt.keepaliveSec }
         : undefined,

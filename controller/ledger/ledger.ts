@@ -21,6 +21,9 @@ export interface LedgerOpenOptions {
   migrations?: Migration[];
 }
 
+/** How many recent events `timeFloorMs` looks at. */
+export const TIME_FLOOR_WINDOW = 1000;
+
 const TYPE_PATTERN = /^[a-z][a-z0-9]*(?:[.-][a-z0-9]+)*$/;
 const EVENT_COLUMNS = 'seq, type, at, clock_synced, data, prev_hash, hash';
 
@@ -57,6 +60,7 @@ export class Ledger {
   private readonly logger: Logger;
   private readonly isClockSynced: () => boolean;
   private readonly listeners = new Set<(e: LedgerEvent) => void>();
+  private timeFloorStmt: ReturnType<Database['prepare']> | undefined;
   private readonly stmt;
   private readonly appendTx;
 
@@ -191,6 +195,21 @@ export class Ledger {
   lastSeq(): number {
     const last = this.stmt.last.get() as { seq: number } | undefined;
     return last?.seq ?? 0;
+  }
+
+  /**
+   * A wall time (ms) known to have passed, for the access decision's time floor (DESIGN
+   * principle 4): the latest `at` among the most recent `TIME_FLOOR_WINDOW` events, 0 for an
+   * empty ledger. Taking the latest of a recent window, not just the last event, keeps the floor
+   * when a Pi booted at 1970 wrote a few events before its clock was set. Bounded cost (reads by
+   * the seq key), so it is cheap at start however long the ledger is.
+   */
+  timeFloorMs(): number {
+    this.timeFloorStmt ??= this.db.prepare(
+      'SELECT max(at) AS at FROM (SELECT at FROM events ORDER BY seq DESC LIMIT ?)',
+    );
+    const row = this.timeFloorStmt.get(TIME_FLOOR_WINDOW) as { at: number | null } | undefined;
+    return Math.max(0, row?.at ?? 0);
   }
 
   /** Events with seq >= fromSeq, ascending, at most `limit`. */
