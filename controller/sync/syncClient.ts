@@ -298,12 +298,8 @@ export class SyncClient {
   }
 
   private sendBatch(events: OutboxEvent[]): boolean {
-    if (!this.canPublish()) return false;
+    if (!this.connected) return false;
     return this.publishBatch(encodeEventBatch(this.o.siteId, this.session, events.map((e) => this.wireJson(e))));
-  }
-
-  private canPublish(): boolean {
-    return this.client !== undefined && this.connected && this.client.connected;
   }
 
   private publishBatch(payload: Buffer): boolean {
