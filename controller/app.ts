@@ -172,7 +172,7 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
   let http: App | undefined;
   let url: string | undefined;
   if (opts.http) {
-    http = await buildHttpServer({ point: api, sim: opts.sim?.controls, logger, servePages: opts.sim !== undefined });
+    http = await buildHttpServer({ point: api, sim: opts.sim?.controls, logger, clock, servePages: opts.sim !== undefined });
     url = await http.listen({ host: opts.http.host, port: opts.http.port });
   }
 
