@@ -1,35 +1,12 @@
 /** Helpers for backoffice tests: services, a minimal test point speaking the contract, waiting. */
-import net from 'node:net';
 import { randomBytes } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import { encode, topics, type Ack, type EventBatch, type SyncEvent } from '../../controller/contract/sync/index.ts';
 import { dropPostgresSchema, type DbConfig } from '../../backoffice/db/database.ts';
+import { PG_URL } from '../support/services.ts';
 
-export const requireServices = process.env.DORFPUNKT_REQUIRE_SERVICES === '1';
-export const PG_URL = process.env.DORFPUNKT_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-export function reachable(port: number, host = '127.0.0.1'): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, host);
-    s.setTimeout(500, () => {
-      s.destroy();
-      resolve(false);
-    });
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-}
-
-/** null when PostgreSQL is usable; a skip message otherwise; throws when services are required. */
-export async function postgresSkipReason(): Promise<string | null> {
-  if (await reachable(5432)) return null;
-  const msg = 'PostgreSQL not reachable on 127.0.0.1:5432: PostgreSQL tests skipped';
-  if (requireServices) throw new Error(`${msg} (DORFPUNKT_REQUIRE_SERVICES=1)`);
-  return msg;
-}
+// Service probes live in test/support/services.ts; re-exported for the backoffice tests.
+export { PG_URL, postgresSkipReason, reachable, requireServices } from '../support/services.ts';
 
 /** A fresh PostgreSQL schema per test run; `cleanup()` drops it. */
 export function freshPgConfig(): { config: DbConfig; cleanup: () => Promise<void> } {

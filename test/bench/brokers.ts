@@ -1,5 +1,6 @@
-import { createServer, type AddressInfo, Socket } from 'node:net';
+import { createServer, type AddressInfo } from 'node:net';
 import { Aedes } from 'aedes';
+import { MOSQUITTO_PORT, reachable } from '../support/services.ts';
 
 export interface BenchBroker {
   name: string;
@@ -25,27 +26,10 @@ export async function openBenchBrokers(): Promise<BenchBroker[]> {
       await new Promise<void>((r) => aedes.close(() => r()));
     },
   });
-  if (await reachable('127.0.0.1', 1883)) {
+  if (await reachable(MOSQUITTO_PORT, '127.0.0.1', 1000)) {
     brokers.push({ name: 'Mosquitto (127.0.0.1:1883)', url: 'mqtt://127.0.0.1:1883', close: async () => {} });
   } else {
     process.stdout.write('  (Mosquitto on 127.0.0.1:1883 not reachable: Mosquitto figures skipped)\n');
   }
   return brokers;
-}
-
-function reachable(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = new Socket();
-    s.setTimeout(1000);
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-    s.once('timeout', () => {
-      s.destroy();
-      resolve(false);
-    });
-    s.connect(port, host);
-  });
 }

@@ -5,41 +5,17 @@
  * mosquitto_passwd in credentials.test.ts). Skips (or fails with DORFPUNKT_REQUIRE_SERVICES=1)
  * when the mosquitto binary is missing.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hashPassword, mosquittoPasswdLine } from '../../backoffice/credentials/passwordHash.ts';
+import { freePort, mosquittoBinary, waitUntilReachable } from '../support/services.ts';
 
-export const requireServices = process.env.DORFPUNKT_REQUIRE_SERVICES === '1';
+// Service probes live in test/support/services.ts; re-exported for the broker tests.
+export { freePort, mosquittoBinary, mosquittoSkipReason, requireServices } from '../support/services.ts';
 const DOCS = fileURLToPath(new URL('../../docs/mosquitto/', import.meta.url));
-
-export function mosquittoBinary(): string | null {
-  for (const p of ['/usr/sbin/mosquitto', '/usr/local/sbin/mosquitto', '/usr/bin/mosquitto']) {
-    const r = spawnSync(p, ['-h'], { encoding: 'utf8' });
-    if (!r.error) return p;
-  }
-  return null;
-}
-
-/** Returns a skip reason, or null when Mosquitto can run; throws when services are required. */
-export function mosquittoSkipReason(): string | null {
-  if (mosquittoBinary()) return null;
-  const msg = 'mosquitto binary not found: Mosquitto tests skipped';
-  if (requireServices) throw new Error(`${msg} (DORFPUNKT_REQUIRE_SERVICES=1)`);
-  return msg;
-}
-
-export async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const addr = srv.address();
-  await new Promise<void>((r) => srv.close(() => r()));
-  if (addr === null || typeof addr === 'string') throw new Error('no free port');
-  return addr.port;
-}
 
 export interface MosquittoInstance {
   /** Listener for points (use_username_as_clientid). */
@@ -76,23 +52,6 @@ export function renderTestConfig(o: { sitePort: number; servicePort: number; dir
   return out.join('\n') + '\n';
 }
 
-async function waitForPort(port: number, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1');
-      s.once('connect', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > until) throw new Error(`mosquitto did not listen on ${port} within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 export async function startMosquitto(o: MosquittoOptions): Promise<MosquittoInstance> {
   const bin = mosquittoBinary();
   if (!bin) throw new Error('mosquitto binary not found');
@@ -109,7 +68,7 @@ export async function startMosquitto(o: MosquittoOptions): Promise<MosquittoInst
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   try {
     await Promise.race([
-      waitForPort(sitePort, 5000).then(() => waitForPort(servicePort, 5000)),
+      waitUntilReachable(sitePort, 5000).then(() => waitUntilReachable(servicePort, 5000)),
       exited.then(() => {
         throw new Error(`mosquitto exited at start: ${stderr}`);
       }),

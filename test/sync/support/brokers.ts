@@ -8,6 +8,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Aedes } from 'aedes';
+import { freePort, mosquittoBinary, sharedMosquittoSkipReason, waitUntilReachable } from '../../support/services.ts';
 
 export interface TestBroker {
   name: string;
@@ -20,29 +21,8 @@ export interface TestBroker {
   close(): Promise<void>;
 }
 
-export const requireServices = process.env.DORFPUNKT_REQUIRE_SERVICES === '1';
-
-export function reachable(port: number, host = '127.0.0.1', timeoutMs = 500): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, host);
-    const done = (ok: boolean): void => {
-      s.destroy();
-      resolve(ok);
-    };
-    s.setTimeout(timeoutMs, () => done(false));
-    s.on('connect', () => done(true));
-    s.on('error', () => done(false));
-  });
-}
-
-export async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  const addr = srv.address();
-  await new Promise<void>((r) => srv.close(() => r()));
-  if (addr === null || typeof addr === 'string') throw new Error('no port');
-  return addr.port;
-}
+// Service probes live in test/support/services.ts; re-exported for the sync tests that import them from here.
+export { freePort, mosquittoBinary, reachable, requireServices } from '../../support/services.ts';
 
 export async function startAedes(port = 0): Promise<TestBroker> {
   let broker: Aedes | undefined;
@@ -99,11 +79,6 @@ export function sharedMosquitto(): TestBroker {
   return { name: 'mosquitto', url: 'mqtt://127.0.0.1:1883', port: 1883, kill: nope, restart: nope, close: async () => {} };
 }
 
-export function mosquittoBinary(): string | undefined {
-  for (const p of ['/usr/sbin/mosquitto', '/usr/bin/mosquitto', '/usr/local/sbin/mosquitto']) if (fs.existsSync(p)) return p;
-  return undefined;
-}
-
 /** A private, non-persistent Mosquitto on a free port, killable with SIGKILL. */
 export async function startPrivateMosquitto(): Promise<TestBroker> {
   const bin = mosquittoBinary();
@@ -115,11 +90,9 @@ export async function startPrivateMosquitto(): Promise<TestBroker> {
   let child: ChildProcess | undefined;
   const up = async (): Promise<void> => {
     child = spawn(bin, ['-c', conf], { stdio: 'ignore' });
-    for (let i = 0; i < 100; i++) {
-      if (await reachable(port, '127.0.0.1', 100)) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error('private mosquitto did not start');
+    await waitUntilReachable(port, 5000).catch(() => {
+      throw new Error('private mosquitto did not start');
+    });
   };
   const down = async (): Promise<void> => {
     const c = child;
@@ -147,7 +120,8 @@ export async function startPrivateMosquitto(): Promise<TestBroker> {
 /** Brokers to run a scenario against: Aedes always, Mosquitto when present or required. */
 export async function brokerKinds(): Promise<('aedes' | 'mosquitto')[]> {
   const kinds: ('aedes' | 'mosquitto')[] = ['aedes'];
-  if ((await reachable(1883)) || requireServices) kinds.push('mosquitto');
-  else console.log('sync e2e: Mosquitto not reachable on 127.0.0.1:1883 — skipping the Mosquitto variants');
+  const skip = await sharedMosquittoSkipReason('sync e2e Mosquitto variants');
+  if (skip) console.log(skip);
+  else kinds.push('mosquitto');
   return kinds;
 }

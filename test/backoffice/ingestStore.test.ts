@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler } from 'kysely';
 import type { EventBatch, SyncEvent } from '../../controller/contract/sync/index.ts';
-import type { DB, EventsTable } from '../db/schema.ts';
-import { eventParameters, ingestBatch, ingestBatches, INSERT_CHUNK, type IngestOutcome } from './ingestStore.ts';
-import { openTestDb, postgresSkipReason, type TestDb } from './testDb.ts';
+import type { DB, EventsTable } from '../../backoffice/db/schema.ts';
+import { eventParameters, ingestBatch, ingestBatches, INSERT_CHUNK, type IngestOutcome } from '../../backoffice/ingest/ingestStore.ts';
+import { openTestDb, postgresSkipReason, type TestDb } from '../support/testDb.ts';
 
-const pgSkip = await postgresSkipReason();
+const pgSkip = await postgresSkipReason('PostgreSQL ingest store tests');
 if (pgSkip) console.warn(pgSkip);
 
 function events(from: number, to: number): SyncEvent[] {
