@@ -1,5 +1,4 @@
 import type { Clock } from '../platform/clock.ts';
-import { createSystemClock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import { createSilentLogger } from '../platform/logger.ts';
 import type { BackoffPolicy } from './backoff.ts';
@@ -24,13 +23,14 @@ export interface MemoryLinkPair {
 
 export interface MemoryLinkPairOptions {
   name?: string;
-  clock?: Clock;
+  /** Times the host side's reconnect backoff; tests pass their ManualClock. */
+  clock: Clock;
   logger?: Logger;
   random?: () => number;
   backoff?: Partial<BackoffPolicy>;
 }
 
-export function createMemoryLinkPair(opts: MemoryLinkPairOptions = {}): MemoryLinkPair {
+export function createMemoryLinkPair(opts: MemoryLinkPairOptions): MemoryLinkPair {
   const name = opts.name ?? 'memory';
   let plugged = true;
   let wireGen = 0; // bumps on unplug: deliveries queued before it are dropped
@@ -39,7 +39,7 @@ export function createMemoryLinkPair(opts: MemoryLinkPairOptions = {}): MemoryLi
 
   const host = new ReconnectingLink({
     name: `${name}:host`,
-    clock: opts.clock ?? createSystemClock(),
+    clock: opts.clock,
     logger: opts.logger ?? createSilentLogger(),
     random: opts.random ?? (() => 0.5),
     backoff: opts.backoff ?? {},

@@ -5,8 +5,9 @@ import type { BackoffPolicy } from './backoff.ts';
 import { LinkDownError, type Connector, type Link, type LinkStatus, type Unsubscribe } from './link.ts';
 import { ReconnectingLink } from './reconnectingLink.ts';
 
-/** TCP to a serial-over-IP gateway (or a simulator's `serveOnTcp`). */
-export function createTcpConnector(opts: { host: string; port: number; connectTimeoutMs?: number }): Connector {
+/** TCP to a serial-over-IP gateway (or a simulator's `serveOnTcp`); the connect timeout runs on `clock`. */
+export function createTcpConnector(opts: { host: string; port: number; clock: Clock; connectTimeoutMs?: number }): Connector {
+  const { clock } = opts;
   const where = `${opts.host}:${opts.port}`;
   return (handlers) =>
     new Promise((resolve, reject) => {
@@ -14,7 +15,7 @@ export function createTcpConnector(opts: { host: string; port: number; connectTi
       socket.setNoDelay(true);
       let connected = false;
       let ended = false;
-      const timer = setTimeout(() => {
+      const timer = clock.setTimeout(() => {
         socket.destroy();
         reject(new Error(`tcp ${where}: connect timed out`));
       }, opts.connectTimeoutMs ?? 5000);
@@ -25,7 +26,7 @@ export function createTcpConnector(opts: { host: string; port: number; connectTi
         handlers.onClose(reason);
       };
       socket.once('connect', () => {
-        clearTimeout(timer);
+        clock.clearTimeout(timer);
         connected = true;
         resolve({
           write: (bytes) =>
@@ -44,7 +45,7 @@ export function createTcpConnector(opts: { host: string; port: number; connectTi
       });
       socket.on('error', (err) => {
         if (!connected) {
-          clearTimeout(timer);
+          clock.clearTimeout(timer);
           reject(new Error(`tcp ${where}: ${err.message}`));
         } else end(`tcp ${where}: ${err.message}`);
       });
