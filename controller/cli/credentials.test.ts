@@ -1,6 +1,9 @@
 import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importPrivateKeyPem, importPublicKeyPem } from '../access/keys.ts';
 import { verifyPin } from '../access/pin.ts';
@@ -23,6 +26,21 @@ describe('credentials CLI', () => {
   afterEach(async () => {
     await rm(dir, { recursive: true, force: true });
   });
+
+  it('keygen creates a missing key folder (a fresh clone has no keys/), private to its owner', async () => {
+    const keys = join(dir, 'fresh', 'keys');
+    expect(await runCredentialsCli(['keygen', '--dir', keys], capture())).toBe(0);
+    expect((await readdir(keys)).sort()).toEqual(['public-key.pem', 'signing-key.pem']);
+    expect(((await stat(keys)).mode & 0o777).toString(8)).toBe('700');
+  });
+
+  it('bin/dorfpunkt runs from outside the repository (tsx is found from the repo root, not the cwd)', () => {
+    const bin = fileURLToPath(new URL('../../bin/dorfpunkt.mjs', import.meta.url));
+    const r = spawnSync(process.execPath, [bin, 'credentials', 'keygen', '--dir', 'keys'], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+    expect(r.stderr).not.toMatch(/Cannot find package 'tsx'|ERR_MODULE_NOT_FOUND/);
+    expect(r.status, r.stderr).toBe(0);
+    expect(existsSync(join(dir, 'keys', 'signing-key.pem'))).toBe(true);
+  }, 30_000);
 
   it('keygen writes a 0600 signing key and a public key, leaves no temp files, and refuses to overwrite', async () => {
     const io = capture();

@@ -4,7 +4,7 @@
  * `argv` may start with `credentials` or directly with the subcommand.
  */
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import QRCode from 'qrcode';
@@ -73,6 +73,7 @@ async function keygen(args: string[], io: CliIo): Promise<number> {
       return 1;
     }
   }
+  await mkdir(dir, { recursive: true, mode: 0o700 }); // a fresh clone has no keys/ folder yet
   const keys = generateSigningKeyPair();
   await writeFileAtomic(privPath, exportPrivateKeyPem(keys.privateKey), { mode: 0o600 });
   await writeFileAtomic(pubPath, exportPublicKeyPem(keys.publicKey), { mode: 0o644 });
