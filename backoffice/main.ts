@@ -9,6 +9,7 @@ import type { DB } from './db/schema.ts';
 import { Downlink } from './downlink/downlink.ts';
 import { buildApi } from './http/api.ts';
 import { SyncRouter, type IngestStats } from './ingest/syncRouter.ts';
+import type { IngestHooks } from './ingest/ingestQueue.ts';
 import type { Clock, Logger } from './platform.ts';
 import type { FastifyInstance } from 'fastify';
 
@@ -23,6 +24,8 @@ export interface BackofficeOptions {
   http?: { port: number; host?: string };
   /** Republish unapplied downlink changes this often (default 30 s). */
   downlinkResendMs?: number;
+  /** Crash tests only: hooks right before the ingest COMMIT and between COMMIT and `down/ack`. */
+  ingestHooks?: IngestHooks;
   clock: Clock;
   logger: Logger;
 }
@@ -55,6 +58,7 @@ export async function startBackoffice(opts: BackofficeOptions): Promise<Backoffi
     ...(opts.mqttUsername !== undefined ? { username: opts.mqttUsername } : {}),
     ...(opts.mqttPassword !== undefined ? { password: opts.mqttPassword } : {}),
     ...(opts.sharedGroup !== undefined ? { sharedGroup: opts.sharedGroup } : {}),
+    ...(opts.ingestHooks ? { hooks: opts.ingestHooks } : {}),
     clock: opts.clock,
     logger,
     getDownlink: () => {
@@ -62,8 +66,16 @@ export async function startBackoffice(opts: BackofficeOptions): Promise<Backoffi
       return downlink;
     },
   });
-  downlink = new Downlink({ db, publish: router.publish, clock: opts.clock, logger, resendIntervalMs: opts.downlinkResendMs ?? 30_000 });
-  const api = buildApi({ db, stats: () => router.stats, mqttConnected: () => router.connected });
+  downlink = new Downlink({
+    db,
+    publish: router.publish,
+    publishNow: router.publishNow,
+    connected: () => router.connected,
+    clock: opts.clock,
+    logger,
+    resendIntervalMs: opts.downlinkResendMs ?? 30_000,
+  });
+  const api = buildApi({ db, stats: () => router.stats, mqttConnected: () => router.connected, clock: opts.clock, logger });
   let httpUrl: string | null = null;
   try {
     await router.start();

@@ -85,6 +85,28 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('commands_site').on('commands').column('site_id').execute();
     },
   },
+  '2026-12-01T00-00-divergence': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable('sites').addColumn('events_session', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema.alterTable('sites').addColumn('diverged_at', 'bigint').execute();
+      await db.schema.alterTable('sites').addColumn('diverged_reason', 'text').execute();
+      await db.schema.alterTable('sites').addColumn('epoch', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema
+        .createTable('archived_events')
+        .addColumn('site_id', 'text', (c) => c.notNull())
+        .addColumn('epoch', 'bigint', (c) => c.notNull())
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('clock_synced', 'integer', (c) => c.notNull())
+        .addColumn('data', 'text', (c) => c.notNull())
+        .addColumn('hash', 'text')
+        .addColumn('received_at', 'bigint', (c) => c.notNull())
+        .addColumn('archived_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('archived_events_pk', ['site_id', 'epoch', 'seq'])
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -18,6 +18,22 @@ export interface SitesTable {
   /** Last downlink change version issued / confirmed applied. */
   change_version: number;
   applied_version: number;
+  /** Highest session of an event batch ingested (births of newer sessions prove their lastSeq). */
+  events_session: number;
+  /**
+   * Set when the point's ledger no longer matches what is stored (new ledger after a corrupt one):
+   * its events are neither stored nor acknowledged until an operator resolves it.
+   */
+  diverged_at: number | null;
+  diverged_reason: string | null;
+  /** Bumped by each resolution; earlier events of the site live in archived_events under it. */
+  epoch: number;
+}
+
+/** Events of a site moved aside by `resolve-divergence` (the ledger they came from was replaced). */
+export interface ArchivedEventsTable extends EventsTable {
+  epoch: number;
+  archived_at: number;
 }
 
 export interface EventsTable {
@@ -78,6 +94,7 @@ export interface CommandsTable {
 export interface DB {
   sites: SitesTable;
   events: EventsTable;
+  archived_events: ArchivedEventsTable;
   rejected_messages: RejectedMessagesTable;
   site_credentials: SiteCredentialsTable;
   changes: ChangesTable;

@@ -10,9 +10,27 @@ import { newId, type Clock, type Logger } from '../platform.ts';
 
 export type Publish = (topic: string, payload: Buffer, opts: { qos: 0 | 1; retain: boolean }) => Promise<void>;
 
+/** Send now over a live broker connection (QoS 0, never queued for later), or throw. */
+export type PublishNow = (topic: string, payload: Buffer) => void;
+
+/** Why a command was not sent: the site is not online, or the backoffice has no broker connection. */
+export class CommandRefusedError extends Error {
+  constructor(
+    readonly code: 'site-not-online' | 'broker-disconnected',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CommandRefusedError';
+  }
+}
+
 export interface DownlinkDeps {
   db: Kysely<DB>;
   publish: Publish;
+  /** Commands only: QoS 0 over the live connection, throws when there is none. */
+  publishNow: PublishNow;
+  /** Whether the backoffice's broker connection is up. */
+  connected: () => boolean;
   clock: Clock;
   logger: Logger;
   /** How often unapplied changes of online sites are republished (default 30 s). */
@@ -123,25 +141,38 @@ export class Downlink {
   }
 
   /**
-   * Send a remote command. Validity is server-issued: issuedAt (our clock), ttlMs, expiresAt, and
-   * the site's current session when known, so a command queued across a reconnect is refused.
+   * Send a remote command, now or never. Validity is server-issued: issuedAt (our clock), ttlMs,
+   * expiresAt, and always the site's current session, so a copy that reaches the point after it
+   * reconnected is refused ('stale-session'). Refused (CommandRefusedError, nothing stored) when
+   * the site is not online or the broker connection is down: a command is never queued for later,
+   * where a `door.release` could fire long after the operator gave up on it.
    */
-  async sendCommand(siteId: string, kind: string, body: unknown, ttlMs: number): Promise<{ id: string; expiresAt: number }> {
+  async sendCommand(siteId: string, kind: string, body: unknown, ttlMs: number): Promise<{ id: string; expiresAt: number; session: number }> {
     if (!isValidSiteId(siteId)) throw new Error(`invalid siteId ${JSON.stringify(siteId)}`);
     if (!Number.isInteger(ttlMs) || ttlMs < 1 || ttlMs > MAX_COMMAND_TTL_MS) throw new Error(`ttlMs must be an integer in 1..${MAX_COMMAND_TTL_MS}`);
+    if (!this.deps.connected()) throw new CommandRefusedError('broker-disconnected', `command ${kind} for ${siteId} not sent: the backoffice is not connected to the broker`);
     const now = this.deps.clock.now();
-    await ensureSite(this.deps.db, siteId, now);
-    const site = await this.deps.db.selectFrom('sites').select(['status', 'session']).where('site_id', '=', siteId).executeTakeFirstOrThrow();
-    const session = site.status === 'online' ? Number(site.session) : null;
+    const site = await this.deps.db.selectFrom('sites').select(['status', 'session']).where('site_id', '=', siteId).executeTakeFirst();
+    if (!site || site.status !== 'online') {
+      throw new CommandRefusedError('site-not-online', `command ${kind} for ${siteId} not sent: the site is ${site ? site.status : 'unknown'}, commands go only to an online site`);
+    }
+    const session = Number(site.session);
     const id = newId(now).replace(/-/g, '');
     const expiresAt = now + ttlMs;
+    const msg = { v: 1 as const, id, kind, issuedAt: now, ttlMs, expiresAt, session, body: body ?? null };
+    const payload = encode('commands', msg);
     await this.deps.db
       .insertInto('commands')
       .values({ id, site_id: siteId, kind, body: JSON.stringify(body ?? null), issued_at: now, ttl_ms: ttlMs, expires_at: expiresAt, session, status: 'sent', reason: null, result: null, result_at: null })
       .execute();
-    const msg = { v: 1 as const, id, kind, issuedAt: now, ttlMs, expiresAt, body: body ?? null, ...(session !== null ? { session } : {}) };
-    await this.publishSafe(topics.downCommands(siteId), encode('commands', msg));
-    return { id, expiresAt };
+    try {
+      this.deps.publishNow(topics.downCommands(siteId), payload);
+    } catch (e) {
+      // The connection went down meanwhile: the command is recorded as never sent.
+      await this.deps.db.updateTable('commands').set({ status: 'failed', reason: 'not-sent: broker disconnected', result_at: now }).where('id', '=', id).execute();
+      throw new CommandRefusedError('broker-disconnected', `command ${kind} for ${siteId} not sent: ${(e as Error).message}`);
+    }
+    return { id, expiresAt, session };
   }
 
   /** Store the first result for a command id; later duplicates are ignored. */

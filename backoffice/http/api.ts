@@ -1,6 +1,7 @@
 /**
- * The backoffice's small JSON API (read-only for now): sites, one site's progress/presence/backlog,
- * rejected messages, health. TypeBox schemas per route; Ajv neither coerces nor strips.
+ * The backoffice's small JSON API: sites, one site's progress/presence/backlog/divergence,
+ * rejected messages, health, and resolving a site's divergence. TypeBox schemas per route; Ajv
+ * neither coerces nor strips.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -9,14 +10,19 @@ import type { Kysely } from 'kysely';
 import { SITE_ID_PATTERN } from '../../controller/contract/sync/index.ts';
 import type { DB } from '../db/schema.ts';
 import type { IngestStats } from '../ingest/syncRouter.ts';
+import { resolveDivergence } from '../ingest/divergence.ts';
+import type { Clock, Logger } from '../platform.ts';
 
 export interface ApiDeps {
   db: Kysely<DB>;
   stats: () => IngestStats;
   mqttConnected: () => boolean;
+  clock: Clock;
+  logger: Logger;
 }
 
 const SiteParams = Type.Object({ id: Type.String({ pattern: SITE_ID_PATTERN }) }, { additionalProperties: false });
+const ResolveBody = Type.Object({ action: Type.Union([Type.Literal('archive'), Type.Literal('dismiss')]) }, { additionalProperties: false });
 const RejectedQuery = Type.Object({ limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,4}$' })) }, { additionalProperties: false });
 
 function siteView(r: DB['sites']) {
@@ -30,6 +36,8 @@ function siteView(r: DB['sites']) {
         : { pending: Number(r.backlog_pending), lastSeq: r.backlog_last_seq === null ? null : Number(r.backlog_last_seq), missing: r.backlog_last_seq === null ? null : Math.max(0, Number(r.backlog_last_seq) - Number(r.up_to)) },
     downlink: { changeVersion: Number(r.change_version), appliedVersion: Number(r.applied_version) },
     software: r.software,
+    divergence: r.diverged_at === null ? null : { since: Number(r.diverged_at), reason: r.diverged_reason },
+    epoch: Number(r.epoch),
   };
 }
 
@@ -53,6 +61,17 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     const row = await deps.db.selectFrom('sites').selectAll().where('site_id', '=', req.params.id).executeTakeFirst();
     if (!row) return reply.code(404).send({ error: 'not-found', message: `Standort ${req.params.id} ist unbekannt` });
     return siteView(row);
+  });
+
+  // The point's ledger was replaced (see ingest/divergence.ts). `archive`: the site's stored events
+  // move to archived_events under the current epoch and the new ledger's events are ingested from
+  // seq 1; `dismiss`: a false alarm, only the flag is cleared.
+  app.post('/api/sites/:id/resolve-divergence', { schema: { params: SiteParams, body: ResolveBody } }, async (req, reply) => {
+    const r = await resolveDivergence(deps.db, req.params.id, req.body.action, deps.clock.now());
+    if (!r.ok && r.code === 'not-found') return reply.code(404).send({ error: 'not-found', message: `Standort ${req.params.id} ist unbekannt` });
+    if (!r.ok) return reply.code(409).send({ error: 'not-diverged', message: `Standort ${req.params.id} ist nicht abgewichen` });
+    deps.logger.warn({ siteId: req.params.id, action: r.action, archived: r.archived, epoch: r.epoch }, 'site divergence resolved');
+    return { siteId: req.params.id, action: r.action, archived: r.archived, epoch: r.epoch };
   });
 
   app.get('/api/rejected', { schema: { querystring: RejectedQuery } }, async (req) => {

@@ -15,6 +15,17 @@ import { ingestBatches, type IngestItem, type IngestOutcome } from './ingestStor
 
 export type Settlement = { ok: true; outcome: IngestOutcome } | { ok: false; error: Error };
 
+/**
+ * Test hooks at the two points where a crash matters for exactly-once (crash tests kill the
+ * process inside them). Both get the batches of the group being committed.
+ */
+export interface IngestHooks {
+  /** Inside the transaction, after every write, right before COMMIT. */
+  beforeCommit?: (batches: readonly EventBatch[]) => void | Promise<void>;
+  /** After COMMIT, before any batch of the group is settled (so before any `down/ack`). */
+  afterCommitBeforeAck?: (batches: readonly EventBatch[]) => void | Promise<void>;
+}
+
 export interface IngestQueueOptions {
   db: Kysely<DB>;
   logger: Logger;
@@ -38,6 +49,8 @@ export interface IngestQueueOptions {
    * them resumes (e.g. to send one merged ack per site).
    */
   onGroupSettled?: () => void;
+  /** Crash-test hooks (see IngestHooks). */
+  hooks?: IngestHooks;
 }
 
 interface Entry extends IngestItem {
@@ -163,9 +176,18 @@ export class IngestQueue {
     await this.commitGroup(group);
   }
 
+  private async commit(entries: readonly Entry[]): Promise<IngestOutcome[]> {
+    const hooks = this.opts.hooks;
+    if (!hooks) return ingestBatches(this.opts.db, entries);
+    const batches = entries.map((e) => e.batch);
+    const outcomes = await ingestBatches(this.opts.db, entries, hooks.beforeCommit ? { beforeCommit: () => hooks.beforeCommit!(batches) } : {});
+    await hooks.afterCommitBeforeAck?.(batches);
+    return outcomes;
+  }
+
   private async commitGroup(group: Entry[]): Promise<void> {
     try {
-      const outcomes = await ingestBatches(this.opts.db, group);
+      const outcomes = await this.commit(group);
       this.stats.commits++;
       this.stats.batches += group.length;
       this.stats.largestGroup = Math.max(this.stats.largestGroup, group.length);
@@ -183,7 +205,7 @@ export class IngestQueue {
     }
     for (const entry of group) {
       try {
-        const [outcome] = await ingestBatches(this.opts.db, [entry]);
+        const [outcome] = await this.commit([entry]);
         this.stats.commits++;
         this.stats.batches++;
         this.settle(entry, { ok: true, outcome: outcome! });

@@ -13,10 +13,16 @@
  * site rows (in siteId order, so two instances never wait on each other crosswise), which holds
  * their row locks until commit and returns the current mark, so batches of one site are
  * serialised across instances. `ON CONFLICT (site_id, seq) DO NOTHING` is the last line of defence.
+ *
+ * Divergence (see divergence.ts): a site marked diverged gets nothing stored and no ack. A duplicate
+ * whose `hash` differs from the stored event's hash proves the point's ledger was replaced: the
+ * site is marked diverged in the same transaction and nothing of it from this group is stored.
+ * Hashes are read only for duplicates, so the common path costs no extra query.
  */
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import type { EventBatch } from '../../controller/contract/sync/index.ts';
 import type { DB, EventsTable } from '../db/schema.ts';
+import { markDiverged } from './divergence.ts';
 
 export interface IngestOutcome {
   siteId: string;
@@ -27,6 +33,15 @@ export interface IngestOutcome {
   held: number;
   /** Set when the batch showed a gap: ask the point to resend from here. */
   resendFrom?: number;
+  /** The site is diverged: nothing stored, and no ack may be sent. */
+  diverged?: boolean;
+  /** Set on the one outcome whose batch marked the site diverged (log, count). */
+  divergedReason?: string;
+}
+
+export interface IngestTxOptions {
+  /** Runs inside the transaction after every write, right before COMMIT (crash tests). */
+  beforeCommit?: () => void | Promise<void>;
 }
 
 export interface IngestItem {
@@ -34,7 +49,7 @@ export interface IngestItem {
   receivedAt: number;
 }
 
-function newSiteRow(siteId: string, now: number): DB['sites'] {
+export function newSiteRow(siteId: string, now: number): DB['sites'] {
   return {
     site_id: siteId,
     created_at: now,
@@ -50,6 +65,10 @@ function newSiteRow(siteId: string, now: number): DB['sites'] {
     software: null,
     change_version: 0,
     applied_version: 0,
+    events_session: 0,
+    diverged_at: null,
+    diverged_reason: null,
+    epoch: 0,
   };
 }
 
@@ -125,7 +144,7 @@ export async function insertEvents(trx: Transaction<DB>, cacheKey: object, rows:
  * Ingest `items` in one transaction; outcomes are returned in the same order. Throws (and commits
  * nothing) when the database fails.
  */
-export async function ingestBatches(db: Kysely<DB>, items: readonly IngestItem[]): Promise<IngestOutcome[]> {
+export async function ingestBatches(db: Kysely<DB>, items: readonly IngestItem[], opts: IngestTxOptions = {}): Promise<IngestOutcome[]> {
   if (items.length === 0) return [];
   const lastReceived = new Map<string, number>();
   for (const it of items) lastReceived.set(it.batch.siteId, Math.max(lastReceived.get(it.batch.siteId) ?? 0, it.receivedAt));
@@ -137,29 +156,52 @@ export async function ingestBatches(db: Kysely<DB>, items: readonly IngestItem[]
       .insertInto('sites')
       .values(siteIds.map((id) => ({ ...newSiteRow(id, lastReceived.get(id)!), last_batch_at: lastReceived.get(id)! })))
       .onConflict((oc) => oc.column('site_id').doUpdateSet((eb) => ({ last_batch_at: eb.ref('excluded.last_batch_at') })))
-      .returning(['site_id', 'up_to'])
+      .returning(['site_id', 'up_to', 'diverged_at', 'events_session'])
       .execute();
     const start = new Map<string, number>();
-    for (const m of marks) start.set(m.site_id, Number(m.up_to));
+    const eventsSession = new Map<string, number>();
+    const diverged = new Set<string>();
+    for (const m of marks) {
+      start.set(m.site_id, Number(m.up_to));
+      eventsSession.set(m.site_id, Number(m.events_session));
+      if (m.diverged_at !== null) diverged.add(m.site_id);
+    }
     const next = new Map<string, number>();
     for (const id of siteIds) {
       const s = start.get(id);
       if (s === undefined) throw new Error(`site row ${id} was not returned by the upsert`);
       next.set(id, s + 1);
     }
+    const storedHashes = await storedHashesOfDuplicates(trx, items, start, diverged);
+    const groupHashes = new Map<string, Map<number, string | null>>();
+    const newlyDiverged = new Map<string, string>();
     const rows: EventsTable[] = [];
     const outcomes: IngestOutcome[] = [];
     for (const { batch, receivedAt } of items) {
       const siteId = batch.siteId;
+      if (diverged.has(siteId)) {
+        outcomes.push(divergedOutcome(siteId, start.get(siteId)!));
+        continue;
+      }
       let n = next.get(siteId)!;
       let duplicates = 0;
       let stored = 0;
       let held = 0;
+      let mismatch: string | null = null;
       const events = batch.events;
+      const added = groupHashes.get(siteId);
       for (let i = 0; i < events.length; i++) {
         const e = events[i]!;
         if (e.seq < n) {
-          duplicates++; // stored before, or by an earlier batch of this group
+          // stored before, or by an earlier batch of this group: the same event, unless its hash differs
+          if (e.hash !== undefined) {
+            const known = e.seq <= start.get(siteId)! ? storedHashes.get(siteId)?.get(e.seq) : added?.get(e.seq);
+            if (known !== undefined && known !== null && known !== e.hash) {
+              mismatch = `event seq ${e.seq} arrived with another hash than the stored one: the point's ledger was replaced`;
+              break;
+            }
+          }
+          duplicates++;
           continue;
         }
         if (e.seq > n) {
@@ -176,26 +218,88 @@ export async function ingestBatches(db: Kysely<DB>, items: readonly IngestItem[]
           hash: e.hash ?? null,
           received_at: receivedAt,
         });
+        if (e.hash !== undefined) {
+          let m = groupHashes.get(siteId);
+          if (!m) groupHashes.set(siteId, (m = new Map()));
+          m.set(e.seq, e.hash);
+        }
         stored++;
         n++;
+      }
+      if (mismatch !== null) {
+        diverged.add(siteId);
+        newlyDiverged.set(siteId, mismatch);
+        outcomes.push({ ...divergedOutcome(siteId, start.get(siteId)!), divergedReason: mismatch });
+        continue;
       }
       next.set(siteId, n);
       const outcome: IngestOutcome = { siteId, upTo: n - 1, stored, duplicates, held };
       if (held > 0) outcome.resendFrom = n;
       outcomes.push(outcome);
+      if (stored > 0) eventsSession.set(siteId, Math.max(eventsSession.get(siteId)!, batch.session));
     }
-    await insertEvents(trx, db, rows);
+    const now = Math.max(...lastReceived.values());
+    for (const [siteId, reason] of newlyDiverged) {
+      // Nothing of a site found diverged is stored from this group: earlier batches of it in the
+      // group were the replaced ledger's events too.
+      next.set(siteId, start.get(siteId)! + 1);
+      for (let i = 0; i < outcomes.length; i++) {
+        const o = outcomes[i]!;
+        if (o.siteId === siteId && !o.diverged) outcomes[i] = divergedOutcome(siteId, start.get(siteId)!);
+      }
+      if (!(await markDiverged(trx, siteId, reason, now))) newlyDiverged.delete(siteId);
+    }
+    await insertEvents(trx, db, newlyDiverged.size === 0 ? rows : rows.filter((r) => !newlyDiverged.has(r.site_id)));
     for (const id of siteIds) {
       const added = next.get(id)! - 1 - start.get(id)!;
       if (added === 0) continue;
       await trx
         .updateTable('sites')
-        .set((eb) => ({ up_to: next.get(id)! - 1, events_stored: eb('events_stored', '+', added) }))
+        .set((eb) => ({ up_to: next.get(id)! - 1, events_stored: eb('events_stored', '+', added), events_session: eventsSession.get(id)! }))
         .where('site_id', '=', id)
         .execute();
     }
+    await opts.beforeCommit?.();
     return outcomes;
   });
+}
+
+function divergedOutcome(siteId: string, upTo: number): IngestOutcome {
+  return { siteId, upTo, stored: 0, duplicates: 0, held: 0, diverged: true };
+}
+
+/** Stored hashes of the events that arrive again (seq <= the site's mark), one query per such site. */
+async function storedHashesOfDuplicates(
+  trx: Transaction<DB>,
+  items: readonly IngestItem[],
+  start: ReadonlyMap<string, number>,
+  diverged: ReadonlySet<string>,
+): Promise<Map<string, Map<number, string | null>>> {
+  const ranges = new Map<string, { min: number; max: number }>();
+  for (const { batch } of items) {
+    const siteId = batch.siteId;
+    if (diverged.has(siteId)) continue;
+    const mark = start.get(siteId)!;
+    const first = batch.events[0]!;
+    if (first.seq > mark) continue;
+    let min = Infinity;
+    let max = 0;
+    for (const e of batch.events) {
+      if (e.seq > mark) break;
+      if (e.hash === undefined) continue;
+      min = Math.min(min, e.seq);
+      max = e.seq;
+    }
+    if (max === 0) continue;
+    const r = ranges.get(siteId);
+    ranges.set(siteId, r ? { min: Math.min(r.min, min), max: Math.max(r.max, max) } : { min, max });
+  }
+  const out = new Map<string, Map<number, string | null>>();
+  for (const [siteId, r] of ranges) {
+    const rows = await trx.selectFrom('events').select(['seq', 'hash']).where('site_id', '=', siteId).where('seq', '>=', r.min).where('seq', '<=', r.max).execute();
+    out.set(siteId, new Map(rows.map((x) => [Number(x.seq), x.hash])));
+  }
+  return out;
 }
 
 /** Ingest one batch in its own transaction. */

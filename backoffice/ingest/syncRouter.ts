@@ -20,7 +20,7 @@ import type { DB } from '../db/schema.ts';
 import type { Downlink, Publish } from '../downlink/downlink.ts';
 import type { Clock, Logger } from '../platform.ts';
 import { applyState, touchSite } from '../presence/presence.ts';
-import { IngestQueue, type Settlement } from './ingestQueue.ts';
+import { IngestQueue, type IngestHooks, type Settlement } from './ingestQueue.ts';
 import { currentConnection, PubackSequencer, SKIP_PUBACK, supportsDeferredPuback } from './deferredPuback.ts';
 import { recordRejection } from './rejections.ts';
 
@@ -35,6 +35,10 @@ export interface IngestStats {
   rejected: number;
   rejectedByCode: Record<string, number>;
   dbErrors: number;
+  /** Sites marked diverged (replaced ledger, see divergence.ts). */
+  divergences: number;
+  /** Event batches of diverged sites: not stored, not acknowledged. */
+  divergedBatches: number;
 }
 
 export interface SyncRouterOptions {
@@ -54,6 +58,16 @@ export interface SyncRouterOptions {
   /** Group commit limits (defaults in ingestQueue.ts). */
   maxBatchesPerCommit?: number;
   maxEventsPerCommit?: number;
+  /** Crash-test hooks around the ingest commit. */
+  hooks?: IngestHooks;
+}
+
+/** A command (QoS 0, "now or never") could not be handed to a live broker connection. */
+export class BrokerDisconnectedError extends Error {
+  constructor() {
+    super('the backoffice is not connected to the broker: command not sent');
+    this.name = 'BrokerDisconnectedError';
+  }
 }
 
 class StoppedError extends Error {}
@@ -68,7 +82,7 @@ const MAX_UNACKED = 256;
 
 export class SyncRouter {
   private client: MqttClient | null = null;
-  readonly stats: IngestStats = { messages: 0, batches: 0, eventsStored: 0, duplicates: 0, held: 0, resendRequests: 0, acksSent: 0, rejected: 0, rejectedByCode: {}, dbErrors: 0 };
+  readonly stats: IngestStats = { messages: 0, batches: 0, eventsStored: 0, duplicates: 0, held: 0, resendRequests: 0, acksSent: 0, rejected: 0, rejectedByCode: {}, dbErrors: 0, divergences: 0, divergedBatches: 0 };
 
   private readonly queue: IngestQueue;
   /** Set by stop()/kill(): messages still delivered are dropped unprocessed (and un-PUBACKed). */
@@ -87,6 +101,7 @@ export class SyncRouter {
       ...(opts.maxBatchesPerCommit !== undefined ? { maxBatchesPerCommit: opts.maxBatchesPerCommit } : {}),
       ...(opts.maxEventsPerCommit !== undefined ? { maxEventsPerCommit: opts.maxEventsPerCommit } : {}),
       onGroupSettled: () => this.sendGroupAcks(),
+      ...(opts.hooks ? { hooks: opts.hooks } : {}),
     });
   }
 
@@ -109,6 +124,18 @@ export class SyncRouter {
     return Promise.resolve();
   };
 
+  /**
+   * Send now over the live connection at QoS 0, or throw BrokerDisconnectedError: never queued by
+   * the client for after a reconnect (remote commands must not fire late).
+   */
+  readonly publishNow = (topic: string, payload: Buffer): void => {
+    const c = this.client;
+    if (!c || !c.connected || this.stopping || c.disconnecting) throw new BrokerDisconnectedError();
+    c.publish(topic, payload, { qos: 0, retain: false }, (err) => {
+      if (err) this.opts.logger.warn({ topic, err: err.message }, 'command publish failed (not resent)');
+    });
+  };
+
   async start(): Promise<void> {
     const o = this.opts;
     this.stopping = false;
@@ -120,6 +147,8 @@ export class SyncRouter {
       reconnectPeriod: 1000,
       reconnectOnConnackError: true,
       connectTimeout: 10_000,
+      // QoS 0 (only commands) is never kept for a later connection.
+      queueQoSZero: false,
       ...(o.username !== undefined ? { username: o.username } : {}),
       ...(o.password !== undefined ? { password: o.password } : {}),
     };
@@ -211,11 +240,13 @@ export class SyncRouter {
     });
   }
 
-  private sendAck(siteId: string, ack: Ack): void {
+  /** Every ack carries the backoffice's wall clock (`serverTime`, DESIGN principle 4). */
+  private sendAck(siteId: string, ack: Omit<Ack, 'serverTime'>): void {
+    const msg: Ack = { ...ack, serverTime: Math.max(0, Math.round(this.opts.clock.now())) };
     this.stats.acksSent++;
-    this.opts.onAck?.(siteId, ack);
+    this.opts.onAck?.(siteId, msg);
     if (ack.resendFrom !== undefined) this.stats.resendRequests++;
-    this.publish(topics.downAck(siteId), encode('ack', ack), { qos: 1, retain: false }).catch((e: unknown) =>
+    this.publish(topics.downAck(siteId), encode('ack', msg), { qos: 1, retain: false }).catch((e: unknown) =>
       this.opts.logger.warn({ siteId, err: String(e) }, 'ack not sent (the point will resend and get it again)'),
     );
   }
@@ -271,6 +302,15 @@ export class SyncRouter {
       return;
     }
     const r = s.outcome;
+    if (r.diverged) {
+      // The point's ledger was replaced: no ack, so its events stay in its outbox until an
+      // operator resolves the divergence (POST /api/sites/:id/resolve-divergence).
+      this.stats.divergedBatches++;
+      this.owedAcks.delete(siteId);
+      if (r.divergedReason !== undefined) this.divergenceFound(siteId, r.divergedReason);
+      else o.logger.debug({ siteId, topic }, 'event batch of a diverged site: not stored, not acknowledged');
+      return;
+    }
     this.stats.batches++;
     this.stats.eventsStored += r.stored;
     this.stats.duplicates += r.duplicates;
@@ -296,6 +336,11 @@ export class SyncRouter {
     this.owedAcks.clear();
   }
 
+  private divergenceFound(siteId: string, reason: string): void {
+    this.stats.divergences++;
+    this.opts.logger.error({ siteId, reason }, 'site diverged: its events are no longer acknowledged until an operator resolves it');
+  }
+
   private async handleOther(topic: string, payload: Uint8Array, decoded: ReturnType<typeof decodeMessage>, now: number): Promise<void> {
     const o = this.opts;
     if (!decoded.ok) {
@@ -312,11 +357,12 @@ export class SyncRouter {
       switch (t.kind) {
         case 'state': {
           const p = await applyState(o.db, t.siteId, value as Parameters<typeof applyState>[2], now);
-          if (p.birth) {
+          if (p.divergedReason !== undefined) this.divergenceFound(t.siteId, p.divergedReason);
+          if (p.birth && !p.diverged) {
             const site = await o.db.selectFrom('sites').select('up_to').where('site_id', '=', t.siteId).executeTakeFirst();
             this.sendAck(t.siteId, { v: 1, upTo: Number(site?.up_to ?? 0) });
-            await o.getDownlink().resendUnapplied(t.siteId);
           }
+          if (p.birth || p.appliedLowered) await o.getDownlink().resendUnapplied(t.siteId);
           break;
         }
         case 'applied':

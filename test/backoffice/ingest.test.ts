@@ -76,7 +76,7 @@ for (const v of variants) {
       const acksBefore = s.acks.length;
       await s.send(makeEvents(1, 10));
       await waitFor(() => s.acks.length > acksBefore, 5000, 'ack of duplicate');
-      expect(s.acks.at(-1)).toEqual({ v: 1, upTo: 10 });
+      expect(s.acks.at(-1)).toEqual({ v: 1, upTo: 10, serverTime: expect.any(Number) });
       expect(sa.backoffice.stats.duplicates - dupBefore).toBe(10);
       expect(await stored('dup-site')).toHaveLength(10);
     });
@@ -88,7 +88,7 @@ for (const v of variants) {
       const n = s.acks.length;
       await s.send(makeEvents(8, 12));
       await waitFor(() => s.acks.length > n, 5000, 'gap ack');
-      expect(s.acks.at(-1)).toEqual({ v: 1, upTo: 5, resendFrom: 6 });
+      expect(s.acks.at(-1)).toEqual({ v: 1, upTo: 5, resendFrom: 6, serverTime: expect.any(Number) });
       expect(await stored('gap-site')).toHaveLength(5);
       await s.send(makeEvents(6, 12));
       await waitFor(() => s.upTo === 12, 5000, 'ack 12');

@@ -68,7 +68,7 @@ describe('presence and downlink (embedded broker, SQLite)', () => {
     s.acks.length = 0;
     await s.birth('online', 1);
     await waitFor(() => s.acks.length > 0, 5000, 'ack on birth');
-    expect(s.acks[0]).toEqual({ v: 1, upTo: 7 });
+    expect(s.acks[0]).toEqual({ v: 1, upTo: 7, serverTime: expect.any(Number) });
   });
 
   it('publishes versioned changes, republishes the unapplied ones on a birth, and records up/applied', async () => {

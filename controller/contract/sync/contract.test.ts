@@ -80,6 +80,12 @@ describe('decode rejects bad payloads with a reason and never throws', () => {
     expect(decodeMessage('dorfpunkt/v1/dorf-2/up/events', JSON.stringify(batch()))).toMatchObject({ ok: false, error: { code: 'site-mismatch' } });
     expect(decodeMessage('dorfpunkt/v9/dorf-1/up/events', JSON.stringify(batch()))).toMatchObject({ ok: false, error: { code: 'bad-topic' } });
   });
+  it('ack carries an optional server time (epoch ms); acks without it (older backoffices) still validate', () => {
+    expect(decode('ack', JSON.stringify({ v: 1, upTo: 3, serverTime: 1_767_225_600_000 }))).toMatchObject({ ok: true, value: { serverTime: 1_767_225_600_000 } });
+    expect(decode('ack', JSON.stringify({ v: 1, upTo: 3 })).ok).toBe(true);
+    expect(decode('ack', JSON.stringify({ v: 1, upTo: 3, serverTime: -1 }))).toMatchObject({ ok: false, error: { code: 'schema' } });
+    expect(decode('ack', JSON.stringify({ v: 1, upTo: 3, serverTime: '2026-01-01' }))).toMatchObject({ ok: false, error: { code: 'schema' } });
+  });
   it('command with inconsistent expiry and too long ttl', () => {
     const c = { v: 1, id: 'cmd-12345678', kind: 'door.release', issuedAt: 1000, ttlMs: 60000, expiresAt: 61000, session: 4, body: {} };
     expect(decode('commands', JSON.stringify(c)).ok).toBe(true);

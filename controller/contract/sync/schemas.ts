@@ -72,12 +72,16 @@ export type EventBatch = Static<typeof EventBatchSchema>;
  * `resendFrom` (always upTo + 1) asks the point to resend from that seq: the backoffice saw a gap.
  * The backoffice also sends an ack when it sees a point's birth, so a point learns the progress
  * after a backoffice crash between commit and ack.
+ * `serverTime` (optional, so older backoffices still validate): the backoffice's wall clock (epoch
+ * ms) when it sent the ack. A point uses it as server-issued time (DESIGN principle 4), together
+ * with its monotonic clock, never trusting its own wall clock for it.
  */
 export const AckSchema = Type.Object(
   {
     v: Version,
     upTo: NonNegInt,
     resendFrom: Type.Optional(Seq),
+    serverTime: Type.Optional(EpochMs),
   },
   { additionalProperties: false },
 );

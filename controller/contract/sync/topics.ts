@@ -32,15 +32,21 @@ export function directionOf(kind: MessageKind): Direction {
   return (UP_KINDS as readonly string[]).includes(kind) ? 'up' : 'down';
 }
 
-/** QoS per message kind (all QoS 1; exactly-once comes from idempotence, not from QoS 2). */
-export const QOS: Record<MessageKind, 1> = {
+/**
+ * QoS per message kind: QoS 1 (exactly-once comes from idempotence, not from QoS 2), except
+ * `commands`: QoS 0, "now or never". A QoS 1 publish is kept by the MQTT client while its
+ * connection is down and sent after the reconnect, so a door release could fire late; a command
+ * is only sent over a live connection to a point known online, and a lost one is simply sent again
+ * by the operator (it carries the point's session, so an old copy is refused anyway).
+ */
+export const QOS: Record<MessageKind, 0 | 1> = {
   events: 1,
   state: 1,
   applied: 1,
   'command-results': 1,
   ack: 1,
   changes: 1,
-  commands: 1,
+  commands: 0,
 };
 
 /** Only the birth/state message (and its Last Will) is retained. */
