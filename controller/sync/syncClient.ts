@@ -85,6 +85,12 @@ const QOS1 = { qos: 1 } as const;
  * 'drain' or the next ack.
  */
 const MAX_QUEUED_BYTES = 512 * 1024;
+/**
+ * Batches handed to MQTT.js per event-loop turn while draining; then the relay yields
+ * (setImmediate) so the rest of the point (HTTP, door I/O, an embedded broker in the same
+ * process) runs between them. One pending continuation at most.
+ */
+const BATCHES_PER_TURN = 4;
 
 export class SyncClient {
   private client: MqttClient | undefined;
@@ -97,6 +103,8 @@ export class SyncClient {
   private readonly relay: OutboxRelay<RelayBatch>;
   private readonly eventsTopic: string;
   private batchHeader: { session: number; bytes: Buffer } | undefined;
+  private sentThisTurn = 0;
+  private nextTurn: ReturnType<typeof setImmediate> | undefined;
   private readonly changes: ChangeApplier;
   private readonly commands: CommandRunner;
   private readonly listeners = new Set<(s: SyncStatus) => void>();
@@ -131,7 +139,7 @@ export class SyncClient {
           o.ledger,
           () => this.header(),
           (payload) => this.publishBatch(payload),
-          () => (this.client?.stream?.writableLength ?? 0) > MAX_QUEUED_BYTES,
+          () => this.transportBusy(),
         )
       : eventListPipe(o.ledger, (events) => this.sendBatch(events), (e) => Buffer.byteLength(this.wireJson(e)) + 1);
     this.relay = new OutboxRelay<RelayBatch>(o.ledger, pipe, o.clock, this.log, {
@@ -171,6 +179,8 @@ export class SyncClient {
     this.running = false;
     if (this.reconnectTimer !== undefined) this.o.clock.clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;
+    if (this.nextTurn !== undefined) clearImmediate(this.nextTurn);
+    this.nextTurn = undefined;
     this.relay.stop();
     const client = this.client;
     this.client = undefined;
@@ -307,6 +317,19 @@ export class SyncClient {
     if (!client || !this.connected || !client.connected) return false;
     client.publish(this.eventsTopic, payload, QOS1);
     this.counters.batchesSent++;
+    this.sentThisTurn++;
+    return true;
+  }
+
+  /** Too much waiting in the socket, or this turn's share of batches sent (then resume next turn). */
+  private transportBusy(): boolean {
+    if ((this.client?.stream?.writableLength ?? 0) > MAX_QUEUED_BYTES) return true;
+    if (this.sentThisTurn < BATCHES_PER_TURN) return false;
+    this.nextTurn ??= setImmediate(() => {
+      this.nextTurn = undefined;
+      this.sentThisTurn = 0;
+      if (this.running) this.relay.resume();
+    });
     return true;
   }
 
