@@ -17,13 +17,13 @@ export type Settlement = { ok: true; outcome: IngestOutcome } | { ok: false; err
 
 /**
  * Test hooks at the two points where a crash matters for exactly-once (crash tests kill the
- * process inside them). Both get the batches of the group being committed.
+ * process inside them). Both get the batches of the group being committed and their outcomes.
  */
 export interface IngestHooks {
   /** Inside the transaction, after every write, right before COMMIT. */
-  beforeCommit?: (batches: readonly EventBatch[]) => void | Promise<void>;
+  beforeCommit?: (batches: readonly EventBatch[], outcomes: readonly IngestOutcome[]) => void | Promise<void>;
   /** After COMMIT, before any batch of the group is settled (so before any `down/ack`). */
-  afterCommitBeforeAck?: (batches: readonly EventBatch[]) => void | Promise<void>;
+  afterCommitBeforeAck?: (batches: readonly EventBatch[], outcomes: readonly IngestOutcome[]) => void | Promise<void>;
 }
 
 export interface IngestQueueOptions {
@@ -180,8 +180,8 @@ export class IngestQueue {
     const hooks = this.opts.hooks;
     if (!hooks) return ingestBatches(this.opts.db, entries);
     const batches = entries.map((e) => e.batch);
-    const outcomes = await ingestBatches(this.opts.db, entries, hooks.beforeCommit ? { beforeCommit: () => hooks.beforeCommit!(batches) } : {});
-    await hooks.afterCommitBeforeAck?.(batches);
+    const outcomes = await ingestBatches(this.opts.db, entries, hooks.beforeCommit ? { beforeCommit: (o) => hooks.beforeCommit!(batches, o) } : {});
+    await hooks.afterCommitBeforeAck?.(batches, outcomes);
     return outcomes;
   }
 

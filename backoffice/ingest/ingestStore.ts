@@ -41,7 +41,7 @@ export interface IngestOutcome {
 
 export interface IngestTxOptions {
   /** Runs inside the transaction after every write, right before COMMIT (crash tests). */
-  beforeCommit?: () => void | Promise<void>;
+  beforeCommit?: (outcomes: readonly IngestOutcome[]) => void | Promise<void>;
 }
 
 export interface IngestItem {
@@ -259,7 +259,7 @@ export async function ingestBatches(db: Kysely<DB>, items: readonly IngestItem[]
         .where('site_id', '=', id)
         .execute();
     }
-    await opts.beforeCommit?.();
+    await opts.beforeCommit?.(outcomes);
     return outcomes;
   });
 }
