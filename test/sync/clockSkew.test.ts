@@ -63,6 +63,11 @@ describe.each(list)('clock skew ($name)', (combo) => {
     expect(rows.every((r) => Number(r.clock_synced) === 0)).toBe(true);
 
     const backoffice = bo.product();
+    // Commands go only to a site the backoffice sees online (never queued for later).
+    await waitFor(async () => {
+      const s = await backoffice.db.selectFrom('sites').select('status').where('site_id', '=', siteId).executeTakeFirst();
+      return s?.status === 'online';
+    }, 15_000, 'the backoffice to see the point online');
     const cmd = await backoffice.downlink.sendCommand(siteId, 'door.release', { door: 1 }, 30_000);
     await waitFor(async () => {
       const c = await backoffice.db.selectFrom('commands').select('status').where('id', '=', cmd.id).executeTakeFirst();
