@@ -1,5 +1,6 @@
 import { createServer, type AddressInfo } from 'node:net';
 import { Aedes } from 'aedes';
+import { clearRetained } from '../sync/support/clearRetained.ts';
 import { MOSQUITTO_PORT, reachable } from '../support/services.ts';
 
 export interface BenchBroker {
@@ -27,7 +28,9 @@ export async function openBenchBrokers(): Promise<BenchBroker[]> {
     },
   });
   if (await reachable(MOSQUITTO_PORT, '127.0.0.1', 1000)) {
-    brokers.push({ name: 'Mosquitto (127.0.0.1:1883)', url: 'mqtt://127.0.0.1:1883', close: async () => {} });
+    const url = 'mqtt://127.0.0.1:1883';
+    // The shared Mosquitto persists retained births: clear the bench's sites when done.
+    brokers.push({ name: 'Mosquitto (127.0.0.1:1883)', url, close: async () => void (await clearRetained(url, /^bench-/)) });
   } else {
     process.stdout.write('  (Mosquitto on 127.0.0.1:1883 not reachable: Mosquitto figures skipped)\n');
   }

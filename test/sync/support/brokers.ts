@@ -8,6 +8,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Aedes } from 'aedes';
+import { clearRetained } from './clearRetained.ts';
 import { freePort, mosquittoBinary, sharedMosquittoSkipReason, waitUntilReachable } from '../../support/services.ts';
 
 export interface TestBroker {
@@ -76,7 +77,9 @@ export function sharedMosquitto(): TestBroker {
   const nope = async (): Promise<void> => {
     throw new Error('the shared mosquitto cannot be killed; use startPrivateMosquitto');
   };
-  return { name: 'mosquitto', url: 'mqtt://127.0.0.1:1883', port: 1883, kill: nope, restart: nope, close: async () => {} };
+  const url = 'mqtt://127.0.0.1:1883';
+  // It persists retained births/Wills across runs: clear this process's test sites on close.
+  return { name: 'mosquitto', url, port: 1883, kill: nope, restart: nope, close: async () => void (await clearRetained(url, new RegExp(`-${process.pid}-`))) };
 }
 
 /** A private, non-persistent Mosquitto on a free port, killable with SIGKILL. */
