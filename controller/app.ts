@@ -94,8 +94,8 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
   //    Time floor (DESIGN principle 4): the latest wall time the ledger saw, read once at start,
   //    so a Pi booting at 1970 without network still accepts valid tokens and a clock set back
   //    cannot revive expired ones.
-  //    Server time: call `decider.setServerTime(ms)` when the backoffice reports its time
-  //    (e.g. with its acks); from then on validity uses it plus monotonic time.
+  //    Server time: the backoffice's acks carry its time (sync client, below); from then on
+  //    validity uses it plus monotonic time.
   const rules = new CurrentOpeningRules(openLedger, opts.bundesland, logger);
   const decider = new AccessDecider({
     clock,
@@ -130,6 +130,7 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
         logger: logger.child({ module: 'sync' }),
         changeEvents,
         commandHandlers: commandHandlers({ door, record }),
+        onServerTime: (ms) => decider.setServerTime(ms),
       })
     : undefined;
   sync?.start();

@@ -37,6 +37,8 @@ export interface SyncClientOptions {
   clock: Clock;
   logger: Logger;
   isClockSynced?: () => boolean;
+  /** Called with the backoffice's wall-clock time from each acknowledgement that carries it. */
+  onServerTime?: (serverMs: number) => void;
   keepaliveSec?: number;
   connectTimeoutMs?: number;
   backoff?: BackoffOptions;
@@ -349,6 +351,7 @@ export class SyncClient {
         const d = decode('ack', payload);
         if (!d.ok) return this.bad(topic, d.error.code, d.error.message);
         this.relay.onAck(d.value.upTo, d.value.resendFrom);
+        if (d.value.serverTime !== undefined) this.o.onServerTime?.(d.value.serverTime);
       } else if (topic === topics.downChanges(s)) {
         const d = decode('changes', payload);
         if (!d.ok) return this.bad(topic, d.error.code, d.error.message);

@@ -6,6 +6,8 @@ import { createSystemClock } from '../../firmware-bridge/platform/clock.ts';
 import { createSilentLogger } from '../../firmware-bridge/platform/logger.ts';
 import { startStandalone, type Standalone } from '../../backoffice/standalone.ts';
 import { freePort } from '../support/services.ts';
+import { ensureDemoKeys } from '../../controller/sim/demoData.ts';
+import { issueToken } from '../../controller/access/token.ts';
 import { credentialOf, startSimulatedPoint, type PointFixture } from './pointFixture.ts';
 
 
@@ -76,5 +78,44 @@ describe('backoffice ⇄ point through the embedded broker', () => {
   it('shows the link on the point’s live state', () => {
     const s = f.point.api.snapshot();
     expect(s.sync).toMatchObject({ connected: true });
+  });
+});
+
+describe('a point whose clock says 1970 (no RTC, no NTP yet)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dorfpunkt-1970-'));
+  let office: Standalone;
+  let f: PointFixture;
+  const siteId = 'test-dorf-1970';
+
+  beforeAll(async () => {
+    const real = createSystemClock();
+    const brokerPort = await freePort();
+    office = await startStandalone({ dataDir: dir, brokerPort, clock: real, logger: createSilentLogger() });
+    const password = await office.createSiteCredentials(siteId);
+    const offset = real.now() - Date.UTC(1970, 2, 1);
+    const clock1970 = { ...real, now: () => real.now() - offset };
+    f = await startSimulatedPoint({ clock: clock1970, siteId, sync: { brokerUrl: `mqtt://127.0.0.1:${brokerPort}`, username: siteId, password, keepaliveSec: 10 } });
+  }, 60_000);
+
+  afterAll(async () => {
+    await f?.close();
+    await office?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('takes the backoffice’s time from its acknowledgements and then accepts a valid credential', async () => {
+    const keys = await ensureDemoKeys(f.dataDir);
+    const nowSec = Math.floor(Date.now() / 1000);
+    const token = issueToken(keys.privateKey, {
+      role: 'member',
+      age16: true,
+      age18: true,
+      memberId: 'm-anna',
+      credentialId: 'cred-anna-2',
+      issuedAt: nowSec - 3600,
+      expiresAt: nowSec + 86_400,
+    });
+    await expect.poll(() => f.point.ledger.deliveredUpTo(), { timeout: 15_000 }).toBeGreaterThan(0);
+    expect(await f.point.api.presentToken(token)).toMatchObject({ granted: true, reason: 'granted' });
   });
 });
