@@ -147,7 +147,7 @@ describe('HardwareStatus locker opens in the ledger', () => {
     expect(r.result).toBe('unknown');
     const last = lockerEvents(t).at(-1)!;
     expect(last).toMatchObject({ type: 'locker.open-unknown', compartment: 'A2', board: expect.any(String), lock: 2 });
-    expect(String(last['detail'])).not.toBe('');
+    expect(String((last as Record<string, unknown>)['detail'])).not.toBe('');
     await t.stop();
   });
 

@@ -26,12 +26,13 @@ describe('card UID formats from the backoffice to the reader', () => {
 
   it('a card AB_12 provisioned by a downlink members change lets its member in over HTTP', async () => {
     f = await startSimulatedPoint({ http: { host: '127.0.0.1', port: 0 } });
-    const entries = changeEvents['members']!({
+    const body = {
       members: [{ memberId: 'm-ab12', name: 'Karte Unterstrich', role: 'member', ageVerified: false }],
       credentials: [
         { credentialId: 'cred-ab12', memberId: 'm-ab12', kind: 'card', cardUid: 'AB_12', pinHash: await hashPin('2468'), role: 'member', ageVerified: false, expiresAt: null },
       ],
-    });
+    };
+    const entries = changeEvents['members']!(body, { v: 1, version: 1, kind: 'members', body });
     f.point.ledger.appendMany(entries);
     const res = await presentCard('AB_12', '2468');
     expect(res.statusCode).toBe(200);
