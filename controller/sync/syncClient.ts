@@ -71,6 +71,8 @@ export interface SyncCounters {
   changesApplied: number;
   changesRejected: number;
   changeDuplicates: number;
+  /** Commands that arrived (valid payload), counted on arrival, before they are queued. */
+  commandsReceived: number;
   commandsRun: number;
   commandsRefused: number;
   commandReplays: number;
@@ -124,6 +126,7 @@ export class SyncClient {
     commandsRun: 0,
     commandsRefused: 0,
     commandReplays: 0,
+    commandsReceived: 0,
     batchesSent: 0,
     pubacks: 0,
   };
@@ -369,6 +372,7 @@ export class SyncClient {
       } else if (topic === topics.downCommands(s)) {
         const d = decode('commands', payload);
         if (!d.ok) return this.bad(topic, d.error.code, d.error.message);
+        this.counters.commandsReceived++;
         void this.commands.receive(d.value).then(
           ({ result, replay }) => {
             if (replay) this.counters.commandReplays++;
