@@ -23,7 +23,7 @@
  *
  * Example (golden): relay 1 of slave 1 on = `01 05 00 00 FF 00 8C 3A`.
  */
-import { crc16Modbus } from '../crc/crc16.ts';
+import { crcModbusAt } from './crc.ts';
 import { FC, type FunctionName, type ModbusRequest, type ModbusResponse } from './types.ts';
 import { ModbusValidationError, validateRequest } from './validate.ts';
 
@@ -38,7 +38,7 @@ export function functionName(fc: number): FunctionName | undefined {
 function finish(body: number[]): Buffer {
   const out = Buffer.alloc(body.length + 2);
   for (let i = 0; i < body.length; i++) out[i] = body[i] as number;
-  const crc = crc16Modbus(out, 0, body.length);
+  const crc = crcModbusAt(out, 0, body.length);
   out[body.length] = crc & 0xff;
   out[body.length + 1] = crc >>> 8;
   return out;
@@ -55,12 +55,18 @@ function packBits(bits: boolean[]): number[] {
 }
 
 function unpackBits(buf: Uint8Array, from: number, count: number): boolean[] {
-  const bits: boolean[] = [];
-  for (let i = 0; i < count * 8; i++) bits.push((((buf[from + (i >> 3)] as number) >> (i & 7)) & 1) === 1);
+  const bits = new Array<boolean>(count * 8);
+  for (let i = 0; i < bits.length; i++) bits[i] = (((buf[from + (i >> 3)] as number) >> (i & 7)) & 1) === 1;
   return bits;
 }
 
-const rd16 = (b: Uint8Array, i: number): number => (((b[i] as number) << 8) | (b[i + 1] as number)) >>> 0;
+function unpackRegisters(buf: Uint8Array, from: number, byteCount: number): number[] {
+  const registers = new Array<number>((byteCount + 1) >> 1);
+  for (let i = 0; i < registers.length; i++) registers[i] = rd16(buf, from + 2 * i);
+  return registers;
+}
+
+const rd16 = (b: Uint8Array, i: number): number => ((b[i] as number) << 8) | (b[i + 1] as number);
 
 /** Encode a request; throws ModbusValidationError naming the bad field. */
 export function encodeRequest(req: ModbusRequest): Buffer {
@@ -118,80 +124,103 @@ export function encodeResponse(res: ModbusResponse): Buffer {
   }
 }
 
-/** Outcome of a length probe at a buffer position. */
-export type LengthProbe = number | 'need-more' | 'invalid';
+/** Numeric outcomes of a length probe (a frame length is > 0). */
+export const NEED_MORE = -1;
+export const INVALID = -2;
 
-/** Total length of the response frame starting at `pos`, judged from its header only. */
-export function responseFrameLength(buf: Uint8Array, pos: number, end: number): LengthProbe {
-  if (end - pos < 2) return 'need-more';
-  const addr = buf[pos] as number;
-  if (addr < 1 || addr > 247) return 'invalid';
-  const fc = buf[pos + 1] as number;
-  if (fc & 0x80) return NAME_BY_FC.has(fc & 0x7f) ? 5 : 'invalid';
-  if (fc >= 1 && fc <= 4) {
-    if (end - pos < 3) return 'need-more';
-    const n = buf[pos + 2] as number;
-    if (n === 0 || n > 250 || (fc >= 3 && n % 2 === 1)) return 'invalid';
-    return 5 + n;
+/**
+ * Response length by function code: 8 (FC 05/06/0F/10), 5 (exceptions, FC | 0x80),
+ * 1 = 5 + byte count (bits), 2 = 5 + even byte count (registers), 0 = not a reply.
+ */
+const RESPONSE_LENGTH: Uint8Array = (() => {
+  const t = new Uint8Array(256);
+  for (const fc of Object.values(FC)) {
+    t[fc] = fc <= 0x02 ? 1 : fc <= 0x04 ? 2 : 8;
+    t[fc | 0x80] = 5;
   }
-  return NAME_BY_FC.has(fc) ? 8 : 'invalid';
+  return t;
+})();
+
+/**
+ * Total length of the response frame starting at `pos`, judged from its header only:
+ * the length, NEED_MORE or INVALID. Runs at every candidate byte while a parser resyncs.
+ */
+export function responseLengthAt(buf: Uint8Array, pos: number, end: number): number {
+  if (end - pos < 2) return NEED_MORE;
+  const addr = buf[pos] as number;
+  if (addr < 1 || addr > 247) return INVALID;
+  const t = RESPONSE_LENGTH[buf[pos + 1] as number] as number;
+  if (t === 0) return INVALID;
+  if (t > 2) return t;
+  if (end - pos < 3) return NEED_MORE;
+  const n = buf[pos + 2] as number;
+  return n === 0 || n > 250 || (n & (t - 1)) !== 0 ? INVALID : 5 + n;
 }
 
-/** Total length of the request frame starting at `pos` (slave side). */
-export function requestFrameLength(buf: Uint8Array, pos: number, end: number): LengthProbe {
-  if (end - pos < 2) return 'need-more';
+/** Total length of the request frame starting at `pos` (slave side): length, NEED_MORE or INVALID. */
+export function requestLengthAt(buf: Uint8Array, pos: number, end: number): number {
+  if (end - pos < 2) return NEED_MORE;
   const addr = buf[pos] as number;
-  if (addr > 247) return 'invalid';
+  if (addr > 247) return INVALID;
   const fc = buf[pos + 1] as number;
   if (fc === FC.writeMultipleCoils || fc === FC.writeMultipleRegisters) {
-    if (end - pos < 7) return 'need-more';
+    if (end - pos < 7) return NEED_MORE;
     const n = buf[pos + 6] as number;
-    if (n === 0 || n > 246) return 'invalid';
+    if (n === 0 || n > 246) return INVALID;
     return 9 + n;
   }
-  return NAME_BY_FC.has(fc) ? 8 : 'invalid';
-}
-
-/** True when the last two bytes of `frame[pos, pos+len)` are its CRC-16/MODBUS, low byte first. */
-export function crcOk(buf: Uint8Array, pos: number, len: number): boolean {
-  const crc = crc16Modbus(buf, pos, pos + len - 2);
-  return (buf[pos + len - 2] as number) === (crc & 0xff) && (buf[pos + len - 1] as number) === crc >>> 8;
+  return NAME_BY_FC.has(fc) ? 8 : INVALID;
 }
 
 export type Decoded<T> = { ok: true; value: T } | { ok: false; error: string };
 
-/** Decode a complete, CRC-checked response frame `buf[pos, pos+len)`. Never throws. */
-export function decodeResponse(buf: Uint8Array, pos: number, len: number): Decoded<ModbusResponse> {
+/** The 8 bits of every byte value, LSB first; copied (`slice`) into each reply, never shared. */
+const BYTE_BITS: boolean[][] = Array.from({ length: 256 }, (_, b) => Array.from({ length: 8 }, (_, i) => ((b >> i) & 1) === 1));
+
+/** FC 01/02 reply at `pos`: its byte count's bits, LSB first, in an array of their final length. */
+function replyBits(buf: Uint8Array, pos: number): boolean[] {
+  const n = buf[pos + 2] as number;
+  // one byte of bits (up to 8 coils or inputs) is the usual relay/input board reply
+  return n === 1 ? (BYTE_BITS[buf[pos + 3] as number] as boolean[]).slice() : unpackBits(buf, pos + 3, n);
+}
+
+/** FC 03/04 reply at `pos`: its big-endian registers, in an array of their final length. */
+function replyRegisters(buf: Uint8Array, pos: number): number[] {
+  const n = buf[pos + 2] as number;
+  if (n === 4) return [rd16(buf, pos + 3), rd16(buf, pos + 5)];
+  return n === 2 ? [rd16(buf, pos + 3)] : unpackRegisters(buf, pos + 3, n);
+}
+
+/**
+ * Decode a complete, CRC-checked response frame `buf[pos, pos+len)` straight into the reply
+ * object (no result wrapper); null when it is not a valid reply (unknown function code, FC 05
+ * echo value other than FF00/0000). Never throws. The one response decoder: the stream parser
+ * calls it per frame and `decodeResponse` wraps it. Kept small (bytecode) so that V8 inlines it
+ * into the parser's loop; the rare long reads go to `unpackBits` / `unpackRegisters`.
+ */
+export function decodeResponseAt(buf: Uint8Array, pos: number, _len: number): ModbusResponse | null {
   const address = buf[pos] as number;
   const fc = buf[pos + 1] as number;
-  if (fc & 0x80) {
-    return { ok: true, value: { kind: 'exception', address, functionCode: fc & 0x7f, code: buf[pos + 2] as number } };
+  if (fc === 0x01 || fc === 0x02) return { kind: fc === 0x01 ? 'readCoils' : 'readDiscreteInputs', address, bits: replyBits(buf, pos) };
+  if (fc === 0x03 || fc === 0x04) {
+    return { kind: fc === 0x03 ? 'readHoldingRegisters' : 'readInputRegisters', address, registers: replyRegisters(buf, pos) };
   }
-  const kind = NAME_BY_FC.get(fc);
-  switch (kind) {
-    case 'readCoils':
-    case 'readDiscreteInputs':
-      return { ok: true, value: { kind, address, bits: unpackBits(buf, pos + 3, buf[pos + 2] as number) } };
-    case 'readHoldingRegisters':
-    case 'readInputRegisters': {
-      const registers: number[] = [];
-      const n = buf[pos + 2] as number;
-      for (let i = 0; i < n; i += 2) registers.push(rd16(buf, pos + 3 + i));
-      return { ok: true, value: { kind, address, registers } };
-    }
-    case 'writeSingleCoil': {
-      const v = rd16(buf, pos + 4);
-      if (v !== 0xff00 && v !== 0) return { ok: false, error: `coil echo value 0x${v.toString(16)} is not FF00/0000` };
-      return { ok: true, value: { kind, address, coil: rd16(buf, pos + 2), value: v === 0xff00 } };
-    }
-    case 'writeSingleRegister':
-      return { ok: true, value: { kind, address, register: rd16(buf, pos + 2), value: rd16(buf, pos + 4) } };
-    case 'writeMultipleCoils':
-    case 'writeMultipleRegisters':
-      return { ok: true, value: { kind, address, start: rd16(buf, pos + 2), quantity: rd16(buf, pos + 4) } };
-    default:
-      return { ok: false, error: `unknown function code 0x${fc.toString(16)} (len ${len})` };
-  }
+  if (fc >= 0x80) return { kind: 'exception', address, functionCode: fc & 0x7f, code: buf[pos + 2] as number };
+  const first = rd16(buf, pos + 2);
+  const second = rd16(buf, pos + 4);
+  if (fc === 0x05) return second === 0xff00 || second === 0 ? { kind: 'writeSingleCoil', address, coil: first, value: second !== 0 } : null;
+  if (fc === 0x06) return { kind: 'writeSingleRegister', address, register: first, value: second };
+  if (fc === 0x0f || fc === 0x10) return { kind: fc === 0x0f ? 'writeMultipleCoils' : 'writeMultipleRegisters', address, start: first, quantity: second };
+  return null;
+}
+
+/** Decode a complete, CRC-checked response frame `buf[pos, pos+len)`. Never throws. */
+export function decodeResponse(buf: Uint8Array, pos: number, len: number): Decoded<ModbusResponse> {
+  const value = decodeResponseAt(buf, pos, len);
+  if (value !== null) return { ok: true, value };
+  const fc = buf[pos + 1] as number;
+  if (fc === FC.writeSingleCoil) return { ok: false, error: `coil echo value 0x${rd16(buf, pos + 4).toString(16)} is not FF00/0000` };
+  return { ok: false, error: `unknown function code 0x${fc.toString(16)} (len ${len})` };
 }
 
 /**
