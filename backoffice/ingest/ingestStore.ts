@@ -37,6 +37,11 @@ export interface IngestOutcome {
   diverged?: boolean;
   /** Set on the one outcome whose batch marked the site diverged (log, count). */
   divergedReason?: string;
+  /**
+   * Hash of the stored event at `upTo` (for `down/ack.upToHash`); absent when upTo = 0, the event
+   * has no hash, or the site is diverged.
+   */
+  upToHash?: string;
 }
 
 export interface IngestTxOptions {
@@ -218,11 +223,10 @@ export async function ingestBatches(db: Kysely<DB>, items: readonly IngestItem[]
           hash: e.hash ?? null,
           received_at: receivedAt,
         });
-        if (e.hash !== undefined) {
-          let m = groupHashes.get(siteId);
-          if (!m) groupHashes.set(siteId, (m = new Map()));
-          m.set(e.seq, e.hash);
-        }
+        // Also without a hash (null): the ack of this mark then knows there is none to look up.
+        let m = groupHashes.get(siteId);
+        if (!m) groupHashes.set(siteId, (m = new Map()));
+        m.set(e.seq, e.hash ?? null);
         stored++;
         n++;
       }
@@ -250,6 +254,7 @@ export async function ingestBatches(db: Kysely<DB>, items: readonly IngestItem[]
       if (!(await markDiverged(trx, siteId, reason, now))) newlyDiverged.delete(siteId);
     }
     await insertEvents(trx, db, newlyDiverged.size === 0 ? rows : rows.filter((r) => !newlyDiverged.has(r.site_id)));
+    await fillUpToHashes(trx, outcomes, groupHashes, storedHashes);
     for (const id of siteIds) {
       const added = next.get(id)! - 1 - start.get(id)!;
       if (added === 0) continue;
@@ -266,6 +271,39 @@ export async function ingestBatches(db: Kysely<DB>, items: readonly IngestItem[]
 
 function divergedOutcome(siteId: string, upTo: number): IngestOutcome {
   return { siteId, upTo, stored: 0, duplicates: 0, held: 0, diverged: true };
+}
+
+/**
+ * Sets `upToHash` on every acknowledgeable outcome. Known without a query when the event at upTo
+ * was stored by this group or arrived again as a duplicate; otherwise (a batch of duplicates that
+ * does not reach the mark) ONE primary-key lookup per site and mark.
+ */
+async function fillUpToHashes(
+  trx: Transaction<DB>,
+  outcomes: IngestOutcome[],
+  groupHashes: ReadonlyMap<string, ReadonlyMap<number, string | null>>,
+  storedHashes: ReadonlyMap<string, ReadonlyMap<number, string | null>>,
+): Promise<void> {
+  const looked = new Map<string, string | null>();
+  for (const o of outcomes) {
+    if (o.diverged || o.upTo === 0) continue;
+    let h = groupHashes.get(o.siteId)?.get(o.upTo) ?? storedHashes.get(o.siteId)?.get(o.upTo);
+    if (h === undefined) {
+      const key = `${o.siteId}\u0000${o.upTo}`;
+      h = looked.get(key);
+      if (h === undefined) {
+        h = await storedHashAt(trx, o.siteId, o.upTo);
+        looked.set(key, h);
+      }
+    }
+    if (h !== null) o.upToHash = h;
+  }
+}
+
+/** The stored hash of one event (null when absent or stored without one): one primary-key lookup. */
+export async function storedHashAt(db: Kysely<DB> | Transaction<DB>, siteId: string, seq: number): Promise<string | null> {
+  const row = await db.selectFrom('events').select('hash').where('site_id', '=', siteId).where('seq', '=', seq).executeTakeFirst();
+  return row?.hash ?? null;
 }
 
 /** Stored hashes of the events that arrive again (seq <= the site's mark), one query per such site. */

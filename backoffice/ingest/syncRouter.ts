@@ -92,7 +92,7 @@ export class SyncRouter {
   /** The control lane: every other non-event message, one at a time, in receipt order. Never rejects. */
   private control: Promise<void> = Promise.resolve();
   /** Per site: the ack owed for the batches of the group being settled (sent once per group). */
-  private readonly owedAcks = new Map<string, { upTo: number; heldUpTo: number }>();
+  private readonly owedAcks = new Map<string, { upTo: number; heldUpTo: number; upToHash: string | undefined }>();
 
   constructor(private readonly opts: SyncRouterOptions) {
     this.queue = new IngestQueue({
@@ -320,18 +320,25 @@ export class SyncRouter {
     const owed = this.owedAcks.get(siteId);
     const heldUpTo = r.held > 0 ? lastSeq : 0;
     if (owed) {
+      if (r.upTo > owed.upTo || (r.upTo === owed.upTo && owed.upToHash === undefined)) owed.upToHash = r.upToHash;
       owed.upTo = Math.max(owed.upTo, r.upTo);
       owed.heldUpTo = Math.max(owed.heldUpTo, heldUpTo);
     } else {
-      this.owedAcks.set(siteId, { upTo: r.upTo, heldUpTo });
+      this.owedAcks.set(siteId, { upTo: r.upTo, heldUpTo, upToHash: r.upToHash });
     }
     o.onIngested?.(siteId, r.upTo);
   }
 
-  /** After a group commit: one `down/ack` per site, with `resendFrom` while a gap is open. */
+  /**
+   * After a group commit: one `down/ack` per site, with `resendFrom` while a gap is open and the
+   * hash of the stored event at `upTo` (the point checks it before deleting anything).
+   */
   private sendGroupAcks(): void {
     for (const [siteId, a] of this.owedAcks) {
-      this.sendAck(siteId, a.heldUpTo > a.upTo ? { v: 1, upTo: a.upTo, resendFrom: a.upTo + 1 } : { v: 1, upTo: a.upTo });
+      const ack: Omit<Ack, 'serverTime'> = { v: 1, upTo: a.upTo };
+      if (a.heldUpTo > a.upTo) ack.resendFrom = a.upTo + 1;
+      if (a.upToHash !== undefined) ack.upToHash = a.upToHash;
+      this.sendAck(siteId, ack);
     }
     this.owedAcks.clear();
   }
@@ -359,8 +366,18 @@ export class SyncRouter {
           const p = await applyState(o.db, t.siteId, value as Parameters<typeof applyState>[2], now);
           if (p.divergedReason !== undefined) this.divergenceFound(t.siteId, p.divergedReason);
           if (p.birth && !p.diverged) {
-            const site = await o.db.selectFrom('sites').select('up_to').where('site_id', '=', t.siteId).executeTakeFirst();
-            this.sendAck(t.siteId, { v: 1, upTo: Number(site?.up_to ?? 0) });
+            // The mark and the hash of the stored event at it, in one indexed lookup: the point
+            // compares the hash with its own event before deleting anything (replaced ledger).
+            const site = await o.db
+              .selectFrom('sites as s')
+              .leftJoin('events as e', (j) => j.onRef('e.site_id', '=', 's.site_id').onRef('e.seq', '=', 's.up_to'))
+              .select(['s.up_to', 'e.hash'])
+              .where('s.site_id', '=', t.siteId)
+              .executeTakeFirst();
+            const upTo = Number(site?.up_to ?? 0);
+            const ack: Omit<Ack, 'serverTime'> = { v: 1, upTo };
+            if (upTo > 0 && typeof site?.hash === 'string') ack.upToHash = site.hash;
+            this.sendAck(t.siteId, ack);
           }
           if (p.birth || p.appliedLowered) await o.getDownlink().resendUnapplied(t.siteId);
           break;

@@ -61,6 +61,7 @@ export class Ledger {
   private readonly isClockSynced: () => boolean;
   private readonly listeners = new Set<(e: LedgerEvent) => void>();
   private timeFloorStmt: ReturnType<Database['prepare']> | undefined;
+  private hashAtStmt: ReturnType<Database['prepare']> | undefined;
   private readonly stmt;
   private readonly appendTx;
 
@@ -239,6 +240,14 @@ export class Ledger {
       }
       if (rows.length < PAGE) return { ok: true, count: expectedSeq - 1 };
     }
+  }
+
+  /** The hash-chain value of event `seq`, undefined when there is no such event (one key lookup). */
+  hashAt(seq: number): string | undefined {
+    if (!Number.isSafeInteger(seq) || seq < 1) return undefined;
+    this.hashAtStmt ??= this.db.prepare('SELECT hash FROM events WHERE seq = ?');
+    const row = this.hashAtStmt.get(seq) as { hash: string } | undefined;
+    return row?.hash;
   }
 
   /** Undelivered events with seq > afterSeq, ascending, at most `limit`. */

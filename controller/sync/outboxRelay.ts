@@ -125,7 +125,18 @@ export interface RelayStatus {
   progress: number;
   resends: number;
   ackTimeouts: number;
+  /** Acks refused because they do not match this ledger (hash at upTo differs, or upTo > lastSeq). */
+  ackMismatches: number;
+  /**
+   * True since an ack did not match this ledger (its events are not the ones the backoffice
+   * stored: replaced ledger); cleared by the next ack that matches and marks events delivered.
+   */
+  diverged: boolean;
 }
+
+/** What `onAck` did: `mismatch` = the ack does not belong to this ledger, nothing was marked. */
+export type AckResult = { ok: true } | { ok: false; reason: string; upTo: number; lastSeq: number };
+const ACK_OK: AckResult = { ok: true };
 
 export class OutboxRelay<B extends RelayBatch = EventListBatch> {
   private online = false;
@@ -147,6 +158,8 @@ export class OutboxRelay<B extends RelayBatch = EventListBatch> {
   private currentTimeout: number;
   private resends = 0;
   private ackTimeouts = 0;
+  private ackMismatches = 0;
+  private diverged = false;
   private lastRewind: { from: number; at: number } | undefined;
   private drain: { startAcked: number; target: number } | undefined;
   private unsubscribe: (() => void) | undefined;
@@ -223,16 +236,21 @@ export class OutboxRelay<B extends RelayBatch = EventListBatch> {
     this.emit();
   }
 
-  /** The backoffice's cumulative acknowledgement (after its commit). */
-  onAck(upTo: number, resendFrom?: number): void {
-    if (!this.started) return;
+  /**
+   * The backoffice's cumulative acknowledgement (after its commit). Before marking anything
+   * delivered it is checked against this ledger: an `upTo` beyond the last seq, or an `upToHash`
+   * other than this ledger's hash at `upTo`, means the backoffice stored another ledger's events
+   * under these seqs (replaced SD card). Then nothing is marked, and everything not delivered is
+   * resent, so the backoffice sees the differing duplicate hashes and marks the site diverged.
+   */
+  onAck(upTo: number, resendFrom?: number, upToHash?: string): AckResult {
+    if (!this.started) return ACK_OK;
     // Refreshed once per ack: another writer on the same ledger file does not notify this process.
     this.lastSeq = Math.max(this.lastSeq, this.source.lastSeq());
-    if (upTo > this.lastSeq) {
-      this.logger.error({ upTo, lastSeq: this.lastSeq }, 'sync: backoffice acknowledged events this point never wrote');
-      upTo = this.lastSeq;
-    }
     if (upTo > this.acked) {
+      const reason = this.mismatch(upTo, upToHash);
+      if (reason !== undefined) return this.refuseAck(upTo, reason);
+      this.diverged = false;
       this.source.markDeliveredUpTo(upTo);
       this.acked = upTo;
       this.lastAckAt = this.clock.now();
@@ -262,6 +280,29 @@ export class OutboxRelay<B extends RelayBatch = EventListBatch> {
     }
     this.pump();
     this.emit();
+    return ACK_OK;
+  }
+
+  /** Why an ack up to `upTo` (> acked) does not belong to this ledger, or undefined when it does. */
+  private mismatch(upTo: number, upToHash: string | undefined): string | undefined {
+    if (upTo > this.lastSeq) return 'ack beyond the last seq of this ledger';
+    if (upToHash === undefined || this.source.hashAt === undefined) return undefined;
+    const own = this.source.hashAt(upTo);
+    if (own !== undefined && own !== upToHash) return 'ack hash differs from this ledger\'s event hash';
+    return undefined;
+  }
+
+  private refuseAck(upTo: number, reason: string): AckResult {
+    this.ackMismatches++;
+    this.diverged = true;
+    this.logger.warn({ upTo, acked: this.acked, lastSeq: this.lastSeq, reason }, 'sync: ack refused, it does not match this ledger');
+    const now = this.clock.monotonic();
+    const from = this.acked + 1;
+    const recent = this.lastRewind !== undefined && this.lastRewind.from <= from && now - this.lastRewind.at < this.currentTimeout;
+    if (!recent && this.sentUpTo > this.acked) this.rewind(this.acked, reason);
+    this.pump();
+    this.emit();
+    return { ok: false, reason, upTo, lastSeq: this.lastSeq };
   }
 
   status(): RelayStatus {
@@ -281,6 +322,8 @@ export class OutboxRelay<B extends RelayBatch = EventListBatch> {
       progress,
       resends: this.resends,
       ackTimeouts: this.ackTimeouts,
+      ackMismatches: this.ackMismatches,
+      diverged: this.diverged,
     };
   }
 

@@ -25,6 +25,11 @@ export interface OutboxSource {
   outboxPending(afterSeq: number, limit: number): OutboxEvent[];
   markDeliveredUpTo(seq: number): void;
   deliveredUpTo(): number;
+  /**
+   * Hash of the stored event `seq` (undefined when unknown). Used to check a `down/ack.upToHash`
+   * before marking anything delivered; a source without it skips that check.
+   */
+  hashAt?(seq: number): string | undefined;
   /** Called after an event (and its outbox row) committed; returns an unsubscribe function. */
   onAppended(listener: (event: OutboxEvent) => void): (() => void) | void;
 }

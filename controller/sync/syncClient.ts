@@ -61,6 +61,12 @@ export interface SyncStatus {
   session: number;
   draining: boolean;
   progress: number;
+  /**
+   * True while the backoffice's acks do not match this ledger (replaced ledger: the backoffice
+   * stored other events under these seqs). Nothing is marked delivered; an operator must resolve
+   * the site's divergence in the backoffice.
+   */
+  diverged: boolean;
 }
 
 export interface SyncCounters {
@@ -79,6 +85,8 @@ export interface SyncCounters {
   batchesSent: number;
   /** Broker PUBACKs received (diagnostics only: delivery is decided by the backoffice ack). */
   pubacks: number;
+  /** Acks refused because they do not match this ledger (upToHash differs, or upTo > lastSeq). */
+  ackHashMismatches: number;
 }
 
 const SESSION_KEY = 'session';
@@ -129,7 +137,10 @@ export class SyncClient {
     commandsReceived: 0,
     batchesSent: 0,
     pubacks: 0,
+    ackHashMismatches: 0,
   };
+  /** Session in which an ack mismatch was last logged as an error (once per session). */
+  private mismatchLoggedSession = -1;
 
   constructor(private readonly o: SyncClientOptions) {
     this.log = o.logger.child({ module: 'sync' });
@@ -353,7 +364,8 @@ export class SyncClient {
       if (topic === topics.downAck(s)) {
         const d = decode('ack', payload);
         if (!d.ok) return this.bad(topic, d.error.code, d.error.message);
-        this.relay.onAck(d.value.upTo, d.value.resendFrom);
+        const r = this.relay.onAck(d.value.upTo, d.value.resendFrom, d.value.upToHash);
+        if (!r.ok) this.ackMismatch(r);
         if (d.value.serverTime !== undefined) this.o.onServerTime?.(d.value.serverTime);
       } else if (topic === topics.downChanges(s)) {
         const d = decode('changes', payload);
@@ -390,6 +402,16 @@ export class SyncClient {
     }
   }
 
+  private ackMismatch(r: { reason: string; upTo: number; lastSeq: number }): void {
+    this.counters.ackHashMismatches++;
+    if (this.mismatchLoggedSession === this.session) return;
+    this.mismatchLoggedSession = this.session;
+    this.log.error(
+      { upTo: r.upTo, lastSeq: r.lastSeq, reason: r.reason, session: this.session },
+      'sync: the backoffice stored other events than this ledger holds (replaced ledger?): nothing marked delivered, resending; an operator must resolve the divergence',
+    );
+  }
+
   private bad(topic: string, code: string, message: string): void {
     this.counters.badPayloads++;
     this.counters.badPayloadsByCode[code] = (this.counters.badPayloadsByCode[code] ?? 0) + 1;
@@ -420,6 +442,7 @@ export class SyncClient {
       session: this.session,
       draining: r.draining,
       progress: r.progress,
+      diverged: r.diverged,
     };
   }
 

@@ -190,11 +190,36 @@ for (const v of variants) {
       wall = Date.UTC(2027, 5, 1, 12, 0, 0);
       await t.send(events(1, 3, 'a'));
       await waitFor(() => t.upTo === 3, 5000, 'ack');
-      expect(t.acks.at(-1)).toEqual({ v: 1, upTo: 3, serverTime: Date.UTC(2027, 5, 1, 12, 0, 0) });
+      expect(t.acks.at(-1)).toEqual({ v: 1, upTo: 3, serverTime: Date.UTC(2027, 5, 1, 12, 0, 0), upToHash: hashOf('a', 3) });
       wall += 60_000;
       await t.birth('online', 1);
       await waitFor(() => t.acks.length === 2, 5000, 'ack on birth');
-      expect(t.acks.at(-1)).toEqual({ v: 1, upTo: 3, serverTime: Date.UTC(2027, 5, 1, 12, 1, 0) });
+      expect(t.acks.at(-1)).toEqual({ v: 1, upTo: 3, serverTime: Date.UTC(2027, 5, 1, 12, 1, 0), upToHash: hashOf('a', 3) });
+    });
+
+    it('sends the hash of the stored event at upTo in every ack (batch, duplicates only, birth), none for upTo 0 or an event without hash', async () => {
+      const t = new TestSite('ack-hash', broker.url, 'x', 1);
+      await t.connect();
+      sites.push(t);
+      await t.birth('online', 1);
+      await waitFor(() => t.acks.length === 1, 5000, 'ack on the first birth');
+      expect(t.acks[0]).not.toHaveProperty('upToHash'); // upTo 0
+      await t.send(events(1, 10, 'a'));
+      await waitFor(() => t.upTo === 10, 5000, 'ack of the batch');
+      expect(t.acks.at(-1)).toMatchObject({ upTo: 10, upToHash: hashOf('a', 10) });
+      await t.send(events(2, 4, 'a')); // only duplicates below the mark: the hash is looked up
+      await waitFor(() => t.acks.length === 3, 5000, 'ack of the duplicates');
+      expect(t.acks.at(-1)).toMatchObject({ upTo: 10, upToHash: hashOf('a', 10) });
+      await t.send(events(9, 12, 'a')); // spans the mark
+      await waitFor(() => t.upTo === 12, 5000, 'ack of the overlap');
+      expect(t.acks.at(-1)).toMatchObject({ upTo: 12, upToHash: hashOf('a', 12) });
+      await t.birth('online', 2);
+      await waitFor(() => t.acks.length === 5, 5000, 'ack on the next birth');
+      expect(t.acks.at(-1)).toMatchObject({ upTo: 12, upToHash: hashOf('a', 12) });
+      const { hash: _dropped, ...bare } = events(13, 13, 'a')[0]!;
+      await t.send([bare]);
+      await waitFor(() => t.upTo === 13, 5000, 'ack of an event without hash');
+      expect(t.acks.at(-1)).not.toHaveProperty('upToHash');
     });
   });
 }

@@ -73,8 +73,10 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const want: IngestOutcome[] = [];
       for (const b of group) want.push(await ingestBatch(serial.db, b, 5));
       expect(got).toEqual(want);
-      expect(got[2]).toEqual({ siteId: 'site-a', upTo: 3, stored: 0, duplicates: 0, held: 3, resendFrom: 4 });
-      expect(got[4]).toEqual({ siteId: 'site-a', upTo: 6, stored: 0, duplicates: 5, held: 0 });
+      // upToHash: the stored hash of the event at upTo (every third event carries one here)
+      expect(got[2]).toEqual({ siteId: 'site-a', upTo: 3, stored: 0, duplicates: 0, held: 3, resendFrom: 4, upToHash: 'ab'.repeat(16) });
+      expect(got[4]).toEqual({ siteId: 'site-a', upTo: 6, stored: 0, duplicates: 5, held: 0, upToHash: 'ab'.repeat(16) });
+      expect(got[1]).toEqual({ siteId: 'site-b', upTo: 2, stored: 2, duplicates: 0, held: 0 }); // event 2 has no hash
       expect(await dump(grouped.db)).toEqual(await dump(serial.db));
     });
 

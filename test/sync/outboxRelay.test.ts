@@ -80,7 +80,7 @@ describe('OutboxRelay', () => {
     expect(sent.length).toBe(before);
   });
 
-  it('never marks beyond what the ledger holds and logs the inconsistency', () => {
+  it('marks nothing on an ack beyond what the ledger holds (another ledger\'s progress) and logs the inconsistency', () => {
     const clock = new ManualClock();
     const outbox = new MemoryOutbox();
     outbox.append();
@@ -88,9 +88,10 @@ describe('OutboxRelay', () => {
     const relay = new OutboxRelay(outbox, () => true, clock, logger);
     relay.start();
     relay.setOnline(true);
-    relay.onAck(99);
-    expect(outbox.deliveredUpTo()).toBe(1);
-    expect(logger.records.some((r) => r.level === 'error')).toBe(true);
+    expect(relay.onAck(99).ok).toBe(false);
+    expect(outbox.deliveredUpTo()).toBe(0);
+    expect(relay.status()).toMatchObject({ diverged: true, ackMismatches: 1 });
+    expect(logger.records.some((r) => r.level === 'warn' || r.level === 'error')).toBe(true);
   });
 
   it('pumps newly appended events and stops when the transport refuses', () => {

@@ -86,6 +86,13 @@ describe('decode rejects bad payloads with a reason and never throws', () => {
     expect(decode('ack', JSON.stringify({ v: 1, upTo: 3, serverTime: -1 }))).toMatchObject({ ok: false, error: { code: 'schema' } });
     expect(decode('ack', JSON.stringify({ v: 1, upTo: 3, serverTime: '2026-01-01' }))).toMatchObject({ ok: false, error: { code: 'schema' } });
   });
+  it('ack carries an optional hash of the stored event at upTo (hex); acks without it (older backoffices) still validate', () => {
+    const h = 'ab'.repeat(32);
+    expect(decode('ack', JSON.stringify({ v: 1, upTo: 3, upToHash: h }))).toMatchObject({ ok: true, value: { upToHash: h } });
+    expect(decode('ack', JSON.stringify({ v: 1, upTo: 3, serverTime: 5 })).ok).toBe(true);
+    expect(decode('ack', JSON.stringify({ v: 1, upTo: 3, upToHash: 'XYZ' }))).toMatchObject({ ok: false, error: { code: 'schema' } });
+    expect(decode('ack', JSON.stringify({ v: 1, upTo: 3, upToHash: 42 }))).toMatchObject({ ok: false, error: { code: 'schema' } });
+  });
   it('command with inconsistent expiry and too long ttl', () => {
     const c = { v: 1, id: 'cmd-12345678', kind: 'door.release', issuedAt: 1000, ttlMs: 60000, expiresAt: 61000, session: 4, body: {} };
     expect(decode('commands', JSON.stringify(c)).ok).toBe(true);

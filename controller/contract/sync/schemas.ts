@@ -75,6 +75,11 @@ export type EventBatch = Static<typeof EventBatchSchema>;
  * `serverTime` (optional, so older backoffices still validate): the backoffice's wall clock (epoch
  * ms) when it sent the ack. A point uses it as server-issued time (DESIGN principle 4), together
  * with its monotonic clock, never trusting its own wall clock for it.
+ * `upToHash` (optional, so older backoffices still validate): the hash of the backoffice's stored
+ * event at `upTo`; absent when upTo = 0 or that event was stored without a hash. A point compares
+ * it with its own event at `upTo` BEFORE marking anything delivered: a mismatch (or an `upTo`
+ * beyond its last seq) means its ledger is not the one the backoffice stored (replaced SD card),
+ * so it marks nothing and resends, letting the backoffice see the differing duplicate hashes.
  */
 export const AckSchema = Type.Object(
   {
@@ -82,6 +87,7 @@ export const AckSchema = Type.Object(
     upTo: NonNegInt,
     resendFrom: Type.Optional(Seq),
     serverTime: Type.Optional(EpochMs),
+    upToHash: Type.Optional(Type.String({ pattern: '^[0-9a-f]{16,128}$' })),
   },
   { additionalProperties: false },
 );
