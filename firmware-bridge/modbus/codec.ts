@@ -129,10 +129,10 @@ export const NEED_MORE = -1;
 export const INVALID = -2;
 
 /**
- * Response length by function code: 8 (FC 05/06/0F/10), 5 (exceptions, FC | 0x80),
+ * Response length by function code (exported for the parser's fast path): 8 (FC 05/06/0F/10), 5 (exceptions, FC | 0x80),
  * 1 = 5 + byte count (bits), 2 = 5 + even byte count (registers), 0 = not a reply.
  */
-const RESPONSE_LENGTH: Uint8Array = (() => {
+export const RESPONSE_LENGTH: Uint8Array = (() => {
   const t = new Uint8Array(256);
   for (const fc of Object.values(FC)) {
     t[fc] = fc <= 0x02 ? 1 : fc <= 0x04 ? 2 : 8;
@@ -174,14 +174,13 @@ export function requestLengthAt(buf: Uint8Array, pos: number, end: number): numb
 
 export type Decoded<T> = { ok: true; value: T } | { ok: false; error: string };
 
-/** The 8 bits of every byte value, LSB first; copied (`slice`) into each reply, never shared. */
-const BYTE_BITS: boolean[][] = Array.from({ length: 256 }, (_, b) => Array.from({ length: 8 }, (_, i) => ((b >> i) & 1) === 1));
-
 /** FC 01/02 reply at `pos`: its byte count's bits, LSB first, in an array of their final length. */
 function replyBits(buf: Uint8Array, pos: number): boolean[] {
   const n = buf[pos + 2] as number;
+  if (n !== 1) return unpackBits(buf, pos + 3, n);
   // one byte of bits (up to 8 coils or inputs) is the usual relay/input board reply
-  return n === 1 ? (BYTE_BITS[buf[pos + 3] as number] as boolean[]).slice() : unpackBits(buf, pos + 3, n);
+  const b = buf[pos + 3] as number;
+  return [(b & 1) !== 0, (b & 2) !== 0, (b & 4) !== 0, (b & 8) !== 0, (b & 16) !== 0, (b & 32) !== 0, (b & 64) !== 0, (b & 128) !== 0];
 }
 
 /** FC 03/04 reply at `pos`: its big-endian registers, in an array of their final length. */

@@ -17,8 +17,8 @@
  * (>= 3.5 character times) was observed, which ends any partial frame.
  */
 import type { ParserStats, StreamParser } from '../framing/types.ts';
-import { decodeRequest, decodeResponseAt, INVALID, NEED_MORE, requestLengthAt, responseLengthAt } from './codec.ts';
-import { crcResidueOk } from './crc.ts';
+import { decodeRequest, decodeResponseAt, INVALID, NEED_MORE, requestLengthAt, RESPONSE_LENGTH, responseLengthAt } from './codec.ts';
+import { crcModbusAt, crcResidueOk } from './crc.ts';
 import { FC, type ModbusRequest, type ModbusResponse, type ReadKind } from './types.ts';
 
 const MAX_FRAME = 256;
@@ -170,13 +170,24 @@ abstract class RtuParser<F> implements StreamParser<F> {
  * The response fast path (no expectation set): consecutive frames the general rules would
  * accept unchanged at the same position (`responseLengthAt`, complete, CRC ok,
  * `decodeResponseAt` not null), without the virtual probe/decode dispatch of the general loop.
+ * The header check is `responseLengthAt` spelled out on the same table, as before (with the
+ * calls RB6 measured ~0.17-0.19 instead of ~0.18-0.21); decoding is the codec's, not a copy.
  * Every other position goes back to the general loop, so framing, resync and statistics stay
  * those of the general rules (parserBench.test.ts holds the two to the same output).
  */
 function takeResponses(buf: Uint8Array, pos: number, end: number, stop: number, out: ModbusResponse[]): number {
   while (pos < stop) {
-    const len = responseLengthAt(buf, pos, end);
-    if (len < 0 || end - pos < len || !crcResidueOk(buf, pos, len)) return pos;
+    if (end - pos < 5) return pos;
+    const address = buf[pos] as number;
+    if (address < 1 || address > 247) return pos;
+    let len = RESPONSE_LENGTH[buf[pos + 1] as number] as number;
+    if (len === 0) return pos;
+    if (len <= 2) {
+      const n = buf[pos + 2] as number;
+      if (n === 0 || n > 250 || (n & (len - 1)) !== 0) return pos;
+      len = 5 + n;
+    }
+    if (end - pos < len || crcModbusAt(buf, pos, pos + len) !== 0) return pos;
     const frame = decodeResponseAt(buf, pos, len);
     if (frame === null) return pos;
     out.push(frame);
