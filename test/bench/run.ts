@@ -17,6 +17,7 @@ import { benchParsers } from './parserBench.ts';
 import { benchIngest } from './ingestBench.ts';
 import { openBenchBrokers } from './brokers.ts';
 import { benchSync } from './syncBench.ts';
+import { benchMemory } from './memoryBench.ts';
 
 interface Figure {
   name: string;
@@ -99,6 +100,17 @@ const sections: Record<string, Section> = {
         await broker.close();
       }
     }
+  },
+
+  async memory() {
+    const r = await benchMemory();
+    report({
+      name: 'RB8 controller RSS (simulated point: HTTP, ledger, door machine, board simulators)',
+      value: `${fmt(r.pointMb, 1)} MB`,
+      anchor: `idle Node http server ${fmt(r.idleHttpMb, 1)} MB`,
+      ratio: `${fmt(r.ratio, 2)}×`,
+      target: '≤ 3.5× and ≤ 150 MB',
+    });
   },
 
   async ingest() {
