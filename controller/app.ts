@@ -190,15 +190,16 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
     async stop() {
       if (stopped) return;
       stopped = true;
-      await http?.close();
-      for (const u of unsubscribers) u?.();
-      await sync?.stop();
-      await hardware.stop();
+      // The door first: outputs reach their safe level before anything that waits on a network.
       entry.stop();
       door.stop();
       try {
         await io.stop();
       } finally {
+        for (const u of unsubscribers) u?.();
+        await http?.close();
+        await hardware.stop();
+        await sync?.stop();
         openLedger.close();
       }
     },

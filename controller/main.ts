@@ -112,6 +112,12 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping point');
+    // Outputs are made safe first inside stop(); whatever still waits after 10 s must not keep
+    // the process (and its port) alive.
+    setTimeout(() => {
+      logger.error({ signal }, 'stop did not finish within 10 s; exiting');
+      process.exit(1);
+    }, 10_000).unref();
     point.stop().then(
       () => process.exit(0),
       (err: unknown) => {

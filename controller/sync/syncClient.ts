@@ -27,6 +27,9 @@ export interface SyncLedger extends OutboxSource, Partial<ChangeLedger> {
   readonly db: Database;
 }
 
+/** How long stop() waits for the broker to take the 'offline' state message. */
+export const STOP_GOODBYE_TIMEOUT_MS = 2000;
+
 export interface SyncClientOptions {
   brokerUrl: string;
   siteId: string;
@@ -203,9 +206,16 @@ export class SyncClient {
     this.connected = false;
     if (client) {
       if (client.connected) {
-        await client
-          .publishAsync(topics.upState(this.o.siteId), encode('state', this.state('offline')), { qos: 1, retain: true })
-          .catch(() => undefined);
+        // A broker that died with us never answers: the goodbye gets a bounded wait (the Will covers it).
+        let timer: unknown;
+        const timeout = new Promise<void>((resolve) => {
+          timer = this.o.clock.setTimeout(resolve, STOP_GOODBYE_TIMEOUT_MS);
+        });
+        await Promise.race([
+          client.publishAsync(topics.upState(this.o.siteId), encode('state', this.state('offline')), { qos: 1, retain: true }).catch(() => undefined),
+          timeout,
+        ]);
+        this.o.clock.clearTimeout(timer);
       }
       await client.endAsync(true).catch(() => undefined);
     }
