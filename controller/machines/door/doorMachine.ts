@@ -132,6 +132,17 @@ const ignoreGrant = (outcome: string) =>
     },
   }) as const;
 
+/** The door stands open (normally, held too long, or forced): same transitions in all three. */
+const whileDoorOpen = {
+  GRANT: ignoreGrant('door-open'),
+  EXIT: ignoreExit('door-open'),
+  CONTACT_CLOSE: {
+    target: 'locked',
+    actions: { type: 'record', params: { type: 'door.closed' } },
+  },
+  FIRE_ON: '#door.fire.open',
+} as const;
+
 export const doorMachine = setup({
   types: {
     context: {} as DoorContext,
@@ -278,15 +289,7 @@ export const doorMachine = setup({
             { type: 'siren', params: { on: false } },
           ],
           after: { heldOpen: 'heldOpen' },
-          on: {
-            GRANT: ignoreGrant('door-open'),
-            EXIT: ignoreExit('door-open'),
-            CONTACT_CLOSE: {
-              target: 'locked',
-              actions: { type: 'record', params: { type: 'door.closed' } },
-            },
-            FIRE_ON: '#door.fire.open',
-          },
+          on: whileDoorOpen,
         },
         heldOpen: {
           entry: [
@@ -307,15 +310,7 @@ export const doorMachine = setup({
               data: { alarm: 'held-open', cause: event.type === 'FIRE_ON' ? 'fire' : 'closed' },
             }),
           },
-          on: {
-            GRANT: ignoreGrant('door-open'),
-            EXIT: ignoreExit('door-open'),
-            CONTACT_CLOSE: {
-              target: 'locked',
-              actions: { type: 'record', params: { type: 'door.closed' } },
-            },
-            FIRE_ON: '#door.fire.open',
-          },
+          on: whileDoorOpen,
         },
         forcedOpen: {
           entry: [
@@ -330,15 +325,7 @@ export const doorMachine = setup({
               data: { alarm: 'forced-open', cause: event.type === 'FIRE_ON' ? 'fire' : 'closed' },
             }),
           },
-          on: {
-            GRANT: ignoreGrant('door-open'),
-            EXIT: ignoreExit('door-open'),
-            CONTACT_CLOSE: {
-              target: 'locked',
-              actions: { type: 'record', params: { type: 'door.closed' } },
-            },
-            FIRE_ON: '#door.fire.open',
-          },
+          on: whileDoorOpen,
         },
       },
     },

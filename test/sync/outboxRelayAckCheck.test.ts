@@ -6,35 +6,18 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../firmware-bridge/platform/clock.ts';
 import { createSilentLogger } from '../../firmware-bridge/platform/logger.ts';
-import { OutboxRelay } from './outboxRelay.ts';
-import type { OutboxEvent, OutboxSource } from './outboxSource.ts';
+import { OutboxRelay } from '../../controller/sync/outboxRelay.ts';
+import { MemoryOutbox } from './support/memoryOutbox.ts';
 
 const hashOf = (ledger: string, seq: number): string => seq.toString(16).padStart(8, '0') + ledger.repeat(56);
 
 /** In-memory outbox whose events carry hash-chain values of ledger `name` (or none at all). */
-class HashedOutbox implements OutboxSource {
-  readonly events: OutboxEvent[] = [];
-  delivered = 0;
-  hashAt: ((seq: number) => string | undefined) | undefined;
+class HashedOutbox extends MemoryOutbox {
+  readonly hashAt: ((seq: number) => string | undefined) | undefined;
   constructor(n: number, name: string | null) {
-    for (let s = 1; s <= n; s++) this.events.push({ seq: s, type: 'sale', at: 0, clockSynced: false, data: { s } });
+    super();
+    for (let s = 1; s <= n; s++) this.append('sale', { s });
     this.hashAt = name === null ? undefined : (seq) => (seq >= 1 && seq <= this.events.length ? hashOf(name, seq) : undefined);
-  }
-  lastSeq(): number {
-    return this.events.length;
-  }
-  outboxPending(afterSeq: number, limit: number): OutboxEvent[] {
-    const from = Math.max(afterSeq, this.delivered);
-    return this.events.slice(from, from + limit);
-  }
-  markDeliveredUpTo(seq: number): void {
-    this.delivered = Math.max(this.delivered, Math.min(seq, this.events.length));
-  }
-  deliveredUpTo(): number {
-    return this.delivered;
-  }
-  onAppended(): () => void {
-    return () => undefined;
   }
 }
 
