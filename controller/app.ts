@@ -9,6 +9,9 @@ import { Ledger } from './ledger/index.ts';
 import { SqliteAccessState } from './ledger/index.ts';
 import { importPublicKeyPem } from './access/keys.ts';
 import { AccessDecider } from './access/decide.ts';
+import { REPLAY_EVENT_TYPES, replaySeedFrom } from './access/replaySeed.ts';
+import { readBootId } from './platform/bootId.ts';
+import { DEFAULT_LIMITS, type Limits } from './config/limits.ts';
 import { CurrentOpeningRules } from './access/currentOpeningRules.ts';
 import type { Bundesland } from './access/holidays.ts';
 import { DoorController } from './machines/door/doorController.ts';
@@ -41,6 +44,10 @@ export interface StartPointOptions {
    * the simulation passes `() => true` (the host clock is trusted). Default: never synced.
    */
   isClockSynced?: (() => boolean) | undefined;
+  /** Brute-force limits (default: DEFAULT_LIMITS, the promised ones). */
+  limits?: Limits | undefined;
+  /** This machine's boot id (default: read from the kernel; tests pass one to model reboots). */
+  bootId?: string | undefined;
   /** Called with the ledger right after it opens (simulation seeds demo data here). */
   seed?: ((ledger: Ledger) => Promise<void> | void) | undefined;
 }
@@ -86,9 +93,7 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
     throw err;
   }
   const openLedger = ledger;
-  const record = (type: string, data: Record<string, unknown>): void => {
-    openLedger.append(type, data);
-  };
+  const record = (type: string, data: Record<string, unknown>): number => openLedger.append(type, data).seq;
 
   // 2. Access decisions: public key, revocations and cards from the ledger, opening rules.
   //    Time floor (DESIGN principle 4): the latest wall time the ledger saw, read once at start,
@@ -96,8 +101,17 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
   //    cannot revive expired ones.
   //    Server time: the backoffice's acks carry its time (sync client, below); from then on
   //    validity uses it plus monotonic time.
+  //    Replay window (D8): grants of the last minute before this start, from the ledger.
   const rules = new CurrentOpeningRules(openLedger, opts.bundesland, logger);
+  const bootId = opts.bootId ?? readBootId();
+  const limits = opts.limits ?? DEFAULT_LIMITS;
+  const replayWindowMs = limits.replayWindowMs;
+  const replaySeed = replaySeedFrom(openLedger.recentOfTypes(REPLAY_EVENT_TYPES, 10_000), { bootId, mono: clock.monotonic() }, replayWindowMs);
   const decider = new AccessDecider({
+    bootId,
+    replayWindowMs,
+    replaySeed,
+    lockoutPolicy: limits.pin,
     clock,
     publicKey: importPublicKeyPem(opts.publicKeyPem),
     state: new SqliteAccessState(openLedger),
@@ -165,8 +179,8 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
       listeners.add(l);
       return () => listeners.delete(l);
     },
-    presentToken: async (token) => remember(view((await entry.present({ kind: 'token', token })).decision)),
-    presentCard: async (uid, pin) => remember(view((await entry.present({ kind: 'card', uid, pin })).decision)),
+    presentToken: async (token) => remember(view(await entry.present({ kind: 'token', token }))),
+    presentCard: async (uid, pin) => remember(view(await entry.present({ kind: 'card', uid, pin }))),
     compartments: () => hardware.compartments(),
   };
 
@@ -206,6 +220,14 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
   };
 }
 
-function view(d: { granted: boolean; reason: string; memberId?: string; role?: string }): DecisionView {
-  return { granted: d.granted, reason: d.reason, memberId: d.memberId, role: d.role };
+function view(r: { decision: { granted: boolean; reason: string; memberId?: string; role?: string; retryAfterMs?: number }; seq?: number }): DecisionView {
+  const d = r.decision;
+  return {
+    granted: d.granted,
+    reason: d.reason,
+    memberId: d.memberId,
+    role: d.role,
+    ...(d.retryAfterMs !== undefined ? { retryAfterMs: Math.ceil(d.retryAfterMs) } : {}),
+    ...(r.seq !== undefined ? { seq: r.seq } : {}),
+  };
 }

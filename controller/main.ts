@@ -18,6 +18,7 @@ import { bundledProfilePath, loadHardwareProfile } from '../hardware/profile/loa
 import { SimulatedPoint } from '../hardware/sim/simulatedPoint.ts';
 import { createOnoffGpio } from '../hardware/gpio/onoffGpio.ts';
 import { loadControllerConfig } from './config/config.ts';
+import { parseLimits, resolveLimits } from './config/limits.ts';
 import { startPoint, type RunningPoint } from './app.ts';
 import { createClockSyncProbe } from './platform/clockSync.ts';
 import { demoCredentials, ensureDemoKeys, seedDemoLedger } from './sim/demoData.ts';
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
       mqtt: { type: 'string' },
       'mqtt-username': { type: 'string' },
       'mqtt-password-file': { type: 'string' },
+      limits: { type: 'string' },
     },
   });
   const clock = createSystemClock();
@@ -69,6 +71,7 @@ async function main(): Promise<void> {
         onChange: (l) => sim.onChange(l),
       },
       seed: seedDemoLedger,
+      limits: values.limits ? parseLimits(values.limits, '--limits') : undefined,
       isClockSynced: () => true, // simulation: the host clock is trusted
       sync: values.mqtt
         ? {
@@ -96,6 +99,7 @@ async function main(): Promise<void> {
       clock,
       logger,
       http: config.http,
+      limits: resolveLimits(config.limits),
       isClockSynced: createClockSyncProbe({ clock }),
       sync: config.mqtt
         ? { brokerUrl: config.mqtt.url, username: config.mqtt.username ?? config.siteId, password: config.mqtt.password, keepaliveSec: config.mqtt.keepaliveSec }
@@ -128,6 +132,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGHUP', () => shutdown('SIGHUP'));
 }
 
 main().catch((err: unknown) => {

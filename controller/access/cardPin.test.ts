@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hashPin, verifyPin, PinFormatError } from './pin.ts';
-import { lockDurationMs } from './pinLockout.ts';
+import { lockDurationMs } from './attemptLimiter.ts';
 import type { CardRecord } from './ports.ts';
-import { fixture, type Fixture } from './testSupport.ts';
+import { ManualClock } from '../../firmware-bridge/platform/clock.ts';
+import { BOOT_A, fixture, type Fixture } from './testSupport.ts';
 
 const FAST = { N: 1024, r: 8, p: 1 };
 let pinHash = '';
@@ -71,7 +72,7 @@ describe('AccessDecider.decideCardPin', () => {
     const f = withCard(fixture());
     for (let i = 1; i <= 4; i++) expect(await f.decider.decideCardPin('04A1B2C3', '0000')).toMatchObject({ reason: 'wrong-pin' });
     expect(await f.decider.decideCardPin('04A1B2C3', '0000')).toMatchObject({ reason: 'wrong-pin', retryAfterMs: 60_000 });
-    expect(f.state.pinLockout('card-2002')).toEqual({ failures: 5, lockedUntil: f.clock.now() + 60_000 });
+    expect(f.state.pinLockout('card-2002')).toMatchObject({ failures: 5, lockedUntil: f.clock.now() + 60_000, lockMs: 60_000, bootId: BOOT_A });
     f.clock.advance(59_000);
     expect(await f.decider.decideCardPin('04A1B2C3', '4711')).toMatchObject({ granted: false, reason: 'pin-locked', retryAfterMs: 1000 });
     f.clock.advance(1000);
@@ -80,7 +81,7 @@ describe('AccessDecider.decideCardPin', () => {
     expect(await f.decider.decideCardPin('04A1B2C3', '0000')).toMatchObject({ reason: 'wrong-pin', retryAfterMs: 240_000 });
     f.clock.advance(240_000);
     expect(await f.decider.decideCardPin('04A1B2C3', '4711')).toMatchObject({ granted: true });
-    expect(f.state.pinLockout('card-2002')).toEqual({ failures: 0, lockedUntil: null });
+    expect(f.state.pinLockout('card-2002')).toMatchObject({ failures: 0, lockedUntil: null, monoUntil: null });
   });
 
   it('keeps the lock across a restart: a new decider on the same state still refuses', async () => {
@@ -100,14 +101,44 @@ describe('AccessDecider.decideCardPin', () => {
     expect(await f.decider.decideCardPin('04A1B2C3', '4711')).toMatchObject({ reason: 'pin-locked', retryAfterMs: 60_000 });
   });
 
-  it('caps a lock stretched by a wall clock set back a year at 15 min after restart', async () => {
+  it('a wall clock set back a year before a restart neither stretches nor ends the lock', async () => {
     const f = withCard(fixture());
     for (let i = 0; i < 5; i++) await f.decider.decideCardPin('04A1B2C3', '0000');
+    f.clock.advance(10_000);
     f.clock.setWall(f.clock.now() - 365 * 86_400_000);
     const restarted = f.newDecider();
-    expect(await restarted.decideCardPin('04A1B2C3', '4711')).toMatchObject({ reason: 'pin-locked', retryAfterMs: 15 * 60_000 });
-    f.clock.advance(15 * 60_000);
+    expect(await restarted.decideCardPin('04A1B2C3', '4711')).toMatchObject({ reason: 'pin-locked', retryAfterMs: 50_000 });
+    f.clock.advance(50_000);
     expect(await restarted.decideCardPin('04A1B2C3', '4711')).toMatchObject({ granted: true });
+  });
+
+  it('after a reboot (another boot id, monotonic time from 0) the lock is served again from the boot', async () => {
+    const f = withCard(fixture());
+    for (let i = 0; i < 5; i++) await f.decider.decideCardPin('04A1B2C3', '0000'); // 60 s lock
+    f.clock.advance(50_000); // 10 s left when the power goes; the wall clock then says an hour passed
+    const afterBoot = new ManualClock(f.clock.now() + 3_600_000, 7_000); // point up 7 s after the boot
+    const rebooted = f.newDecider({ bootId: 'boot-b', clock: afterBoot });
+    expect(await rebooted.decideCardPin('04A1B2C3', '4711')).toMatchObject({ reason: 'pin-locked', retryAfterMs: 53_000 });
+    expect(f.state.pinLockout('card-2002')).toMatchObject({ bootId: 'boot-b', monoUntil: 60_000, failures: 5 });
+    afterBoot.advance(53_000);
+    expect(await rebooted.decideCardPin('04A1B2C3', '0000')).toMatchObject({ reason: 'wrong-pin', retryAfterMs: 120_000 });
+  });
+
+  it('locks on a clock with fractional milliseconds and persists only whole ones', async () => {
+    const f = withCard(fixture());
+    f.clock.advance(0.37);
+    for (let i = 0; i < 4; i++) {
+      f.clock.advance(1234.567);
+      expect(await f.decider.decideCardPin('04A1B2C3', '0000')).toMatchObject({ reason: 'wrong-pin' });
+    }
+    f.clock.advance(0.5);
+    expect(await f.decider.decideCardPin('04A1B2C3', '0000')).toMatchObject({ reason: 'wrong-pin', retryAfterMs: 60_000 });
+    const stored = f.state.pinLockout('card-2002');
+    for (const v of [stored.lockedUntil, stored.monoUntil, stored.lockMs]) expect(Number.isSafeInteger(v)).toBe(true);
+    f.clock.advance(59_999.2);
+    expect(await f.decider.decideCardPin('04A1B2C3', '4711')).toMatchObject({ reason: 'pin-locked' });
+    f.clock.advance(1.9); // deadlines round up: at most one millisecond longer, never shorter
+    expect(await f.decider.decideCardPin('04A1B2C3', '4711')).toMatchObject({ granted: true });
   });
 
   it('serialises concurrent attempts so parallel guesses cannot exceed the lockout', async () => {

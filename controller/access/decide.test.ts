@@ -136,10 +136,10 @@ describe('AccessDecider.decideToken', () => {
         throw new Error('disk I/O error');
       },
       findCard: () => undefined,
-      pinLockout: () => ({ failures: 0, lockedUntil: null }),
+      pinLockout: () => ({ failures: 0, lockedUntil: null, lockMs: 0, bootId: null, monoUntil: null }),
       setPinLockout: () => {},
     };
-    const decider = new AccessDecider({ clock: f.clock, publicKey: f.keys.publicKey, state: broken, openingRules: f.rules, logger });
+    const decider = new AccessDecider({ clock: f.clock, bootId: 'boot-a', publicKey: f.keys.publicKey, state: broken, openingRules: f.rules, logger });
     expect(decider.decideToken(f.token())).toMatchObject({ granted: false, reason: 'internal-error', detail: 'disk I/O error' });
     expect(logger.records.some((r) => r.level === 'error')).toBe(true);
   });

@@ -15,11 +15,11 @@ import type { KeyObject } from 'node:crypto';
 import type { Clock } from '../../firmware-bridge/platform/clock.ts';
 import type { Logger } from '../../firmware-bridge/platform/logger.ts';
 import type { OpeningRules, Audience } from './openingRules.ts';
-import { afterFailure, DEFAULT_LOCKOUT_POLICY, NO_LOCKOUT, type LockoutPolicy } from './pinLockout.ts';
+import { AttemptLimiter, type LockoutPolicy } from './attemptLimiter.ts';
 import { CARD_UID_DESCRIPTION, CARD_UID_PATTERN, PIN_DESCRIPTION, PIN_PATTERN } from './credentialFormats.ts';
 import { verifyPin } from './pin.ts';
 import type { AccessState, Role } from './ports.ts';
-import { ReplayWindow } from './replayWindow.ts';
+import { ReplayWindow, type ReplaySeed } from './replayWindow.ts';
 import { verifyToken } from './token.ts';
 import { TrustedTime } from './trustedTime.ts';
 
@@ -52,6 +52,9 @@ export interface AccessDecision {
   retryAfterMs?: number;
   /** Log-level detail (English); the kiosk maps `reason` to its i18n text. */
   detail?: string;
+  /** For a grant: when it happened on this boot's monotonic clock (whole ms), to be recorded with
+   * the decision so the replay window survives a restart (replaySeed.ts). */
+  replay?: { bootId: string; mono: number };
 }
 
 export interface DecisionContext {
@@ -72,22 +75,31 @@ export interface AccessDeciderDeps {
   lockoutPolicy?: LockoutPolicy;
   /** A wall time known to have passed (e.g. last ledger event); see TrustedTime. */
   timeFloorMs?: number;
+  /** This machine's boot (controller/platform/bootId.ts): monotonic deadlines persist with it. */
+  bootId: string;
+  /** Grants of the last window before this start, rebuilt from the ledger (replaySeed.ts). */
+  replaySeed?: readonly ReplaySeed[];
 }
 
 export class AccessDecider {
   private readonly time: TrustedTime;
   private readonly replay: ReplayWindow;
   private readonly skewMs: number;
-  private readonly policy: LockoutPolicy;
-  /** Monotonic lock deadlines, so a forward wall-clock jump cannot end a lock early. */
-  private readonly monoLocks = new Map<string, number>();
+  private readonly pins: AttemptLimiter;
   private readonly pinQueue = new Map<string, Promise<void>>();
 
   constructor(private readonly deps: AccessDeciderDeps) {
     this.time = new TrustedTime(deps.clock, deps.timeFloorMs ?? 0);
     this.replay = new ReplayWindow(deps.replayWindowMs ?? 60_000);
+    this.replay.seed(deps.replaySeed ?? [], deps.clock.monotonic());
     this.skewMs = deps.clockSkewMs ?? 5 * 60_000;
-    this.policy = deps.lockoutPolicy ?? DEFAULT_LOCKOUT_POLICY;
+    this.pins = new AttemptLimiter({
+      clock: deps.clock,
+      bootId: deps.bootId,
+      trustedNow: () => this.time.now(),
+      store: { get: (id) => deps.state.pinLockout(id), set: (id, rec) => deps.state.setPinLockout(id, rec) },
+      ...(deps.lockoutPolicy ? { policy: deps.lockoutPolicy } : {}),
+    });
   }
 
   /** Server time from the sync client; from then on validity uses it plus monotonic time. */
@@ -153,37 +165,18 @@ export class AccessDecider {
     }
   }
 
-  /** Returns a denial, or undefined when the PIN is right. */
+  /** Returns a denial, or undefined when the PIN is right. While locked the PIN is not even checked. */
   private async checkPin(credentialId: string, pinHash: string, pin: string): Promise<Partial<AccessDecision> | undefined> {
-    const state = this.deps.state;
-    let stored = state.pinLockout(credentialId);
-    const now = this.time.now();
-    const mono = this.deps.clock.monotonic();
-    if (stored.lockedUntil !== null && now < stored.lockedUntil) {
-      if (stored.lockedUntil - now > this.policy.maxLockMs) {
-        // The wall clock went back: cap the remaining lock at the maximum and store that.
-        stored = { failures: stored.failures, lockedUntil: now + this.policy.maxLockMs };
-        state.setPinLockout(credentialId, stored);
-      }
-      const remaining = (stored.lockedUntil ?? now) - now;
-      this.monoLocks.set(credentialId, Math.max(this.monoLocks.get(credentialId) ?? 0, mono + remaining));
-      return { reason: 'pin-locked', retryAfterMs: remaining };
-    }
-    const monoUntil = this.monoLocks.get(credentialId);
-    if (monoUntil !== undefined && mono < monoUntil) return { reason: 'pin-locked', retryAfterMs: monoUntil - mono };
+    const status = this.pins.status(credentialId);
+    if (status.locked) return { reason: 'pin-locked', retryAfterMs: status.retryAfterMs };
     if (await verifyPin(pin, pinHash)) {
-      if (stored.failures !== 0 || stored.lockedUntil !== null) state.setPinLockout(credentialId, { ...NO_LOCKOUT });
-      this.monoLocks.delete(credentialId);
+      this.pins.succeeded(credentialId);
       return undefined;
     }
-    const after = this.time.now();
-    const next = afterFailure(stored, after, this.policy);
-    state.setPinLockout(credentialId, next);
-    if (next.lockedUntil !== null) {
-      const lockMs = next.lockedUntil - after;
-      this.monoLocks.set(credentialId, this.deps.clock.monotonic() + lockMs);
-      this.deps.logger.warn({ credentialId, failures: next.failures, lockMs }, 'PIN locked after repeated wrong PINs');
-      return { reason: 'wrong-pin', retryAfterMs: lockMs };
+    const next = this.pins.failed(credentialId);
+    if (next.lockMs > 0) {
+      this.deps.logger.warn({ credentialId, failures: next.failures, lockMs: next.lockMs }, 'PIN locked after repeated wrong PINs');
+      return { reason: 'wrong-pin', retryAfterMs: next.lockMs };
     }
     return { reason: 'wrong-pin' };
   }
@@ -220,7 +213,8 @@ export class AccessDecider {
       return this.log(context, { ...who, reason: 'replayed', retryAfterMs: wait, ...(audience ? { audience } : {}) });
     }
     this.replay.record(credentialId, mono);
-    return this.log(context, { ...who, granted: true, reason: 'granted', ...(audience ? { audience } : {}) });
+    const replay = { bootId: this.deps.bootId, mono: Math.floor(mono) };
+    return this.log(context, { ...who, granted: true, reason: 'granted', replay, ...(audience ? { audience } : {}) });
   }
 
   private internalError(err: unknown, context: DecisionContext): AccessDecision {

@@ -1,4 +1,5 @@
 /** In-memory AccessState for tests and simulations (the real one lives over the ledger's SQLite). */
+import { NO_LOCK } from './attemptLimiter.ts';
 import type { AccessState, CardRecord, PinLockout } from './ports.ts';
 
 export class MemoryAccessState implements AccessState {
@@ -27,7 +28,7 @@ export class MemoryAccessState implements AccessState {
 
   pinLockout(credentialId: string): PinLockout {
     const l = this.lockouts.get(credentialId);
-    return l ? { ...l } : { failures: 0, lockedUntil: null };
+    return l ? { ...l } : { ...NO_LOCK };
   }
 
   setPinLockout(credentialId: string, lockout: PinLockout): void {

@@ -3,6 +3,8 @@
  * SQLite state tables (controller/ledger) and by an in-memory fake in access tests.
  */
 
+import type { LockRecord } from './attemptLimiter.ts';
+
 export type Role = 'member' | 'courier' | 'operator';
 
 export interface CardRecord {
@@ -17,11 +19,8 @@ export interface CardRecord {
   expiresAt: number | null;
 }
 
-export interface PinLockout {
-  failures: number;
-  /** Monotonic-independent: epoch ms of the wall clock *and* a counter survive restarts. */
-  lockedUntil: number | null;
-}
+/** A credential's PIN failures and lock (see attemptLimiter.ts for the clock rules). */
+export type PinLockout = LockRecord;
 
 export interface AccessState {
   isRevoked(credentialId: string): boolean;

@@ -1,7 +1,15 @@
 /**
  * Recently granted credentials (REFERENCE D8: reuse within 60 s is denied). Monotonic time,
- * bounded size; oldest entries are dropped first.
+ * bounded size; oldest entries are dropped first. At start it is seeded from the ledger
+ * (replaySeed.ts), so a crash or power cut does not forget a grant.
  */
+
+/** A grant from before this start that still blocks its credential for `remainingMs`. */
+export interface ReplaySeed {
+  credentialId: string;
+  remainingMs: number;
+}
+
 export class ReplayWindow {
   private readonly seen = new Map<string, number>();
 
@@ -15,6 +23,12 @@ export class ReplayWindow {
     this.prune(monoNow);
     const at = this.seen.get(credentialId);
     return at === undefined ? 0 : Math.max(0, at + this.windowMs - monoNow);
+  }
+
+  /** Adds grants remembered from before this start (any order). */
+  seed(seeds: readonly ReplaySeed[], monoNow: number): void {
+    const live = seeds.filter((s) => s.remainingMs > 0).sort((a, b) => a.remainingMs - b.remainingMs);
+    for (const s of live) this.record(s.credentialId, monoNow - (this.windowMs - Math.min(s.remainingMs, this.windowMs)));
   }
 
   record(credentialId: string, monoNow: number): void {

@@ -30,8 +30,12 @@ export interface Fixture {
   rules: OpeningRules;
   logger: Logger;
   token: (claims?: Partial<TokenClaims>) => string;
-  newDecider: () => AccessDecider;
+  /** A new decider over the same state: a restart; `bootId` other than BOOT_A models a reboot. */
+  newDecider: (options?: { bootId?: string; clock?: ManualClock }) => AccessDecider;
 }
+
+/** The boot id fixtures run in. */
+export const BOOT_A = 'boot-a';
 
 export function fixture(options: { rules?: OpeningRulesDocument; startMs?: number; logger?: Logger } = {}): Fixture {
   const clock = new ManualClock(options.startMs ?? SATURDAY_11H);
@@ -39,8 +43,8 @@ export function fixture(options: { rules?: OpeningRulesDocument; startMs?: numbe
   const state = new MemoryAccessState();
   const rules = new OpeningRulesEngine(options.rules ?? alwaysOpenRules());
   const logger = options.logger ?? createSilentLogger();
-  const newDecider = (): AccessDecider =>
-    new AccessDecider({ clock, publicKey: keys.publicKey, state, openingRules: rules, logger });
+  const newDecider = (o: { bootId?: string; clock?: ManualClock } = {}): AccessDecider =>
+    new AccessDecider({ clock: o.clock ?? clock, bootId: o.bootId ?? BOOT_A, publicKey: keys.publicKey, state, openingRules: rules, logger });
   const token = (claims: Partial<TokenClaims> = {}): string => {
     const nowS = Math.floor(clock.now() / 1000);
     return issueToken(keys.privateKey, {

@@ -9,6 +9,10 @@
  *    or a year) therefore cannot revive an expired credential (REFERENCE K3).
  *  A wall clock wrongly set *forward* without a server reference makes credentials look expired
  *  (fails closed) until the server time arrives.
+ *
+ * `now()` is always a whole millisecond (rounded down): the system clock's monotonic time is
+ * fractional, and anything derived from trusted time may be persisted (ledger payloads are
+ * integers). Rounding down never extends a validity by more than the millisecond it drops.
  */
 import type { Clock } from '../../firmware-bridge/platform/clock.ts';
 
@@ -33,14 +37,14 @@ export class TrustedTime {
 
   now(): number {
     const mono = this.clock.monotonic();
-    if (this.server) return this.server.wall + (mono - this.server.mono);
+    if (this.server) return Math.floor(this.server.wall + (mono - this.server.mono));
     const wall = this.clock.now();
     const extrapolated = this.floorWall + (mono - this.floorMono);
     if (Number.isFinite(wall) && wall >= extrapolated) {
       this.floorWall = wall;
       this.floorMono = mono;
-      return wall;
+      return Math.floor(wall);
     }
-    return extrapolated;
+    return Math.floor(extrapolated);
   }
 }

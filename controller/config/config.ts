@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Type, type Static } from 'typebox';
 import { parseJsonWithSchema, validateWithSchema } from '../../firmware-bridge/platform/validation.ts';
+import { LimitsSchema } from './limits.ts';
 
 const Bundesland = Type.Union(
   ['BW', 'BY', 'BE', 'BB', 'HB', 'HH', 'HE', 'MV', 'NI', 'NW', 'RP', 'SL', 'SN', 'ST', 'SH', 'TH'].map((c) => Type.Literal(c)),
@@ -36,6 +37,8 @@ export const ControllerConfigSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    /** Brute-force limits; defaults in limits.ts (README: "Limits and what they promise"). */
+    limits: Type.Optional(LimitsSchema),
     logLevel: Type.Union([Type.Literal('debug'), Type.Literal('info'), Type.Literal('warn'), Type.Literal('error')], {
       default: 'info',
     }),

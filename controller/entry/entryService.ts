@@ -31,6 +31,8 @@ export interface EntryDecision {
   role?: 'member' | 'courier' | 'operator';
   ageVerified?: 16 | 18;
   retryAfterMs?: number;
+  /** For a grant: boot and monotonic time, recorded so the replay window survives a restart. */
+  replay?: { bootId: string; mono: number };
 }
 
 /** What we need of controller/access's AccessDecider. */
@@ -58,6 +60,8 @@ const credentialCheck = Compile(CredentialSchema);
 
 export interface EntryResult {
   decision: EntryDecision;
+  /** Ledger sequence of the `access.decision` event (absent if it could not be recorded). */
+  seq?: number;
   /** Present when the decision was a grant: what the door made of it. */
   door?: GrantResult;
 }
@@ -65,7 +69,8 @@ export interface EntryResult {
 export interface EntryServiceDeps {
   decider: EntryDecider;
   door: EntryDoor;
-  record: (type: string, data: Record<string, unknown>) => void;
+  /** Appends to the ledger; returns the event's seq. */
+  record: (type: string, data: Record<string, unknown>) => number | void;
   logger: Logger;
   doorId?: string;
 }
@@ -123,8 +128,10 @@ export class EntryService {
     if (decision.memberId !== undefined) data['memberId'] = decision.memberId;
     if (decision.credentialId !== undefined) data['credentialId'] = decision.credentialId;
     if (decision.role !== undefined) data['role'] = decision.role;
-    this.safeRecord('access.decision', data);
-    if (!decision.granted) return { decision };
+    if (decision.granted && decision.replay) data['replay'] = decision.replay;
+    const seq = this.safeRecord('access.decision', data);
+    const withSeq = seq === undefined ? {} : { seq };
+    if (!decision.granted) return { decision, ...withSeq };
 
     const who = { memberId: decision.memberId, credentialId: decision.credentialId, role: decision.role };
     const door = this.deps.door.grant({
@@ -132,7 +139,7 @@ export class EntryService {
       onOutcome: (outcome, grantId) => this.onGrantOutcome(outcome, who, grantId),
     });
     if (!door.accepted) this.notUsed(door.reason, who, door.grantId);
-    return { decision, door };
+    return { decision, door, ...withSeq };
   }
 
   private onGrantOutcome(outcome: GrantOutcome, who: Who, grantId: number): void {
@@ -155,11 +162,13 @@ export class EntryService {
     }
   }
 
-  private safeRecord(type: string, data: Record<string, unknown>): void {
+  private safeRecord(type: string, data: Record<string, unknown>): number | undefined {
     try {
-      this.deps.record(type, data);
+      const seq = this.deps.record(type, data);
+      return typeof seq === 'number' ? seq : undefined;
     } catch (err) {
       this.deps.logger.error({ err, type }, 'entry: recording an event failed');
+      return undefined;
     }
   }
 }

@@ -8,6 +8,10 @@ export interface DecisionView {
   reason: string;
   memberId?: string | undefined;
   role?: string | undefined;
+  /** For pin-locked / replayed: milliseconds until a retry can succeed. */
+  retryAfterMs?: number;
+  /** Ledger sequence of the decision's `access.decision` event. */
+  seq?: number;
 }
 
 export interface PointSnapshot {

@@ -213,6 +213,16 @@ export class Ledger {
     return Math.max(0, row?.at ?? 0);
   }
 
+  /** The newest events of the given types, newest first, at most `limit`. */
+  recentOfTypes(types: readonly string[], limit: number): LedgerEvent[] {
+    if (types.length === 0) return [];
+    const marks = types.map(() => '?').join(', ');
+    const rows = this.db
+      .prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE type IN (${marks}) ORDER BY seq DESC LIMIT ?`)
+      .all(...types, clampLimit(limit)) as EventRow[];
+    return rows.map(rowToEvent);
+  }
+
   /** Events with seq >= fromSeq, ascending, at most `limit`. */
   events(fromSeq: number, limit: number): LedgerEvent[] {
     return (this.stmt.range.all(fromSeq, clampLimit(limit)) as EventRow[]).map(rowToEvent);

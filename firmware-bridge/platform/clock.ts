@@ -11,7 +11,13 @@ export type TimerHandle = unknown;
 export interface Clock {
   /** Wall-clock milliseconds since the epoch. May jump (the Pi has no RTC). */
   now(): number;
-  /** Monotonic milliseconds; never goes back. Use for elapsed time and deadlines. */
+  /**
+   * Monotonic milliseconds; never goes back; may be fractional. Use for elapsed time and
+   * deadlines. The system clock counts from the machine's boot (CLOCK_MONOTONIC), so two
+   * processes of the same boot (a crash and restart, not a reboot) share one timeline: a
+   * deadline persisted with its boot id stays exact across a `kill -9` (see bootId.ts in
+   * controller/platform).
+   */
   monotonic(): number;
   setTimeout(fn: () => void, ms: number): TimerHandle;
   clearTimeout(handle: TimerHandle): void;
@@ -20,7 +26,9 @@ export interface Clock {
 export function createSystemClock(): Clock {
   return {
     now: () => Date.now(),
-    monotonic: () => performance.now(),
+    // process.hrtime is CLOCK_MONOTONIC on Linux: milliseconds since boot, shared by every
+    // process of this boot (performance.now() would restart at 0 in each process).
+    monotonic: () => Number(process.hrtime.bigint()) / 1e6,
     setTimeout: (fn, ms) => setTimeout(fn, ms),
     clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
   };
@@ -39,8 +47,13 @@ export class ManualClock implements Clock {
   private nextId = 1;
   private timers: PendingTimer[] = [];
 
-  constructor(startWallMs = Date.UTC(2026, 10, 21, 10, 0, 0)) {
+  /**
+   * `startMonoMs` lets a test model a restart on the same boot: a new clock whose monotonic
+   * time continues where the previous process's stopped (plus the downtime).
+   */
+  constructor(startWallMs = Date.UTC(2026, 10, 21, 10, 0, 0), startMonoMs = 0) {
     this.wall = startWallMs;
+    this.mono = startMonoMs;
   }
 
   now(): number {

@@ -8,7 +8,7 @@ export interface AccessStateLedger {
   append(type: string, data: Record<string, unknown>): LedgerEvent;
 }
 
-const NO_LOCKOUT: PinLockout = { failures: 0, lockedUntil: null };
+const NO_LOCKOUT: PinLockout = { failures: 0, lockedUntil: null, lockMs: 0, bootId: null, monoUntil: null };
 
 /**
  * AccessState over the ledger's materialised state. `setPinLockout` appends a `pin.lockout`
@@ -44,6 +44,9 @@ export class SqliteAccessState implements AccessState {
       credentialId,
       failures: lockout.failures,
       lockedUntil: lockout.lockedUntil,
+      lockMs: lockout.lockMs,
+      bootId: lockout.bootId,
+      monoUntil: lockout.monoUntil,
     });
   }
 }

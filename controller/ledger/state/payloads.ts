@@ -38,6 +38,10 @@ export interface PinLockoutSet {
   credentialId: string;
   failures: number;
   lockedUntil: number | null;
+  /** Absent in events of older software (read as 0 / null). */
+  lockMs?: number;
+  bootId?: string | null;
+  monoUntil?: number | null;
 }
 
 export interface StatePayloads {
@@ -95,7 +99,14 @@ const shapes: { [T in StateEventType]: Record<keyof StatePayloads[T], Field> } =
   'credential.revoked': { credentialId: id, reason: str(0, 500) },
   'opening-rules.set': { rules: object },
   'door.state': { state: str(1, 100) },
-  'pin.lockout': { credentialId: id, failures: int(0), lockedUntil: intOrNull },
+  'pin.lockout': {
+    credentialId: id,
+    failures: int(0),
+    lockedUntil: intOrNull,
+    lockMs: optional(int(0)),
+    bootId: optional((v) => (v === null ? undefined : id(v))),
+    monoUntil: optional(intOrNull),
+  },
 };
 
 export function isStateEventType(type: string): type is StateEventType {

@@ -34,9 +34,11 @@ function prepare(db: Database) {
        ON CONFLICT (id) DO UPDATE SET state = excluded.state, at = excluded.at, seq = excluded.seq`,
     ),
     lockout: db.prepare(
-      `INSERT INTO state_pin_lockouts (credential_id, failures, locked_until, seq) VALUES (?, ?, ?, ?)
+      `INSERT INTO state_pin_lockouts (credential_id, failures, locked_until, lock_ms, boot_id, mono_until, seq)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (credential_id) DO UPDATE SET failures = excluded.failures,
-         locked_until = excluded.locked_until, seq = excluded.seq`,
+         locked_until = excluded.locked_until, lock_ms = excluded.lock_ms, boot_id = excluded.boot_id,
+         mono_until = excluded.mono_until, seq = excluded.seq`,
     ),
   };
 }
@@ -97,7 +99,7 @@ export function applyEvent(db: Database, event: LedgerEvent): void {
     }
     case 'pin.lockout': {
       const p = parsePayload(type, event.data);
-      s.lockout.run(p.credentialId, p.failures, p.lockedUntil, seq);
+      s.lockout.run(p.credentialId, p.failures, p.lockedUntil, p.lockMs ?? 0, p.bootId ?? null, p.monoUntil ?? null, seq);
       return;
     }
   }

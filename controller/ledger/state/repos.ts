@@ -94,12 +94,24 @@ export class StateRepos {
     return this.db.prepare('SELECT 1 FROM state_revocations WHERE credential_id = ?').get(credentialId) !== undefined;
   }
 
-  pinLockout(credentialId: string): { failures: number; lockedUntil: number | null } | undefined {
+  pinLockout(credentialId: string): PinLockoutRow | undefined {
     const row = this.db
-      .prepare('SELECT failures, locked_until FROM state_pin_lockouts WHERE credential_id = ?')
-      .get(credentialId) as { failures: number; locked_until: number | null } | undefined;
-    return row ? { failures: row.failures, lockedUntil: row.locked_until } : undefined;
+      .prepare('SELECT failures, locked_until, lock_ms, boot_id, mono_until FROM state_pin_lockouts WHERE credential_id = ?')
+      .get(credentialId) as
+      | { failures: number; locked_until: number | null; lock_ms: number; boot_id: string | null; mono_until: number | null }
+      | undefined;
+    return row
+      ? { failures: row.failures, lockedUntil: row.locked_until, lockMs: row.lock_ms, bootId: row.boot_id, monoUntil: row.mono_until }
+      : undefined;
   }
+}
+
+export interface PinLockoutRow {
+  failures: number;
+  lockedUntil: number | null;
+  lockMs: number;
+  bootId: string | null;
+  monoUntil: number | null;
 }
 
 function toCredential(r: CredentialRow): CredentialRecord {

@@ -64,4 +64,16 @@ export const stateMigrations: readonly Migration[] = [
       `);
     },
   },
+  {
+    // Lock records that hold across a kill -9 and a clock jump (controller/access/attemptLimiter.ts):
+    // the lock's length and its monotonic deadline with the boot it was measured in.
+    id: '0003-pin-lockout-monotonic',
+    up(db) {
+      db.exec(`
+        ALTER TABLE state_pin_lockouts ADD COLUMN lock_ms INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE state_pin_lockouts ADD COLUMN boot_id TEXT;
+        ALTER TABLE state_pin_lockouts ADD COLUMN mono_until INTEGER;
+      `);
+    },
+  },
 ];

@@ -111,13 +111,15 @@ describe('SqliteAccessState', () => {
   it('PIN lockouts are events in the log and survive a restart', () => {
     const l = fx.open();
     const access = new SqliteAccessState(l);
-    expect(access.pinLockout('c1')).toEqual({ failures: 0, lockedUntil: null });
-    access.setPinLockout('c1', { failures: 5, lockedUntil: fx.clock.now() + 60_000 });
+    const none = { failures: 0, lockedUntil: null, lockMs: 0, bootId: null, monoUntil: null };
+    expect(access.pinLockout('c1')).toEqual(none);
+    const locked = { failures: 5, lockedUntil: fx.clock.now() + 60_000, lockMs: 60_000, bootId: 'boot-a', monoUntil: 60_001 };
+    access.setPinLockout('c1', locked);
     expect(l.events(1, 10).map((e) => e.type)).toEqual(['pin.lockout']);
     l.close();
     const reopened = new SqliteAccessState(fx.open());
-    expect(reopened.pinLockout('c1')).toEqual({ failures: 5, lockedUntil: fx.clock.now() + 60_000 });
-    reopened.setPinLockout('c1', { failures: 0, lockedUntil: null });
-    expect(reopened.pinLockout('c1')).toEqual({ failures: 0, lockedUntil: null });
+    expect(reopened.pinLockout('c1')).toEqual(locked);
+    reopened.setPinLockout('c1', none);
+    expect(reopened.pinLockout('c1')).toEqual(none);
   });
 });
