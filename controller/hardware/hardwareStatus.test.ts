@@ -57,8 +57,8 @@ describe('HardwareStatus', () => {
     const t = await setup();
     t.pairs.get(t.kerongLink)!.unplug('cable pulled');
     await settle();
-    for (let i = 0; i < 20; i++) {
-      t.clock.advance(1000); // many retries, each with a new detail
+    for (let i = 0; i < 200; i++) {
+      t.clock.advance(100); // many retries, each with a new detail; steps short enough for Modbus replies (after 2 ms of silence) to come in before their timeout
       await settle();
     }
     expect(t.hw.ok()).toBe(false);

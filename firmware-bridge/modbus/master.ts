@@ -1,7 +1,8 @@
 /**
  * Modbus RTU master on a Session: one request in flight per bus (RS485 is half-duplex, all
  * slaves share it), reads retried by the session, writes never repeated. Results are typed;
- * exceptions from the slave come back as `{ ok: false, reason: 'nak' | 'busy', exception }`.
+ * exceptions from the slave come back as `{ ok: false, reason: 'nak' | 'busy', exception: { code, name } }`
+ * (code 1 illegal function, 2 illegal data address, 3 illegal data value, 6 busy: `ModbusExceptionCode`).
  */
 import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
@@ -24,7 +25,17 @@ export interface ModbusMasterOptions {
   broadcastTurnaroundMs?: number;
 }
 
-export type ModbusResult<V> = CommandResult<V> | { ok: false; reason: 'invalid-argument'; detail: string; attempts: 0; written: false };
+/** The exception a slave answered with (the last one, after retries). */
+export interface ModbusException {
+  code: number;
+  /** e.g. 'illegal function' (`EXCEPTION_NAMES`), 'unknown' for codes the spec does not name */
+  name: string;
+}
+
+export type ModbusResult<V> =
+  | { ok: true; value: V; attempts: number }
+  | (Extract<CommandResult<V>, { ok: false }> & { exception?: ModbusException })
+  | { ok: false; reason: 'invalid-argument'; detail: string; attempts: 0; written: false };
 
 function sameRequestEcho(req: ModbusRequest, res: ModbusResponse): boolean {
   switch (req.kind) {
@@ -99,7 +110,8 @@ export class ModbusMaster {
       if (!r.ok && r.reason === 'timeout') return { ok: true, value: { kind: 'writeMultipleCoils', address: 0, start: 0, quantity: 0 }, attempts: 1 };
       return r;
     }
-    return this.session.request<ModbusResponse>({
+    let exception: ModbusException | undefined;
+    const r = await this.session.request<ModbusResponse>({
       key: 'bus',
       frame: req,
       label,
@@ -108,7 +120,8 @@ export class ModbusMaster {
         if (res.address !== req.address) return undefined;
         if (res.kind === 'exception') {
           if (res.functionCode !== encodeFc(req)) return undefined;
-          const detail = `slave ${req.address} exception ${res.code} (${EXCEPTION_NAMES[res.code] ?? 'unknown'})`;
+          exception = { code: res.code, name: EXCEPTION_NAMES[res.code] ?? 'unknown' };
+          const detail = `slave ${req.address} exception ${res.code} (${exception.name})`;
           return res.code === ModbusExceptionCode.slaveDeviceBusy ? { kind: 'busy', detail } : { kind: 'nak', detail };
         }
         if (res.kind !== req.kind) return undefined;
@@ -123,6 +136,7 @@ export class ModbusMaster {
       },
       ...(signal ? { signal } : {}),
     });
+    return !r.ok && (r.reason === 'nak' || r.reason === 'busy') && exception ? { ...r, exception } : r;
   }
 
   async readBits(kind: 'readCoils' | 'readDiscreteInputs', address: number, start: number, quantity: number): Promise<ModbusResult<boolean[]>> {

@@ -48,6 +48,11 @@ describe('BoardSet on simulated boards (memory links, manual clock)', () => {
     await modbus.start();
     set = new BoardSet(config, { clock, logger: createSilentLogger(), createLink: (url) => pairs.get(url)!.host });
     await set.start();
+    // the Modbus slaves answer after 3.5 character times of silence (2 ms at 19200 Bd): let time pass
+    for (let i = 0; i < 5; i++) {
+      await settle();
+      clock.advance(5);
+    }
     await settle();
   }
 

@@ -6,14 +6,16 @@
  *   npm run conformance -- --list        (suites and the serial adapters in /dev/serial/by-id)
  *
  * `--port` takes a device path (19200 8N1 unless `--baud`), or any link URL
- * (serial:/dev/...?baud=9600, usb:0403:6001, tcp://host:port). Exit code 0 = all passed.
+ * (serial:/dev/...?baud=9600, usb:0403:6001, tcp://host:port). Each check prints PASS, FAIL or
+ * SKIP (not run: the flag it needs was not given, with the reason). Exit code 0 = nothing failed
+ * (skips allowed: the summary counts them apart), 1 = a check failed, 2 = bad arguments.
  */
 import { createSystemClock } from '../../firmware-bridge/platform/clock.ts';
 import { createSilentLogger } from '../../firmware-bridge/platform/logger.ts';
 import { createLink } from '../../firmware-bridge/transport/createLink.ts';
 import { parseLinkUrl } from '../../firmware-bridge/transport/linkUrl.ts';
 import { listSerialById } from '../../firmware-bridge/transport/serialDiscovery.ts';
-import { formatResults, runCheckList } from './runner.ts';
+import { exitCodeOf, formatResults, runCheckList } from './runner.ts';
 import { CONFORMANCE_SUITES, findSuite } from './suites.ts';
 
 export function parseArgs(argv: string[]): Record<string, string | boolean> {
@@ -80,7 +82,7 @@ export async function main(argv: string[]): Promise<number> {
     console.log(`conformance: ${suite.description} on ${url}`);
     const results = await runCheckList(list);
     console.log(formatResults(suite.protocol, results));
-    return results.every((r) => r.ok) ? 0 : 1;
+    return exitCodeOf(results);
   } catch (err) {
     console.error(`conformance: ${(err as Error).message}`);
     return 2;

@@ -6,7 +6,7 @@
 import { InputBoard, RelayBoard, TempHumiditySensor } from '../../firmware-bridge/modbus/boards.ts';
 import { ModbusMaster } from '../../firmware-bridge/modbus/master.ts';
 import type { Link } from '../../firmware-bridge/transport/link.ts';
-import { check } from './runner.ts';
+import { check, skip } from './runner.ts';
 import type { CheckList, ConformanceSuite, SuiteTarget } from './types.ts';
 
 export interface ModbusSuiteOptions {
@@ -64,7 +64,7 @@ export function modbusChecks(t: Pick<SuiteTarget, 'makeLink' | 'clock' | 'logger
       {
         name: 'relay switched on and off reads back (FC 05 echo + FC 01)',
         async run() {
-          if (!o.allowSwitch) return; // needs --allow-switch on a bench
+          if (!o.allowSwitch) skip('needs --allow-switch (really switches relay 1 on and off)');
           const board = new RelayBoard(m(), { address: o.relayAddress, channels: o.relays });
           for (const on of [true, false]) {
             const w = await board.set(1, on);
@@ -95,7 +95,7 @@ export function modbusChecks(t: Pick<SuiteTarget, 'makeLink' | 'clock' | 'logger
       {
         name: 'input board answers a discrete input read (FC 02)',
         async run() {
-          if (o.inputAddress === undefined) return;
+          if (o.inputAddress === undefined) skip('needs --input-address N (no input board given)');
           const r = await new InputBoard(m(), { address: o.inputAddress, channels: o.inputs ?? 8 }).read();
           check(r.ok && r.value.length === (o.inputs ?? 8), `input read failed: ${r.ok ? r.value.length : r.detail}`);
         },
@@ -103,7 +103,7 @@ export function modbusChecks(t: Pick<SuiteTarget, 'makeLink' | 'clock' | 'logger
       {
         name: 'temperature sensor gives a plausible reading (FC 04, x10)',
         async run() {
-          if (o.sensorAddress === undefined) return;
+          if (o.sensorAddress === undefined) skip('needs --sensor-address N (no sensor given)');
           const r = await new TempHumiditySensor(m(), { address: o.sensorAddress }).read();
           check(r.ok, `sensor read failed: ${r.ok ? '' : r.detail}`);
           check(r.value.temperatureC > -40 && r.value.temperatureC < 85, `implausible temperature ${r.value.temperatureC} °C`);

@@ -1,16 +1,25 @@
 /**
  * A simulated RS485 Modbus RTU bus with relay boards, input boards and temperature/humidity
- * sensors behind one device-side Link, answering with the real bytes. Fault behaviours per
- * test through the common `FaultPlan` (`sim.faults.set(...)`): no reply, late reply, busy
- * (exception 6, or `silent`), garbage burst, split frames, bad checksum, board reset (coils off,
- * deaf for `downMs`), cable pulled (needs the `cable`).
+ * sensors behind one device-side Link, answering with the real bytes. Like a real slave it
+ * frames requests by 3.5 character times of silence on the injected clock (`silenceFramer.ts`;
+ * baud option, default 19200 = 2 ms; above 19200 fixed 1.75 ms), drops a frame whose CRC does
+ * not match, and answers what it cannot do with the spec's exception (`slaveRequest.ts`):
+ * 1 unsupported function code (unknown, or not in the slave's `functions`), 3 bad quantity /
+ * byte count / length, 2 address beyond the slave's tables. Broadcast (address 0): writes
+ * executed by every slave, never answered.
+ *
+ * Fault behaviours per test through the common `FaultPlan` (`sim.faults.set(...)`): no reply,
+ * late reply, busy (exception 6, or `silent`), garbage burst, split frames, bad checksum, board
+ * reset (coils off, deaf for `downMs`), cable pulled (needs the `cable`).
  */
 import { encodeResponse } from '../../../../firmware-bridge/modbus/codec.ts';
-import { ModbusRequestParser } from '../../../../firmware-bridge/modbus/parser.ts';
+import { crcResidueOk } from '../../../../firmware-bridge/modbus/crc.ts';
 import type { ModbusRequest, ModbusResponse } from '../../../../firmware-bridge/modbus/types.ts';
 import type { Clock } from '../../../../firmware-bridge/platform/clock.ts';
 import type { Link, Unsubscribe } from '../../../../firmware-bridge/transport/link.ts';
 import { FaultPlan, createSeededRandom, sendReply, type Cable } from '../common/faults.ts';
+import { RtuSilenceFramer } from './silenceFramer.ts';
+import { ALL_FUNCTIONS, decideRequest, type DeviceLimits } from './slaveRequest.ts';
 
 /** What a fault rule may look at: the slave asked and the request. */
 export interface ModbusFaultContext {
@@ -24,6 +33,9 @@ export interface SimSlave {
   discreteInputs: boolean[];
   holding: number[];
   input: number[];
+  /** function codes it implements; others are answered with exception 1 */
+  functions: ReadonlySet<number>;
+  limits: DeviceLimits;
   /** Requests received (for assertions: "written exactly once"). */
   log: ModbusRequest[];
 }
@@ -34,10 +46,28 @@ export interface SlaveSpec {
   discreteInputs?: number;
   holding?: number;
   input?: number;
+  /** function codes the board implements (default: 01-06, 0F, 10); e.g. many relay boards lack 0F */
+  functions?: readonly number[];
+  /** the board's own per-request maximums where lower than the spec's (exceeding one = exception 3) */
+  limits?: DeviceLimits;
+}
+
+export interface ModbusBusSimOptions {
+  /** line speed, for the 3.5-character silence that ends a frame (default 19200) */
+  baud?: number;
+}
+
+/** Frames the simulator could not take (for assertions). */
+export interface ModbusSimStats {
+  /** silence-delimited frames received */
+  frames: number;
+  /** dropped without an answer: CRC wrong, shorter than 4 bytes, or longer than 256 */
+  badFrames: number;
 }
 
 export class ModbusBusSim {
-  private readonly parser = new ModbusRequestParser();
+  private readonly framer: RtuSilenceFramer;
+  private readonly frameStats = { frames: 0, badFrames: 0 };
   private readonly slaves = new Map<number, SimSlave>();
   private unsub: Unsubscribe | undefined;
   private readonly downUntil = new Map<number, number>();
@@ -50,8 +80,14 @@ export class ModbusBusSim {
     private readonly clock: Clock,
     private readonly cable?: Cable,
     seed = 1,
+    opts: ModbusBusSimOptions = {},
   ) {
     this.random = createSeededRandom(seed);
+    this.framer = new RtuSilenceFramer(clock, opts.baud ?? 19200, (frame) => this.frame(frame));
+  }
+
+  get stats(): ModbusSimStats {
+    return { frames: this.frameStats.frames, badFrames: this.frameStats.badFrames + this.framer.stats.oversized };
   }
 
   addSlave(spec: SlaveSpec): SimSlave {
@@ -61,6 +97,8 @@ export class ModbusBusSim {
       discreteInputs: new Array<boolean>(spec.discreteInputs ?? 0).fill(false),
       holding: new Array<number>(spec.holding ?? 0).fill(0),
       input: new Array<number>(spec.input ?? 0).fill(0),
+      functions: new Set(spec.functions ?? ALL_FUNCTIONS),
+      limits: { ...spec.limits },
       log: [],
     };
     this.slaves.set(spec.address, s);
@@ -86,55 +124,63 @@ export class ModbusBusSim {
   }
 
   async start(): Promise<void> {
-    this.unsub = this.link.onData((chunk) => this.receive(chunk));
+    this.unsub = this.link.onData((chunk) => this.framer.push(chunk));
     await this.link.start();
   }
 
   async stop(): Promise<void> {
     this.unsub?.();
     this.unsub = undefined;
+    this.framer.reset();
     await this.link.stop();
   }
 
-  private receive(chunk: Buffer): void {
-    for (const inc of this.parser.push(chunk)) {
-      const address = inc.ok ? inc.request.address : inc.address;
-      if (address === 0) {
-        if (inc.ok) for (const s of this.slaves.values()) this.apply(s, inc.request);
-        continue; // broadcast: nobody answers
-      }
-      const s = this.slaves.get(address);
-      if (!s) continue;
-      if ((this.downUntil.get(address) ?? -1) > this.clock.monotonic()) continue; // rebooting: deaf
-      if (inc.ok) s.log.push(inc.request); // received, whatever happens next
-      const fault = this.faults.take({ address, request: inc.ok ? inc.request : null });
-      if (fault?.kind === 'no-reply') continue;
-      if (fault?.kind === 'board-reset') {
-        this.resetBoard(address);
-        this.downUntil.set(address, this.clock.monotonic() + fault.downMs);
-        if (fault.bootNoise) void this.link.write(fault.bootNoise).catch(() => {});
-        continue;
-      }
-      let reply: ModbusResponse;
-      if (!inc.ok) {
-        reply = { kind: 'exception', address, functionCode: inc.functionCode, code: inc.exception };
-      } else {
-        if (fault?.kind === 'busy') {
-          if (fault.silent) continue;
-          reply = { kind: 'exception', address, functionCode: fcOf(inc.request), code: 6 };
-        } else {
-          reply = this.apply(s, inc.request);
-        }
-      }
-      // `busy` is acted out above as exception 6; the wire itself is then fault-free
-      void sendReply(encodeResponse(reply), fault?.kind === 'busy' ? undefined : fault, {
-        link: this.link,
-        clock: this.clock,
-        random: this.random,
-        ...(this.cable ? { cable: this.cable } : {}),
-        corrupt: flipCrc,
-      });
+  /** One silence-delimited frame: CRC over the whole frame, then answer as the spec says. */
+  private frame(frame: Buffer): void {
+    this.frameStats.frames++;
+    if (frame.length < 4 || !crcResidueOk(frame, 0, frame.length)) {
+      this.frameStats.badFrames++; // a real slave discards it and says nothing
+      return;
     }
+    const address = frame[0] as number;
+    if (address === 0) {
+      // broadcast: every slave executes a valid write it implements; nobody answers
+      for (const s of this.slaves.values()) {
+        const d = decideRequest(frame, s);
+        if (d.ok && d.request.kind.startsWith('write')) this.apply(s, d.request);
+      }
+      return;
+    }
+    const s = this.slaves.get(address);
+    if (!s) return;
+    if ((this.downUntil.get(address) ?? -1) > this.clock.monotonic()) return; // rebooting: deaf
+    const d = decideRequest(frame, s);
+    if (d.ok) s.log.push(d.request); // received, whatever happens next
+    const fault = this.faults.take({ address, request: d.ok ? d.request : null });
+    if (fault?.kind === 'no-reply') return;
+    if (fault?.kind === 'board-reset') {
+      this.resetBoard(address);
+      this.downUntil.set(address, this.clock.monotonic() + fault.downMs);
+      if (fault.bootNoise) void this.link.write(fault.bootNoise).catch(() => {});
+      return;
+    }
+    let reply: ModbusResponse;
+    if (!d.ok) {
+      reply = { kind: 'exception', address, functionCode: d.functionCode, code: d.code };
+    } else if (fault?.kind === 'busy') {
+      if (fault.silent) return;
+      reply = { kind: 'exception', address, functionCode: fcOf(d.request), code: 6 };
+    } else {
+      reply = this.apply(s, d.request);
+    }
+    // `busy` is acted out above as exception 6; the wire itself is then fault-free
+    void sendReply(encodeResponse(reply), fault?.kind === 'busy' ? undefined : fault, {
+      link: this.link,
+      clock: this.clock,
+      random: this.random,
+      ...(this.cable ? { cable: this.cable } : {}),
+      corrupt: flipCrc,
+    });
   }
 
   private apply(s: SimSlave, req: ModbusRequest): ModbusResponse {
