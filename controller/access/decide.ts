@@ -16,7 +16,7 @@ import type { Clock } from '../../firmware-bridge/platform/clock.ts';
 import type { Logger } from '../../firmware-bridge/platform/logger.ts';
 import type { OpeningRules, Audience } from './openingRules.ts';
 import { AttemptLimiter, type LockoutPolicy } from './attemptLimiter.ts';
-import { CARD_UID_DESCRIPTION, CARD_UID_PATTERN, PIN_DESCRIPTION, PIN_PATTERN } from './credentialFormats.ts';
+import { CARD_UID_DESCRIPTION, CARD_UID_PATTERN, PIN_DESCRIPTION, PIN_PATTERN } from '../contract/credentialFormats.ts';
 import { verifyPin } from './pin.ts';
 import type { AccessState, Role } from './ports.ts';
 import { ReplayWindow, type ReplaySeed } from './replayWindow.ts';

@@ -6,8 +6,9 @@
  * Catholic Bavarian communes, Corpus Christi in parts of SN/TH.
  */
 
-export const BUNDESLAENDER = ['BW', 'BY', 'BE', 'BB', 'HB', 'HH', 'HE', 'MV', 'NI', 'NW', 'RP', 'SL', 'SN', 'ST', 'SH', 'TH'] as const;
-export type Bundesland = (typeof BUNDESLAENDER)[number];
+import { BUNDESLAENDER, type Bundesland } from '../contract/changes/openingRules.ts';
+
+export { BUNDESLAENDER, type Bundesland };
 
 export interface Holiday {
   date: string;

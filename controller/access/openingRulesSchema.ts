@@ -3,59 +3,12 @@
  * schema, plus the checks a schema cannot express. `parseOpeningRules` returns typed rules or
  * throws OpeningRulesError naming the offending field.
  */
-import Type from 'typebox';
 import { Compile } from 'typebox/compile';
-import { BUNDESLAENDER, type Bundesland, holidaysFor } from './holidays.ts';
+import { OpeningRulesSchema, WindowSchema, type OpeningRulesDocument, type OpeningWindow } from '../contract/changes/openingRules.ts';
+import { type Bundesland, holidaysFor } from './holidays.ts';
 
-const TIME = '^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$';
+export { OpeningRulesSchema, WindowSchema, type OpeningRulesDocument, type OpeningWindow };
 
-export const WindowSchema = Type.Object(
-  {
-    from: Type.String({ pattern: TIME, description: 'local time HH:MM (Europe/Berlin)' }),
-    to: Type.String({ pattern: TIME, description: 'local time HH:MM, exclusive; 24:00 = end of day' }),
-    audience: Type.Union([Type.Literal('everyone'), Type.Literal('members')]),
-  },
-  { additionalProperties: false },
-);
-
-const Windows = Type.Array(WindowSchema, { maxItems: 24 });
-
-export const OpeningRulesSchema = Type.Object(
-  {
-    version: Type.Literal(1),
-    /** Bundesland code for public holidays. */
-    state: Type.Enum([...BUNDESLAENDER]),
-    weekly: Type.Object(
-      { mon: Windows, tue: Windows, wed: Windows, thu: Windows, fri: Windows, sat: Windows, sun: Windows },
-      { additionalProperties: false },
-    ),
-    /** like-sunday (default): holidays use the Sunday windows; own-windows: use holidayWindows; ignore. */
-    holidays: Type.Optional(Type.Union([Type.Literal('like-sunday'), Type.Literal('own-windows'), Type.Literal('ignore')])),
-    holidayWindows: Type.Optional(Windows),
-    /** Maximum open minutes (any audience) on Sundays and holidays; checked when the rules load. */
-    sundayCapMinutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 1440 })),
-    /** Specific dates that replace the weekly/holiday windows; empty windows = closed all day. */
-    exceptions: Type.Optional(
-      Type.Array(
-        Type.Object(
-          {
-            date: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' }),
-            windows: Windows,
-            note: Type.Optional(Type.String({ maxLength: 200 })),
-          },
-          { additionalProperties: false },
-        ),
-        { maxItems: 1000 },
-      ),
-    ),
-    /** always (default): couriers may enter whenever (they only use the lockers). */
-    couriers: Type.Optional(Type.Union([Type.Literal('always'), Type.Literal('opening-hours')])),
-  },
-  { additionalProperties: false },
-);
-
-export type OpeningWindow = Type.Static<typeof WindowSchema>;
-export type OpeningRulesDocument = Type.Static<typeof OpeningRulesSchema>;
 
 export class OpeningRulesError extends Error {
   override readonly name = 'OpeningRulesError';

@@ -4,7 +4,7 @@
  * throws: a malformed stored hash (or absurd cost parameters) simply does not verify.
  */
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
-import { PIN_PATTERN } from './credentialFormats.ts';
+import { PIN_PATTERN } from '../contract/credentialFormats.ts';
 
 /** Re-exported from credentialFormats.ts (the one definition). */
 export { PIN_PATTERN };

@@ -16,7 +16,7 @@
  * textual form; nothing here throws on bad input.
  */
 import { sign, verify, type KeyObject } from 'node:crypto';
-import { MAX_TOKEN_TEXT_LENGTH } from './credentialFormats.ts';
+import { MAX_TOKEN_TEXT_LENGTH } from '../contract/credentialFormats.ts';
 import type { Role } from './ports.ts';
 
 export const TOKEN_PREFIX = 'DP1.';

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Compile } from 'typebox/compile';
-import { CARD_UID_PATTERN_SOURCE } from '../access/credentialFormats.ts';
+import { MembersChangeSchema, RevocationsChangeSchema } from '../contract/changes/index.ts';
 import { parseOpeningRules } from '../access/openingRulesSchema.ts';
 import { schemaProblems } from '../../firmware-bridge/platform/validation.ts';
 import { ChangeRejected, type ChangeEvent, type ChangeEventMapper } from '../sync/changeApplier.ts';
@@ -16,41 +16,8 @@ type LedgerEntry = ChangeEvent;
 /** A change body the point refuses: the version still advances with outcome `rejected`. */
 const InvalidChange = ChangeRejected;
 
-const Role = Type.Union([Type.Literal('member'), Type.Literal('courier'), Type.Literal('operator')]);
-const Id = Type.String({ minLength: 1, maxLength: 200 });
-
-const MembersBody = Type.Object(
-  {
-    members: Type.Array(
-      Type.Object({ memberId: Id, name: Type.String({ minLength: 1, maxLength: 200 }), role: Role, ageVerified: Type.Boolean() }, { additionalProperties: false }),
-      { maxItems: 5000 },
-    ),
-    credentials: Type.Optional(
-      Type.Array(
-        Type.Object(
-          {
-            credentialId: Id,
-            memberId: Id,
-            kind: Type.Union([Type.Literal('token'), Type.Literal('card')]),
-            cardUid: Type.Optional(Type.String({ pattern: CARD_UID_PATTERN_SOURCE })),
-            pinHash: Type.Optional(Type.String({ pattern: '^scrypt\\$', maxLength: 300 })),
-            role: Role,
-            ageVerified: Type.Boolean(),
-            expiresAt: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
-          },
-          { additionalProperties: false },
-        ),
-        { maxItems: 5000 },
-      ),
-    ),
-  },
-  { additionalProperties: false },
-);
-
-const RevocationsBody = Type.Object(
-  { revoke: Type.Array(Type.Object({ credentialId: Id, reason: Type.String({ maxLength: 200 }) }, { additionalProperties: false }), { minItems: 1, maxItems: 5000 }) },
-  { additionalProperties: false },
-);
+const MembersBody = MembersChangeSchema;
+const RevocationsBody = RevocationsChangeSchema;
 
 const membersCheck = Compile(MembersBody);
 const revocationsCheck = Compile(RevocationsBody);

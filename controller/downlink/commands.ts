@@ -1,7 +1,7 @@
-import { Type } from 'typebox';
 import { Compile } from 'typebox/compile';
+import { DoorReleaseCommandSchema } from '../contract/commands/index.ts';
 import { CommandRefused, type CommandHandler } from '../sync/commandRunner.ts';
-import { MAX_GRANT_MS, type GrantRequest, type GrantResult } from '../machines/door/doorController.ts';
+import type { GrantRequest, GrantResult } from '../machines/door/doorController.ts';
 
 /**
  * Remote commands from the backoffice. The sync client has already refused replays and expired
@@ -9,14 +9,7 @@ import { MAX_GRANT_MS, type GrantRequest, type GrantResult } from '../machines/d
  *
  * `door.release`: an operator's remote release ("Frau Meier is at the door without her card").
  */
-const ReleaseBody = Type.Object(
-  {
-    durationMs: Type.Optional(Type.Integer({ minimum: 1000, maximum: MAX_GRANT_MS })),
-    operator: Type.String({ minLength: 1, maxLength: 200 }),
-    note: Type.Optional(Type.String({ maxLength: 500 })),
-  },
-  { additionalProperties: false },
-);
+const ReleaseBody = DoorReleaseCommandSchema;
 const releaseCheck = Compile(ReleaseBody);
 
 export interface CommandDoor {

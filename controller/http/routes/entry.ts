@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { CARD_UID_MAX_LENGTH, CARD_UID_PATTERN_SOURCE, MAX_TOKEN_TEXT_LENGTH, PIN_MAX_LENGTH, PIN_MIN_LENGTH, PIN_PATTERN_SOURCE } from '../../access/credentialFormats.ts';
+import { CARD_UID_MAX_LENGTH, CARD_UID_PATTERN_SOURCE, MAX_TOKEN_TEXT_LENGTH, PIN_MAX_LENGTH, PIN_MIN_LENGTH, PIN_PATTERN_SOURCE } from '../../contract/credentialFormats.ts';
 import { pickLang, reasonText } from '../../i18n/i18n.ts';
 import type { PointApi } from '../pointApi.ts';
 

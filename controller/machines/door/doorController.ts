@@ -1,4 +1,5 @@
 import { createActor, type Actor } from 'xstate';
+import { MAX_REMOTE_RELEASE_MS } from '../../contract/commands/index.ts';
 import type { Clock } from '../../../firmware-bridge/platform/clock.ts';
 import type { Logger } from '../../../firmware-bridge/platform/logger.ts';
 import type { DigitalInput, DigitalOutput, Unwatch } from '../../../hardware/ports.ts';
@@ -80,7 +81,7 @@ export type GrantResult =
   | { accepted: false; grantId: number; reason: 'door-open' | 'fire' | 'not-running' | 'invalid-duration' };
 
 /** Longest grant anyone may ask for (an operator's remote release included). */
-export const MAX_GRANT_MS = 60_000;
+export const MAX_GRANT_MS = MAX_REMOTE_RELEASE_MS;
 
 type DoorActor = Actor<typeof doorMachine>;
 
