@@ -2,7 +2,7 @@ import type { Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { FailureReason } from '../session/lifecycle.ts';
 import type { ReplyVerdict, Session } from '../session/session.ts';
-import { KERONG_COMMANDS, KERONG_LIMITS } from './commands.ts';
+import { KERONG_COMMANDS, KERONG_LIMITS, KERONG_STATUS_REPLY_CODE } from './commands.ts';
 import type { KerongReply, KerongRequest } from './codec.ts';
 
 export interface LockState {
@@ -174,7 +174,9 @@ export class KerongBoard {
     return (f: KerongReply): ReplyVerdict<{ hooks: number; ir: number }> | undefined => {
       if (f.board !== this.address || f.channel !== channel) return undefined;
       if (f.type === 'busy') return { kind: 'busy', detail: `board ${this.address} reported busy` };
-      if (f.cmd !== cmd) return undefined;
+      // the board may echo the request code (our simulator) or answer 0x30/0x31 with 0x35 (external drivers, VECTORS.md)
+      const answers = f.cmd === cmd || (f.cmd === KERONG_STATUS_REPLY_CODE && cmd !== KERONG_COMMANDS.readAll.code);
+      if (!answers) return undefined;
       return { kind: 'ok', value: { hooks: f.hooks, ir: f.ir } };
     };
   }

@@ -4,6 +4,7 @@ import {
   KERONG_BUSY_REPLY,
   KERONG_ETX,
   KERONG_LIMITS,
+  KERONG_STATUS_REPLY_CODE,
   KERONG_STX,
   REQUEST_LENGTH,
   STATUS_REPLY_LENGTH,
@@ -29,6 +30,10 @@ import {
  *   +------+------+------+------+------+------+------+------+------+
  *   H = hook (latch closed = 1), I = infrared (compartment occupied = 1), bit 0 = lowest lock
  *   SUM  = sum of bytes 0..7 & 0xFF
+ *
+ * CMD in a status reply: external drivers (VECTORS.md) expect 0x35 ("return single CU data")
+ * for the answer to 0x30 (one also for 0x31); our simulator echoes the request code. The
+ * parser takes both; `cmd` in the decoded reply is the byte on the wire.
  *
  * Busy reply (PLACEHOLDER, see KERONG_BUSY_REPLY): `02 ADDR 3F 03 SUM`.
  *
@@ -87,7 +92,7 @@ export function encodeReply(reply: KerongReply): Buffer {
     return b;
   }
   const def = commandByCode(reply.cmd);
-  if (!def || def.reply !== 'status') throw new KerongFrameError(`command 0x${reply.cmd.toString(16)} has no status reply`);
+  if (reply.cmd !== KERONG_STATUS_REPLY_CODE && (!def || def.reply !== 'status')) throw new KerongFrameError(`command 0x${reply.cmd.toString(16)} has no status reply`);
   assertInt('hook bits', reply.hooks, 0, 0xffff);
   assertInt('infrared bits', reply.ir, 0, 0xffff);
   const b = Buffer.alloc(STATUS_REPLY_LENGTH);

@@ -53,7 +53,7 @@ export const KERONG_COMMANDS = {
   unlock: { code: 0x31, name: 'unlock', reply: 'status', idempotent: false, perLock: true, verified: false, note: 'pulses the latch of one lock' },
   readAll: { code: 0x32, name: 'all status', reply: 'status', idempotent: true, perLock: false, verified: false, note: '' },
   unlockAll: { code: 0x33, name: 'unlock all', reply: 'status', idempotent: false, perLock: false, verified: false, note: 'never sent by the driver' },
-  returnSingleData: { code: 0x35, name: 'return single CU data', reply: 'unknown', idempotent: true, perLock: false, verified: false, note: '' },
+  returnSingleData: { code: 0x35, name: 'return single CU data', reply: 'unknown', idempotent: true, perLock: false, verified: false, note: 'code of the status REPLY frame per external drivers (KERONG_STATUS_REPLY_CODE); not sent as a request' },
   returnAllData: { code: 0x36, name: 'return all CU data', reply: 'unknown', idempotent: true, perLock: false, verified: false, note: '' },
   setUnlockTime: { code: 0x37, name: 'set unlock time', reply: 'unknown', idempotent: false, perLock: false, verified: false, note: 'payload format unknown' },
   returnUnlockTime: { code: 0x38, name: 'return unlock time', reply: 'unknown', idempotent: true, perLock: false, verified: false, note: 'third-party driver sends it after unlock to clear a stuck BUSY' },
@@ -69,6 +69,14 @@ export type KerongCommandName = keyof typeof KERONG_COMMANDS;
  * datasheet says there is no such frame, or change `code` to the real one.
  */
 export const KERONG_BUSY_REPLY: { code: number; length: 5 } | null = { code: 0x3f, length: 5 };
+
+/**
+ * Status reply code `0x35` ("return single CU data"). Three external drivers read the answer
+ * to `0x30` (and one the answer to `0x31`) as `02 ADDR 35 H1 H2 I1 I2 03 SUM`, i.e. the board
+ * does NOT echo the request code (see VECTORS.md). Our simulator still echoes; the parser and
+ * driver accept both. UNVERIFIED against a vendor document.
+ */
+export const KERONG_STATUS_REPLY_CODE = 0x35;
 
 export const STATUS_REPLY_LENGTH = 9;
 export const REQUEST_LENGTH = 5;

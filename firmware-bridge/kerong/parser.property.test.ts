@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createSeededRandom } from '../platform/random.ts';
 import { encodeReply, encodeRequest, type KerongReply, type KerongRequest } from './codec.ts';
-import { KERONG_BUSY_REPLY, KERONG_COMMANDS } from './commands.ts';
+import { KERONG_BUSY_REPLY, KERONG_COMMANDS, KERONG_STATUS_REPLY_CODE } from './commands.ts';
 import { createKerongReplyParser, createKerongRequestParser, type KerongStreamParser } from './parser.ts';
 
 /**
@@ -21,6 +21,7 @@ for (const c of Object.values(KERONG_COMMANDS)) {
   requestLen.set(c.code, 5);
   if (c.reply === 'status') replyLen.set(c.code, 9);
 }
+replyLen.set(KERONG_STATUS_REPLY_CODE, 9);
 if (KERONG_BUSY_REPLY) replyLen.set(KERONG_BUSY_REPLY.code, 5);
 const STATUS_CMDS = [...replyLen.entries()].filter(([, l]) => l === 9).map(([c]) => c);
 

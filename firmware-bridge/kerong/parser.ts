@@ -1,5 +1,5 @@
 import type { ParserStats, StreamParser } from '../framing/types.ts';
-import { KERONG_BUSY_REPLY, KERONG_COMMANDS, KERONG_ETX, KERONG_STX, REQUEST_LENGTH, STATUS_REPLY_LENGTH } from './commands.ts';
+import { KERONG_BUSY_REPLY, KERONG_COMMANDS, KERONG_ETX, KERONG_STATUS_REPLY_CODE, KERONG_STX, REQUEST_LENGTH, STATUS_REPLY_LENGTH } from './commands.ts';
 import type { KerongReply, KerongRequest } from './codec.ts';
 
 /**
@@ -83,6 +83,7 @@ for (const def of Object.values(KERONG_COMMANDS)) {
   requestLengths[def.code] = REQUEST_LENGTH;
   if (def.reply === 'status') replyLengths[def.code] = STATUS_REPLY_LENGTH;
 }
+replyLengths[KERONG_STATUS_REPLY_CODE] = STATUS_REPLY_LENGTH; // real boards answer 0x30/0x31 with 0x35 (VECTORS.md)
 if (KERONG_BUSY_REPLY) replyLengths[KERONG_BUSY_REPLY.code] = KERONG_BUSY_REPLY.length;
 
 /** Board -> host: status and busy replies. */
