@@ -22,10 +22,13 @@ export interface LockerLedgerEvent {
   data: Record<string, unknown>;
 }
 
-/** The ledger (controller/ledger Ledger satisfies `append`/`appendMany`; `replay` see ledgerPort.ts). */
+/**
+ * The ledger (see ledgerPort.ts for the adapter). The lockers' state follows `onAppended`, so
+ * events written by others (downlink changes) update it the same way as its own.
+ */
 export interface LockerLedger {
   append(type: string, data: Record<string, unknown>): unknown;
-  appendMany(entries: ReadonlyArray<{ type: string; data: Record<string, unknown> }>): unknown;
+  onAppended(l: (e: LockerLedgerEvent) => void): () => void;
   /** Every stored event of the given types, oldest first (state is rebuilt from these at start). */
   replay(types: readonly string[]): Iterable<LockerLedgerEvent>;
 }

@@ -114,6 +114,10 @@ export const lockerEvents = defineEvents({
     summary: 'A courier found no free compartment of the requested size or larger.',
     versions: [obj({ size: Size, courierId: Id, free: Type.Object({ S: Type.Integer({ minimum: 0 }), M: Type.Integer({ minimum: 0 }), L: Type.Integer({ minimum: 0 }) }, { additionalProperties: false }) })],
   },
+  'locker.codes-exhausted': {
+    summary: 'A drop-off was refused because the point holds no valid unassigned pickup code (operator: issue more).',
+    versions: [obj({ courierId: Id })],
+  },
   'pickup.failed': {
     summary: 'A pickup code was refused (unknown, wrong, used, expired); never the code itself.',
     versions: [
