@@ -59,7 +59,7 @@ async function replayOpen(path: StatePath<OpenSnapshot, LockerOpenEvent>): Promi
   const trail: string[] = [];
   let outcome: Promise<unknown> | undefined;
   for (const step of path.steps) {
-    const type = step.event.type;
+    const type: string = step.event.type;
     trail.push(type);
     const where = trail.join(' → ');
     const want = step.state.value as LockerOpenStateName;
@@ -148,7 +148,7 @@ async function replayDropOff(path: StatePath<DropSnapshot, DropOffEvent>): Promi
   let current: string | null = null;
   let requests = 0;
   for (const [i, step] of path.steps.entries()) {
-    const type = step.event.type;
+    const type: string = step.event.type;
     trail.push(type);
     const where = trail.join(' → ');
     if (type === 'COURIER') expect(s.credential(r.token('courier')), where).toMatchObject({ ok: true });
