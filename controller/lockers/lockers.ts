@@ -117,6 +117,11 @@ export class Lockers {
     this.unsubs.push(
       this.deps.ledger.onAppended((e) => {
         if ((STATE_EVENT_TYPES as readonly string[]).includes(e.type)) this.state.apply(e.type, e.data, e.seq);
+        if (e.type === 'compartment.back-in-service') {
+          const id = String(e.data['compartment']);
+          this.deps.alarms.clear(`locker.out-of-service:${id}`, 'reset by operator');
+          this.deps.alarms.clear(`locker.pickup-failed:${id}`, 'reset by operator');
+        }
         this.changed();
       }),
     );

@@ -139,6 +139,12 @@ describe('pickup by code', () => {
     expect(rig.status(compartment)).toBe('out-of-service');
     expect(rig.alarms.active.has(`locker.pickup-failed:${compartment}`)).toBe(true);
     expect(rig.events('parcel.collected')).toHaveLength(0);
+    // the operator frees the lock and resets the compartment: alarm cleared, the same code works
+    rig.kerong.jam(rig.lockOf(compartment), false);
+    rig.applyChange('compartment.reset', { compartment, operator: 'eva', note: 'latch freed' });
+    expect(rig.status(compartment)).toBe('occupied');
+    expect(rig.alarms.active.has(`locker.out-of-service:${compartment}`)).toBe(false);
+    expect(await rig.run(rig.lockers.pickup(code))).toMatchObject({ ok: true, compartment });
   });
 });
 
