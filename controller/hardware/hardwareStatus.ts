@@ -4,11 +4,13 @@
  * writes a `hardware.status` ledger event whenever an entry's status (ok / degraded / lost)
  * changes — not on every detail change ("reconnecting in 2 s" → "in 4 s"), so a long outage
  * is two events, not hundreds. Entries already not ok at start are recorded too.
+ * Status only: opening a compartment is the lockers feature's (controller/lockers, which
+ * records the request before any byte and the outcome after).
  */
 import type { Clock } from '../../firmware-bridge/platform/clock.ts';
 import type { Logger } from '../../firmware-bridge/platform/logger.ts';
 import { BoardSet, type BoardSetDeps } from '../../hardware/boards/boardSet.ts';
-import type { CompartmentOpenResult, CompartmentState } from '../../hardware/boards/lockers.ts';
+import type { CompartmentState } from '../../hardware/boards/lockers.ts';
 import type { StatusEntry } from '../../hardware/boards/status.ts';
 import type { HardwareProfile } from '../../hardware/profile/schema.ts';
 
@@ -83,50 +85,6 @@ export class HardwareStatus {
 
   compartments(): CompartmentState[] {
     return this.boards.compartments();
-  }
-
-  /**
-   * Open a locker compartment, with the ledger first (DESIGN principle 1):
-   * `locker.open-requested` is recorded before any byte goes to the board — if that record
-   * fails, nothing is sent and the open is refused — then the driver's truth as
-   * `locker.opened` / `locker.not-opened` (also for a refusal) / `locker.open-unknown`, each
-   * with compartment, board, lock and detail.
-   */
-  async openCompartment(id: string): Promise<CompartmentOpenResult> {
-    const c = this.boards.compartments().find((x) => x.id === id);
-    const where = { compartment: String(id), board: c?.board ?? null, lock: c?.lock ?? null };
-    try {
-      this.opts.record('locker.open-requested', where);
-    } catch (err) {
-      this.opts.logger.error({ err, ...where }, 'could not record a locker open request; not opening');
-      return { result: 'refused', compartment: where.compartment, detail: `ledger unavailable, compartment not opened: ${(err as Error).message}` };
-    }
-    let result: CompartmentOpenResult;
-    try {
-      result = await this.boards.openCompartment(id);
-    } catch (err) {
-      this.recordOutcome('locker.open-unknown', { ...where, reason: 'error', detail: (err as Error).message });
-      throw err;
-    }
-    if (result.result === 'opened') {
-      this.recordOutcome('locker.opened', { ...where, confirmedBy: result.confirmedBy, detail: `confirmed by ${result.confirmedBy}` });
-    } else if (result.result === 'unknown') {
-      this.recordOutcome('locker.open-unknown', { ...where, reason: result.reason, detail: result.detail });
-    } else if (result.result === 'not-opened') {
-      this.recordOutcome('locker.not-opened', { ...where, reason: result.reason, detail: result.detail });
-    } else {
-      this.recordOutcome('locker.not-opened', { ...where, reason: 'refused', detail: result.detail });
-    }
-    return result;
-  }
-
-  private recordOutcome(type: string, data: Record<string, unknown>): void {
-    try {
-      this.opts.record(type, data);
-    } catch (err) {
-      // the lock did what it did; the result still goes to the caller
-      this.opts.logger.error({ err, type, compartment: data['compartment'] }, 'could not record a locker open outcome');
-    }
   }
 
   onChange(l: () => void): () => void {

@@ -89,6 +89,14 @@ export class KerongHandle implements BoardHandle {
     return this.states.get(lock);
   }
 
+  /** Read one lock now (the read-back after an open); never throws. */
+  async read(lock: number): Promise<{ ok: true; value: LockState } | { ok: false; reason: string; detail: string }> {
+    const r = await this.board.readLock(lock);
+    account(this.counter, r.ok, r.ok ? undefined : r);
+    if (r.ok) this.states.set(lock, r.value);
+    return r;
+  }
+
   /** One open, as the driver reports it (it reads back after a timeout; never repeated here). */
   async open(lock: number): Promise<OpenResult> {
     const r = await this.board.openLock(lock);

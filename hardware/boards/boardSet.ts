@@ -10,7 +10,7 @@ import type { Link, Unsubscribe } from '../../firmware-bridge/transport/link.ts'
 import type { BoardDevice, BoardsConfig } from '../profile/boardsSchema.ts';
 import { canonicalLink } from '../profile/boardChecks.ts';
 import { createBusHandles, DEFAULT_POLL_MS, KerongHandle, type BoardHandle } from './boardHandles.ts';
-import { Lockers, type CompartmentOpenResult, type CompartmentState } from './lockers.ts';
+import { Lockers, type CompartmentOpenResult, type CompartmentReadResult, type CompartmentState } from './lockers.ts';
 import { linkHealth, type StatusEntry } from './status.ts';
 
 export interface BoardSetDeps {
@@ -118,6 +118,11 @@ export class BoardSet {
 
   openCompartment(id: string): Promise<CompartmentOpenResult> {
     return this.lockers.open(id).finally(() => this.refresh());
+  }
+
+  /** Read one compartment's lock now (the read-back after an open). */
+  readCompartment(id: string): Promise<CompartmentReadResult> {
+    return this.lockers.read(id).finally(() => this.refresh());
   }
 
   compartments(): CompartmentState[] {

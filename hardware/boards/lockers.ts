@@ -19,6 +19,8 @@ export type CompartmentOpenResult =
   | (OpenResult & { compartment: string })
   | { result: 'refused'; compartment: string; detail: string };
 
+export type CompartmentReadResult = { ok: true; latched: boolean; occupied: boolean } | { ok: false; reason: string; detail: string };
+
 /**
  * Locker compartments mapped to lock boards. An open goes to the driver exactly once: the
  * driver already reads the lock back after an unanswered open, so a retry here could open a
@@ -45,6 +47,14 @@ export class Lockers {
       const s = handle.state(config.lock);
       return { id: config.id, board: config.board, lock: config.lock, size: config.size, latched: s?.latched ?? null, occupied: s?.occupied ?? null };
     });
+  }
+
+  /** Read one compartment's lock now (read-back after an open). Unknown ids are refused. */
+  async read(id: string): Promise<CompartmentReadResult> {
+    const entry = this.byId.get(id);
+    if (!entry) return { ok: false, reason: 'refused', detail: `unknown compartment "${id}"` };
+    const r = await entry.handle.read(entry.config.lock);
+    return r.ok ? { ok: true, latched: r.value.latched, occupied: r.value.occupied } : { ok: false, reason: r.reason, detail: r.detail };
   }
 
   async open(id: unknown): Promise<CompartmentOpenResult> {

@@ -50,7 +50,7 @@ describe('serial boards of a simulated point over TCP', () => {
 
   it('opens a compartment end-to-end against the Kerong simulator, exactly once', async () => {
     const kerong = f.boards.kerong('schliessfach-1')!;
-    const r = await f.point.hardware.openCompartment('A5');
+    const r = await f.point.hardware.boards.openCompartment('A5');
     expect(r).toMatchObject({ result: 'opened', compartment: 'A5', lock: 5, confirmedBy: 'reply' });
     expect(kerong.unlockCount(5)).toBe(1);
     expect(kerong.isLatched(5)).toBe(false);
@@ -61,7 +61,7 @@ describe('serial boards of a simulated point over TCP', () => {
   it('refuses a compartment the profile does not have (lock 13 on a 12-lock board) without sending anything', async () => {
     const kerong = f.boards.kerong('schliessfach-1')!;
     const unlocksBefore = kerong.requests('unlock').length;
-    const r = await f.point.hardware.openCompartment('A13');
+    const r = await f.point.hardware.boards.openCompartment('A13');
     expect(r).toMatchObject({ result: 'refused', compartment: 'A13' });
     expect(r.result === 'refused' && r.detail).toMatch(/unknown compartment "A13"/);
     expect(kerong.requests('unlock').length).toBe(unlocksBefore);
@@ -90,7 +90,7 @@ describe('serial boards of a simulated point over TCP', () => {
     expect(lockBoard.map((d) => d.status)).toEqual(['lost', 'ok']);
     expect(events.every((e) => (e.data as { kind: string }).kind === 'link' || (e.data as { id: string }).id === 'schliessfach-1')).toBe(true);
     // and the board works again
-    expect(await f.point.hardware.openCompartment('A6')).toMatchObject({ result: 'opened' });
+    expect(await f.point.hardware.boards.openCompartment('A6')).toMatchObject({ result: 'opened' });
   });
 
   it('answers 404 for a cable of a board the simulated point does not have', async () => {

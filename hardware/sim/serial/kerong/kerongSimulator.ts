@@ -29,6 +29,8 @@ interface BoardModel {
   downUntil: number;
   /** unlock pulses actually executed, per lock number */
   unlocks: number[];
+  /** locks whose latch is jammed: the pulse runs, the latch stays caught */
+  jammed: Set<number>;
 }
 
 /**
@@ -55,6 +57,7 @@ export class KerongSimulator {
         ir: opts.initial?.occupied ? 0xffff : 0,
         downUntil: -1,
         unlocks: new Array<number>(KERONG_LIMITS.maxLock + 1).fill(0),
+        jammed: new Set(),
       });
     }
   }
@@ -93,6 +96,13 @@ export class KerongSimulator {
   setOccupied(lock: number, occupied: boolean, board = this.firstBoard()): void {
     const m = this.model(board);
     m.ir = occupied ? m.ir | (1 << (lock - 1)) : m.ir & ~(1 << (lock - 1));
+  }
+
+  /** A mechanically jammed lock: the board pulses it (and answers), but the latch stays caught. */
+  jam(lock: number, jammed = true, board = this.firstBoard()): void {
+    const m = this.model(board);
+    if (jammed) m.jammed.add(lock);
+    else m.jammed.delete(lock);
   }
 
   /** How many unlock pulses the board actually executed for this lock. */
@@ -141,10 +151,11 @@ export class KerongSimulator {
 
     // execute
     if (req.cmd === KERONG_COMMANDS.unlock.code) {
-      board.hooks &= ~(1 << req.channel);
+      if (!board.jammed.has(req.channel + 1)) board.hooks &= ~(1 << req.channel);
       board.unlocks[req.channel + 1] = (board.unlocks[req.channel + 1] ?? 0) + 1;
     } else if (req.cmd === KERONG_COMMANDS.unlockAll.code) {
       board.hooks = 0;
+      for (const l of board.jammed) board.hooks |= 1 << (l - 1);
       for (let l = 1; l <= KERONG_LIMITS.maxLock; l++) board.unlocks[l] = (board.unlocks[l] ?? 0) + 1;
     }
     if (!def || def.reply !== 'status') return; // no known reply format: say nothing
