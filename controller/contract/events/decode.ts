@@ -1,0 +1,43 @@
+/**
+ * Decoding a stored or received event with the catalogue. Never throws.
+ *  - `checkEvent` (the point, before it writes): the payload must match the newest version.
+ *  - `decodeEvent` (the backoffice, and anyone reading history): the version is `data.v`
+ *    (absent = 1) and must be one this catalogue knows; an event of a *newer* version than this
+ *    side knows is reported as `unknown-version` (stored and flagged, never refused).
+ */
+import type { TSchema } from 'typebox';
+import { checker } from '../check.ts';
+import { eventCatalogue, isEventType, versionsOf } from './catalogue.ts';
+
+export type EventDecode =
+  | { ok: true; type: string; version: number }
+  | { ok: false; problem: 'unknown-type' | 'unknown-version' | 'schema'; message: string; version?: number };
+
+function versionOf(data: unknown): number | undefined {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return 1;
+  const v = (data as { v?: unknown }).v;
+  if (v === undefined) return 1;
+  return Number.isSafeInteger(v) && (v as number) >= 1 ? (v as number) : undefined;
+}
+
+export function decodeEvent(type: string, data: unknown): EventDecode {
+  const versions = versionsOf(type);
+  if (!versions) return { ok: false, problem: 'unknown-type', message: `unknown event type "${type}"` };
+  const version = versionOf(data);
+  if (version === undefined) return { ok: false, problem: 'schema', message: `event "${type}": data.v must be a whole number >= 1` };
+  const schema = versions[version - 1];
+  if (!schema) return { ok: false, problem: 'unknown-version', version, message: `event "${type}" version ${version} is newer than this catalogue (knows ${versions.length})` };
+  const c = checker(schema as TSchema);
+  if (!c.check(data)) return { ok: false, problem: 'schema', version, message: `event "${type}" v${version}: ${c.problems(data).join('; ')}` };
+  return { ok: true, type, version };
+}
+
+/** The point's check before writing: the newest version only. Returns the problem, or undefined. */
+export function checkEvent(type: string, data: unknown): string | undefined {
+  if (!isEventType(type)) return `unknown event type "${type}"`;
+  const versions = eventCatalogue[type].versions as readonly TSchema[];
+  const latest = versions[versions.length - 1]!;
+  const c = checker(latest);
+  if (c.check(data)) return undefined;
+  return `ledger event "${type}": ${c.problems(data).join('; ')}`;
+}
