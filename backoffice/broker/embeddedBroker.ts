@@ -6,6 +6,7 @@
  * (as Mosquitto does for 3.1.1): passing an error would close the connection and the client would
  * resend the same QoS 1 message on every reconnect. A denied subscribe gets SUBACK 128.
  * Aedes has no shared subscriptions: with the embedded broker run ONE backoffice instance.
+ * Failed logins are limited per username and per address (loginGuard.ts, README "Broker login limits").
  */
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { createHash, timingSafeEqual } from 'node:crypto';

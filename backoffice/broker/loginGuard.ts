@@ -68,7 +68,8 @@ export class LoginGuard {
 
   private async attemptLocked(username: string | null, address: string, check: () => Promise<LoginVerdict>, logged: { clientId: string; username: string | undefined }): Promise<LoginOutcome> {
     const log = this.o.logger;
-    const who = { username: logged.username, clientId: logged.clientId, address };
+    // Junk usernames / client ids can be 64 KiB long: log a bounded prefix.
+    const who = { username: logged.username?.slice(0, 100), clientId: logged.clientId.slice(0, 100), address };
     await this.sweep();
     const locked = this.limiter.lockedBy(username, address);
     if (locked) {
