@@ -13,6 +13,11 @@ import mqtt from 'mqtt';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../backoffice/db/database.ts';
 import { createSiteCredentials } from '../../backoffice/credentials/siteCredentials.ts';
+import { hashPassword } from '../../backoffice/credentials/passwordHash.ts';
+import { startEmbeddedBroker } from '../../backoffice/broker/embeddedBroker.ts';
+import { noLoginLockStore } from '../../backoffice/broker/loginLockStore.ts';
+import { createSystemClock } from '../../firmware-bridge/platform/clock.ts';
+import { createRecordingLogger } from '../../firmware-bridge/platform/logger.ts';
 
 const CHILD = join(import.meta.dirname, 'brokerLoginChild.ts');
 const SITE = 'site-guessed';
@@ -70,9 +75,9 @@ async function startChild(dataDir: string, lockMs: number): Promise<Child> {
 }
 
 /** One login with mqtt.js: 0 when accepted, else the CONNACK return code. */
-async function login(url: string, password: string): Promise<number> {
+async function login(url: string, password: string, username = SITE): Promise<number> {
   try {
-    const c = await mqtt.connectAsync(url, { clientId: SITE, username: SITE, password, protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 5_000 });
+    const c = await mqtt.connectAsync(url, { clientId: username, username, password, protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 5_000 });
     await c.endAsync();
     return 0;
   } catch (e) {
@@ -151,7 +156,7 @@ describe('guessing a site password on the embedded broker (real backoffice proce
 
   it('the lock holds after kill -9 of the backoffice and a restart, and still ends on time', async () => {
     const { dir, password } = await freshSite();
-    const lockMs = 8_000;
+    const lockMs = 12_000; // long enough for a slow restart on a loaded machine
     const first = await startChild(dir, lockMs);
     const t0 = Date.now();
     for (let i = 0; i < 5; i++) expect(await login(first.brokerUrl, WRONG)).toBe(4);
@@ -176,4 +181,32 @@ describe('guessing a site password on the embedded broker (real backoffice proce
     // Restart rule: the remaining time, but at least min(lock, 10 s) from the restart; never a fresh doubling.
     expect(at - t0, 'the lock still ends').toBeLessThan(restartedAfter + Math.min(lockMs, 10_000) + 3_000);
   }, 60_000);
+});
+
+describe('guessing across usernames on the embedded broker (in process)', () => {
+  it('20 failures from one address over 20 usernames (junk ones included) lock that address: a good site is refused there too', async () => {
+    const logger = createRecordingLogger();
+    const good = hashPassword('good-password');
+    const broker = await startEmbeddedBroker({
+      port: 0,
+      lookupSiteHash: async (u) => (u === 'site-good' ? good : null),
+      serviceAccounts: [],
+      loginLimit: { store: 'attach-later' },
+      clock: createSystemClock(),
+      logger,
+    });
+    cleanup.push(() => broker.stop());
+    // Before the database is attached a site cannot be checked: "server unavailable", not a failure.
+    expect(await login(broker.url, 'good-password', 'site-good')).toBe(3);
+    await broker.attachLoginStore(noLoginLockStore());
+    expect(await login(broker.url, 'good-password', 'site-good')).toBe(0);
+
+    for (let i = 0; i < 20; i++) expect(await login(broker.url, WRONG, i % 2 === 0 ? `site-${i}` : `NOT A SITE ${i}`)).toBe(4);
+    expect(await login(broker.url, 'good-password', 'site-good'), 'the address is locked, the right password included').toBe(5);
+    expect(broker.logins()).toMatchObject({ failures: 20, lockouts: 1, lockedAddresses: ['127.0.0.1'], lockedUsernames: [] });
+    const failed = logger.records.filter((r) => r.msg === 'broker login failed').map((r) => r.obj as { addressFailures: number; failures: number; reason: string });
+    expect(failed.map((f) => f.addressFailures)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(failed.every((f) => f.failures <= 1), 'each username failed at most once').toBe(true);
+    expect(new Set(failed.map((f) => f.reason))).toEqual(new Set(['unknown-user']));
+  });
 });
