@@ -29,7 +29,7 @@ export interface StandaloneOptions {
 export interface Standalone {
   broker: EmbeddedBroker;
   backoffice: Backoffice;
-  /** Create (or rotate) a site's broker password; returns the clear password once. */
+  /** Create (or rotate) a site's broker password and clear its login lock; returns the clear password once. */
   createSiteCredentials(siteId: string): Promise<string>;
   stop(): Promise<void>;
 }
@@ -78,7 +78,12 @@ export async function startStandalone(o: StandaloneOptions): Promise<Standalone>
   return {
     broker,
     backoffice,
-    createSiteCredentials: async (siteId) => (await createSiteCredentials(backoffice.db, siteId, o.clock.now())).password,
+    createSiteCredentials: async (siteId) => {
+      const { password } = await createSiteCredentials(backoffice.db, siteId, o.clock.now());
+      // Guesses at the old password are moot now: a re-provisioned point must not wait out a lock.
+      await broker.resetLoginFailures(siteId);
+      return password;
+    },
     stop: async () => {
       await backoffice.stop();
       await broker.stop();

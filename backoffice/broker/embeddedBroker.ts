@@ -45,6 +45,8 @@ export interface EmbeddedBroker {
   logins(): LoginStats;
   /** Load persisted login counts and locks and keep them there from now on. */
   attachLoginStore(store: LoginLockStore): Promise<void>;
+  /** Forget a username's failed logins and lock, e.g. after its password was replaced. */
+  resetLoginFailures(username: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -155,6 +157,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
       await guard.attach(store);
       storeAttached = true;
     },
+    resetLoginFailures: (username) => guard.resetUsername(username),
     stop: async () => {
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -49,6 +49,18 @@ export class LoginGuard {
     if (s.lockedUsernames.length + s.lockedAddresses.length > 0) this.o.logger.warn({ lockedUsernames: s.lockedUsernames, lockedAddresses: s.lockedAddresses }, 'broker logins still locked after restart');
   }
 
+  /** A new password was issued for `username`: its count and lock go (address locks stay). */
+  async resetUsername(username: string): Promise<void> {
+    const release = await this.acquire(`u:${username}`);
+    try {
+      if (!this.limiter.reset('username', username)) return;
+      await this.persist(() => this.store.remove([{ kind: 'username', key: username }]));
+      this.o.logger.info({ username }, 'broker login count reset (new password)');
+    } finally {
+      release();
+    }
+  }
+
   stats(): LoginStats {
     return this.limiter.stats();
   }

@@ -186,6 +186,11 @@ export class LoginLimiter {
     return { kind: 'username', key: username };
   }
 
+  /** Forget a key's count and lock (e.g. the site's password was replaced: old guesses are moot). */
+  reset(kind: LoginKeyKind, key: string): boolean {
+    return this.entries.delete(id(kind, key));
+  }
+
   /** Drop counts with no failure for `forgetAfterMs` and no active lock; returns what was dropped. */
   sweep(): { kind: LoginKeyKind; key: string }[] {
     const mono = this.clock.monotonic();

@@ -16,6 +16,7 @@ import { createSiteCredentials } from '../../backoffice/credentials/siteCredenti
 import { hashPassword } from '../../backoffice/credentials/passwordHash.ts';
 import { startEmbeddedBroker } from '../../backoffice/broker/embeddedBroker.ts';
 import { noLoginLockStore } from '../../backoffice/broker/loginLockStore.ts';
+import { startStandalone } from '../../backoffice/standalone.ts';
 import { createSystemClock } from '../../firmware-bridge/platform/clock.ts';
 import { createRecordingLogger } from '../../firmware-bridge/platform/logger.ts';
 
@@ -208,5 +209,22 @@ describe('guessing across usernames on the embedded broker (in process)', () => 
     expect(failed.map((f) => f.addressFailures)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     expect(failed.every((f) => f.failures <= 1), 'each username failed at most once').toBe(true);
     expect(new Set(failed.map((f) => f.reason))).toEqual(new Set(['unknown-user']));
+  });
+});
+
+describe('re-provisioning a locked site (in process)', () => {
+  it('a new password for a locked site is accepted at once, the count and the stored lock are gone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dp-brokerlogin-'));
+    dirs.push(dir);
+    const sa = await startStandalone({ dataDir: dir, brokerPort: 0, clock: createSystemClock(), logger: createRecordingLogger() });
+    cleanup.push(() => sa.stop());
+    const old = await sa.createSiteCredentials(SITE);
+    for (let i = 0; i < 5; i++) expect(await login(sa.broker.url, WRONG)).toBe(4);
+    expect(await login(sa.broker.url, old), 'locked (60 s by default)').toBe(5);
+    const fresh = await sa.createSiteCredentials(SITE);
+    expect(await login(sa.broker.url, fresh)).toBe(0);
+    expect(sa.broker.logins().lockedUsernames).toEqual([]);
+    const rows = await sa.backoffice.db.selectFrom('broker_login_locks').select(['kind', 'key']).execute();
+    expect(rows).toEqual([{ kind: 'address', key: '127.0.0.1' }]);
   });
 });
