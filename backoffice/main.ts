@@ -11,6 +11,7 @@ import { buildApi } from './http/api.ts';
 import { SyncRouter, type IngestStats } from './ingest/syncRouter.ts';
 import type { IngestHooks } from './ingest/ingestQueue.ts';
 import type { Clock, Logger } from './platform.ts';
+import type { LoginStats } from './broker/loginLimiter.ts';
 import type { FastifyInstance } from 'fastify';
 
 export interface BackofficeOptions {
@@ -26,6 +27,8 @@ export interface BackofficeOptions {
   downlinkResendMs?: number;
   /** Crash tests only: hooks right before the ingest COMMIT and between COMMIT and `down/ack`. */
   ingestHooks?: IngestHooks;
+  /** Failed broker logins and locks (embedded broker), shown in `/health` as `brokerLogins`. */
+  loginStats?: () => LoginStats;
   clock: Clock;
   logger: Logger;
 }
@@ -75,7 +78,7 @@ export async function startBackoffice(opts: BackofficeOptions): Promise<Backoffi
     logger,
     resendIntervalMs: opts.downlinkResendMs ?? 30_000,
   });
-  const api = buildApi({ db, stats: () => router.stats, mqttConnected: () => router.connected, clock: opts.clock, logger });
+  const api = buildApi({ db, stats: () => router.stats, mqttConnected: () => router.connected, ...(opts.loginStats ? { loginStats: opts.loginStats } : {}), clock: opts.clock, logger });
   let httpUrl: string | null = null;
   try {
     await router.start();

@@ -5,6 +5,8 @@
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embeddedBroker.ts';
+import type { LoginLimitPolicy } from './broker/loginLimiter.ts';
+import { dbLoginLockStore } from './broker/loginLockStore.ts';
 import { generatePassword } from './credentials/passwordHash.ts';
 import { createSiteCredentials, dbCredentialLookup } from './credentials/siteCredentials.ts';
 import { startBackoffice, type Backoffice } from './main.ts';
@@ -18,6 +20,8 @@ export interface StandaloneOptions {
   brokerPort: number;
   brokerHost?: string;
   http?: { port: number; host?: string };
+  /** Failed-login limits of the embedded broker (defaults: 5 per username, 20 per address, 60 s doubling to 15 min). */
+  brokerLoginLimit?: Partial<LoginLimitPolicy>;
   clock: Clock;
   logger: Logger;
 }
@@ -25,7 +29,7 @@ export interface StandaloneOptions {
 export interface Standalone {
   broker: EmbeddedBroker;
   backoffice: Backoffice;
-  /** Create (or rotate) a site's broker password; returns the clear password once. */
+  /** Create (or rotate) a site's broker password and clear its login lock; returns the clear password once. */
   createSiteCredentials(siteId: string): Promise<string>;
   stop(): Promise<void>;
 }
@@ -42,6 +46,8 @@ export async function startStandalone(o: StandaloneOptions): Promise<Standalone>
     ...(o.brokerHost !== undefined ? { host: o.brokerHost } : {}),
     lookupSiteHash: (u) => (lookup ? lookup(u) : Promise.resolve(null)),
     serviceAccounts: [service],
+    loginLimit: { store: 'attach-later', ...(o.brokerLoginLimit ? { policy: o.brokerLoginLimit } : {}) },
+    clock: o.clock,
     logger: o.logger.child({ component: 'broker' }),
   });
   let backoffice: Backoffice;
@@ -53,6 +59,7 @@ export async function startStandalone(o: StandaloneOptions): Promise<Standalone>
       mqttPassword: service.password,
       clientId: '_backoffice-1',
       ...(o.http ? { http: o.http } : {}),
+      loginStats: () => broker.logins(),
       clock: o.clock,
       logger: o.logger,
     });
@@ -61,10 +68,22 @@ export async function startStandalone(o: StandaloneOptions): Promise<Standalone>
     throw e;
   }
   lookup = dbCredentialLookup(backoffice.db);
+  try {
+    await broker.attachLoginStore(dbLoginLockStore(backoffice.db));
+  } catch (e) {
+    await backoffice.stop();
+    await broker.stop();
+    throw e;
+  }
   return {
     broker,
     backoffice,
-    createSiteCredentials: async (siteId) => (await createSiteCredentials(backoffice.db, siteId, o.clock.now())).password,
+    createSiteCredentials: async (siteId) => {
+      const { password } = await createSiteCredentials(backoffice.db, siteId, o.clock.now());
+      // Guesses at the old password are moot now: a re-provisioned point must not wait out a lock.
+      await broker.resetLoginFailures(siteId);
+      return password;
+    },
     stop: async () => {
       await backoffice.stop();
       await broker.stop();

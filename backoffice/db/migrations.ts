@@ -107,6 +107,20 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '2026-12-06T00-00-broker-login-locks': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('broker_login_locks')
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('key', 'text', (c) => c.notNull())
+        .addColumn('failures', 'bigint', (c) => c.notNull())
+        .addColumn('lock_ms', 'bigint', (c) => c.notNull())
+        .addColumn('locked_until', 'bigint')
+        .addColumn('last_failure_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('broker_login_locks_pk', ['kind', 'key'])
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -91,6 +91,18 @@ export interface CommandsTable {
   result_at: number | null;
 }
 
+/** Failed-login counts and locks of the embedded broker, per username and per client address. */
+export interface BrokerLoginLocksTable {
+  kind: 'username' | 'address';
+  key: string;
+  failures: number;
+  /** Duration of the current/last lock, whole ms (0 = never locked). */
+  lock_ms: number;
+  /** Wall-clock deadline of the current/last lock, whole ms. */
+  locked_until: number | null;
+  last_failure_at: number;
+}
+
 export interface DB {
   sites: SitesTable;
   events: EventsTable;
@@ -99,6 +111,7 @@ export interface DB {
   site_credentials: SiteCredentialsTable;
   changes: ChangesTable;
   commands: CommandsTable;
+  broker_login_locks: BrokerLoginLocksTable;
 }
 
 export type { Generated };

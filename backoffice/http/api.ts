@@ -9,6 +9,7 @@ import { Type } from 'typebox';
 import type { Kysely } from 'kysely';
 import { SITE_ID_PATTERN } from '../../controller/contract/sync/index.ts';
 import type { DB } from '../db/schema.ts';
+import type { LoginStats } from '../broker/loginLimiter.ts';
 import type { IngestStats } from '../ingest/syncRouter.ts';
 import { resolveDivergence } from '../ingest/divergence.ts';
 import type { Clock, Logger } from '../platform.ts';
@@ -17,6 +18,8 @@ export interface ApiDeps {
   db: Kysely<DB>;
   stats: () => IngestStats;
   mqttConnected: () => boolean;
+  /** Embedded broker only: failed logins, lockouts, locked usernames/addresses. */
+  loginStats?: () => LoginStats;
   clock: Clock;
   logger: Logger;
 }
@@ -50,7 +53,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     return reply.code(status).send({ error: err.validation ? 'bad-request' : 'error', message: err.message });
   });
 
-  app.get('/health', async () => ({ ok: true, mqtt: deps.mqttConnected() ? 'connected' : 'disconnected', ingest: deps.stats() }));
+  app.get('/health', async () => ({ ok: true, mqtt: deps.mqttConnected() ? 'connected' : 'disconnected', ingest: deps.stats(), ...(deps.loginStats ? { brokerLogins: deps.loginStats() } : {}) }));
 
   app.get('/api/sites', async () => {
     const rows = await deps.db.selectFrom('sites').selectAll().orderBy('site_id').execute();

@@ -11,6 +11,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../backoffice/broker/embeddedBroker.ts';
 import { hashPassword } from '../../backoffice/credentials/passwordHash.ts';
 import { createSilentLogger } from '../../firmware-bridge/platform/logger.ts';
+import { createSystemClock } from '../../firmware-bridge/platform/clock.ts';
 import { encode, topics, DOWN_KINDS, UP_KINDS } from '../../controller/contract/sync/index.ts';
 import { mosquittoSkipReason, startMosquitto, type MosquittoInstance } from './mosquittoHelper.ts';
 
@@ -161,6 +162,7 @@ describe('access matrix on the embedded Aedes broker', () => {
     const hashes = new Map(Object.entries(USERS).filter(([u]) => !u.startsWith('_')).map(([u, p]) => [u, hashPassword(p)]));
     broker = await startEmbeddedBroker({
       port: 0,
+      clock: createSystemClock(),
       lookupSiteHash: async (u) => hashes.get(u) ?? null,
       serviceAccounts: [{ username: '_backoffice', password: USERS._backoffice }],
       logger: createSilentLogger(),

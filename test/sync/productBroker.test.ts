@@ -6,6 +6,7 @@
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createSilentLogger } from '../../firmware-bridge/platform/logger.ts';
+import { createSystemClock } from '../../firmware-bridge/platform/clock.ts';
 import { startEmbeddedBroker } from '../../backoffice/broker/embeddedBroker.ts';
 import { hashPassword } from '../../backoffice/credentials/passwordHash.ts';
 import { startRealBackoffice } from './support/backoffices.ts';
@@ -26,6 +27,7 @@ describe('the point on the product embedded broker (per-site auth and ACL)', () 
     let hash: string | null = hashPassword('an old password');
     const broker = await startEmbeddedBroker({
       port: 0,
+      clock: createSystemClock(),
       lookupSiteHash: async (u) => (u === siteId ? hash : null),
       serviceAccounts: [{ username: '_backoffice', password: 'bo-secret' }],
       logger: createSilentLogger(),
