@@ -6,6 +6,7 @@ import type { GpioBackend } from '../hardware/ports.ts';
 import type { HardwareProfile } from '../hardware/profile/schema.ts';
 import { createPointIo, type PointIo } from '../hardware/pointIo.ts';
 import { Ledger } from './ledger/index.ts';
+import { createRecorder } from './ledger/recorder.ts';
 import { SqliteAccessState } from './ledger/index.ts';
 import { importPublicKeyPem } from './access/keys.ts';
 import { AccessDecider } from './access/decide.ts';
@@ -93,7 +94,8 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
     throw err;
   }
   const openLedger = ledger;
-  const record = (type: string, data: Record<string, unknown>): number => openLedger.append(type, data).seq;
+  const recorder = createRecorder(openLedger, logger);
+  const record = recorder.tryRecord;
 
   // 2. Access decisions: public key, revocations and cards from the ledger, opening rules.
   //    Time floor (DESIGN principle 4): the latest wall time the ledger saw, read once at start,
@@ -143,7 +145,7 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
         ...(opts.isClockSynced ? { isClockSynced: opts.isClockSynced } : {}),
         logger: logger.child({ module: 'sync' }),
         changeEvents,
-        commandHandlers: commandHandlers({ door, record }),
+        commandHandlers: commandHandlers({ door, record: recorder.record }),
         onServerTime: (ms) => decider.setServerTime(ms),
       })
     : undefined;

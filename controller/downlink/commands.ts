@@ -1,5 +1,6 @@
 import { Compile } from 'typebox/compile';
 import { DoorReleaseCommandSchema } from '../contract/commands/index.ts';
+import type { RecordFn } from '../ledger/recorder.ts';
 import { CommandRefused, type CommandHandler } from '../sync/commandRunner.ts';
 import type { GrantRequest, GrantResult } from '../machines/door/doorController.ts';
 
@@ -16,7 +17,7 @@ export interface CommandDoor {
   grant(request: GrantRequest): GrantResult;
 }
 
-export function commandHandlers(deps: { door: CommandDoor; record: (type: string, data: Record<string, unknown>) => void }): Record<string, CommandHandler> {
+export function commandHandlers(deps: { door: CommandDoor; record: RecordFn }): Record<string, CommandHandler> {
   return {
     'door.release': (body, command) => {
       if (!releaseCheck.Check(body)) throw new CommandRefused('invalid-body', 'door.release needs { operator, durationMs?: 1000..60000, note? }');

@@ -17,9 +17,7 @@ function setup(options: { decider?: EntryDecider } = {}) {
   const io = createPointIo(profile, sim.gpio, clock);
   const t = profile.door.timing;
   const records: Array<{ type: string; data: Record<string, unknown> }> = [];
-  const record = (type: string, data: Record<string, unknown>): void => {
-    records.push({ type, data });
-  };
+  const record = (type: string, data: Record<string, unknown>): number => records.push({ type, data });
   const logger = createSilentLogger();
   const door = new DoorController({
     io,

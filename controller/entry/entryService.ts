@@ -1,4 +1,6 @@
 import { Type } from 'typebox';
+import type { EventType } from '../contract/events/index.ts';
+import type { TryRecordFn } from '../ledger/recorder.ts';
 import { Compile } from 'typebox/compile';
 import type { Logger } from '../../firmware-bridge/platform/logger.ts';
 import type { Unwatch } from '../../hardware/ports.ts';
@@ -69,8 +71,8 @@ export interface EntryResult {
 export interface EntryServiceDeps {
   decider: EntryDecider;
   door: EntryDoor;
-  /** Appends to the ledger; returns the event's seq. */
-  record: (type: string, data: Record<string, unknown>) => number | void;
+  /** Records without throwing (controller/ledger/recorder.ts `tryRecord`); returns the seq, undefined on failure. */
+  record: TryRecordFn;
   logger: Logger;
   doorId?: string;
 }
@@ -162,14 +164,8 @@ export class EntryService {
     }
   }
 
-  private safeRecord(type: string, data: Record<string, unknown>): number | undefined {
-    try {
-      const seq = this.deps.record(type, data);
-      return typeof seq === 'number' ? seq : undefined;
-    } catch (err) {
-      this.deps.logger.error({ err, type }, 'entry: recording an event failed');
-      return undefined;
-    }
+  private safeRecord(type: EventType, data: Record<string, unknown>): number | undefined {
+    return this.deps.record(type, data);
   }
 }
 

@@ -7,6 +7,7 @@
  * Status only: opening a compartment is the lockers feature's (controller/lockers, which
  * records the request before any byte and the outcome after).
  */
+import type { TryRecordFn } from '../ledger/recorder.ts';
 import type { Clock } from '../../firmware-bridge/platform/clock.ts';
 import type { Logger } from '../../firmware-bridge/platform/logger.ts';
 import { BoardSet, type BoardSetDeps } from '../../hardware/boards/boardSet.ts';
@@ -26,7 +27,8 @@ export interface HardwareStatusOptions {
   gpioKind: string;
   clock: Clock;
   logger: Logger;
-  record: (type: string, data: Record<string, unknown>) => void;
+  /** Records without throwing (controller/ledger/recorder.ts `tryRecord`). */
+  record: TryRecordFn;
   /**
    * The door controller: while its view says `faulted` (its state machine kept failing), an
    * entry `door controller` is listed as lost, so /health reports not ok.
@@ -102,18 +104,14 @@ export class HardwareStatus {
         continue;
       }
       this.recorded.set(key, s.status);
-      try {
-        this.opts.record('hardware.status', {
-          kind: s.kind,
-          id: s.id,
-          name: s.name,
-          status: s.status,
-          previous: previous ?? null,
-          ...(s.detail !== undefined ? { detail: s.detail } : {}),
-        });
-      } catch (err) {
-        this.opts.logger.error({ err, entry: key }, 'could not record hardware status');
-      }
+      this.opts.record('hardware.status', {
+        kind: s.kind,
+        id: s.id,
+        name: s.name,
+        status: s.status,
+        previous: previous ?? null,
+        ...(s.detail !== undefined ? { detail: s.detail } : {}),
+      });
     }
     for (const l of [...this.listeners]) l();
   }

@@ -24,11 +24,11 @@ describe('ledger database pragmas (L1)', () => {
   it('every connection is WAL + synchronous=FULL + foreign keys + busy timeout, also after writes and on reopen', () => {
     const a = fx.open();
     expect(checkPragmas(a.db)).toEqual(DURABLE);
-    a.append('door.state', { state: 'locked' });
+    a.appendUnchecked('door.state', { state: 'locked' });
     expect(checkPragmas(a.db)).toEqual(DURABLE);
     // second connection while the first is open, then a reopen after close
     const b = fx.open();
-    b.append('door.state', { state: 'open' });
+    b.appendUnchecked('door.state', { state: 'open' });
     expect(checkPragmas(b.db)).toEqual(DURABLE);
     a.close();
     b.close();
@@ -56,7 +56,7 @@ describe('ledger database pragmas (L1)', () => {
 
   it('refuses a ledger whose pages were damaged (integrity_check fails)', () => {
     const l = fx.open();
-    for (let i = 0; i < 300; i++) l.append('entry.granted', { credentialId: `c-${i}`, note: 'x'.repeat(100) });
+    for (let i = 0; i < 300; i++) l.appendUnchecked('entry.granted', { credentialId: `c-${i}`, note: 'x'.repeat(100) });
     l.close();
     // overwrite a stretch in the middle of the file (b-tree pages, not the header)
     const bytes = readFileSync(fx.path);

@@ -16,12 +16,12 @@ afterEach(() => fx.cleanup());
 describe('append', () => {
   it('numbers events contiguously from 1 across reopen and chains their hashes', () => {
     const a = fx.open();
-    const e1 = a.append('entry.granted', { credentialId: 'c1' });
+    const e1 = a.appendUnchecked('entry.granted', { credentialId: 'c1' });
     fx.clock.advance(1000);
-    const e2 = a.append('entry.granted', { credentialId: 'c2' });
+    const e2 = a.appendUnchecked('entry.granted', { credentialId: 'c2' });
     a.close();
     const b = fx.open();
-    const e3 = b.append('entry.granted', { credentialId: 'c3' });
+    const e3 = b.appendUnchecked('entry.granted', { credentialId: 'c3' });
     expect([e1.seq, e2.seq, e3.seq]).toEqual([1, 2, 3]);
     expect(e1.prevHash).toBe(GENESIS_HASH);
     expect(e2.prevHash).toBe(e1.hash);
@@ -36,9 +36,9 @@ describe('append', () => {
   it('records whether the clock was synced at append time', () => {
     let synced = false;
     const l = fx.open({ isClockSynced: () => synced });
-    const before = l.append('entry.granted', {});
+    const before = l.appendUnchecked('entry.granted', {});
     synced = true;
-    const after = l.append('entry.granted', {});
+    const after = l.appendUnchecked('entry.granted', {});
     expect([before.clockSynced, after.clockSynced]).toEqual([false, true]);
     expect(l.events(1, 2).map((e) => e.clockSynced)).toEqual([false, true]);
   });
@@ -47,7 +47,7 @@ describe('append', () => {
     const l = fx.open();
     const seen: LedgerEvent[] = [];
     l.onAppended((e) => seen.push(e));
-    const e = l.append('sale.completed', { totalCents: 250, items: [{ b: 1, a: 2 }], skip: undefined });
+    const e = l.appendUnchecked('sale.completed', { totalCents: 250, items: [{ b: 1, a: 2 }], skip: undefined });
     expect(e.data).toEqual({ items: [{ a: 2, b: 1 }], totalCents: 250 });
     expect(Object.keys(e.data)).toEqual(['items', 'totalCents']);
     expect(seen).toEqual([e]);
@@ -67,9 +67,9 @@ describe('append', () => {
     });
     const second: number[] = [];
     const off = l.onAppended((e) => second.push(e.seq));
-    l.append('entry.granted', {});
+    l.appendUnchecked('entry.granted', {});
     off();
-    l.append('entry.granted', {});
+    l.appendUnchecked('entry.granted', {});
     expect(seenInListener).toEqual([1, 2]);
     expect(second).toEqual([1]);
     expect(records.some((r) => r.level === 'error' && /listener threw/.test(r.msg ?? ''))).toBe(true);
@@ -77,10 +77,10 @@ describe('append', () => {
 
   it('a throw inside alsoInTx rolls back event, outbox and state and consumes no seq', () => {
     const l = fx.open();
-    l.append('door.state', { state: 'locked' });
+    l.appendUnchecked('door.state', { state: 'locked' });
     const stateBefore = dumpState(l.db);
     expect(() =>
-      l.append('door.state', { state: 'open' }, (db) => {
+      l.appendUnchecked('door.state', { state: 'open' }, (db) => {
         db.prepare("UPDATE ledger_meta SET value = 'touched' WHERE key = 'site_id'").run();
         throw new Error('feature table write failed');
       }),
@@ -90,7 +90,7 @@ describe('append', () => {
     expect(dumpState(l.db)).toEqual(stateBefore);
     expect(l.state.doorState()?.state).toBe('locked');
     expect(l.db.prepare("SELECT value FROM ledger_meta WHERE key = 'site_id'").get()).toEqual({ value: 'site-test' });
-    expect(l.append('door.state', { state: 'open' }).seq).toBe(2);
+    expect(l.appendUnchecked('door.state', { state: 'open' }).seq).toBe(2);
     expect(l.verifyChain()).toEqual({ ok: true, count: 2 });
   });
 
@@ -98,8 +98,8 @@ describe('append', () => {
     const l = fx.open();
     const seen: number[] = [];
     l.onAppended((e) => seen.push(e.seq));
-    expect(() => l.append('a.b', {}, () => void l.append('c.d', {}))).toThrow(/inside another transaction refused/);
-    expect(() => l.db.transaction(() => l.append('a.b', {}))()).toThrow(/inside another transaction refused/);
+    expect(() => l.appendUnchecked('a.b', {}, () => void l.appendUnchecked('c.d', {}))).toThrow(/inside another transaction refused/);
+    expect(() => l.db.transaction(() => l.appendUnchecked('a.b', {}))()).toThrow(/inside another transaction refused/);
     expect(l.lastSeq()).toBe(0);
     expect(seen).toEqual([]);
   });
@@ -108,7 +108,7 @@ describe('append', () => {
     const l = fx.open({
       migrations: [{ id: 'test-0001-sales', up: (db) => db.exec('CREATE TABLE sales (seq INTEGER PRIMARY KEY, cents INTEGER)') }],
     });
-    const e = l.append('sale.completed', { totalCents: 399 }, (db) => {
+    const e = l.appendUnchecked('sale.completed', { totalCents: 399 }, (db) => {
       db.prepare('INSERT INTO sales (seq, cents) VALUES ((SELECT max(seq) FROM events), 399)').run();
     });
     expect(l.db.prepare('SELECT seq, cents FROM sales').all()).toEqual([{ seq: e.seq, cents: 399 }]);
@@ -124,7 +124,7 @@ describe('append', () => {
     ['undefined in array', { a: [undefined] }, /data\.a\[0\]/],
   ])('refuses unserialisable data (%s) with a clear error and writes nothing', (_name, data, message) => {
     const l = fx.open();
-    expect(() => l.append('sale.completed', data as Record<string, unknown>)).toThrow(message);
+    expect(() => l.appendUnchecked('sale.completed', data as Record<string, unknown>)).toThrow(message);
     expect(l.lastSeq()).toBe(0);
     expect(l.outboxCount()).toBe(0);
   });
@@ -133,21 +133,21 @@ describe('append', () => {
     const l = fx.open();
     const cyclic: Record<string, unknown> = { a: 1 };
     cyclic['self'] = cyclic;
-    expect(() => l.append('x.y', cyclic)).toThrow(/data\.self .*cycle/);
-    expect(() => l.append('x.y', [] as unknown as Record<string, unknown>)).toThrow(/must be a plain object/);
-    expect(() => l.append('x.y', null as unknown as Record<string, unknown>)).toThrow(/must be a plain object/);
-    expect(() => l.append('', {})).toThrow(/event type "" is not/);
-    expect(() => l.append('Sale Completed', {})).toThrow(LedgerError);
+    expect(() => l.appendUnchecked('x.y', cyclic)).toThrow(/data\.self .*cycle/);
+    expect(() => l.appendUnchecked('x.y', [] as unknown as Record<string, unknown>)).toThrow(/must be a plain object/);
+    expect(() => l.appendUnchecked('x.y', null as unknown as Record<string, unknown>)).toThrow(/must be a plain object/);
+    expect(() => l.appendUnchecked('', {})).toThrow(/event type "" is not/);
+    expect(() => l.appendUnchecked('Sale Completed', {})).toThrow(LedgerError);
     expect(l.lastSeq()).toBe(0);
   });
 
   it('refuses a state event whose payload is invalid, naming the field, and writes nothing', () => {
     const l = fx.open();
-    expect(() => l.append('member.upserted', { memberId: 'm1', name: 'Anna', role: 'boss', ageVerified: true })).toThrow(
+    expect(() => l.appendUnchecked('member.upserted', { memberId: 'm1', name: 'Anna', role: 'boss', ageVerified: true })).toThrow(
       /"member.upserted" data\.role/,
     );
     expect(() =>
-      l.append('credential.issued', {
+      l.appendUnchecked('credential.issued', {
         credentialId: 'c1', memberId: 'm1', kind: 'card', role: 'member', ageVerified: false, expiresAt: null,
       }),
     ).toThrow(/kind card needs cardUid and pinHash/);
@@ -159,7 +159,7 @@ describe('append', () => {
 describe('append-only and tamper evidence', () => {
   it('refuses UPDATE and DELETE of events', () => {
     const l = fx.open();
-    l.append('entry.granted', { credentialId: 'c1' });
+    l.appendUnchecked('entry.granted', { credentialId: 'c1' });
     expect(() => l.db.prepare("UPDATE events SET type = 'x' WHERE seq = 1").run()).toThrow(/append-only: UPDATE refused/);
     expect(() => l.db.prepare('DELETE FROM events').run()).toThrow(/append-only: DELETE refused/);
     expect(l.verifyChain()).toEqual({ ok: true, count: 1 });
@@ -172,7 +172,7 @@ describe('append-only and tamper evidence', () => {
     ['deleted row', 'DELETE FROM events WHERE seq = 2', 'seq 2 is missing'],
   ])('verifyChain pinpoints a row tampered through a raw connection (%s)', (_name, sql, reason) => {
     const l = fx.open();
-    for (let i = 1; i <= 4; i++) l.append('entry.granted', { credentialId: `c${i}` });
+    for (let i = 1; i <= 4; i++) l.appendUnchecked('entry.granted', { credentialId: `c${i}` });
     const raw = new Database(fx.path);
     raw.exec('DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete; PRAGMA foreign_keys = OFF');
     raw.exec(sql);
@@ -187,7 +187,7 @@ describe('append-only and tamper evidence', () => {
 
   it('a tamperer who recomputes the edited row hash breaks the link to the next event', () => {
     const l = fx.open();
-    for (let i = 1; i <= 3; i++) l.append('entry.granted', { credentialId: `c${i}` });
+    for (let i = 1; i <= 3; i++) l.appendUnchecked('entry.granted', { credentialId: `c${i}` });
     const e2 = l.events(2, 1)[0]!;
     const forged = canonicalJson({ credentialId: 'someone-else' });
     const hash = eventHash(e2.prevHash, 2, e2.type, e2.at, e2.clockSynced, forged);

@@ -1,5 +1,6 @@
 import type { Clock } from '../../firmware-bridge/platform/clock.ts';
 import type { Logger } from '../../firmware-bridge/platform/logger.ts';
+import { checkEvent, type EventPayload, type EventType, type TypedEvent } from '../contract/events/index.ts';
 import { canonicalJson, eventHash, GENESIS_HASH } from './canonical.ts';
 import { openDatabase } from './db.ts';
 import { LedgerError } from './errors.ts';
@@ -146,15 +147,37 @@ export class Ledger {
    * throw rolls all of it back and consumes no seq. Refused inside another open transaction
    * (including from alsoInTx): write related rows through `alsoInTx` instead.
    */
-  append(type: string, data: Record<string, unknown>, alsoInTx?: (db: Database) => void): LedgerEvent {
-    return this.appendMany([{ type, data }], alsoInTx)[0]!;
+  append<T extends EventType>(type: T, data: EventPayload<T>, alsoInTx?: (db: Database) => void): LedgerEvent {
+    return this.appendMany([{ type, data } as TypedEvent], alsoInTx)[0]!;
+  }
+
+  /** As `append`, for payloads built at run time: the type is the catalogue's, the payload is checked. */
+  appendChecked(type: EventType, data: Record<string, unknown>, alsoInTx?: (db: Database) => void): LedgerEvent {
+    return this.write([{ type, data }], alsoInTx, true)[0]!;
+  }
+
+  /**
+   * As `append`, for an event type outside the catalogue: only the ledger's own storage tests
+   * (hash chain, outbox, crash loops) and the benchmarks use it. Product code never does.
+   */
+  appendUnchecked(type: string, data: Record<string, unknown>, alsoInTx?: (db: Database) => void): LedgerEvent {
+    return this.write([{ type, data }], alsoInTx, false)[0]!;
   }
 
   /**
    * Appends several events (consecutive seqs) and `alsoInTx` in ONE transaction: all or none.
    * Used where one fact from outside becomes several events (a downlink change with many members).
    */
-  appendMany(entries: ReadonlyArray<{ type: string; data: Record<string, unknown> }>, alsoInTx?: (db: Database) => void): LedgerEvent[] {
+  appendMany(entries: ReadonlyArray<TypedEvent | { type: EventType; data: Record<string, unknown> }>, alsoInTx?: (db: Database) => void): LedgerEvent[] {
+    return this.write(entries, alsoInTx, true);
+  }
+
+  /** As `appendMany` for types outside the catalogue (storage tests and benchmarks only, see appendUnchecked). */
+  appendManyUnchecked(entries: ReadonlyArray<{ type: string; data: Record<string, unknown> }>, alsoInTx?: (db: Database) => void): LedgerEvent[] {
+    return this.write(entries, alsoInTx, false);
+  }
+
+  private write(entries: ReadonlyArray<{ type: string; data: unknown }>, alsoInTx: ((db: Database) => void) | undefined, checked: boolean): LedgerEvent[] {
     if (entries.length === 0) throw new LedgerError('invalid-event', 'ledger appendMany needs at least one event');
     const prepared = entries.map(({ type, data }) => {
       if (typeof type !== 'string' || !TYPE_PATTERN.test(type) || type.length > 100) {
@@ -162,6 +185,10 @@ export class Ledger {
       }
       if (data === null || typeof data !== 'object' || Array.isArray(data)) {
         throw new LedgerError('invalid-event', `ledger event "${type}" data must be a plain object`);
+      }
+      if (checked) {
+        const problem = checkEvent(type, data);
+        if (problem !== undefined) throw new LedgerError('invalid-event', problem);
       }
       const dataText = canonicalJson(data);
       return { type, dataText, data: JSON.parse(dataText) as Record<string, unknown> };

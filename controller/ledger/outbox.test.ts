@@ -11,7 +11,7 @@ afterEach(() => fx.cleanup());
 describe('outbox', () => {
   it('every appended event is pending, ascending, until acknowledged', () => {
     const l = fx.open();
-    for (let i = 0; i < 5; i++) l.append('entry.granted', { i });
+    for (let i = 0; i < 5; i++) l.appendUnchecked('entry.granted', { i });
     expect(l.outboxCount()).toBe(5);
     expect(l.outboxPending(0, 10).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
     expect(l.outboxPending(2, 2).map((e) => e.seq)).toEqual([3, 4]);
@@ -21,7 +21,7 @@ describe('outbox', () => {
 
   it('a cumulative ack removes everything up to it, idempotently, and survives reopen', () => {
     const l = fx.open();
-    for (let i = 0; i < 5; i++) l.append('entry.granted', { i });
+    for (let i = 0; i < 5; i++) l.appendUnchecked('entry.granted', { i });
     expect(l.markDeliveredUpTo(3)).toBe(3);
     expect(l.markDeliveredUpTo(3)).toBe(0);
     expect(l.markDeliveredUpTo(2)).toBe(0); // a late, older ack changes nothing
@@ -39,18 +39,18 @@ describe('outbox', () => {
   it('an ack beyond lastSeq is clamped to lastSeq and logged; later events stay pending', () => {
     const records: ReturnType<typeof createRecordingLogger>['records'] = [];
     const l = fx.open({ logger: createRecordingLogger(records) });
-    l.append('entry.granted', {});
-    l.append('entry.granted', {});
+    l.appendUnchecked('entry.granted', {});
+    l.appendUnchecked('entry.granted', {});
     expect(l.markDeliveredUpTo(1000)).toBe(2);
     expect(l.deliveredUpTo()).toBe(2);
     expect(records.some((r) => r.level === 'warn' && /clamped/.test(r.msg ?? ''))).toBe(true);
-    const e3 = l.append('entry.granted', {});
+    const e3 = l.appendUnchecked('entry.granted', {});
     expect(l.outboxPending(0, 10)).toEqual([e3]);
   });
 
   it('ignores a malformed ack (negative, fractional, NaN) without changing anything', () => {
     const l = fx.open();
-    l.append('entry.granted', {});
+    l.appendUnchecked('entry.granted', {});
     for (const bad of [-1, 1.5, Number.NaN]) expect(l.markDeliveredUpTo(bad)).toBe(0);
     expect(l.deliveredUpTo()).toBe(0);
     expect(l.outboxCount()).toBe(1);

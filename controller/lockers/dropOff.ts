@@ -4,6 +4,7 @@
  * free compartment in the same ledger append that chooses it, opens it once, and records
  * `parcel.deposited` with the assigned pickup-code id when the door is seen closed.
  */
+import type { RecordFn } from '../ledger/recorder.ts';
 import { createActor, type Actor } from 'xstate';
 import type { Clock } from '../../firmware-bridge/platform/clock.ts';
 import type { LockerPayloads } from '../contract/events/lockers.ts';
@@ -25,7 +26,7 @@ export interface DropOffDeps {
   time: TimeSource;
   alarms: AlarmSink;
   clock: Clock;
-  record: (type: string, data: Record<string, unknown>) => void;
+  record: RecordFn;
   outOfService: (compartment: string, reason: string, detail: string) => void;
   newId: (prefix: string) => string;
   idleMs: number;

@@ -4,7 +4,7 @@ import type { LockerLedger, LockerLedgerEvent } from './ports.ts';
 
 export function lockerLedger(ledger: Ledger): LockerLedger {
   return {
-    append: (type, data) => ledger.append(type, data),
+    append: (type, data) => ledger.appendChecked(type, data),
     onAppended: (l) => ledger.onAppended((e) => l({ seq: e.seq, type: e.type, data: e.data })),
     *replay(types) {
       if (types.length === 0) return;

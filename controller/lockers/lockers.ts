@@ -10,6 +10,7 @@ import type { Logger } from '../../firmware-bridge/platform/logger.ts';
 import type { CompartmentConfig } from '../../hardware/profile/boardsSchema.ts';
 import { Compile } from 'typebox/compile';
 import { LockerOpenCommand } from '../contract/commands/lockers.ts';
+import type { EventType } from '../contract/events/index.ts';
 import type { LockerPayloads } from '../contract/events/lockers.ts';
 import { CommandRefused, type CommandHandler } from '../sync/commandRunner.ts';
 import type { ChangeEventMapper } from '../sync/changeApplier.ts';
@@ -263,8 +264,8 @@ export class Lockers {
     this.changed();
   }
 
-  private record(type: string, data: Record<string, unknown>): void {
-    this.deps.ledger.append(type, data);
+  private record(type: EventType, data: Record<string, unknown>): number {
+    return this.deps.ledger.append(type, data).seq;
   }
 
   private outOfService(compartment: string, reason: string, detail: string): void {

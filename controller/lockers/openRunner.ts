@@ -6,6 +6,8 @@
  * left open past `heldOpenMs` raises an alarm (cleared when it closes). `notOpened` / `unknown`
  * put the compartment out of service (by the caller, through `onFailed`).
  */
+import type { RecordFn } from '../ledger/recorder.ts';
+import type { EventType } from '../contract/events/index.ts';
 import { createActor, type Actor } from 'xstate';
 import type { Clock } from '../../firmware-bridge/platform/clock.ts';
 import type { Logger } from '../../firmware-bridge/platform/logger.ts';
@@ -26,7 +28,7 @@ export interface OpenRequest {
 
 export interface OpenRunnerDeps {
   hardware: LockerHardware;
-  record: (type: string, data: Record<string, unknown>) => void;
+  record: RecordFn;
   alarms: AlarmSink;
   clock: Clock;
   logger: Logger;
@@ -175,7 +177,7 @@ export class OpenRunner {
     return { board: c?.board ?? null, lock: c?.lock ?? null };
   }
 
-  private safeRecord(type: string, data: Record<string, unknown>): void {
+  private safeRecord(type: EventType, data: Record<string, unknown>): void {
     try {
       this.deps.record(type, data);
     } catch (err) {

@@ -5,6 +5,7 @@
  * trusted time → open once → `parcel.collected` (the code is used up) once the board confirmed
  * the open; `compartment.freed` when the door is seen closed.
  */
+import type { RecordFn } from '../ledger/recorder.ts';
 import { parsePickupCode, verifyPickupSecret } from '../contract/changes/pickupCode.ts';
 import type { LockerPayloads } from '../contract/events/lockers.ts';
 import type { OpenRunner } from './openRunner.ts';
@@ -20,7 +21,7 @@ export interface PickupDeps {
   guard: PickupGuard;
   time: TimeSource;
   alarms: AlarmSink;
-  record: (type: string, data: Record<string, unknown>) => void;
+  record: RecordFn;
   outOfService: (compartment: string, reason: string, detail: string) => void;
   freed: (compartment: string, reason: string) => void;
 }

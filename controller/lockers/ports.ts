@@ -3,6 +3,7 @@
  * boards, the ledger, trusted time, the courier check, the brute-force guard for codes and the
  * alarm model. The composition root (controller/app.ts) supplies the real ones; tests fakes.
  */
+import type { EventType } from '../contract/events/index.ts';
 import type { CompartmentOpenResult, CompartmentReadResult, CompartmentState } from '../../hardware/boards/lockers.ts';
 
 /** The lock boards (hardware/boards BoardSet satisfies this). */
@@ -27,7 +28,7 @@ export interface LockerLedgerEvent {
  * events written by others (downlink changes) update it the same way as its own.
  */
 export interface LockerLedger {
-  append(type: string, data: Record<string, unknown>): unknown;
+  append(type: EventType, data: Record<string, unknown>): { seq: number };
   onAppended(l: (e: LockerLedgerEvent) => void): () => void;
   /** Every stored event of the given types, oldest first (state is rebuilt from these at start). */
   replay(types: readonly string[]): Iterable<LockerLedgerEvent>;

@@ -28,7 +28,7 @@ async function setup(opts: { failRecord?: (type: string) => boolean } = {}) {
     logger: createSilentLogger(),
     record: (type: string, data: Record<string, unknown>) => {
       if (opts.failRecord?.(type)) throw new Error('SQLITE_FULL: database or disk is full');
-      recorded.push({ type, data, unlocksSent: kerong.requests('unlock').length });
+      return recorded.push({ type, data, unlocksSent: kerong.requests('unlock').length });
     },
   };
   const events = () => recorded.map((r) => ({ type: r.type, ...r.data, unlocksSent: r.unlocksSent }));

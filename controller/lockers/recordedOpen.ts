@@ -5,13 +5,15 @@
  * `locker.opened` / `locker.not-opened` (also for a refusal) / `locker.open-unknown`, each with
  * compartment, board, lock and detail. The driver is called exactly once.
  */
+import type { RecordFn } from '../ledger/recorder.ts';
+import type { EventType } from '../contract/events/index.ts';
 import type { Logger } from '../../firmware-bridge/platform/logger.ts';
 import type { CompartmentOpenResult } from '../../hardware/boards/lockers.ts';
 import type { LockerHardware } from './ports.ts';
 
 export interface RecordedOpenDeps {
   hardware: Pick<LockerHardware, 'compartments' | 'openCompartment'>;
-  record: (type: string, data: Record<string, unknown>) => void;
+  record: RecordFn;
   logger: Logger;
 }
 
@@ -29,7 +31,7 @@ export async function recordedOpen(
     deps.logger.error({ err, ...where }, 'could not record a locker open request; not opening');
     return { result: 'refused', compartment: where.compartment, detail: `ledger unavailable, compartment not opened: ${(err as Error).message}` };
   }
-  const outcome = (type: string, data: Record<string, unknown>): void => {
+  const outcome = (type: EventType, data: Record<string, unknown>): void => {
     try {
       deps.record(type, { ...where, ...data, ...tag });
     } catch (err) {

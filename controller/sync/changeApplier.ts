@@ -8,6 +8,7 @@
  * advances with outcome 'rejected' (a poisoned change never wedges the stream). Any other error
  * (disk full, busy) rolls back and leaves the version unapplied, so a resend retries it.
  */
+import type { EventType } from '../contract/events/index.ts';
 import type { Database } from 'better-sqlite3';
 import type { Logger } from '../../firmware-bridge/platform/logger.ts';
 import type { Change } from '../contract/sync/index.ts';
@@ -22,7 +23,8 @@ export type ChangeHandler = (db: Database, body: unknown, change: Change) => voi
 
 /** A ledger event a change becomes. */
 export interface ChangeEvent {
-  type: string;
+  /** A type of the event catalogue; the payload is checked by the ledger at append. */
+  type: EventType;
   data: Record<string, unknown>;
 }
 

@@ -28,10 +28,10 @@ function fast(l: Ledger, afterSeq: number, limit: number): Buffer | undefined {
 describe('pre-serialised outbox batches (Ledger.outboxPendingJson + jsonEventsPipe)', () => {
   it('are byte-identical to the contract encoder for the same events, and decode', () => {
     const l = fx.open();
-    l.append('sale', { cents: 199, note: 'Äpfel "süß" \\ \n\t\u2028 😀', items: [{ sku: 'a-1', qty: 2 }], ok: true, none: null });
+    l.appendUnchecked('sale', { cents: 199, note: 'Äpfel "süß" \\ \n\t\u2028 😀', items: [{ sku: 'a-1', qty: 2 }], ok: true, none: null });
     fx.clock.setWall(1_700_000_000_123);
-    l.append('door.opened', {});
-    l.append('temp.reading', { celsius: -3.25, big: 1e21, tiny: 5e-7 });
+    l.append('door.opened', { via: 'exit' });
+    l.appendUnchecked('temp.reading', { celsius: -3.25, big: 1e21, tiny: 5e-7 });
     const payload = fast(l, 0, 10)!;
     expect(payload.equals(reference(l, 0, 10))).toBe(true);
     const d = decode('events', payload);
@@ -44,7 +44,7 @@ describe('pre-serialised outbox batches (Ledger.outboxPendingJson + jsonEventsPi
     fc.assert(
       fc.property(fc.array(fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 3 })), { minLength: 1, maxLength: 5 }), (datas) => {
         const after = l.lastSeq();
-        for (const data of datas) l.append('fuzz.event', JSON.parse(JSON.stringify(data)) as Record<string, unknown>);
+        for (const data of datas) l.appendUnchecked('fuzz.event', JSON.parse(JSON.stringify(data)) as Record<string, unknown>);
         const got = JSON.parse(fast(l, after, 100)!.toString('utf8')) as unknown;
         expect(got).toEqual(JSON.parse(reference(l, after, 100).toString('utf8')));
       }),
@@ -55,7 +55,7 @@ describe('pre-serialised outbox batches (Ledger.outboxPendingJson + jsonEventsPi
   it('carry the stored canonical data text verbatim, so the receiver could recompute the hash', () => {
     const l = fx.open();
     // Integer-like keys: a JSON.parse/stringify round trip would reorder them; the SQL path does not.
-    l.append('sale', { '10': 'x', '9': 'y', a: 1 });
+    l.appendUnchecked('sale', { '10': 'x', '9': 'y', a: 1 });
     const row = l.db.prepare('SELECT data FROM events WHERE seq = 1').get() as { data: string };
     expect(fast(l, 0, 1)!.toString('utf8')).toContain(`"data":${row.data},"hash":`);
   });
@@ -63,7 +63,7 @@ describe('pre-serialised outbox batches (Ledger.outboxPendingJson + jsonEventsPi
   it('write a timestamp before 1970 as 0, as the object encoding does', () => {
     const l = fx.open();
     fx.clock.setWall(-5_000);
-    l.append('sale', { i: 1 });
+    l.appendUnchecked('sale', { i: 1 });
     const d = decode('events', fast(l, 0, 1)!);
     expect(d.ok && d.value.events[0]!.at).toBe(0);
     expect(fast(l, 0, 1)!.equals(reference(l, 0, 1))).toBe(true);
@@ -71,7 +71,7 @@ describe('pre-serialised outbox batches (Ledger.outboxPendingJson + jsonEventsPi
 
   it('select exactly what outboxPending selects: after the cursor, undelivered, at most limit', () => {
     const l = fx.open();
-    for (let i = 0; i < 10; i++) l.append('sale', { i });
+    for (let i = 0; i < 10; i++) l.appendUnchecked('sale', { i });
     l.markDeliveredUpTo(4);
     expect(l.outboxPendingJson(0, 3)).toMatchObject({ first: 5, last: 7, count: 3 });
     expect(l.outboxPendingJson(8, 100)).toMatchObject({ first: 9, last: 10, count: 2 });
@@ -82,8 +82,8 @@ describe('pre-serialised outbox batches (Ledger.outboxPendingJson + jsonEventsPi
 
   it('bound a batch by encoded bytes; one event larger than the bound goes alone', () => {
     const l = fx.open();
-    for (let i = 0; i < 20; i++) l.append('sale', { i, pad: 'p'.repeat(50) });
-    l.append('sale', { huge: 'h'.repeat(5_000) });
+    for (let i = 0; i < 20; i++) l.appendUnchecked('sale', { i, pad: 'p'.repeat(50) });
+    l.appendUnchecked('sale', { huge: 'h'.repeat(5_000) });
     const pipe = jsonEventsPipe(l, () => eventBatchHeader('site-test', 1), () => true);
     const one = pipe.read(0, 500, 1_000)!;
     expect(one.first).toBe(1);

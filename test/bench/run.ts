@@ -56,9 +56,9 @@ const sections: Record<string, Section> = {
     try {
       const r = await benchUnlock({
         n: 1000,
-        record: (type, data) => void ledger.append(type, data),
+        record: (type, data) => ledger.appendChecked(type, data).seq,
         loadWriter: () => {
-          for (let k = 0; k < 5; k++) ledger.append('sale.recorded', { saleId: `s-${i++}`, cents: 199, vatRate: 7 });
+          for (let k = 0; k < 5; k++) ledger.appendUnchecked('sale.recorded', { saleId: `s-${i++}`, cents: 199, vatRate: 7 });
         },
       });
       report({

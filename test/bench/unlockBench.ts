@@ -12,6 +12,7 @@
  *
  * Direct run: npx tsx test/bench/unlockBench.ts [n]
  */
+import type { TryRecordFn } from '../../controller/ledger/recorder.ts';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,7 +40,7 @@ function p99(samples: number[]): number {
 export async function benchUnlock(opts: {
   n: number;
   loadWriter: () => void;
-  record?: (type: string, data: Record<string, unknown>) => void;
+  record?: TryRecordFn;
 }): Promise<UnlockBenchResult> {
   const n = Math.max(1, Math.floor(opts.n));
   const warmup = Math.min(200, n);
@@ -50,9 +51,10 @@ export async function benchUnlock(opts: {
   const sink: unknown[] = [];
   const record =
     opts.record ??
-    ((type: string, data: Record<string, unknown>): void => {
+    ((type: string, data: Record<string, unknown>): number => {
       sink.push({ type, data });
       if (sink.length > 10_000) sink.length = 0;
+      return sink.length;
     });
   const logger = createSilentLogger();
 
@@ -151,7 +153,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   try {
     let i = 0;
     const loadWriter = (): void => {
-      ledger.append('sale.completed', { saleId: `s-${i++}`, totalCents: 1299, lines: [{ sku: '4006040000001', qty: 1, cents: 1299 }] });
+      ledger.appendUnchecked('sale.completed', { saleId: `s-${i++}`, totalCents: 1299, lines: [{ sku: '4006040000001', qty: 1, cents: 1299 }] });
     };
     const result = await benchUnlock({ n: Number(process.argv[2] ?? 2000), loadWriter });
     process.stdout.write(`${JSON.stringify({ bench: 'RB4 unlock', ...result })}\n`);

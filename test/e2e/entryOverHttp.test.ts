@@ -119,12 +119,12 @@ describe('a simulated point over its HTTP API', () => {
     const before = live.received.length;
     const base = f.point.ledger.lastSeq();
     const timers = clock.pendingTimers();
-    f.point.ledger.append('test.note', { n: 1 });
-    f.point.ledger.append('test.note', { n: 2 });
-    f.point.ledger.append('test.note', { n: 3 });
+    f.point.ledger.appendUnchecked('test.note', { n: 1 });
+    f.point.ledger.appendUnchecked('test.note', { n: 2 });
+    f.point.ledger.appendUnchecked('test.note', { n: 3 });
     expect(clock.pendingTimers()).toBe(timers + 1); // one coalescing timer, on the injected clock
     clock.advance(49);
-    f.point.ledger.append('test.note', { n: 4 }); // still inside the window: must ride in the same message
+    f.point.ledger.appendUnchecked('test.note', { n: 4 }); // still inside the window: must ride in the same message
     const coalesced = live.next((m) => m.state.ledger.lastSeq === base + 4);
     clock.advance(1);
     await coalesced;

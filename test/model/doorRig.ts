@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { createRecorder } from '../../controller/ledger/recorder.ts';
+import type { LedgerEvent } from '../../controller/ledger/types.ts';
 import { ManualClock, type Clock, type TimerHandle } from '../../firmware-bridge/platform/clock.ts';
 import { createSilentLogger } from '../../firmware-bridge/platform/logger.ts';
 import type { FakeGpio } from '../../hardware/gpio/fakeGpio.ts';
@@ -94,10 +96,17 @@ export class DoorRig {
       io: proc.io,
       timing: this.timing,
       clock,
-      record: (type, data) => {
-        if (this.failRecording) throw new Error('SQLITE_FULL: database or disk is full');
-        if (proc.alive) this.records.push({ type, data });
-      },
+      // The point's recorder over a ledger that fails when told to (disk full): tryRecord logs and goes on.
+      record: createRecorder(
+        {
+          appendChecked: (type, data) => {
+            if (this.failRecording) throw new Error('SQLITE_FULL: database or disk is full');
+            if (proc.alive) this.records.push({ type, data });
+            return { seq: this.records.length } as LedgerEvent;
+          },
+        },
+        createSilentLogger(),
+      ).tryRecord,
       logger: createSilentLogger(),
     });
     this.process = proc;

@@ -39,7 +39,7 @@ describe.each(list)('bad downlink payloads ($name)', (combo) => {
     });
     cleanup.push(() => point.close());
     point.sync.start();
-    for (let i = 0; i < 200; i++) point.ledger.append('sale', { i });
+    for (let i = 0; i < 200; i++) point.ledger.appendUnchecked('sale', { i });
     await waitFor(() => point.sync.status().lastAckSeq === 200, 10_000, 'first events acknowledged');
 
     const rogue = await mqtt.connectAsync(broker.url, { protocolVersion: 4, clientId: `rogue-${siteId}`, reconnectPeriod: 0 });
@@ -68,7 +68,7 @@ describe.each(list)('bad downlink payloads ($name)', (combo) => {
 
     // Everything else still works: a valid change applies, more events flow exactly once.
     await rogue.publishAsync(topics.downChanges(siteId), encode('changes', { v: 1, version: 1, kind: 'prices', body: {} }), { qos: 1 });
-    for (let i = 0; i < 200; i++) point.ledger.append('sale', { i });
+    for (let i = 0; i < 200; i++) point.ledger.appendUnchecked('sale', { i });
     await waitFor(() => point.sync.appliedVersion() === 1 && point.sync.status().lastAckSeq === 400, 10_000, 'normal operation');
     expect(applied).toBe(1);
     expect(expectExactlyOnce(await bo.stored(siteId), 400)).toEqual({ missing: 0, duplicates: 0, outOfOrder: 0 });

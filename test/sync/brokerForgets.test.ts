@@ -41,12 +41,12 @@ describe.each(variants)('broker forgets ($name)', (v) => {
     const point = openPoint({ brokerUrl: broker.url, siteId, dbPath: `${dir}/ledger.db` });
     cleanup.push(() => point.close());
     point.sync.start();
-    for (let i = 0; i < 100; i++) point.ledger.append('sale', { i });
+    for (let i = 0; i < 100; i++) point.ledger.appendUnchecked('sale', { i });
     await waitFor(() => point.sync.status().lastAckSeq === 100, 10_000, 'the first 100 to be acknowledged');
 
     boLink.pause(); // the broker will accept and PUBACK, but the backoffice receives nothing
     const pubacksBefore = point.sync.counters.pubacks;
-    for (let i = 0; i < 300; i++) point.ledger.append('sale', { i: 100 + i });
+    for (let i = 0; i < 300; i++) point.ledger.appendUnchecked('sale', { i: 100 + i });
     await waitFor(() => point.sync.counters.pubacks > pubacksBefore, 5_000, 'the broker to PUBACK the batch');
     await new Promise((r) => setTimeout(r, 100));
     expect(point.ledger.deliveredUpTo()).toBe(100); // a PUBACK is not a delivery

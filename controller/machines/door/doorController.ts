@@ -1,5 +1,6 @@
 import { createActor, type Actor } from 'xstate';
 import { MAX_REMOTE_RELEASE_MS } from '../../contract/commands/index.ts';
+import type { EventType } from '../../contract/events/index.ts';
 import type { Clock } from '../../../firmware-bridge/platform/clock.ts';
 import type { Logger } from '../../../firmware-bridge/platform/logger.ts';
 import type { DigitalInput, DigitalOutput, Unwatch } from '../../../hardware/ports.ts';
@@ -25,7 +26,8 @@ export interface DoorIo {
   fireAlarm: DigitalInput;
 }
 
-export type RecordFn = (type: string, data: Record<string, unknown>) => void;
+/** Records a door fact and never throws (controller/ledger/recorder.ts `tryRecord`: safety before bookkeeping). */
+export type RecordFn = (type: EventType, data: Record<string, unknown>) => unknown;
 
 export interface DoorRecord {
   type: DoorRecordType;
@@ -212,12 +214,8 @@ export class DoorController {
   }
 
   private handleRecord(type: DoorRecordType, data: Record<string, unknown>): void {
-    try {
-      this.deps.record(type, data);
-    } catch (err) {
-      // The door keeps working when the ledger fails (disk full): safety before bookkeeping.
-      this.deps.logger.error({ err, type }, 'door: recording an event failed');
-    }
+    // The recorder never throws: the door keeps working when the ledger fails (disk full).
+    this.deps.record(type, data);
     if (type === 'door.grant-ended') {
       const id = data['grantId'];
       const outcome = data['outcome'];
@@ -361,12 +359,8 @@ export class DoorController {
     }
   }
 
-  private recordSafely(type: string, data: Record<string, unknown>): void {
-    try {
-      this.deps.record(type, data);
-    } catch (err) {
-      this.deps.logger.error({ err, type }, 'door: recording an event failed');
-    }
+  private recordSafely(type: EventType, data: Record<string, unknown>): void {
+    this.deps.record(type, data);
   }
 }
 
