@@ -32,6 +32,12 @@ module.exports = {
       to: { path: '^(firmware-bridge|hardware|kiosk-ui|test)/|^controller/(?!contract/)' },
     },
     {
+      name: 'contract-imports-only-the-contract',
+      severity: 'error',
+      from: { path: '^controller/contract/' },
+      to: { path: '^(firmware-bridge|hardware|kiosk-ui|backoffice|test)/|^controller/(?!contract/)' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},

@@ -23,7 +23,7 @@ import { SyncClient } from './sync/syncClient.ts';
 import { syncMigrations } from './sync/migrations.ts';
 import { changeEvents } from './downlink/changes.ts';
 import { commandHandlers } from './downlink/commands.ts';
-import type { DecisionView, PointApi, PointSnapshot, SimControls } from './http/pointApi.ts';
+import type { DecisionView, PointApi, PointSnapshot, SimControls, SimSnapshot } from './http/pointApi.ts';
 
 export interface StartPointOptions {
   siteId: string;
@@ -36,7 +36,7 @@ export interface StartPointOptions {
   clock: Clock;
   logger: Logger;
   http?: { host: string; port: number } | undefined;
-  sim?: { controls: SimControls; snapshot: () => Record<string, unknown>; onChange: (l: () => void) => () => void } | undefined;
+  sim?: { controls: SimControls; snapshot: () => SimSnapshot; onChange: (l: () => void) => () => void } | undefined;
   /** The link to the backoffice; without it the point runs offline (the outbox keeps everything). */
   sync?: { brokerUrl: string; username?: string | undefined; password?: string | undefined; keepaliveSec?: number | undefined } | undefined;
   /**

@@ -1,6 +1,6 @@
 /**
  * The textual formats of credentials, defined ONCE and imported by every boundary that checks
- * them (HTTP entry route, access decision, downlink changes, CLI), so that what the backoffice
+ * them (HTTP entry route and kiosk contract, access decision, downlink changes, CLI), so that what the backoffice
  * provisions is exactly what a reader may present.
  *
  * The `*_SOURCE` strings are for JSON schemas (TypeBox/Ajv `pattern`); the RegExps for code.

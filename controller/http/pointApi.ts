@@ -1,30 +1,20 @@
+import type { Compartment, DecisionViewData, PointSnapshotData, SimSnapshot } from '../contract/kiosk/snapshot.ts';
+import type { DemoCredentialData } from '../contract/kiosk/routes.ts';
+
 /**
  * What the HTTP layer needs from the running point. The composition root adapts the door
  * controller, entry service, ledger, hardware status and sync client to this shape, so the
- * HTTP layer knows no feature's internals.
+ * HTTP layer knows no feature's internals. The data types are the kiosk contract's
+ * (controller/contract/kiosk/), so what the point produces is what the kiosk is promised.
  */
-export interface DecisionView {
-  granted: boolean;
-  reason: string;
-  memberId?: string | undefined;
-  role?: string | undefined;
-  /** For pin-locked / replayed: milliseconds until a retry can succeed. */
-  retryAfterMs?: number;
-  /** Ledger sequence of the decision's `access.decision` event. */
-  seq?: number;
-}
 
-export interface PointSnapshot {
-  siteId: string;
-  at: number;
-  door: Record<string, unknown>;
-  occupancy: number;
-  ledger: { lastSeq: number; outbox: number };
-  hardware: Array<{ name: string; status: string; detail?: string }>;
-  sync: Record<string, unknown> | null;
-  sim: Record<string, unknown> | null;
-  recentDecisions: Array<DecisionView & { at: number }>;
-}
+/** An access decision (retryAfterMs for pin-locked / replayed; seq of its `access.decision` event). */
+export type DecisionView = DecisionViewData;
+
+export type PointSnapshot = PointSnapshotData;
+
+/** The simulated point's physical side, as the snapshot carries it (sim mode only). */
+export type { SimSnapshot };
 
 export interface PointApi {
   readonly siteId: string;
@@ -37,25 +27,9 @@ export interface PointApi {
   compartments?(): CompartmentView[];
 }
 
-export interface CompartmentView {
-  id: string;
-  board: string;
-  lock: number;
-  size: string;
-  latched: boolean | null;
-  occupied: boolean | null;
-}
+export type CompartmentView = Compartment;
 
-export interface DemoCredential {
-  label: string;
-  memberId: string;
-  /** i18n key of the explanation shown with the credential. */
-  note: string;
-  token?: string;
-  qrSvg?: string;
-  cardUid?: string;
-  pin?: string;
-}
+export type DemoCredential = DemoCredentialData;
 
 /** Controls of the simulated point (only in simulation mode). */
 export interface SimControls {

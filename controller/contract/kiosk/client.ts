@@ -1,0 +1,150 @@
+/**
+ * A typed client of the point's local API for browsers (kiosk-ui, virtual point page) and tests:
+ * fetch only, no Node imports. Every answer is checked against its contract schema before it is
+ * returned; an answer that does not match throws KioskContractError (naming the route and the
+ * fields), an error answer throws KioskHttpError (status, machine code, translated message).
+ */
+import type { Static, TSchema } from 'typebox';
+import { Compile } from 'typebox/compile';
+import { ErrorSchema } from './common.ts';
+import { LIVE_PATH, kioskRoutes, type CableBody, type CardBody, type FireBody, type I18nQuery, type KioskRoutes, type RouteDef, type TokenBody } from './routes.ts';
+
+/** The point answered with an error (4xx/5xx) in the contract's error shape. */
+export class KioskHttpError extends Error {
+  constructor(
+    readonly route: string,
+    readonly status: number,
+    /** Machine code, e.g. `FST_ERR_VALIDATION`, `unknown-board`, `internal`. */
+    readonly code: string,
+    /** Translated text for the person at the kiosk. */
+    message: string,
+    /** Technical detail (English), when the point gave one. */
+    readonly detail: string | undefined,
+  ) {
+    super(message);
+    this.name = 'KioskHttpError';
+  }
+}
+
+/** The point's answer does not match the contract (a client and controller of different versions, or a bug). */
+export class KioskContractError extends Error {
+  constructor(
+    readonly route: string,
+    readonly status: number,
+    readonly problems: string[],
+  ) {
+    super(`${route} answered ${status} with a body that does not match the kiosk contract: ${problems.join('; ')}`);
+    this.name = 'KioskContractError';
+  }
+}
+
+export interface KioskClientOptions {
+  /** Origin of the point, e.g. `http://127.0.0.1:8080`; empty (the default) = same origin (relative URLs). */
+  baseUrl?: string;
+  /** Sent as Accept-Language (the language of `message` texts); the browser's own otherwise. */
+  lang?: string;
+  /** Defaults to the global fetch. */
+  fetch?: typeof fetch;
+}
+
+type Answer<R extends RouteDef> = Static<R['response']>;
+
+const validators = new Map<TSchema, ReturnType<typeof Compile>>();
+function validatorOf(schema: TSchema): ReturnType<typeof Compile> {
+  let v = validators.get(schema);
+  if (!v) {
+    v = Compile(schema);
+    validators.set(schema, v);
+  }
+  return v;
+}
+
+/** Problems of `value` against `schema` (empty = valid). */
+export function contractProblems(schema: TSchema, value: unknown): string[] {
+  const v = validatorOf(schema);
+  if (v.Check(value)) return [];
+  return v
+    .Errors(value)
+    .slice(0, 5)
+    .map((e) => `${e.instancePath || '/'} ${e.message}`);
+}
+
+/** `ws://…/api/live` for an http(s) origin (the kiosk: `liveUrl(location.origin)`). */
+export function liveUrl(baseUrl: string): string {
+  return baseUrl.replace(/^http/, 'ws').replace(/\/$/, '') + LIVE_PATH;
+}
+
+export interface KioskClient {
+  health(): Promise<Answer<KioskRoutes['health']>>;
+  state(): Promise<Answer<KioskRoutes['state']>>;
+  hardware(): Promise<Answer<KioskRoutes['hardware']>>;
+  i18n(query?: I18nQuery): Promise<Answer<KioskRoutes['i18n']>>;
+  presentToken(body: TokenBody): Promise<Answer<KioskRoutes['presentToken']>>;
+  presentCard(body: CardBody): Promise<Answer<KioskRoutes['presentCard']>>;
+  /** Controls of a simulated point (404 on a real one). */
+  sim: {
+    push(): Promise<Answer<KioskRoutes['simPush']>>;
+    force(): Promise<Answer<KioskRoutes['simForce']>>;
+    close(): Promise<Answer<KioskRoutes['simClose']>>;
+    exit(): Promise<Answer<KioskRoutes['simExit']>>;
+    fire(body: FireBody): Promise<Answer<KioskRoutes['simFire']>>;
+    credentials(): Promise<Answer<KioskRoutes['simCredentials']>>;
+    cable(body: CableBody): Promise<Answer<KioskRoutes['simCable']>>;
+  };
+}
+
+export function createKioskClient(opts: KioskClientOptions = {}): KioskClient {
+  const base = (opts.baseUrl ?? '').replace(/\/$/, '');
+  const doFetch = opts.fetch ?? ((input, init) => fetch(input, init));
+
+  async function call<R extends RouteDef>(route: R, input: { body?: unknown; query?: Record<string, string | undefined> } = {}): Promise<Answer<R>> {
+    const name = `${route.method} ${route.path}`;
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries(input.query ?? {})) if (v !== undefined) params.set(k, v);
+    const url = base + route.path + (params.toString() ? `?${params.toString()}` : '');
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (opts.lang) headers['accept-language'] = opts.lang;
+    // no content-type without a body: fastify refuses an empty JSON body
+    if (input.body !== undefined) headers['content-type'] = 'application/json';
+    const res = await doFetch(url, {
+      method: route.method,
+      headers,
+      ...(input.body !== undefined ? { body: JSON.stringify(input.body) } : {}),
+    });
+    const text = await res.text();
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw new KioskContractError(name, res.status, [`body is not JSON: ${JSON.stringify(text.slice(0, 80))}`]);
+    }
+    if (!res.ok) {
+      const problems = contractProblems(ErrorSchema, value);
+      if (problems.length > 0) throw new KioskContractError(name, res.status, problems);
+      const e = value as Static<typeof ErrorSchema>;
+      throw new KioskHttpError(name, res.status, e.error, e.message, e.detail);
+    }
+    const problems = contractProblems(route.response, value);
+    if (problems.length > 0) throw new KioskContractError(name, res.status, problems);
+    return value as Answer<R>;
+  }
+
+  const r = kioskRoutes;
+  return {
+    health: () => call(r.health),
+    state: () => call(r.state),
+    hardware: () => call(r.hardware),
+    i18n: (query = {}) => call(r.i18n, { query }),
+    presentToken: (body) => call(r.presentToken, { body }),
+    presentCard: (body) => call(r.presentCard, { body }),
+    sim: {
+      push: () => call(r.simPush),
+      force: () => call(r.simForce),
+      close: () => call(r.simClose),
+      exit: () => call(r.simExit),
+      fire: (body) => call(r.simFire, { body }),
+      credentials: () => call(r.simCredentials),
+      cable: (body) => call(r.simCable, { body }),
+    },
+  };
+}

@@ -1,0 +1,147 @@
+/**
+ * Every HTTP route of the point's local API, with its request and response schemas, as one
+ * table (`kioskRoutes`). The controller's fastify routes take their schemas from it, the typed
+ * client (client.ts) calls through it, and the contract test checks real answers against it.
+ */
+import { Type, type Static, type TSchema } from 'typebox';
+import {
+  CARD_UID_MAX_LENGTH,
+  CARD_UID_PATTERN_SOURCE,
+  MAX_TOKEN_TEXT_LENGTH,
+  PIN_MAX_LENGTH,
+  PIN_MIN_LENGTH,
+  PIN_PATTERN_SOURCE,
+} from '../credentialFormats.ts';
+import { ErrorSchema, NonNegInt, OkSchema } from './common.ts';
+import { CompartmentSchema, DecisionAnswerSchema, DoorViewSchema, HardwareEntrySchema, PointSnapshotSchema } from './snapshot.ts';
+
+// ---- requests ----------------------------------------------------------------------------
+
+/** A scanner may add a line end; a token that is too long once trimmed is decided `malformed`. */
+export const TOKEN_WHITESPACE_ALLOWANCE = 8;
+
+/** `POST /api/entry/token`: the scanned QR text (`DP1.…`); surrounding whitespace is trimmed. */
+export const TokenBodySchema = Type.Object(
+  { token: Type.String({ minLength: 1, maxLength: MAX_TOKEN_TEXT_LENGTH + TOKEN_WHITESPACE_ALLOWANCE }) },
+  { additionalProperties: false },
+);
+export type TokenBody = Static<typeof TokenBodySchema>;
+
+/** `POST /api/entry/card`: card UID and PIN, in the formats of ../credentialFormats.ts. */
+export const CardBodySchema = Type.Object(
+  {
+    uid: Type.String({ minLength: 1, maxLength: CARD_UID_MAX_LENGTH, pattern: CARD_UID_PATTERN_SOURCE }),
+    pin: Type.String({ minLength: PIN_MIN_LENGTH, maxLength: PIN_MAX_LENGTH, pattern: PIN_PATTERN_SOURCE }),
+  },
+  { additionalProperties: false },
+);
+export type CardBody = Static<typeof CardBodySchema>;
+
+/** `GET /api/i18n?lang=en`: German unless English is asked for (then Accept-Language decides). */
+export const I18nQuerySchema = Type.Object({ lang: Type.Optional(Type.String({ maxLength: 16 })) });
+export type I18nQuery = Static<typeof I18nQuerySchema>;
+
+/** `POST /api/sim/fire`: switch the simulated fire-alarm input. */
+export const FireBodySchema = Type.Object({ active: Type.Boolean() }, { additionalProperties: false });
+export type FireBody = Static<typeof FireBodySchema>;
+
+/** `POST /api/sim/cable`: pull (`plugged: false`) or replug the cable of the link a board hangs on. */
+export const CableBodySchema = Type.Object(
+  { board: Type.String({ minLength: 1, maxLength: 40 }), plugged: Type.Boolean() },
+  { additionalProperties: false },
+);
+export type CableBody = Static<typeof CableBodySchema>;
+
+// ---- responses ---------------------------------------------------------------------------
+
+/** `GET /health`: only a lost link or board (or a faulted door) makes it not ok; degraded still works. */
+export const HealthSchema = Type.Object({
+  ok: Type.Boolean(),
+  degraded: Type.Boolean(),
+  siteId: Type.String(),
+  ledger: Type.Object({ lastSeq: NonNegInt, outbox: NonNegInt }),
+  hardware: Type.Array(HardwareEntrySchema),
+  door: DoorViewSchema,
+});
+export type Health = Static<typeof HealthSchema>;
+
+/** `GET /api/hardware`: every link and board, and the locker compartments. */
+export const HardwareAnswerSchema = Type.Object({
+  ok: Type.Boolean(),
+  entries: Type.Array(HardwareEntrySchema),
+  compartments: Type.Array(CompartmentSchema),
+});
+export type HardwareAnswer = Static<typeof HardwareAnswerSchema>;
+
+export const LangSchema = Type.Union([Type.Literal('de'), Type.Literal('en')]);
+export type Lang = Static<typeof LangSchema>;
+
+/** `GET /api/i18n`: the whole message catalogue of one language (key → text). */
+export const I18nAnswerSchema = Type.Object({
+  lang: LangSchema,
+  messages: Type.Record(Type.String(), Type.String()),
+});
+export type I18nAnswer = Static<typeof I18nAnswerSchema>;
+
+/** `POST /api/sim/door/push`: the door opens only while the strike is released; else why not. */
+export const PushAnswerSchema = Type.Object({ opened: Type.Boolean(), message: Type.Optional(Type.String()) });
+export type PushAnswer = Static<typeof PushAnswerSchema>;
+
+/** A demo member's credential shown on the virtual point page (sim mode only). */
+export const DemoCredentialSchema = Type.Object({
+  label: Type.String(),
+  memberId: Type.String(),
+  /** i18n key of the explanation shown with the credential. */
+  note: Type.String(),
+  token: Type.Optional(Type.String()),
+  qrSvg: Type.Optional(Type.String()),
+  cardUid: Type.Optional(Type.String()),
+  pin: Type.Optional(Type.String()),
+});
+export type DemoCredentialData = Static<typeof DemoCredentialSchema>;
+
+export const DemoCredentialsSchema = Type.Array(DemoCredentialSchema);
+
+export const CableAnswerSchema = Type.Object({ ok: Type.Literal(true), plugged: Type.Boolean() });
+export type CableAnswer = Static<typeof CableAnswerSchema>;
+
+// ---- the route table ---------------------------------------------------------------------
+
+export interface RouteDef {
+  method: 'GET' | 'POST';
+  path: string;
+  body?: TSchema;
+  query?: TSchema;
+  /** The 200 answer. Every route answers errors (4xx, 5xx) as ErrorSchema. */
+  response: TSchema;
+  /** Only served by a simulated point. */
+  simOnly?: true;
+}
+
+export const kioskRoutes = {
+  health: { method: 'GET', path: '/health', response: HealthSchema },
+  state: { method: 'GET', path: '/api/state', response: PointSnapshotSchema },
+  hardware: { method: 'GET', path: '/api/hardware', response: HardwareAnswerSchema },
+  i18n: { method: 'GET', path: '/api/i18n', query: I18nQuerySchema, response: I18nAnswerSchema },
+  presentToken: { method: 'POST', path: '/api/entry/token', body: TokenBodySchema, response: DecisionAnswerSchema },
+  presentCard: { method: 'POST', path: '/api/entry/card', body: CardBodySchema, response: DecisionAnswerSchema },
+  simPush: { method: 'POST', path: '/api/sim/door/push', response: PushAnswerSchema, simOnly: true },
+  simForce: { method: 'POST', path: '/api/sim/door/force', response: OkSchema, simOnly: true },
+  simClose: { method: 'POST', path: '/api/sim/door/close', response: OkSchema, simOnly: true },
+  simExit: { method: 'POST', path: '/api/sim/exit', response: OkSchema, simOnly: true },
+  simFire: { method: 'POST', path: '/api/sim/fire', body: FireBodySchema, response: OkSchema, simOnly: true },
+  simCredentials: { method: 'GET', path: '/api/sim/credentials', response: DemoCredentialsSchema, simOnly: true },
+  /** Answers 404 `unknown-board` for a board the simulation does not have. */
+  simCable: { method: 'POST', path: '/api/sim/cable', body: CableBodySchema, response: CableAnswerSchema, simOnly: true },
+} as const satisfies Record<string, RouteDef>;
+
+export type KioskRoutes = typeof kioskRoutes;
+export type KioskRouteName = keyof KioskRoutes;
+
+/** The WebSocket of live messages (live.ts): `GET /api/live` upgraded. */
+export const LIVE_PATH = '/api/live';
+
+/** The `schema.response` of a fastify route: the 200 answer and the one error shape. */
+export function responses<T extends TSchema>(ok: T): { 200: T; '4xx': typeof ErrorSchema; '5xx': typeof ErrorSchema } {
+  return { 200: ok, '4xx': ErrorSchema, '5xx': ErrorSchema };
+}
