@@ -36,6 +36,8 @@ export interface AlarmSink {
   raise(key: string, spec: AlarmSpec): void;
   /** Close the alarm `key` (nothing happens when it is not open). */
   clear(key: string, reason: string): void;
+  /** Whether `key` is open (a feature restarting after kill -9 learns which of its alarms are still open). */
+  isOpen(key: string): boolean;
 }
 
 export interface OpenAlarm {
@@ -75,7 +77,6 @@ export interface Alarms extends AlarmSink {
   acknowledge(key: string, by: string, note?: string): boolean;
   /** Open alarms, critical first, then oldest first. */
   open(): OpenAlarm[];
-  isOpen(key: string): boolean;
   onChange(listener: (open: readonly OpenAlarm[]) => void): () => void;
 }
 
