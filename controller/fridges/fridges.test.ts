@@ -15,8 +15,17 @@ const readings = (r: Rig): Array<[number, number]> =>
   r.events('fridge.readings').flatMap((e) => e.data.offsetsMs.map((o: number, i: number) => [e.data.firstAt + o, e.data.tenths[i]] as [number, number]));
 
 describe('fridges: HACCP on the injected clock (a night in milliseconds)', () => {
+  // alarm after 10 min: the defrost keeps the fridge above 7.0 °C for longer than that
+  const QUICK = { ...DAIRY, alarmAfterMs: 10 * MIN };
+
+  it('control: the same night without a configured defrost window alarms on the defrost', async () => {
+    rig = fridgeRig({ ...QUICK, defrost: [] });
+    await rig.run(12 * HOUR);
+    expect(raised(rig, 'temperature')).toHaveLength(1);
+  });
+
   it('a quiet night with a defrost above the limit raises nothing, and every reading is on record', async () => {
-    rig = fridgeRig();
+    rig = fridgeRig(QUICK);
     await rig.run(12 * HOUR);
     await rig.stop();
     rig.restart();
