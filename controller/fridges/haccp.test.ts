@@ -85,7 +85,7 @@ describe('HACCP reducer', () => {
     gapMs: fc.integer({ min: 0, max: 6 * 60 * MIN }),
   });
 
-  function inputsOf(s: fc.RecordValue<{ values: TemperatureReading[][]; gapAt: number | null; gapMs: number }>): HaccpInput[] {
+  function inputsOf(s: { values: TemperatureReading[][]; gapAt: number | null; gapMs: number }): HaccpInput[] {
     const out: HaccpInput[] = [];
     let at = T0;
     s.values.forEach((readings, i) => {
