@@ -249,10 +249,11 @@ export function createFridges(deps: FridgesDeps): Fridges {
       if (u.doorTimer !== null) clock.clearTimeout(u.doorTimer);
       u.doorTimer = null;
       if (open) {
+        const openedAt = Math.trunc(clock.now());
         u.doorTimer = clock.setTimeout(() => {
           u.doorTimer = null;
           safely('raising an alarm', () =>
-            alarms.raise(key(u, 'door-open'), { source: 'fridge', kind: 'door-open', severity: 'warning', reason: `${u.cfg.name}: door open for more than ${Math.round(u.cfg.doorOpenAlarmMs / 1000)} s`, detail: { fridgeId: u.cfg.id } }),
+            alarms.raise(key(u, 'door-open'), { source: 'fridge', kind: 'door-open', severity: 'warning', reason: `${u.cfg.name}: door open for more than ${Math.round(u.cfg.doorOpenAlarmMs / 1000)} s`, since: openedAt, detail: { fridgeId: u.cfg.id } }),
           );
         }, u.cfg.doorOpenAlarmMs);
       } else safely('clearing an alarm', () => alarms.clear(key(u, 'door-open'), `${u.cfg.name}: door closed`));
