@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../firmware-bridge/platform/clock.ts';
 import { bundledProfilePath, loadHardwareProfile } from '../../hardware/profile/load.ts';
+import { createSilentLogger } from '../../firmware-bridge/platform/logger.ts';
+import { createAlarms } from '../alarms/alarms.ts';
+import { createFridges } from '../fridges/fridges.ts';
+import { ledgerFixture } from '../ledger/testSupport.ts';
 import { createSimFridges } from './simFridges.ts';
 
 describe('simulated fridges from the simulated profile', () => {
@@ -29,5 +33,35 @@ describe('simulated fridges from the simulated profile', () => {
     expect(() => sims.control('truhe', { action: 'set-ambient', celsius: 900 })).toThrow(/ambient must be a temperature between -30 and 50 °C, got 900/);
     expect(() => sims.control('truhe', { action: 'explode' } as never)).toThrow('unknown fridge control "explode"');
     expect(sims.view().find((v) => v.id === 'truhe')?.ambientC).toBe(21);
+  });
+
+  it('wired as the lead would: the simulated point’s three fridges run a day without any alarm, then a broken freezer compressor alarms', async () => {
+    const profile = await loadHardwareProfile(bundledProfilePath('simulated'));
+    const fx = ledgerFixture();
+    try {
+      const clock = fx.clock;
+      const ledger = fx.open();
+      const alarms = createAlarms({ clock, logger: createSilentLogger(), ledger });
+      alarms.start();
+      const sims = createSimFridges(clock, profile.fridges!);
+      const fridges = createFridges({ clock, logger: createSilentLogger(), ledger, alarms, fridges: sims.entries() });
+      fridges.start();
+      const run = async (ms: number) => {
+        for (let t = 0; t < ms; t += 60_000) {
+          await fridges.settled();
+          clock.advance(60_000);
+        }
+        await fridges.settled();
+      };
+      await run(24 * 3_600_000);
+      expect(alarms.open()).toEqual([]);
+      expect(ledger.eventsOfTypes(['fridge.readings'], 1, 10_000).length).toBeGreaterThan(3 * 40);
+      sims.control('truhe', { action: 'break-compressor' });
+      await run(6 * 3_600_000);
+      expect(alarms.open().map((a) => a.key)).toContain('fridge:truhe:temperature');
+      await fridges.stop();
+    } finally {
+      fx.cleanup();
+    }
   });
 });
