@@ -209,6 +209,23 @@ describe('fridges: HACCP on the injected clock (a night in milliseconds)', () =>
     expect(raised(rig, 'door-open')).toHaveLength(1);
   });
 
+  it('a wall-clock jump (NTP setting the clock) neither blocks at once nor writes readings with negative offsets', async () => {
+    rig = fridgeRig();
+    rig.sim.breakCompressor();
+    await rig.run(150 * MIN); // above the limit for a while, not yet for blockAfterMs
+    expect(rig.events('fridge.crossed').some((e) => e.data.direction === 'above')).toBe(true);
+    rig.clock.setWall(rig.clock.now() + 2 * 24 * HOUR);
+    await rig.run(30 * MIN);
+    expect(rig.fridges.isBlocked('molkerei')).toBe(false); // "above for two days" would be a lie
+    rig.clock.setWall(rig.clock.now() - 3 * 24 * HOUR);
+    await rig.run(30 * MIN);
+    await rig.stop();
+    rig.restart();
+    for (const e of rig.events('fridge.readings')) expect(catalogueProblems(fridgeEvents, e.type, e.data)).toEqual([]);
+    await rig.run(3 * HOUR);
+    expect(rig.fridges.isBlocked('molkerei')).toBe(true); // the breach goes on: blocked after blockAfterMs of real time
+  });
+
   it('every event written over an eventful night decodes with the declared schemas', async () => {
     rig = fridgeRig();
     rig.sim.breakCompressor();

@@ -81,11 +81,15 @@ interface Unit {
   last: { at: number; tenths: number } | null;
   block: BlockInfo | null;
   timer: TimerHandle | null;
+  /** Wall and monotonic time of the previous sample, to notice wall-clock jumps. */
+  prevSample: { wall: number; mono: number } | null;
   doorTimer: TimerHandle | null;
   unwatchDoor: Unwatch | null;
 }
 
 const MAX_BATCH_SPAN_MS = 86_400_000;
+/** Wall time moving this much more or less than monotonic time between two samples is a clock jump. */
+const CLOCK_JUMP_MS = 60_000;
 const keyPart = (s: string): string => s.replace(/[^A-Za-z0-9_.#-]/g, '_');
 
 export function createFridges(deps: FridgesDeps): Fridges {
@@ -111,6 +115,7 @@ export function createFridges(deps: FridgesDeps): Fridges {
       last: null,
       block: null,
       timer: null,
+      prevSample: null,
       doorTimer: null,
       unwatchDoor: null,
     });
@@ -152,7 +157,9 @@ export function createFridges(deps: FridgesDeps): Fridges {
   };
 
   const addReading = (u: Unit, at: number, tenths: number): void => {
-    if (u.batch && at - u.batch.firstAt > MAX_BATCH_SPAN_MS) flush(u);
+    const b = u.batch;
+    // offsets stay ascending and within a day: a clock that went back or a long span starts a new record
+    if (b && (at - b.firstAt > MAX_BATCH_SPAN_MS || at - b.firstAt < (b.offsetsMs[b.offsetsMs.length - 1] ?? 0))) flush(u);
     u.batch ??= { firstAt: at, offsetsMs: [], tenths: [] };
     u.batch.offsetsMs.push(at - u.batch.firstAt);
     u.batch.tenths.push(tenths);
@@ -234,10 +241,16 @@ export function createFridges(deps: FridgesDeps): Fridges {
   const sample = (u: Unit): void => {
     u.timer = running ? clock.setTimeout(() => sample(u), u.cfg.samplingMs) : null;
     const at = Math.trunc(clock.now());
+    const mono = clock.monotonic();
+    const prev = u.prevSample;
+    u.prevSample = { wall: at, mono };
+    const jumped = prev !== null && Math.abs(at - prev.wall - (mono - prev.mono)) > CLOCK_JUMP_MS;
+    if (jumped) logger.warn({ fridgeId: u.cfg.id, wallMs: at - prev.wall, monotonicMs: Math.round(mono - prev.mono) }, 'fridges: the wall clock jumped; the breach clock restarts');
     if (u.ports.compressorCut) safely('switching the compressor relay', () => u.ports.compressorCut!.write(u.haccp.inDefrost(at)));
     const reads = Promise.all(u.ports.probes.map((p) => readProbe(u, p)));
     chain = chain.then(async () => {
       const readings = await reads;
+      if (jumped) feed(u, { type: 'clock-jump', at });
       feed(u, { type: 'sample', at, readings });
     }).catch((err: unknown) => logger.error({ err, fridgeId: u.cfg.id }, 'fridges: judging a sample failed'));
   };
@@ -287,7 +300,8 @@ export function createFridges(deps: FridgesDeps): Fridges {
         u.state = {
           ...initialHaccpState(),
           above: r.above,
-          countingSince: r.countingSince,
+          // a crossing "in the future" means the clock went back across the restart: count from now
+          countingSince: r.countingSince !== null && r.countingSince > now ? now : r.countingSince,
           blocked: r.block !== null,
           alarmed: alarms.isOpen(key(u, 'temperature')),
           probes: Object.fromEntries(u.ports.probes.map((p) => [p.id, { faultRun: 0, fault: null, alarmed: alarms.isOpen(probeKey(u, p.id)) }])),

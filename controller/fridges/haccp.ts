@@ -17,6 +17,7 @@ import { formatTenths, plausibleTenths, type ProbeFault } from './plausibility.t
  *   is a breach: the fridge is blocked at once (the cold chain cannot be shown).
  * - A probe without a plausible value for `lostAfterReadings` readings in a row alarms.
  * - A corrective action lifts the block; if still above, the breach clock restarts then.
+ * - A wall-clock jump restarts the breach clock (principle 4: the Pi's clock lies).
  */
 
 export interface HaccpConfig {
@@ -50,7 +51,9 @@ export interface HaccpState {
 export type HaccpInput =
   | { type: 'sample'; at: number; readings: readonly TemperatureReading[] }
   | { type: 'gap'; fromAt: number; toAt: number }
-  | { type: 'corrective-action'; at: number; lifts: boolean };
+  | { type: 'corrective-action'; at: number; lifts: boolean }
+  /** The wall clock jumped (NTP after a boot at 1970, a manual set): durations across it are unknown. */
+  | { type: 'clock-jump'; at: number };
 
 export type HaccpEffect =
   | { type: 'reading'; at: number; tenths: number }
@@ -81,6 +84,10 @@ export function step(config: HaccpConfig, state: HaccpState, input: HaccpInput):
         s.pendingGap = null;
         if (s.countingSince !== null) s.countingSince = input.at;
       }
+      return { state: s, effects };
+    case 'clock-jump':
+      // an exceedance measured across a jump would be nonsense (56 years above the limit): restart it
+      if (s.countingSince !== null) s.countingSince = input.at;
       return { state: s, effects };
     case 'sample':
       break;
