@@ -63,6 +63,8 @@ export class Ledger {
   private readonly listeners = new Set<(e: LedgerEvent) => void>();
   private timeFloorStmt: ReturnType<Database['prepare']> | undefined;
   private hashAtStmt: ReturnType<Database['prepare']> | undefined;
+  private ofTypesStmt: import('better-sqlite3').Statement<unknown[]> | undefined;
+  private latestStmt: import('better-sqlite3').Statement<unknown[]> | undefined;
   private readonly stmt;
   private readonly appendTx;
 
@@ -253,6 +255,36 @@ export class Ledger {
   /** Events with seq >= fromSeq, ascending, at most `limit`. */
   events(fromSeq: number, limit: number): LedgerEvent[] {
     return (this.stmt.range.all(fromSeq, clampLimit(limit)) as EventRow[]).map(rowToEvent);
+  }
+
+  /**
+   * Events of the given types with seq >= fromSeq, ascending, at most `limit` (page with the last
+   * seq + 1). No index on type: this scans the log, so features use it once at start to rebuild
+   * their state (alarms, fridge blocks), never per request.
+   */
+  eventsOfTypes(types: readonly string[], fromSeq: number, limit: number): LedgerEvent[] {
+    if (types.length === 0) return [];
+    const list = JSON.stringify([...types]);
+    this.ofTypesStmt ??= this.db.prepare(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE seq >= ? AND type IN (SELECT value FROM json_each(?)) ORDER BY seq LIMIT ?`,
+    );
+    return (this.ofTypesStmt.all(fromSeq, list, clampLimit(limit)) as EventRow[]).map(rowToEvent);
+  }
+
+  /**
+   * The newest event of `type`, optionally only one whose top-level data field `field` equals
+   * `equals`. Reads backwards by seq and stops at the first match: cheap when such an event is
+   * recent (e.g. a fridge's last readings at start).
+   */
+  latestEvent(type: string, where?: { field: string; equals: string | number }): LedgerEvent | undefined {
+    if (where && !/^[A-Za-z][A-Za-z0-9]{0,59}$/.test(where.field)) {
+      throw new LedgerError('invalid-event', `latestEvent: field ${JSON.stringify(where.field)} is not a plain property name`);
+    }
+    this.latestStmt ??= this.db.prepare(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE type = ? AND (? IS NULL OR json_extract(data, ?) = ?) ORDER BY seq DESC LIMIT 1`,
+    );
+    const row = this.latestStmt.get(type, where ? 1 : null, where ? `$.${where.field}` : '$', where?.equals ?? null) as EventRow | undefined;
+    return row ? rowToEvent(row) : undefined;
   }
 
   /** Recomputes the whole chain: seq contiguous from 1, prevHash links, every hash. */

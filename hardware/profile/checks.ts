@@ -1,5 +1,6 @@
 import type { HardwareProfile } from './schema.ts';
 import { boardsIssues } from './boardChecks.ts';
+import { fridgePins, fridgesIssues } from './fridgeChecks.ts';
 
 /** A problem found by a cross-field check: a dotted field path and what is wrong. */
 export interface ProfileIssue {
@@ -19,6 +20,7 @@ export function claimedPins(profile: HardwareProfile): Array<{ path: string; bcm
     { path: 'siren.bcm', bcm: profile.siren.bcm },
   ];
   if (profile.temperature) pins.push({ path: 'temperature.busBcm', bcm: profile.temperature.busBcm });
+  pins.push(...fridgePins(profile.fridges));
   return pins;
 }
 
@@ -27,7 +29,7 @@ const uniquePins: ProfileCheck = (profile) => {
   const issues: ProfileIssue[] = [];
   for (const { path, bcm } of claimedPins(profile)) {
     const first = seen.get(bcm);
-    if (first) issues.push({ path, message: `GPIO ${bcm} is already used by ${first.replace(/\.(bcm|busBcm)$/, '')}` });
+    if (first) issues.push({ path, message: `GPIO ${bcm} is already used by ${first.replace(/\.(gpio\.bcm|bcm|busBcm)$/, '')}` });
     else seen.set(bcm, path);
   }
   return issues;
@@ -50,5 +52,10 @@ const uniqueProbes: ProfileCheck = (profile) => {
 
 const boardRules: ProfileCheck = (profile) => boardsIssues(profile.boards);
 
+const fridgeRules: ProfileCheck = (profile) =>
+  profile.fridges
+    ? fridgesIssues({ fridges: profile.fridges, onewireIds: (profile.temperature?.probes ?? []).map((p) => p.id), boards: profile.boards })
+    : [];
+
 /** Cross-field checks run after the schema passed. */
-export const PROFILE_CHECKS: readonly ProfileCheck[] = [uniquePins, uniqueProbes, boardRules];
+export const PROFILE_CHECKS: readonly ProfileCheck[] = [uniquePins, uniqueProbes, boardRules, fridgeRules];

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { BoardsSchema } from './boardsSchema.ts';
+import { FridgesSchema } from './fridgesSchema.ts';
 
 /**
  * The hardware profile: which pin is what on one point. A technician writes it as JSON; it is
@@ -102,6 +103,8 @@ export const HardwareProfileSchema = Type.Object(
     temperature: Type.Optional(TemperatureSchema),
     /** Serial lock boards, Modbus I/O, I/O boards, scanners and what hangs off them (boardsSchema.ts; checks in boardChecks.ts). */
     boards: Type.Optional(BoardsSchema),
+    /** Fridges: probes, door contact, compressor relay, product group, HACCP timing (fridgesSchema.ts; checks in fridgeChecks.ts). */
+    fridges: Type.Optional(FridgesSchema),
     /** Free text for the technician (wiring notes, cabinet location). */
     notes: Type.Optional(Type.String({ maxLength: 2000 })),
   },

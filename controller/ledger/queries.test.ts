@@ -1,0 +1,41 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LedgerError } from './errors.ts';
+import { ledgerFixture } from './testSupport.ts';
+
+let fx: ReturnType<typeof ledgerFixture>;
+beforeEach(() => {
+  fx = ledgerFixture();
+});
+afterEach(() => fx.cleanup());
+
+describe('ledger read queries for feature rebuilds', () => {
+  it('eventsOfTypes returns only the named types, ascending, paged by seq', () => {
+    const l = fx.open();
+    for (let i = 0; i < 5; i++) {
+      l.append('alarm.raised', { key: `k${i}` });
+      l.append('door.opened', { via: 'grant' });
+    }
+    const first = l.eventsOfTypes(['alarm.raised', 'alarm.cleared'], 1, 3);
+    expect(first.map((e) => [e.seq, e.data['key']])).toEqual([[1, 'k0'], [3, 'k1'], [5, 'k2']]);
+    const rest = l.eventsOfTypes(['alarm.raised'], first.at(-1)!.seq + 1, 3);
+    expect(rest.map((e) => e.data['key'])).toEqual(['k3', 'k4']);
+    expect(l.eventsOfTypes([], 1, 10)).toEqual([]);
+  });
+
+  it('latestEvent finds the newest event of a type, optionally by a data field', () => {
+    const l = fx.open();
+    l.append('fridge.readings', { fridgeId: 'a', n: 1 });
+    l.append('fridge.readings', { fridgeId: 'b', n: 2 });
+    l.append('fridge.readings', { fridgeId: 'a', n: 3 });
+    l.append('door.opened', { via: 'exit' });
+    expect(l.latestEvent('fridge.readings')?.data['n']).toBe(3);
+    expect(l.latestEvent('fridge.readings', { field: 'fridgeId', equals: 'b' })?.data['n']).toBe(2);
+    expect(l.latestEvent('fridge.readings', { field: 'fridgeId', equals: 'c' })).toBeUndefined();
+    expect(l.latestEvent('fridge.gap')).toBeUndefined();
+  });
+
+  it('latestEvent refuses a field that is not a plain property name', () => {
+    const l = fx.open();
+    expect(() => l.latestEvent('x.y', { field: "a') OR 1=1 --", equals: 1 })).toThrow(LedgerError);
+  });
+});
