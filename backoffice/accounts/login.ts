@@ -1,0 +1,93 @@
+/**
+ * Sign-in: throttle check, password, second factor, session. Unknown user, wrong password,
+ * disabled account and wrong code all give the same `invalid-credentials` (and count as a
+ * failure); an unknown user costs the same scrypt work as a known one. `totp-required` is
+ * answered only after the right password (the UI then asks for the code) and also counts as a
+ * failure, so it is no unthrottled password oracle.
+ *
+ * Enrolment: a user whose role requires TOTP (roles.ts) but who has none yet gets a session
+ * flagged `enrolmentRequired`; the permission hook lets such a session reach only /api/auth/*
+ * (me, logout, totp/setup, totp/confirm) until the code is confirmed.
+ */
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import { audit } from './audit.ts';
+import { DEFAULT_SCRYPT_COST, hashUserPassword, verifyUserPassword, type ScryptCost } from './passwords.ts';
+import { totpRequired } from './roles.ts';
+import { createSession, DEFAULT_SESSION_LIMITS, type NewSession, type SessionLimits } from './sessions.ts';
+import { clearFailures, DEFAULT_THROTTLE, lockedUntil, recordFailure, type ThrottleConfig } from './throttle.ts';
+import { checkTotp } from './totp.ts';
+import { findUserByName, normaliseUsername, type UserRow } from './users.ts';
+
+export interface AuthConfig {
+  /** Set `Secure` on the session cookie (HTTPS). Off only for plain-HTTP development. */
+  secureCookie: boolean;
+  session: SessionLimits;
+  throttle: ThrottleConfig;
+  scryptCost: ScryptCost;
+}
+
+export const DEFAULT_AUTH: AuthConfig = { secureCookie: true, session: DEFAULT_SESSION_LIMITS, throttle: DEFAULT_THROTTLE, scryptCost: DEFAULT_SCRYPT_COST };
+
+export type LoginResult =
+  | { ok: true; user: UserRow; session: NewSession; enrolmentRequired: boolean }
+  | { ok: false; code: 'locked'; until: number }
+  | { ok: false; code: 'invalid-credentials' | 'totp-required' };
+
+export class LoginService {
+  private dummyHash: Promise<string> | null = null;
+
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly cfg: AuthConfig,
+    private readonly now: () => number,
+  ) {}
+
+  async login(input: { username: string; password: string; totp?: string | undefined }, clientAddress: string | null): Promise<LoginResult> {
+    const username = normaliseUsername(input.username);
+    const userKey = `user:${username}`;
+    const addrKey = `addr:${clientAddress ?? 'unknown'}`;
+    const actor = { userId: null, username, role: null, clientAddress };
+    const until = await lockedUntil(this.db, [userKey, addrKey], this.now());
+    if (until > 0) {
+      await audit(this.db, actor, { action: 'auth.login', outcome: 'denied', detail: { reason: 'locked', until } }, this.now());
+      return { ok: false, code: 'locked', until };
+    }
+    const user = await findUserByName(this.db, username);
+    const passwordOk = await verifyUserPassword(input.password, user?.password_hash ?? (await this.dummy()));
+    let failure: 'invalid-credentials' | 'totp-required' | null = null;
+    let step: number | null = null;
+    if (!user || !passwordOk || Number(user.disabled) === 1) failure = 'invalid-credentials';
+    else if (Number(user.totp_enabled) === 1) {
+      if (input.totp === undefined || input.totp === '') failure = 'totp-required';
+      else {
+        step = checkTotp(user.totp_secret ?? '', user.username, input.totp, this.now(), Number(user.totp_last_step));
+        if (step === null) failure = 'invalid-credentials';
+      }
+    }
+    if (failure !== null || !user) {
+      const lockSet = await recordFailure(
+        this.db,
+        [
+          { key: userKey, policy: this.cfg.throttle.user },
+          { key: addrKey, policy: this.cfg.throttle.address },
+        ],
+        this.now(),
+      );
+      const who = user ? { ...actor, userId: user.id, role: user.role } : actor;
+      await audit(this.db, who, { action: 'auth.login', outcome: 'failed', detail: { reason: failure, ...(lockSet > 0 ? { lockedUntil: lockSet } : {}) } }, this.now());
+      return { ok: false, code: failure ?? 'invalid-credentials' };
+    }
+    if (step !== null) await this.db.updateTable('users').set({ totp_last_step: step }).where('id', '=', user.id).execute();
+    await clearFailures(this.db, [userKey, addrKey]);
+    const enrolmentRequired = totpRequired(user.role) && Number(user.totp_enabled) !== 1;
+    const session = await createSession(this.db, user.id, step !== null, clientAddress, this.now(), this.cfg.session);
+    await audit(this.db, { ...actor, userId: user.id, role: user.role }, { action: 'auth.login', outcome: 'ok', detail: { totp: step !== null, enrolmentRequired } }, this.now());
+    return { ok: true, user, session, enrolmentRequired };
+  }
+
+  private dummy(): Promise<string> {
+    this.dummyHash ??= hashUserPassword('not-a-password-of-anyone', this.cfg.scryptCost);
+    return this.dummyHash;
+  }
+}
