@@ -10,6 +10,7 @@ import { createSiteCredentials, dbCredentialLookup } from './credentials/siteCre
 import { startBackoffice, type Backoffice } from './main.ts';
 import type { DbConfig } from './db/database.ts';
 import type { Clock, Logger } from './platform.ts';
+import type { AuthConfig } from './accounts/login.ts';
 
 export interface StandaloneOptions {
   /** Defaults to SQLite at `<dataDir>/backoffice.db`. */
@@ -18,6 +19,8 @@ export interface StandaloneOptions {
   brokerPort: number;
   brokerHost?: string;
   http?: { port: number; host?: string };
+  /** Sign-in settings, e.g. `{ secureCookie: false }` for plain HTTP on 127.0.0.1 (`npm start`). */
+  auth?: Partial<AuthConfig>;
   clock: Clock;
   logger: Logger;
 }
@@ -53,6 +56,7 @@ export async function startStandalone(o: StandaloneOptions): Promise<Standalone>
       mqttPassword: service.password,
       clientId: '_backoffice-1',
       ...(o.http ? { http: o.http } : {}),
+      ...(o.auth ? { auth: o.auth } : {}),
       clock: o.clock,
       logger: o.logger,
     });
