@@ -5,7 +5,7 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { DB, Role } from '../db/schema.ts';
-import { newId } from '../platform.ts';
+import { randomBytes } from 'node:crypto';
 import { mayPerform, type RemoteAction } from './roles.ts';
 
 export interface Actor {
@@ -23,23 +23,40 @@ export interface AuditEntry {
   detail?: Record<string, unknown>;
 }
 
-export async function audit(db: Kysely<DB> | Transaction<DB>, actor: Actor, e: AuditEntry, now: number): Promise<void> {
-  await db
-    .insertInto('audit_log')
-    .values({
-      id: newId(now),
-      at: Math.floor(now),
-      user_id: actor.userId,
-      username: actor.username,
-      role: actor.role,
-      action: e.action,
-      outcome: e.outcome,
-      site_id: e.siteId ?? null,
-      target: e.target ?? null,
-      detail: JSON.stringify(e.detail ?? {}),
-      client_address: actor.clientAddress,
-    })
-    .execute();
+/**
+ * Writes audit rows with ids that sort in the order this process wrote them (the time in ms, then
+ * a counter within the ms, then random bits so instances sharing one PostgreSQL never collide),
+ * so the log reads in order even when many entries share a millisecond or the clock steps back.
+ */
+export class AuditLog {
+  private lastMs = 0;
+  private counter = 0;
+
+  nextId(now: number): string {
+    const ms = Math.max(Math.floor(now), this.lastMs);
+    this.counter = ms === this.lastMs ? this.counter + 1 : 0;
+    this.lastMs = ms;
+    return `${ms.toString(16).padStart(12, '0')}-${this.counter.toString(16).padStart(6, '0')}-${randomBytes(4).toString('hex')}`;
+  }
+
+  async record(db: Kysely<DB> | Transaction<DB>, actor: Actor, e: AuditEntry, now: number): Promise<void> {
+    await db
+      .insertInto('audit_log')
+      .values({
+        id: this.nextId(now),
+        at: Math.floor(now),
+        user_id: actor.userId,
+        username: actor.username,
+        role: actor.role,
+        action: e.action,
+        outcome: e.outcome,
+        site_id: e.siteId ?? null,
+        target: e.target ?? null,
+        detail: JSON.stringify(e.detail ?? {}),
+        client_address: actor.clientAddress,
+      })
+      .execute();
+  }
 }
 
 export interface AuditView {
@@ -86,6 +103,7 @@ export class RemoteActionRefused extends Error {
  */
 export async function performRemoteAction<T>(
   db: Kysely<DB>,
+  log: AuditLog,
   actor: Actor & { totpVerified: boolean },
   action: RemoteAction,
   where: { siteId: string; target?: string; detail?: Record<string, unknown> },
@@ -94,20 +112,20 @@ export async function performRemoteAction<T>(
 ): Promise<T> {
   const base = { action, siteId: where.siteId, target: where.target ?? null, detail: where.detail ?? {} };
   if (actor.role === null || !mayPerform(actor.role, action)) {
-    await audit(db, actor, { ...base, outcome: 'denied', detail: { ...base.detail, reason: 'role' } }, now());
+    await log.record(db, actor, { ...base, outcome: 'denied', detail: { ...base.detail, reason: 'role' } }, now());
     throw new RemoteActionRefused('forbidden');
   }
   if (!actor.totpVerified) {
-    await audit(db, actor, { ...base, outcome: 'denied', detail: { ...base.detail, reason: 'totp' } }, now());
+    await log.record(db, actor, { ...base, outcome: 'denied', detail: { ...base.detail, reason: 'totp' } }, now());
     throw new RemoteActionRefused('totp-required');
   }
-  await audit(db, actor, { ...base, action: `${action}.requested`, outcome: 'ok' }, now());
+  await log.record(db, actor, { ...base, action: `${action}.requested`, outcome: 'ok' }, now());
   try {
     const result = await run();
-    await audit(db, actor, { ...base, outcome: 'ok' }, now());
+    await log.record(db, actor, { ...base, outcome: 'ok' }, now());
     return result;
   } catch (e) {
-    await audit(db, actor, { ...base, outcome: 'failed', detail: { ...base.detail, error: (e as Error).message } }, now());
+    await log.record(db, actor, { ...base, outcome: 'failed', detail: { ...base.detail, error: (e as Error).message } }, now());
     throw e;
   }
 }

@@ -11,7 +11,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
-import { audit } from './audit.ts';
+import type { AuditLog } from './audit.ts';
 import { DEFAULT_SCRYPT_COST, hashUserPassword, verifyUserPassword, type ScryptCost } from './passwords.ts';
 import { totpRequired } from './roles.ts';
 import { createSession, DEFAULT_SESSION_LIMITS, type NewSession, type SessionLimits } from './sessions.ts';
@@ -40,6 +40,7 @@ export class LoginService {
   constructor(
     private readonly db: Kysely<DB>,
     private readonly cfg: AuthConfig,
+    private readonly audit: AuditLog,
     private readonly now: () => number,
   ) {}
 
@@ -50,7 +51,7 @@ export class LoginService {
     const actor = { userId: null, username, role: null, clientAddress };
     const until = await lockedUntil(this.db, [userKey, addrKey], this.now());
     if (until > 0) {
-      await audit(this.db, actor, { action: 'auth.login', outcome: 'denied', detail: { reason: 'locked', until } }, this.now());
+      await this.audit.record(this.db, actor, { action: 'auth.login', outcome: 'denied', detail: { reason: 'locked', until } }, this.now());
       return { ok: false, code: 'locked', until };
     }
     const user = await findUserByName(this.db, username);
@@ -75,14 +76,14 @@ export class LoginService {
         this.now(),
       );
       const who = user ? { ...actor, userId: user.id, role: user.role } : actor;
-      await audit(this.db, who, { action: 'auth.login', outcome: 'failed', detail: { reason: failure, ...(lockSet > 0 ? { lockedUntil: lockSet } : {}) } }, this.now());
+      await this.audit.record(this.db, who, { action: 'auth.login', outcome: 'failed', detail: { reason: failure, ...(lockSet > 0 ? { lockedUntil: lockSet } : {}) } }, this.now());
       return { ok: false, code: failure ?? 'invalid-credentials' };
     }
     if (step !== null) await this.db.updateTable('users').set({ totp_last_step: step }).where('id', '=', user.id).execute();
     await clearFailures(this.db, [userKey, addrKey]);
     const enrolmentRequired = totpRequired(user.role) && Number(user.totp_enabled) !== 1;
     const session = await createSession(this.db, user.id, step !== null, clientAddress, this.now(), this.cfg.session);
-    await audit(this.db, { ...actor, userId: user.id, role: user.role }, { action: 'auth.login', outcome: 'ok', detail: { totp: step !== null, enrolmentRequired } }, this.now());
+    await this.audit.record(this.db, { ...actor, userId: user.id, role: user.role }, { action: 'auth.login', outcome: 'ok', detail: { totp: step !== null, enrolmentRequired } }, this.now());
     return { ok: true, user, session, enrolmentRequired };
   }
 

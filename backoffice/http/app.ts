@@ -10,6 +10,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { IngestStats } from '../ingest/syncRouter.ts';
 import type { Clock, Logger } from '../platform.ts';
+import { AuditLog } from '../accounts/audit.ts';
 import { DEFAULT_AUTH, LoginService, type AuthConfig } from '../accounts/login.ts';
 import { assertEveryRouteListed } from './permissions.ts';
 import { registerAuth } from './plugins/auth.ts';
@@ -38,6 +39,7 @@ export interface RouteDeps {
   now: () => number;
   logger: Logger;
   auth: AuthConfig;
+  audit: AuditLog;
   login: LoginService;
 }
 
@@ -72,8 +74,9 @@ export function buildApi(deps: ApiDeps): App {
   });
   app.addHook('onReady', async () => assertEveryRouteListed(routes));
 
-  registerAuth(app, { db: deps.db, auth, now });
-  const rd: RouteDeps = { db: deps.db, stats: deps.stats, mqttConnected: deps.mqttConnected, now, logger: deps.logger, auth, login: new LoginService(deps.db, auth, now) };
+  const audit = new AuditLog();
+  registerAuth(app, { db: deps.db, audit, auth, now });
+  const rd: RouteDeps = { db: deps.db, stats: deps.stats, mqttConnected: deps.mqttConnected, now, logger: deps.logger, auth, audit, login: new LoginService(deps.db, auth, audit, now) };
   authRoutes(app, rd);
   userRoutes(app, rd);
   siteRoutes(app, rd);

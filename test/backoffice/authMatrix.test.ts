@@ -120,7 +120,14 @@ describe.each(variants)('backoffice access on $name', ({ kind, skip }) => {
   beforeEach(async () => {
     if (skip) return;
     await h.db.db.deleteFrom('sites').execute();
-    await h.db.db.insertInto('sites').values({ site_id: 'site-a', created_at: h.clock.now(), diverged_at: h.clock.now(), diverged_reason: 'test' }).execute();
+    await h.db.db.insertInto('sites').values({
+        site_id: 'site-a',
+        created_at: h.clock.now(),
+        ...{ status: 'unknown', session: 0, up_to: 0, events_stored: 0, change_version: 0, applied_version: 0, events_session: 0, epoch: 0 },
+        ...{ last_batch_at: null, last_seen_at: null, status_at: null, backlog_pending: null, backlog_last_seq: null, software: null },
+        diverged_at: h.clock.now(),
+        diverged_reason: 'test',
+      }).execute();
   });
 
   it.skipIf(skip)('lists every registered route in the permission table, and has a sample request for each', () => {

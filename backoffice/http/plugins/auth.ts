@@ -15,7 +15,7 @@ import cookie from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { DB } from '../../db/schema.ts';
-import { audit, type Actor } from '../../accounts/audit.ts';
+import type { Actor, AuditLog } from '../../accounts/audit.ts';
 import type { AuthConfig } from '../../accounts/login.ts';
 import { totpRequired } from '../../accounts/roles.ts';
 import { csrfTokenMatches, lookupSession, type ActiveSession } from '../../accounts/sessions.ts';
@@ -55,6 +55,7 @@ export function anonymousActor(req: FastifyRequest): Actor {
 
 export interface AuthDeps {
   db: Kysely<DB>;
+  audit: AuditLog;
   auth: AuthConfig;
   now: () => number;
 }
@@ -73,7 +74,7 @@ export function registerAuth(app: App, deps: AuthDeps): void {
     const actor: Actor = { userId: session.user.id, username: session.user.username, role: session.user.role, clientAddress: req.ip ?? null };
     const write = WRITE_METHODS.has(req.method);
     if (write && !csrfTokenMatches(sessionId, headerValue(req.headers['x-csrf-token']))) {
-      await audit(deps.db, actor, { action: 'access.denied', outcome: 'denied', detail: { route: `${req.method} ${req.routeOptions.url ?? req.url}`, reason: 'csrf' } }, deps.now());
+      await deps.audit.record(deps.db, actor, { action: 'access.denied', outcome: 'denied', detail: { route: `${req.method} ${req.routeOptions.url ?? req.url}`, reason: 'csrf' } }, deps.now());
       return reply.code(403).send({ error: 'csrf', message: 'Sicherheitstoken fehlt oder ist ungültig; bitte die Seite neu laden' });
     }
     const enrolmentPending = totpRequired(session.user.role) && !session.totpVerified;
@@ -88,7 +89,7 @@ export function registerAuth(app: App, deps: AuthDeps): void {
       return reply.code(403).send({ error: 'totp-enrolment-required', message: 'Bitte zuerst den zweiten Faktor (TOTP) einrichten' });
     }
     if (!access.includes(session.user.role)) {
-      if (write) await audit(deps.db, actor, { action: 'access.denied', outcome: 'denied', detail: { route: `${req.method} ${req.routeOptions.url}`, reason: 'role' } }, deps.now());
+      if (write) await deps.audit.record(deps.db, actor, { action: 'access.denied', outcome: 'denied', detail: { route: `${req.method} ${req.routeOptions.url}`, reason: 'role' } }, deps.now());
       return reply.code(403).send({ error: 'forbidden', message: 'Keine Berechtigung' });
     }
   });

@@ -4,7 +4,6 @@
  * it accepts only application/json, which no cross-site form can send without a CORS preflight.
  */
 import type { FastifyRequest } from 'fastify';
-import { audit } from '../../accounts/audit.ts';
 import { totpRequired } from '../../accounts/roles.ts';
 import { csrfTokenFor, deleteSession, markSessionTotpVerified } from '../../accounts/sessions.ts';
 import { checkTotp, newTotpSecret, totpUri } from '../../accounts/totp.ts';
@@ -34,7 +33,7 @@ export function authRoutes(app: App, deps: RouteDeps): void {
   app.post('/api/auth/logout', { schema: { response: responses(OkAnswer) } }, async (req, reply) => {
     const a = authOf(req);
     await deleteSession(deps.db, a.session.idHash);
-    await audit(deps.db, a.actor, { action: 'auth.logout', outcome: 'ok' }, deps.now());
+    await deps.audit.record(deps.db, a.actor, { action: 'auth.logout', outcome: 'ok' }, deps.now());
     clearSessionCookie(reply, deps.auth);
     return { ok: true as const };
   });
@@ -52,7 +51,7 @@ export function authRoutes(app: App, deps: RouteDeps): void {
     }
     const secret = newTotpSecret();
     await deps.db.updateTable('users').set({ totp_secret: secret, updated_at: deps.now() }).where('id', '=', a.session.user.id).where('totp_enabled', '=', 0).execute();
-    await audit(deps.db, a.actor, { action: 'auth.totp.setup', outcome: 'ok', target: a.session.user.id }, deps.now());
+    await deps.audit.record(deps.db, a.actor, { action: 'auth.totp.setup', outcome: 'ok', target: a.session.user.id }, deps.now());
     return { uri: totpUri(secret, a.session.user.username), secret };
   });
 
@@ -65,12 +64,12 @@ export function authRoutes(app: App, deps: RouteDeps): void {
     }
     const step = checkTotp(user.totp_secret, user.username, req.body.code, deps.now(), Number(user.totp_last_step));
     if (step === null) {
-      await audit(deps.db, a.actor, { action: 'auth.totp.confirm', outcome: 'failed', target: user.id }, deps.now());
+      await deps.audit.record(deps.db, a.actor, { action: 'auth.totp.confirm', outcome: 'failed', target: user.id }, deps.now());
       return reply.code(400).send({ error: 'invalid-code', message: 'Der Code stimmt nicht; bitte den aktuellen Code eingeben' });
     }
     await deps.db.updateTable('users').set({ totp_enabled: 1, totp_last_step: step, updated_at: deps.now() }).where('id', '=', user.id).execute();
     await markSessionTotpVerified(deps.db, a.session.idHash);
-    await audit(deps.db, a.actor, { action: 'auth.totp.confirm', outcome: 'ok', target: user.id }, deps.now());
+    await deps.audit.record(deps.db, a.actor, { action: 'auth.totp.confirm', outcome: 'ok', target: user.id }, deps.now());
     const updated = { ...user, totp_enabled: 1, totp_last_step: step };
     return sessionAnswer(updated, a.sessionId, true);
   });

@@ -1,6 +1,5 @@
 /** Sites, rejected messages, health and divergence resolution: thin handlers over the DB. */
 import type { DB } from '../../db/schema.ts';
-import { audit } from '../../accounts/audit.ts';
 import { resolveDivergence } from '../../ingest/divergence.ts';
 import type { App, RouteDeps } from '../app.ts';
 import { authOf } from '../plugins/auth.ts';
@@ -62,10 +61,10 @@ export function siteRoutes(app: App, deps: RouteDeps): void {
     const { actor } = authOf(req);
     const siteId = req.params.id;
     const r = await resolveDivergence(deps.db, siteId, req.body.action, deps.now(), (trx, done) =>
-      audit(trx, actor, { action: 'site.resolve-divergence', outcome: 'ok', siteId, detail: { action: done.action, archived: done.archived, epoch: done.epoch } }, deps.now()),
+      deps.audit.record(trx, actor, { action: 'site.resolve-divergence', outcome: 'ok', siteId, detail: { action: done.action, archived: done.archived, epoch: done.epoch } }, deps.now()),
     );
     if (!r.ok) {
-      await audit(deps.db, actor, { action: 'site.resolve-divergence', outcome: 'failed', siteId, detail: { action: req.body.action, reason: r.code } }, deps.now());
+      await deps.audit.record(deps.db, actor, { action: 'site.resolve-divergence', outcome: 'failed', siteId, detail: { action: req.body.action, reason: r.code } }, deps.now());
       if (r.code === 'not-found') return reply.code(404).send({ error: 'not-found', message: `Standort ${siteId} ist unbekannt` });
       return reply.code(409).send({ error: 'not-diverged', message: `Standort ${siteId} ist nicht abgewichen` });
     }

@@ -1,5 +1,5 @@
 /** Admin user management and the audit log view. Changes are audited (never the password). */
-import { audit, recentAudit } from '../../accounts/audit.ts';
+import { recentAudit } from '../../accounts/audit.ts';
 import { createUser, listUsers, updateUser, UserInputError, userView } from '../../accounts/users.ts';
 import type { App, RouteDeps } from '../app.ts';
 import { authOf } from '../plugins/auth.ts';
@@ -14,11 +14,11 @@ export function userRoutes(app: App, deps: RouteDeps): void {
     const { password: _p, ...shown } = req.body;
     try {
       const user = await createUser(deps.db, req.body, deps.now(), deps.auth.scryptCost);
-      await audit(deps.db, actor, { action: 'user.create', outcome: 'ok', target: user.id, detail: shown }, deps.now());
+      await deps.audit.record(deps.db, actor, { action: 'user.create', outcome: 'ok', target: user.id, detail: shown }, deps.now());
       return userView(user);
     } catch (e) {
       if (!(e instanceof UserInputError)) throw e;
-      await audit(deps.db, actor, { action: 'user.create', outcome: 'failed', detail: { ...shown, reason: e.code } }, deps.now());
+      await deps.audit.record(deps.db, actor, { action: 'user.create', outcome: 'failed', detail: { ...shown, reason: e.code } }, deps.now());
       return reply.code(e.code === 'username-taken' ? 409 : 400).send({ error: e.code, message: e.message });
     }
   });
@@ -28,20 +28,20 @@ export function userRoutes(app: App, deps: RouteDeps): void {
     const { password, ...rest } = req.body;
     const detail = { ...rest, ...(password !== undefined ? { passwordChanged: true } : {}) };
     if (req.params.id === actor.userId && (req.body.disabled === true || (req.body.role !== undefined && req.body.role !== 'admin'))) {
-      await audit(deps.db, actor, { action: 'user.update', outcome: 'failed', target: req.params.id, detail: { ...detail, reason: 'self-lockout' } }, deps.now());
+      await deps.audit.record(deps.db, actor, { action: 'user.update', outcome: 'failed', target: req.params.id, detail: { ...detail, reason: 'self-lockout' } }, deps.now());
       return reply.code(409).send({ error: 'self-lockout', message: 'Das eigene Konto kann man nicht sperren oder herabstufen' });
     }
     try {
       const user = await updateUser(deps.db, req.params.id, req.body, deps.now(), deps.auth.scryptCost);
       if (!user) {
-        await audit(deps.db, actor, { action: 'user.update', outcome: 'failed', target: req.params.id, detail: { ...detail, reason: 'not-found' } }, deps.now());
+        await deps.audit.record(deps.db, actor, { action: 'user.update', outcome: 'failed', target: req.params.id, detail: { ...detail, reason: 'not-found' } }, deps.now());
         return reply.code(404).send({ error: 'not-found', message: 'Unbekannter Benutzer' });
       }
-      await audit(deps.db, actor, { action: 'user.update', outcome: 'ok', target: user.id, detail }, deps.now());
+      await deps.audit.record(deps.db, actor, { action: 'user.update', outcome: 'ok', target: user.id, detail }, deps.now());
       return userView(user);
     } catch (e) {
       if (!(e instanceof UserInputError)) throw e;
-      await audit(deps.db, actor, { action: 'user.update', outcome: 'failed', target: req.params.id, detail: { ...detail, reason: e.code } }, deps.now());
+      await deps.audit.record(deps.db, actor, { action: 'user.update', outcome: 'failed', target: req.params.id, detail: { ...detail, reason: e.code } }, deps.now());
       return reply.code(400).send({ error: e.code, message: e.message });
     }
   });
