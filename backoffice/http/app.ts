@@ -4,8 +4,9 @@
  * `{error, message}`, and every route is listed in permissions.ts (checked when the app gets
  * ready). Ajv neither coerces nor strips; 5xx details stay in the log.
  */
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
+import Fastify from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { App, RouteDeps } from './types.ts';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { IngestStats } from '../ingest/syncRouter.ts';
@@ -18,7 +19,7 @@ import { authRoutes } from './routes/auth.ts';
 import { siteRoutes } from './routes/sites.ts';
 import { userRoutes } from './routes/users.ts';
 
-export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
+export type { App, RouteDeps };
 
 export interface ApiDeps {
   db: Kysely<DB>;
@@ -30,17 +31,6 @@ export interface ApiDeps {
   auth?: Partial<AuthConfig>;
   /** Fastify `trustProxy` (e.g. the reverse proxy's address) so the audit log records the client, not the proxy. */
   trustProxy?: boolean | string | string[];
-}
-
-export interface RouteDeps {
-  db: Kysely<DB>;
-  stats: () => IngestStats;
-  mqttConnected: () => boolean;
-  now: () => number;
-  logger: Logger;
-  auth: AuthConfig;
-  audit: AuditLog;
-  login: LoginService;
 }
 
 export function buildApi(deps: ApiDeps): App {

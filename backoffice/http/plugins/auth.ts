@@ -20,7 +20,7 @@ import type { AuthConfig } from '../../accounts/login.ts';
 import { totpRequired } from '../../accounts/roles.ts';
 import { csrfTokenMatches, lookupSession, type ActiveSession } from '../../accounts/sessions.ts';
 import { accessFor, WRITE_METHODS } from '../permissions.ts';
-import type { App } from '../app.ts';
+import type { App } from '../types.ts';
 
 export interface RequestAuth {
   session: ActiveSession;

@@ -8,7 +8,7 @@ import { totpRequired } from '../../accounts/roles.ts';
 import { csrfTokenFor, deleteSession, markSessionTotpVerified } from '../../accounts/sessions.ts';
 import { checkTotp, newTotpSecret, totpUri } from '../../accounts/totp.ts';
 import { findUserById, userView, type UserRow } from '../../accounts/users.ts';
-import type { App, RouteDeps } from '../app.ts';
+import type { App, RouteDeps } from '../types.ts';
 import { anonymousActor, authOf, clearSessionCookie, setSessionCookie } from '../plugins/auth.ts';
 import { LoginBody, OkAnswer, SessionAnswer, TotpConfirmBody, TotpSetupAnswer, type SessionAnswerBody } from '../schemas/auth.ts';
 import { responses } from '../schemas/common.ts';

@@ -1,7 +1,7 @@
 /** Sites, rejected messages, health and divergence resolution: thin handlers over the DB. */
 import type { DB } from '../../db/schema.ts';
 import { resolveDivergence } from '../../ingest/divergence.ts';
-import type { App, RouteDeps } from '../app.ts';
+import type { App, RouteDeps } from '../types.ts';
 import { authOf } from '../plugins/auth.ts';
 import { responses } from '../schemas/common.ts';
 import { DetailedHealth, PublicHealth, RejectedList, RejectedQuery, ResolveAnswer, ResolveBody, SiteParams, SitesList, SiteView, type SiteViewBody } from '../schemas/sites.ts';

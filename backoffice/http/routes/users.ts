@@ -1,7 +1,7 @@
 /** Admin user management and the audit log view. Changes are audited (never the password). */
 import { recentAudit } from '../../accounts/audit.ts';
 import { createUser, listUsers, updateUser, UserInputError, userView } from '../../accounts/users.ts';
-import type { App, RouteDeps } from '../app.ts';
+import type { App, RouteDeps } from '../types.ts';
 import { authOf } from '../plugins/auth.ts';
 import { AuditList, AuditQuery, CreateUserBody, PatchUserBody, UserParams, UserSchema, UsersList } from '../schemas/auth.ts';
 import { responses } from '../schemas/common.ts';
