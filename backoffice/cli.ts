@@ -6,6 +6,8 @@
  * `dorfpunkt backoffice user unlock <username> [--db ...]`
  *
  * `--insecure-http`: the session cookie without `Secure` (plain-HTTP development only).
+ * `--demo-operator`: create (or renew) the demo operator `demo` and print its password and TOTP
+ * URI and secret (`npm start` only; never in production).
  *
  * MQTT credentials of the backoffice come from DORFPUNKT_MQTT_USERNAME / DORFPUNKT_MQTT_PASSWORD.
  */
@@ -16,7 +18,7 @@ import { createSiteCredentials, upsertPasswdFile } from './credentials/siteCrede
 import { startBackoffice } from './main.ts';
 import { startStandalone } from './standalone.ts';
 import { systemClock, type Logger } from './platform.ts';
-import { addUser } from './accounts/provisioning.ts';
+import { addUser, ensureDemoOperator } from './accounts/provisioning.ts';
 import { isRole } from './accounts/roles.ts';
 import { normaliseUsername, UserInputError } from './accounts/users.ts';
 
@@ -98,6 +100,7 @@ export async function runCli(argv: string[], out: (line: string) => void, logger
       logger,
     });
     out(`embedded broker on ${s.broker.url}${s.backoffice.httpUrl ? `, API on ${s.backoffice.httpUrl}` : ''}`);
+    if (p.flags.get('demo-operator') === true) await printDemoOperator(s.backoffice.db, out);
     stop = s.stop;
   } else {
     const sharedGroup = str(p, 'shared-group');
@@ -114,6 +117,7 @@ export async function runCli(argv: string[], out: (line: string) => void, logger
       logger,
     });
     out(`backoffice running (${bo.dialect})${bo.httpUrl ? `, API on ${bo.httpUrl}` : ''}`);
+    if (p.flags.get('demo-operator') === true) await printDemoOperator(bo.db, out);
     stop = bo.stop;
   }
   await new Promise<void>((resolve) => {
@@ -122,6 +126,12 @@ export async function runCli(argv: string[], out: (line: string) => void, logger
   });
   await stop();
   return 0;
+}
+
+async function printDemoOperator(db: Parameters<typeof ensureDemoOperator>[0], out: (line: string) => void): Promise<void> {
+  const d = await ensureDemoOperator(db, Date.now());
+  out(`demo operator: user demo, password ${d.password}`);
+  out(`demo operator TOTP secret ${d.secret} (${d.totpUri})`);
 }
 
 const USER_USAGE = 'usage: dorfpunkt backoffice user add <username> --role admin|operator|technician|accountant [--name "..."] [--db ...]\n       dorfpunkt backoffice user unlock <username> [--db ...]';

@@ -50,10 +50,9 @@ export class LoginService {
     const addrKey = `addr:${clientAddress ?? 'unknown'}`;
     const actor = { userId: null, username, role: null, clientAddress };
     const until = await lockedUntil(this.db, [userKey, addrKey], this.now());
-    if (until > 0) {
-      await this.audit.record(this.db, actor, { action: 'auth.login', outcome: 'denied', detail: { reason: 'locked', until } }, this.now());
-      return { ok: false, code: 'locked', until };
-    }
+    // Refusals while locked are not audited (they change nothing and cost no scrypt, so they could
+    // flood the log); the failure that set the lock is, with its deadline.
+    if (until > 0) return { ok: false, code: 'locked', until };
     const user = await findUserByName(this.db, username);
     const passwordOk = await verifyUserPassword(input.password, user?.password_hash ?? (await this.dummy()));
     let failure: 'invalid-credentials' | 'totp-required' | null = null;
@@ -79,7 +78,14 @@ export class LoginService {
       await this.audit.record(this.db, who, { action: 'auth.login', outcome: 'failed', detail: { reason: failure, ...(lockSet > 0 ? { lockedUntil: lockSet } : {}) } }, this.now());
       return { ok: false, code: failure ?? 'invalid-credentials' };
     }
-    if (step !== null) await this.db.updateTable('users').set({ totp_last_step: step }).where('id', '=', user.id).execute();
+    if (step !== null) {
+      // Claim the step atomically: of two concurrent logins with the same code only one wins.
+      const claimed = await this.db.updateTable('users').set({ totp_last_step: step }).where('id', '=', user.id).where('totp_last_step', '<', step).executeTakeFirst();
+      if (Number(claimed.numUpdatedRows) === 0) {
+        await this.audit.record(this.db, { ...actor, userId: user.id, role: user.role }, { action: 'auth.login', outcome: 'failed', detail: { reason: 'totp-replayed' } }, this.now());
+        return { ok: false, code: 'invalid-credentials' };
+      }
+    }
     await clearFailures(this.db, [userKey, addrKey]);
     const enrolmentRequired = totpRequired(user.role) && Number(user.totp_enabled) !== 1;
     const session = await createSession(this.db, user.id, step !== null, clientAddress, this.now(), this.cfg.session);
