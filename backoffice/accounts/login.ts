@@ -14,8 +14,8 @@ import type { DB } from '../db/schema.ts';
 import type { AuditLog } from './audit.ts';
 import { DEFAULT_SCRYPT_COST, hashUserPassword, verifyUserPassword, type ScryptCost } from './passwords.ts';
 import { totpRequired } from './roles.ts';
-import { createSession, DEFAULT_SESSION_LIMITS, type NewSession, type SessionLimits } from './sessions.ts';
-import { clearFailures, DEFAULT_THROTTLE, lockedUntil, recordFailure, type ThrottleConfig } from './throttle.ts';
+import { createSession, DEFAULT_SESSION_LIMITS, purgeExpiredSessions, type NewSession, type SessionLimits } from './sessions.ts';
+import { clearFailures, DEFAULT_THROTTLE, lockedUntil, purgeStaleThrottle, recordFailure, type ThrottleConfig } from './throttle.ts';
 import { checkTotp } from './totp.ts';
 import { findUserByName, normaliseUsername, type UserRow } from './users.ts';
 
@@ -49,6 +49,7 @@ export class LoginService {
     const userKey = `user:${username}`;
     const addrKey = `addr:${clientAddress ?? 'unknown'}`;
     const actor = { userId: null, username, role: null, clientAddress };
+    await purgeStaleThrottle(this.db, this.now());
     const until = await lockedUntil(this.db, [userKey, addrKey], this.now());
     // Refusals while locked are not audited (they change nothing and cost no scrypt, so they could
     // flood the log); the failure that set the lock is, with its deadline.
@@ -88,6 +89,7 @@ export class LoginService {
     }
     await clearFailures(this.db, [userKey, addrKey]);
     const enrolmentRequired = totpRequired(user.role) && Number(user.totp_enabled) !== 1;
+    await purgeExpiredSessions(this.db, this.now(), this.cfg.session);
     const session = await createSession(this.db, user.id, step !== null, clientAddress, this.now(), this.cfg.session);
     await this.audit.record(this.db, { ...actor, userId: user.id, role: user.role }, { action: 'auth.login', outcome: 'ok', detail: { totp: step !== null, enrolmentRequired } }, this.now());
     return { ok: true, user, session, enrolmentRequired };

@@ -95,8 +95,12 @@ export async function markSessionTotpVerified(db: Kysely<DB>, idHash: string): P
   await db.updateTable('sessions').set({ totp_verified: 1 }).where('id_hash', '=', idHash).execute();
 }
 
-/** Remove sessions past their absolute expiry (housekeeping; lookups refuse them anyway). */
-export async function purgeExpiredSessions(db: Kysely<DB>, now: number): Promise<number> {
-  const r = await db.deleteFrom('sessions').where('expires_at', '<=', Math.floor(now)).executeTakeFirst();
+/** Remove sessions past their absolute expiry or idle limit (housekeeping; lookups refuse them anyway). */
+export async function purgeExpiredSessions(db: Kysely<DB>, now: number, limits: SessionLimits): Promise<number> {
+  const at = Math.floor(now);
+  const r = await db
+    .deleteFrom('sessions')
+    .where((eb) => eb.or([eb('expires_at', '<=', at), eb('last_seen_at', '<=', at - limits.idleMs)]))
+    .executeTakeFirst();
   return Number(r.numDeletedRows);
 }

@@ -61,3 +61,12 @@ export async function recordFailure(db: Kysely<DB>, keys: { key: string; policy:
 export async function clearFailures(db: Kysely<DB>, keys: string[]): Promise<void> {
   await db.deleteFrom('login_throttle').where('key', 'in', keys).execute();
 }
+
+/**
+ * Forget counters that saw no failure for `quietMs` (default 24 h) and hold no lock: failures
+ * count as consecutive within that window, and names sprayed by an attacker do not pile up.
+ */
+export async function purgeStaleThrottle(db: Kysely<DB>, now: number, quietMs = 24 * 3_600_000): Promise<void> {
+  const at = Math.floor(now);
+  await db.deleteFrom('login_throttle').where('updated_at', '<', at - quietMs).where('locked_until', '<=', at).execute();
+}

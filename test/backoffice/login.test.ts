@@ -89,6 +89,15 @@ describe.each(variants)('backoffice sign-in on $name', ({ kind, skip }) => {
       expect((await login(u.user.username, TEST_PASSWORD, undefined, '198.51.100.10')).statusCode).toBe(200);
     });
 
+    it.skipIf(skip)('counts failures as consecutive within 24 h: four typos a day apart never lock', async () => {
+      const u = await signIn(h.db.db, 'accountant', h.clock.now());
+      for (let day = 0; day < 6; day++) {
+        expect(errorOf(await login(u.user.username, 'wrong password!'))).toEqual([401, 'invalid-credentials']);
+        h.clock.setWall(h.clock.now() + 24 * 3_600_000 + 1);
+      }
+      expect((await h.db.db.selectFrom('login_throttle').selectAll().where('key', '=', `user:${u.user.username}`).execute()).map((r) => Number(r.failures))).toEqual([1]);
+    });
+
     it.skipIf(skip)('audits every failed and refused login with the address, and never the password', async () => {
       const u = await signIn(h.db.db, 'accountant', h.clock.now());
       await login(u.user.username, 'secret-typo-xyz', undefined, '203.0.113.5');
@@ -130,6 +139,15 @@ describe.each(variants)('backoffice sign-in on $name', ({ kind, skip }) => {
       }
       h.clock.setWall(start + 12 * 3_600_000);
       expect((await me(cookie)).statusCode).toBe(401);
+    });
+
+    it.skipIf(skip)('removes expired sessions from the database at the next sign-in', async () => {
+      const u = await signIn(h.db.db, 'accountant', h.clock.now());
+      h.clock.setWall(h.clock.now() + 31 * 60_000);
+      expect((await login(u.user.username, TEST_PASSWORD)).statusCode).toBe(200);
+      const left = await h.db.db.selectFrom('sessions').select('user_id').where('user_id', '=', u.user.id).execute();
+      expect(left).toHaveLength(1);
+      expect(await h.db.db.selectFrom('sessions').select('id_hash').where('last_seen_at', '<=', h.clock.now() - 30 * 60_000).execute()).toEqual([]);
     });
 
     it.skipIf(skip)('logs out: the cookie is cleared and the old session id no longer works', async () => {
