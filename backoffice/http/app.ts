@@ -1,8 +1,8 @@
 /**
  * The backoffice HTTP app, in fastify/demo's order: plugins (cookie + access hook), then routes.
  * Every route has TypeBox schemas for its input and responses (schemas/), every error is
- * `{error, message}`, and every route is listed in permissions.ts (checked when the app gets
- * ready). Ajv neither coerces nor strips; 5xx details stay in the log.
+ * `{error, message}`, and every route is listed in permissions.ts and declares a 200 response
+ * schema (both checked when the app gets ready, which fails otherwise). Ajv neither coerces nor strips; 5xx details stay in the log.
  */
 import Fastify from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -59,10 +59,16 @@ export function buildApi(deps: ApiDeps): App {
   });
 
   const routes: { method: string; url: string }[] = [];
+  const withoutResponses: string[] = [];
   app.addHook('onRoute', (r) => {
     for (const m of Array.isArray(r.method) ? r.method : [r.method]) routes.push({ method: m, url: r.url });
+    const response = (r.schema as { response?: Record<string, unknown> } | undefined)?.response;
+    if (r.method !== 'HEAD' && !response?.['200']) withoutResponses.push(`${String(r.method)} ${r.url}`);
   });
-  app.addHook('onReady', async () => assertEveryRouteListed(routes));
+  app.addHook('onReady', async () => {
+    if (withoutResponses.length > 0) throw new Error(`routes without a 200 response schema: ${withoutResponses.join(', ')}`);
+    assertEveryRouteListed(routes);
+  });
 
   const audit = new AuditLog();
   registerAuth(app, { db: deps.db, audit, auth, now });

@@ -11,7 +11,12 @@ import { totpCode } from '../../backoffice/accounts/totp.ts';
 import type { Role } from '../../backoffice/db/schema.ts';
 import { postgresSkipReason } from '../support/testDb.ts';
 import { signIn, TEST_PASSWORD, type SignedIn } from './authFixture.ts';
-import { startHarness, type Harness } from './authHarness.ts';
+import { startHarness, ZERO_STATS, type Harness } from './authHarness.ts';
+import { buildApi } from '../../backoffice/http/api.ts';
+import { openTestDb } from '../support/testDb.ts';
+import { ManualClock } from '../../firmware-bridge/platform/clock.ts';
+import { createSilentLogger } from '../../firmware-bridge/platform/logger.ts';
+import { Type } from 'typebox';
 
 const pgSkip = await postgresSkipReason('backoffice auth tests on PostgreSQL');
 if (pgSkip) console.warn(pgSkip);
@@ -241,5 +246,22 @@ describe.each(variants)('backoffice access on $name', ({ kind, skip }) => {
       if (e.siteId) expect(row.site_id).toBe(e.siteId);
       expect(JSON.stringify(row)).not.toContain('a-long-password-1');
     });
+  });
+});
+
+describe('the app refuses to start with an unguarded route', () => {
+  it('fails when a route is missing from the permission table or has no response schema', async () => {
+    const db = await openTestDb('sqlite');
+    try {
+      const deps = { db: db.db, stats: () => ZERO_STATS, mqttConnected: () => true, clock: new ManualClock(), logger: createSilentLogger() };
+      const unlisted = buildApi(deps);
+      unlisted.get('/api/secret', { schema: { response: { 200: Type.Object({}) } } }, async () => ({}));
+      await expect(unlisted.ready()).rejects.toThrow(/permissions\.ts: GET \/api\/secret/);
+      const noSchema = buildApi(deps);
+      noSchema.get('/api/sites/:id/raw', async () => ({}));
+      await expect(noSchema.ready()).rejects.toThrow(/without a 200 response schema: GET \/api\/sites\/:id\/raw/);
+    } finally {
+      await db.dispose();
+    }
   });
 });
