@@ -17,7 +17,8 @@ import { totpRequired } from './roles.ts';
 import { createSession, DEFAULT_SESSION_LIMITS, purgeExpiredSessions, type NewSession, type SessionLimits } from './sessions.ts';
 import { clearFailures, DEFAULT_THROTTLE, lockedUntil, purgeStaleThrottle, recordFailure, type ThrottleConfig } from './throttle.ts';
 import { checkTotp } from './totp.ts';
-import { findUserByName, normaliseUsername, type UserRow } from './users.ts';
+import { findUserById, findUserByName, normaliseUsername, UserInputError, type UserRow } from './users.ts';
+import { passwordProblem } from './passwords.ts';
 
 export interface AuthConfig {
   /** Set `Secure` on the session cookie (HTTPS). Off only for plain-HTTP development. */
@@ -93,6 +94,30 @@ export class LoginService {
     const session = await createSession(this.db, user.id, step !== null, clientAddress, this.now(), this.cfg.session);
     await this.audit.record(this.db, { ...actor, userId: user.id, role: user.role }, { action: 'auth.login', outcome: 'ok', detail: { totp: step !== null, enrolmentRequired } }, this.now());
     return { ok: true, user, session, enrolmentRequired };
+  }
+
+  /**
+   * Change one's own password: the current one is checked under the same throttle as the login
+   * (a stolen session cannot guess it freely); every other session of the user ends.
+   */
+  async changePassword(userId: string, keepSessionHash: string, current: string, next: string): Promise<'ok' | 'wrong-password' | 'locked'> {
+    const user = await findUserById(this.db, userId);
+    if (!user) return 'wrong-password';
+    const userKey = `user:${user.username}`;
+    if ((await lockedUntil(this.db, [userKey], this.now())) > 0) return 'locked';
+    if (!(await verifyUserPassword(current, user.password_hash))) {
+      await recordFailure(this.db, [{ key: userKey, policy: this.cfg.throttle.user }], this.now());
+      return 'wrong-password';
+    }
+    const problem = passwordProblem(next);
+    if (problem) throw new UserInputError('bad-password', problem);
+    const hash = await hashUserPassword(next, this.cfg.scryptCost);
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('users').set({ password_hash: hash, updated_at: this.now() }).where('id', '=', userId).execute();
+      await trx.deleteFrom('sessions').where('user_id', '=', userId).where('id_hash', '!=', keepSessionHash).execute();
+    });
+    await clearFailures(this.db, [userKey]);
+    return 'ok';
   }
 
   private dummy(): Promise<string> {

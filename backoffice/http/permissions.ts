@@ -22,6 +22,7 @@ export const ROUTE_ACCESS = {
   'GET /api/auth/me': 'signed-in',
   'POST /api/auth/totp/setup': 'signed-in',
   'POST /api/auth/totp/confirm': 'signed-in',
+  'POST /api/auth/password': ALL,
   'GET /api/health': ALL,
   'GET /api/sites': ALL,
   'GET /api/sites/:id': ALL,

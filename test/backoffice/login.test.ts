@@ -170,6 +170,18 @@ describe.each(variants)('backoffice sign-in on $name', ({ kind, skip }) => {
       expect((await h.inject({ method: 'PATCH', url: `/api/users/${admin.user.id}`, headers: admin.headers, payload: { disabled: true } })).statusCode).toBe(409);
     });
 
+    it.skipIf(skip)('changes one’s own password: the old one stops working, other sessions end, this one goes on', async () => {
+      const u = await signIn(h.db.db, 'accountant', h.clock.now());
+      const other = sessionCookieOf(await login(u.user.username, TEST_PASSWORD));
+      const change = (current: string) => h.inject({ method: 'POST', url: '/api/auth/password', headers: u.headers, payload: { current, password: 'a brand new password' } });
+      expect(errorOf(await change('not my password'))).toEqual([403, 'wrong-password']);
+      expect((await change(TEST_PASSWORD)).statusCode).toBe(200);
+      expect((await me(u.headers.cookie!)).statusCode).toBe(200);
+      expect((await me(other)).statusCode).toBe(401);
+      expect(errorOf(await login(u.user.username, TEST_PASSWORD))).toEqual([401, 'invalid-credentials']);
+      expect((await login(u.user.username, 'a brand new password')).statusCode).toBe(200);
+    });
+
     it.skipIf(skip)('never shows password hashes or TOTP secrets in the user list', async () => {
       const admin = await signIn(h.db.db, 'admin', h.clock.now());
       const res = await h.inject({ method: 'GET', url: '/api/users', headers: admin.headers });

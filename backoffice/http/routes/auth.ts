@@ -7,10 +7,10 @@ import type { FastifyRequest } from 'fastify';
 import { totpRequired } from '../../accounts/roles.ts';
 import { csrfTokenFor, deleteSession, markSessionTotpVerified } from '../../accounts/sessions.ts';
 import { checkTotp, newTotpSecret, totpUri } from '../../accounts/totp.ts';
-import { findUserById, userView, type UserRow } from '../../accounts/users.ts';
+import { findUserById, UserInputError, userView, type UserRow } from '../../accounts/users.ts';
 import type { App, RouteDeps } from '../types.ts';
 import { anonymousActor, authOf, clearSessionCookie, setSessionCookie } from '../plugins/auth.ts';
-import { LoginBody, OkAnswer, SessionAnswer, TotpConfirmBody, TotpSetupAnswer, type SessionAnswerBody } from '../schemas/auth.ts';
+import { LoginBody, OkAnswer, PasswordBody, SessionAnswer, TotpConfirmBody, TotpSetupAnswer, type SessionAnswerBody } from '../schemas/auth.ts';
 import { responses } from '../schemas/common.ts';
 
 function sessionAnswer(user: UserRow, sessionId: string, totpVerified: boolean): SessionAnswerBody {
@@ -41,6 +41,21 @@ export function authRoutes(app: App, deps: RouteDeps): void {
   app.get('/api/auth/me', { schema: { response: responses(SessionAnswer) } }, async (req) => {
     const a = authOf(req);
     return sessionAnswer(a.session.user, a.sessionId, a.session.totpVerified);
+  });
+
+  // Change one's own password (complete sessions only); other sessions of the user end.
+  app.post('/api/auth/password', { schema: { body: PasswordBody, response: responses(OkAnswer, 429) } }, async (req, reply) => {
+    const a = authOf(req);
+    try {
+      const r = await deps.login.changePassword(a.session.user.id, a.session.idHash, req.body.current, req.body.password);
+      await deps.audit.record(deps.db, a.actor, { action: 'auth.password', outcome: r === 'ok' ? 'ok' : 'failed', target: a.session.user.id, ...(r === 'ok' ? {} : { detail: { reason: r } }) }, deps.now());
+      if (r === 'locked') return reply.code(429).send({ error: 'locked', message: 'Zu viele Fehlversuche. Bitte später erneut versuchen.' });
+      if (r === 'wrong-password') return reply.code(403).send({ error: 'wrong-password', message: 'Das bisherige Passwort ist falsch' });
+      return { ok: true as const };
+    } catch (e) {
+      if (!(e instanceof UserInputError)) throw e;
+      return reply.code(400).send({ error: e.code, message: e.message });
+    }
   });
 
   // Enrolment step 1: a fresh secret (not yet in force) and its otpauth:// URI for the app.

@@ -43,6 +43,11 @@ export const OkAnswer = Type.Object({ ok: Type.Literal(true) }, { additionalProp
 export const TotpSetupAnswer = Type.Object({ uri: Type.String(), secret: Type.String() }, { additionalProperties: false });
 export const TotpConfirmBody = Type.Object({ code: Type.String({ pattern: '^[0-9]{6}$' }) }, { additionalProperties: false });
 
+export const PasswordBody = Type.Object(
+  { current: Type.String({ minLength: 1, maxLength: 200 }), password: Type.String({ minLength: 12, maxLength: 200 }) },
+  { additionalProperties: false },
+);
+
 export const UserParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false });
 
 export const CreateUserBody = Type.Object(
