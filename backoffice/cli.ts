@@ -2,6 +2,12 @@
  * `dorfpunkt backoffice [--db sqlite:<path>|postgres://...] [--mqtt url] [--port n] [--host h]
  *                       [--client-id id] [--shared-group g] [--embedded-broker [port]]`
  * `dorfpunkt backoffice site-credentials create <siteId> [--db ...] [--passwd-file path]`
+ * `dorfpunkt backoffice user add <username> --role admin|operator|technician|accountant [--name "..."] [--db ...]`
+ * `dorfpunkt backoffice user unlock <username> [--db ...]`
+ *
+ * `--insecure-http`: the session cookie without `Secure` (plain-HTTP development only).
+ * `--demo-operator`: create (or renew) the demo operator `demo` and print its password and TOTP
+ * URI and secret (`npm start` only; never in production).
  *
  * MQTT credentials of the backoffice come from DORFPUNKT_MQTT_USERNAME / DORFPUNKT_MQTT_PASSWORD.
  */
@@ -12,6 +18,9 @@ import { createSiteCredentials, upsertPasswdFile } from './credentials/siteCrede
 import { startBackoffice } from './main.ts';
 import { startStandalone } from './standalone.ts';
 import { systemClock, type Logger } from './platform.ts';
+import { addUser, ensureDemoOperator } from './accounts/provisioning.ts';
+import { isRole } from './accounts/roles.ts';
+import { normaliseUsername, UserInputError } from './accounts/users.ts';
 
 export function parseDbArg(arg: string | undefined): DbConfig {
   if (arg === undefined) return { kind: 'sqlite', path: 'data/backoffice.db' };
@@ -69,6 +78,7 @@ export async function runCli(argv: string[], out: (line: string) => void, logger
       await database.close();
     }
   }
+  if (p.positional[0] === 'user') return userCommand(p, out);
   if (p.positional.length > 0) {
     out(`unknown command ${p.positional.join(' ')}`);
     return 2;
@@ -76,6 +86,7 @@ export async function runCli(argv: string[], out: (line: string) => void, logger
   const port = str(p, 'port');
   const http = port !== undefined ? { port: Number(port), host: str(p, 'host') ?? '127.0.0.1' } : undefined;
   const clock = systemClock();
+  const auth = p.flags.get('insecure-http') === true ? { auth: { secureCookie: false } } : {};
   const embedded = p.flags.get('embedded-broker');
   let stop: () => Promise<void>;
   if (embedded !== undefined) {
@@ -84,10 +95,12 @@ export async function runCli(argv: string[], out: (line: string) => void, logger
       dataDir: 'data',
       brokerPort: embedded === true ? 1883 : Number(embedded),
       ...(http ? { http } : {}),
+      ...auth,
       clock,
       logger,
     });
     out(`embedded broker on ${s.broker.url}${s.backoffice.httpUrl ? `, API on ${s.backoffice.httpUrl}` : ''}`);
+    if (p.flags.get('demo-operator') === true) await printDemoOperator(s.backoffice.db, out);
     stop = s.stop;
   } else {
     const sharedGroup = str(p, 'shared-group');
@@ -99,10 +112,12 @@ export async function runCli(argv: string[], out: (line: string) => void, logger
       clientId: str(p, 'client-id') ?? `_backoffice-${hostname()}-${process.pid}`,
       ...(sharedGroup ? { sharedGroup } : {}),
       ...(http ? { http } : {}),
+      ...auth,
       clock,
       logger,
     });
     out(`backoffice running (${bo.dialect})${bo.httpUrl ? `, API on ${bo.httpUrl}` : ''}`);
+    if (p.flags.get('demo-operator') === true) await printDemoOperator(bo.db, out);
     stop = bo.stop;
   }
   await new Promise<void>((resolve) => {
@@ -111,6 +126,46 @@ export async function runCli(argv: string[], out: (line: string) => void, logger
   });
   await stop();
   return 0;
+}
+
+async function printDemoOperator(db: Parameters<typeof ensureDemoOperator>[0], out: (line: string) => void): Promise<void> {
+  const d = await ensureDemoOperator(db, Date.now());
+  out(`demo operator: user demo, password ${d.password}`);
+  out(`demo operator TOTP secret ${d.secret} (${d.totpUri})`);
+}
+
+const USER_USAGE = 'usage: dorfpunkt backoffice user add <username> --role admin|operator|technician|accountant [--name "..."] [--db ...]\n       dorfpunkt backoffice user unlock <username> [--db ...]';
+
+async function userCommand(p: Parsed, out: (line: string) => void): Promise<number> {
+  const [, sub, username] = p.positional;
+  const role = p.flags.get('role');
+  if (!username || (sub !== 'add' && sub !== 'unlock') || (sub === 'add' && !isRole(role))) {
+    out(USER_USAGE);
+    return 2;
+  }
+  const database = await openDatabase(parseDbArg(str(p, 'db')));
+  try {
+    if (sub === 'unlock') {
+      await database.db.deleteFrom('login_throttle').where('key', '=', `user:${normaliseUsername(username)}`).execute();
+      out(`login lock of ${normaliseUsername(username)} cleared`);
+      return 0;
+    }
+    const name = str(p, 'name');
+    const r = await addUser(database.db, { username, role: role as Parameters<typeof addUser>[1]['role'], ...(name ? { displayName: name } : {}) }, Date.now());
+    out(`user ${r.user.username} (${r.user.role}) created`);
+    out(`password: ${r.password}`);
+    if (r.totpUri) out(`TOTP (add to an authenticator app, e.g. as a QR code): ${r.totpUri}`);
+    out('The password and the TOTP URI are shown only once.');
+    return 0;
+  } catch (e) {
+    if (e instanceof UserInputError) {
+      out(e.message);
+      return 1;
+    }
+    throw e;
+  } finally {
+    await database.close();
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -13,6 +13,7 @@ import type { IngestHooks } from './ingest/ingestQueue.ts';
 import type { Clock, Logger } from './platform.ts';
 import type { LoginStats } from './broker/loginLimiter.ts';
 import type { FastifyInstance } from 'fastify';
+import type { AuthConfig } from './accounts/login.ts';
 
 export interface BackofficeOptions {
   db: DbConfig;
@@ -25,6 +26,13 @@ export interface BackofficeOptions {
   http?: { port: number; host?: string };
   /** Republish unapplied downlink changes this often (default 30 s). */
   downlinkResendMs?: number;
+  /**
+   * Sign-in settings (accounts/login.ts). `secureCookie` defaults to true: set it false only for
+   * plain-HTTP development (`npm start` on 127.0.0.1).
+   */
+  auth?: Partial<AuthConfig>;
+  /** Fastify `trustProxy` behind a reverse proxy, so the audit log gets the client's address. */
+  trustProxy?: boolean | string | string[];
   /** Crash tests only: hooks right before the ingest COMMIT and between COMMIT and `down/ack`. */
   ingestHooks?: IngestHooks;
   /** Failed broker logins and locks (embedded broker), shown in `/health` as `brokerLogins`. */
@@ -78,7 +86,15 @@ export async function startBackoffice(opts: BackofficeOptions): Promise<Backoffi
     logger,
     resendIntervalMs: opts.downlinkResendMs ?? 30_000,
   });
-  const api = buildApi({ db, stats: () => router.stats, mqttConnected: () => router.connected, ...(opts.loginStats ? { loginStats: opts.loginStats } : {}), clock: opts.clock, logger });
+  const api = buildApi({
+    db,
+    stats: () => router.stats,
+    mqttConnected: () => router.connected,
+    clock: opts.clock,
+    logger,
+    ...(opts.auth ? { auth: opts.auth } : {}),
+    ...(opts.trustProxy !== undefined ? { trustProxy: opts.trustProxy } : {}),
+  });
   let httpUrl: string | null = null;
   try {
     await router.start();

@@ -12,6 +12,7 @@ import { createSiteCredentials, dbCredentialLookup } from './credentials/siteCre
 import { startBackoffice, type Backoffice } from './main.ts';
 import type { DbConfig } from './db/database.ts';
 import type { Clock, Logger } from './platform.ts';
+import type { AuthConfig } from './accounts/login.ts';
 
 export interface StandaloneOptions {
   /** Defaults to SQLite at `<dataDir>/backoffice.db`. */
@@ -22,6 +23,8 @@ export interface StandaloneOptions {
   http?: { port: number; host?: string };
   /** Failed-login limits of the embedded broker (defaults: 5 per username, 20 per address, 60 s doubling to 15 min). */
   brokerLoginLimit?: Partial<LoginLimitPolicy>;
+  /** Sign-in settings, e.g. `{ secureCookie: false }` for plain HTTP on 127.0.0.1 (`npm start`). */
+  auth?: Partial<AuthConfig>;
   clock: Clock;
   logger: Logger;
 }
@@ -60,6 +63,7 @@ export async function startStandalone(o: StandaloneOptions): Promise<Standalone>
       clientId: '_backoffice-1',
       ...(o.http ? { http: o.http } : {}),
       loginStats: () => broker.logins(),
+      ...(o.auth ? { auth: o.auth } : {}),
       clock: o.clock,
       logger: o.logger,
     });

@@ -103,7 +103,70 @@ export interface BrokerLoginLocksTable {
   last_failure_at: number;
 }
 
+export type Role = 'admin' | 'operator' | 'technician' | 'accountant';
+
+/** A person using the backoffice (see backoffice/accounts/). */
+export interface UsersTable {
+  id: string;
+  /** Lower-case, unique. */
+  username: string;
+  display_name: string;
+  role: Role;
+  /** `scrypt$<N>$<r>$<p>$<salt b64>$<hash b64>` (accounts/passwords.ts). */
+  password_hash: string;
+  /** Base32 TOTP secret; set by enrolment, in force only when totp_enabled = 1. */
+  totp_secret: string | null;
+  totp_enabled: number;
+  /** Highest 30-s TOTP step accepted: a code is never accepted twice. */
+  totp_last_step: number;
+  disabled: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SessionsTable {
+  /** SHA-256 (hex) of the random session id in the cookie; the id itself is never stored. */
+  id_hash: string;
+  user_id: string;
+  created_at: number;
+  last_seen_at: number;
+  /** Absolute expiry (created + 12 h); the idle limit is checked against last_seen_at. */
+  expires_at: number;
+  /** 1 when the second factor was checked at login (or enrolment confirmed in this session). */
+  totp_verified: number;
+  client_address: string | null;
+}
+
+/** Consecutive failed logins per key (`user:<name>` whether or not it exists, `addr:<ip>`). */
+export interface LoginThrottleTable {
+  key: string;
+  failures: number;
+  /** Epoch ms, whole; 0 when not locked. */
+  locked_until: number;
+  updated_at: number;
+}
+
+export interface AuditLogTable {
+  id: string;
+  at: number;
+  user_id: string | null;
+  username: string | null;
+  role: string | null;
+  action: string;
+  /** 'ok' | 'denied' | 'failed' */
+  outcome: string;
+  site_id: string | null;
+  target: string | null;
+  /** JSON object. */
+  detail: string;
+  client_address: string | null;
+}
+
 export interface DB {
+  users: UsersTable;
+  sessions: SessionsTable;
+  login_throttle: LoginThrottleTable;
+  audit_log: AuditLogTable;
   sites: SitesTable;
   events: EventsTable;
   archived_events: ArchivedEventsTable;

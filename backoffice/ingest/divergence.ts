@@ -32,7 +32,14 @@ export type ResolveResult =
   | { ok: true; action: DivergenceAction; archived: number; epoch: number }
   | { ok: false; code: 'not-found' | 'not-diverged' };
 
-export async function resolveDivergence(db: Kysely<DB>, siteId: string, action: DivergenceAction, now: number): Promise<ResolveResult> {
+/** `inTransaction` runs inside the resolving transaction after the change (the audit row: both commit or neither). */
+export async function resolveDivergence(
+  db: Kysely<DB>,
+  siteId: string,
+  action: DivergenceAction,
+  now: number,
+  inTransaction?: (trx: Transaction<DB>, r: ResolveResult & { ok: true }) => Promise<void>,
+): Promise<ResolveResult> {
   return db.transaction().execute(async (trx): Promise<ResolveResult> => {
     // A no-op write first takes the site's row lock (PostgreSQL), as ingest does, so no batch of
     // the site commits in between.
@@ -45,7 +52,9 @@ export async function resolveDivergence(db: Kysely<DB>, siteId: string, action: 
     if (!site) return { ok: false, code: 'not-found' };
     if (site.diverged_at === null) return { ok: false, code: 'not-diverged' };
     await trx.updateTable('sites').set({ diverged_at: null, diverged_reason: null }).where('site_id', '=', siteId).execute();
-    return { ok: true, action, ...(await applyAction(trx, siteId, action, Number(site.epoch), now)) };
+    const done = { ok: true as const, action, ...(await applyAction(trx, siteId, action, Number(site.epoch), now)) };
+    if (inTransaction) await inTransaction(trx, done);
+    return done;
   });
 }
 

@@ -76,7 +76,7 @@ describe('alarm model', () => {
   it("ignores the door's pre-model alarm.cleared events (no key) when rebuilding", () => {
     const ledger = fx.open();
     ledger.append('alarm.held-open', { openForMs: 30000 });
-    ledger.append('alarm.cleared', { alarm: 'held-open', cause: 'closed' });
+    ledger.appendChecked('alarm.cleared', { alarm: 'held-open', cause: 'closed' });
     const { alarms } = rig(ledger);
     expect(alarms.open()).toEqual([]);
   });

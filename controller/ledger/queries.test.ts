@@ -12,7 +12,7 @@ describe('ledger read queries for feature rebuilds', () => {
   it('eventsOfTypes returns only the named types, ascending, paged by seq', () => {
     const l = fx.open();
     for (let i = 0; i < 5; i++) {
-      l.append('alarm.raised', { key: `k${i}` });
+      l.appendUnchecked('alarm.raised', { key: `k${i}` });
       l.append('door.opened', { via: 'grant' });
     }
     const first = l.eventsOfTypes(['alarm.raised', 'alarm.cleared'], 1, 3);
@@ -24,9 +24,9 @@ describe('ledger read queries for feature rebuilds', () => {
 
   it('latestEvent finds the newest event of a type, optionally by a data field', () => {
     const l = fx.open();
-    l.append('fridge.readings', { fridgeId: 'a', n: 1 });
-    l.append('fridge.readings', { fridgeId: 'b', n: 2 });
-    l.append('fridge.readings', { fridgeId: 'a', n: 3 });
+    l.appendUnchecked('fridge.readings', { fridgeId: 'a', n: 1 });
+    l.appendUnchecked('fridge.readings', { fridgeId: 'b', n: 2 });
+    l.appendUnchecked('fridge.readings', { fridgeId: 'a', n: 3 });
     l.append('door.opened', { via: 'exit' });
     expect(l.latestEvent('fridge.readings')?.data['n']).toBe(3);
     expect(l.latestEvent('fridge.readings', { field: 'fridgeId', equals: 'b' })?.data['n']).toBe(2);

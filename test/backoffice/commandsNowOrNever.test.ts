@@ -20,10 +20,12 @@ import { createSilentLogger } from '../../firmware-bridge/platform/logger.ts';
 import { decode, encode, topics } from '../../controller/contract/sync/index.ts';
 import { startAedes, type TestBroker } from '../sync/support/brokers.ts';
 import { TestSite, waitFor } from './support.ts';
+import { authedInject, signIn } from './authFixture.ts';
 
 describe('remote commands: now or never', () => {
   let broker: TestBroker;
   let bo: Backoffice;
+  let api: ReturnType<typeof authedInject>;
   let dir: string;
   const sites: TestSite[] = [];
 
@@ -38,6 +40,7 @@ describe('remote commands: now or never', () => {
     dir = mkdtempSync(join(tmpdir(), 'dorfpunkt-cmd-'));
     broker = await startAedes();
     bo = await startBackoffice({ db: { kind: 'sqlite', path: join(dir, 'bo.db') }, mqttUrl: broker.url, clientId: '_bo-cmd', clock: systemClock(), logger: createSilentLogger() });
+    api = authedInject(bo.api, await signIn(bo.db, 'accountant', Date.now()));
   });
   afterAll(async () => {
     for (const s of sites) await s.end().catch(() => undefined);
@@ -88,7 +91,7 @@ describe('remote commands: now or never', () => {
   }, 30_000);
 
   async function isConnected(): Promise<boolean> {
-    return ((await bo.api.inject({ method: 'GET', url: '/health' })).json() as { mqtt: string }).mqtt === 'connected';
+    return ((await api({ method: 'GET', url: '/api/health' })).json() as { mqtt: string }).mqtt === 'connected';
   }
 });
 

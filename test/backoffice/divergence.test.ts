@@ -17,6 +17,7 @@ import type { DbConfig } from '../../backoffice/db/database.ts';
 import { createSilentLogger } from '../../firmware-bridge/platform/logger.ts';
 import { decode, encode, topics, type EventBatch, type SiteState, type SyncEvent } from '../../controller/contract/sync/index.ts';
 import { startAedes, type TestBroker } from '../sync/support/brokers.ts';
+import { authedInject, signIn } from './authFixture.ts';
 import { freshPgConfig, postgresSkipReason, TestSite, waitFor } from './support.ts';
 
 const pgSkip = await postgresSkipReason();
@@ -40,6 +41,7 @@ for (const v of variants) {
   describe.skipIf(v.skip)(`replaced point ledger (divergence) on ${v.name}`, () => {
     let broker: TestBroker;
     let bo: Backoffice;
+    let api: ReturnType<typeof authedInject>;
     let dir: string;
     let cleanup: () => Promise<void>;
     let wall = Date.UTC(2027, 0, 15, 8, 0, 0);
@@ -49,7 +51,7 @@ for (const v of variants) {
     const state = (siteId: string, s: Omit<SiteState, 'v'>): Promise<void> => bo.handleMessage(topics.upState(siteId), encode('state', { v: 1, ...s }));
     const batch = (siteId: string, session: number, evs: SyncEvent[]): Promise<void> =>
       bo.handleMessage(topics.upEvents(siteId), encode('events', { v: 1, siteId, session, events: evs } satisfies EventBatch));
-    const site = async (id: string) => (await bo.api.inject({ method: 'GET', url: `/api/sites/${id}` })).json() as {
+    const site = async (id: string) => (await api({ method: 'GET', url: `/api/sites/${id}` })).json() as {
       progress: { upTo: number; eventsStored: number };
       presence: { status: string; session: number };
       downlink: { appliedVersion: number; changeVersion: number };
@@ -65,6 +67,7 @@ for (const v of variants) {
       cleanup = made.cleanup;
       broker = await startAedes();
       bo = await startBackoffice({ db: made.config ?? { kind: 'sqlite', path: join(dir, 'bo.db') }, mqttUrl: broker.url, clientId: '_bo-div', clock, logger: createSilentLogger() });
+      api = authedInject(bo.api, await signIn(bo.db, 'operator', clock.now()));
     });
     afterAll(async () => {
       for (const s of sites) await s.end().catch(() => undefined);
@@ -164,10 +167,10 @@ for (const v of variants) {
     });
 
     it('resolves a divergence by archiving the old events under an epoch, then ingests the new ledger from seq 1', async () => {
-      expect((await bo.api.inject({ method: 'POST', url: '/api/sites/div-birth/resolve-divergence', payload: { action: 'wipe' } })).statusCode).toBe(400);
-      expect((await bo.api.inject({ method: 'POST', url: '/api/sites/nope-site/resolve-divergence', payload: { action: 'archive' } })).statusCode).toBe(404);
-      expect((await bo.api.inject({ method: 'POST', url: '/api/sites/div-none/resolve-divergence', payload: { action: 'archive' } })).statusCode).toBe(409);
-      const r = await bo.api.inject({ method: 'POST', url: '/api/sites/div-birth/resolve-divergence', payload: { action: 'archive' } });
+      expect((await api({ method: 'POST', url: '/api/sites/div-birth/resolve-divergence', payload: { action: 'wipe' } })).statusCode).toBe(400);
+      expect((await api({ method: 'POST', url: '/api/sites/nope-site/resolve-divergence', payload: { action: 'archive' } })).statusCode).toBe(404);
+      expect((await api({ method: 'POST', url: '/api/sites/div-none/resolve-divergence', payload: { action: 'archive' } })).statusCode).toBe(409);
+      const r = await api({ method: 'POST', url: '/api/sites/div-birth/resolve-divergence', payload: { action: 'archive' } });
       expect(r.statusCode).toBe(200);
       expect(r.json()).toEqual({ siteId: 'div-birth', action: 'archive', archived: 20, epoch: 1 });
       const archived = await bo.db.selectFrom('archived_events').select(['seq', 'epoch', 'hash']).where('site_id', '=', 'div-birth').orderBy('seq').execute();
@@ -178,7 +181,7 @@ for (const v of variants) {
       expect(bo.stats.acksSent).toBe(acks + 1);
       expect(await stored('div-birth')).toEqual(events(1, 5, 'b').map((e) => ({ seq: e.seq, hash: e.hash })));
 
-      const d = await bo.api.inject({ method: 'POST', url: '/api/sites/div-hash/resolve-divergence', payload: { action: 'dismiss' } });
+      const d = await api({ method: 'POST', url: '/api/sites/div-hash/resolve-divergence', payload: { action: 'dismiss' } });
       expect(d.json()).toEqual({ siteId: 'div-hash', action: 'dismiss', archived: 0, epoch: 0 });
       expect(await site('div-hash')).toMatchObject({ divergence: null, progress: { upTo: 10 } });
     });

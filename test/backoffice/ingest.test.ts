@@ -12,6 +12,7 @@ import { systemClock } from '../../backoffice/platform.ts';
 import { createSilentLogger } from '../../firmware-bridge/platform/logger.ts';
 import type { DbConfig } from '../../backoffice/db/database.ts';
 import { MAX_BYTES } from '../../controller/contract/sync/index.ts';
+import { authedInject, signIn } from './authFixture.ts';
 import { freshPgConfig, makeEvents, postgresSkipReason, TestSite, waitFor } from './support.ts';
 
 const pgSkip = await postgresSkipReason();
@@ -36,6 +37,7 @@ function shuffle<T>(xs: T[], seed: number): T[] {
 for (const v of variants) {
   describe.skipIf(v.skip)(`ingest on ${v.name}`, () => {
     let sa: Standalone;
+    let api: ReturnType<typeof authedInject>;
     let dir: string;
     let cleanup: () => Promise<void>;
     const sites: TestSite[] = [];
@@ -58,6 +60,7 @@ for (const v of variants) {
       const made = v.make();
       cleanup = made.cleanup;
       sa = await startStandalone({ ...(made.config ? { db: made.config } : {}), dataDir: dir, brokerPort: 0, clock: systemClock(), logger: createSilentLogger() });
+      api = authedInject(sa.backoffice.api, await signIn(sa.backoffice.db, 'operator', Date.now()));
     });
 
     afterAll(async () => {
@@ -109,7 +112,7 @@ for (const v of variants) {
       const rejected = await sa.backoffice.db.selectFrom('rejected_messages').select(['code', 'reason']).where('site_id', '=', 'poison-site').execute();
       expect(rejected.map((r) => r.code).sort()).toEqual(['not-json', 'schema', 'site-mismatch', 'too-large', 'unsupported-version']);
       for (const r of rejected) expect(r.reason.length).toBeGreaterThan(10);
-      const res = await sa.backoffice.api.inject({ method: 'GET', url: '/api/rejected' });
+      const res = await api({ method: 'GET', url: '/api/rejected' });
       expect(res.statusCode).toBe(200);
       expect((res.json() as { total: number }).total).toBeGreaterThanOrEqual(5);
       expect(await stored('poison-site')).toHaveLength(3);
@@ -138,16 +141,18 @@ for (const v of variants) {
     });
 
     it('serves sites and a site with progress via the JSON API; bad ids are 400, unknown 404', async () => {
-      const list = await sa.backoffice.api.inject({ method: 'GET', url: '/api/sites' });
+      const list = await api({ method: 'GET', url: '/api/sites' });
       expect(list.statusCode).toBe(200);
-      const one = await sa.backoffice.api.inject({ method: 'GET', url: '/api/sites/dup-site' });
+      const one = await api({ method: 'GET', url: '/api/sites/dup-site' });
       expect(one.statusCode).toBe(200);
       expect(one.json()).toMatchObject({ siteId: 'dup-site', progress: { upTo: 10, eventsStored: 10 } });
-      expect((await sa.backoffice.api.inject({ method: 'GET', url: '/api/sites/NOT_VALID' })).statusCode).toBe(400);
-      expect((await sa.backoffice.api.inject({ method: 'GET', url: '/api/sites/nope-site' })).statusCode).toBe(404);
-      expect((await sa.backoffice.api.inject({ method: 'GET', url: '/api/rejected?limit=abc' })).statusCode).toBe(400);
-      const health = await sa.backoffice.api.inject({ method: 'GET', url: '/health' });
+      expect((await api({ method: 'GET', url: '/api/sites/NOT_VALID' })).statusCode).toBe(400);
+      expect((await api({ method: 'GET', url: '/api/sites/nope-site' })).statusCode).toBe(404);
+      expect((await api({ method: 'GET', url: '/api/rejected?limit=abc' })).statusCode).toBe(400);
+      const health = await api({ method: 'GET', url: '/api/health' });
       expect(health.json()).toMatchObject({ ok: true, mqtt: 'connected' });
+      // the unauthenticated probe says only whether the database answers
+      expect((await sa.backoffice.api.inject({ method: 'GET', url: '/health' })).json()).toEqual({ ok: true });
     });
   });
 }

@@ -11,10 +11,12 @@ import { startStandalone, type Standalone } from '../../backoffice/standalone.ts
 import { systemClock } from '../../backoffice/platform.ts';
 import { createSilentLogger } from '../../firmware-bridge/platform/logger.ts';
 import { decode, encode, topics } from '../../controller/contract/sync/index.ts';
+import { authedInject, signIn } from './authFixture.ts';
 import { makeEvents, TestSite, waitFor } from './support.ts';
 
 describe('presence and downlink (embedded broker, SQLite)', () => {
   let sa: Standalone;
+  let api: ReturnType<typeof authedInject>;
   let dir: string;
   const sites: TestSite[] = [];
 
@@ -27,7 +29,7 @@ describe('presence and downlink (embedded broker, SQLite)', () => {
   }
 
   async function presence(id: string): Promise<{ status: string; session: number }> {
-    const r = await sa.backoffice.api.inject({ method: 'GET', url: `/api/sites/${id}` });
+    const r = await api({ method: 'GET', url: `/api/sites/${id}` });
     if (r.statusCode === 404) return { status: 'none', session: -1 };
     return (r.json() as { presence: { status: string; session: number } }).presence;
   }
@@ -35,6 +37,7 @@ describe('presence and downlink (embedded broker, SQLite)', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'dorfpunkt-bo-'));
     sa = await startStandalone({ dataDir: dir, brokerPort: 0, clock: systemClock(), logger: createSilentLogger() });
+    api = authedInject(sa.backoffice.api, await signIn(sa.backoffice.db, 'technician', Date.now()));
   });
   afterAll(async () => {
     for (const s of sites) await s.end().catch(() => undefined);

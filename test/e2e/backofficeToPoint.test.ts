@@ -9,6 +9,7 @@ import { freePort } from '../support/services.ts';
 import { ensureDemoKeys } from '../../controller/sim/demoData.ts';
 import { issueToken } from '../../controller/access/token.ts';
 import { credentialOf, startSimulatedPoint, type PointFixture } from './pointFixture.ts';
+import { authedInject, signIn } from '../backoffice/authFixture.ts';
 
 
 /**
@@ -44,7 +45,7 @@ describe('backoffice ⇄ point through the embedded broker', () => {
     const last = f.point.ledger.lastSeq();
     await expect.poll(() => f.point.ledger.deliveredUpTo(), { timeout: 15_000 }).toBe(last);
     expect(f.point.ledger.outboxCount()).toBe(0);
-    const site = (await office.backoffice.api.inject(`/api/sites/${siteId}`)).json();
+    const site = (await authedInject(office.backoffice.api, await signIn(office.backoffice.db, 'accountant', Date.now()))(`/api/sites/${siteId}`)).json();
     expect(site.progress.upTo).toBe(last);
   });
 

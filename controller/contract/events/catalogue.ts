@@ -6,8 +6,10 @@
  */
 import type { Static, TSchema } from 'typebox';
 import { accessEvents } from './access.ts';
+import { alarmEvents } from './alarms.ts';
 import type { EventType as EventTypeDef, Latest } from './define.ts';
 import { doorEvents } from './door.ts';
+import { fridgeEvents } from './fridges.ts';
 import { hardwareEvents } from './hardware.ts';
 import { lockerEvents } from './lockers.ts';
 
@@ -16,6 +18,8 @@ export const eventCatalogue = {
   ...accessEvents,
   ...hardwareEvents,
   ...lockerEvents,
+  ...alarmEvents,
+  ...fridgeEvents,
 } as const satisfies Record<string, EventTypeDef>;
 
 export type EventCatalogue = typeof eventCatalogue;

@@ -7,7 +7,7 @@
  */
 import type { TSchema } from 'typebox';
 import { checker } from '../check.ts';
-import { eventCatalogue, isEventType, versionsOf } from './catalogue.ts';
+import { isEventType, versionsOf } from './catalogue.ts';
 
 export type EventDecode =
   | { ok: true; type: string; version: number }
@@ -32,12 +32,13 @@ export function decodeEvent(type: string, data: unknown): EventDecode {
   return { ok: true, type, version };
 }
 
-/** The point's check before writing: the newest version only. Returns the problem, or undefined. */
+/**
+ * The point's check before writing: the payload must match the version it declares (`v`, absent
+ * = 1). Returns the problem, or undefined. A feature writes the newest version; while a feature
+ * moves to a new version (the door's `alarm.cleared` v1 → the alarm model's v2) both validate.
+ */
 export function checkEvent(type: string, data: unknown): string | undefined {
   if (!isEventType(type)) return `unknown event type "${type}"`;
-  const versions = eventCatalogue[type].versions as readonly TSchema[];
-  const latest = versions[versions.length - 1]!;
-  const c = checker(latest);
-  if (c.check(data)) return undefined;
-  return `ledger event "${type}": ${c.problems(data).join('; ')}`;
+  const d = decodeEvent(type, data);
+  return d.ok ? undefined : `ledger event "${type}": ${d.message.replace(/^event "[^"]*":? ?/, '')}`;
 }

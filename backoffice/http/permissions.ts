@@ -1,0 +1,50 @@
+/**
+ * Who may call which route: one table, read by the single access hook (plugins/auth.ts) and
+ * iterated by the security test (test/backoffice/authMatrix.test.ts). A route missing here is
+ * refused to everyone (the app refuses to start with one, see `assertEveryRouteListed`).
+ *
+ * - `public`: no session needed (the load-balancer probe and the login itself).
+ * - `signed-in`: any valid session, also one still waiting for TOTP enrolment (me, logout,
+ *   TOTP setup/confirm).
+ * - a role list: a complete session of one of these roles; a role that needs TOTP (accounts/
+ *   roles.ts) must have passed it in this session.
+ */
+import type { Role } from '../db/schema.ts';
+
+export type Access = 'public' | 'signed-in' | readonly Role[];
+
+const ALL: readonly Role[] = ['admin', 'operator', 'technician', 'accountant'];
+
+export const ROUTE_ACCESS = {
+  'GET /health': 'public',
+  'POST /api/auth/login': 'public',
+  'POST /api/auth/logout': 'signed-in',
+  'GET /api/auth/me': 'signed-in',
+  'POST /api/auth/totp/setup': 'signed-in',
+  'POST /api/auth/totp/confirm': 'signed-in',
+  'POST /api/auth/password': ALL,
+  'GET /api/health': ALL,
+  'GET /api/sites': ALL,
+  'GET /api/sites/:id': ALL,
+  'GET /api/rejected': ['admin', 'operator', 'technician'],
+  'POST /api/sites/:id/resolve-divergence': ['admin', 'operator'],
+  'GET /api/users': ['admin'],
+  'POST /api/users': ['admin'],
+  'PATCH /api/users/:id': ['admin'],
+  'GET /api/audit': ['admin'],
+} as const satisfies Record<string, Access>;
+
+export type RouteKey = keyof typeof ROUTE_ACCESS;
+
+export function accessFor(method: string, url: string | undefined): Access | undefined {
+  if (url === undefined) return undefined;
+  return (ROUTE_ACCESS as Record<string, Access>)[`${method} ${url}`];
+}
+
+export const WRITE_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Throws naming every registered route (HEAD aside) that has no entry in ROUTE_ACCESS. */
+export function assertEveryRouteListed(routes: { method: string; url: string }[]): void {
+  const missing = routes.filter((r) => r.method !== 'HEAD' && accessFor(r.method, r.url) === undefined).map((r) => `${r.method} ${r.url}`);
+  if (missing.length > 0) throw new Error(`routes without an entry in http/permissions.ts: ${missing.join(', ')}`);
+}

@@ -1,0 +1,26 @@
+/** Types shared by the app, its plugins and routes (a separate file so routes do not import app.ts). */
+import type { LoginStats } from '../broker/loginLimiter.ts';
+import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import type { IngestStats } from '../ingest/syncRouter.ts';
+import type { Logger } from '../platform.ts';
+import type { AuditLog } from '../accounts/audit.ts';
+import type { AuthConfig, LoginService } from '../accounts/login.ts';
+
+export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+export interface RouteDeps {
+  db: Kysely<DB>;
+  stats: () => IngestStats;
+  mqttConnected: () => boolean;
+  /** Embedded broker only: failed logins and locks. */
+  loginStats?: (() => LoginStats) | undefined;
+  now: () => number;
+  logger: Logger;
+  auth: AuthConfig;
+  audit: AuditLog;
+  login: LoginService;
+}
+

@@ -1,0 +1,64 @@
+/**
+ * An API-only backoffice for the security tests: the real Fastify app on a test database (SQLite,
+ * or PostgreSQL in a fresh schema), a manual clock and a cheap scrypt cost. No broker.
+ */
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { buildApi, type App } from '../../backoffice/http/api.ts';
+import type { AuthConfig } from '../../backoffice/accounts/login.ts';
+import { DEFAULT_THROTTLE } from '../../backoffice/accounts/throttle.ts';
+import { DEFAULT_SESSION_LIMITS } from '../../backoffice/accounts/sessions.ts';
+import type { IngestStats } from '../../backoffice/ingest/syncRouter.ts';
+import { ManualClock } from '../../firmware-bridge/platform/clock.ts';
+import { createSilentLogger } from '../../firmware-bridge/platform/logger.ts';
+import { openTestDb, type TestDb } from '../support/testDb.ts';
+import { TEST_SCRYPT } from './authFixture.ts';
+
+export const ZERO_STATS: IngestStats = {
+  messages: 0,
+  batches: 0,
+  eventsStored: 0,
+  duplicates: 0,
+  held: 0,
+  resendRequests: 0,
+  acksSent: 0,
+  rejected: 0,
+  rejectedByCode: {},
+  dbErrors: 0,
+  divergences: 0,
+  divergedBatches: 0,
+};
+
+export interface Harness {
+  db: TestDb;
+  app: App;
+  clock: ManualClock;
+  auth: AuthConfig;
+  inject(o: InjectOptions): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(kind: 'sqlite' | 'postgres', auth: Partial<AuthConfig> = {}): Promise<Harness> {
+  const db = await openTestDb(kind);
+  const clock = new ManualClock(Date.UTC(2027, 2, 1, 9, 0, 0));
+  const cfg: AuthConfig = { secureCookie: true, session: DEFAULT_SESSION_LIMITS, throttle: DEFAULT_THROTTLE, scryptCost: TEST_SCRYPT, ...auth };
+  const app = buildApi({ db: db.db, stats: () => ZERO_STATS, mqttConnected: () => true, clock, logger: createSilentLogger(), auth: cfg });
+  await app.ready();
+  return {
+    db,
+    app,
+    clock,
+    auth: cfg,
+    inject: (o) => app.inject(o),
+    close: async () => {
+      await app.close();
+      await db.dispose();
+    },
+  };
+}
+
+/** The session cookie (`name=value`) from a login answer, for the next requests. */
+export function sessionCookieOf(res: LightMyRequestResponse): string {
+  const c = res.cookies.find((k) => k.name.endsWith('dorfpunkt_session'));
+  if (!c) throw new Error(`no session cookie in answer ${res.statusCode} ${res.body}`);
+  return `${c.name}=${c.value}`;
+}
