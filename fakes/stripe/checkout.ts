@@ -63,6 +63,7 @@ export function payCheckoutSession(core: Core, id: string, cardNumber = DEFAULT_
     amount: session.amount_total,
     currency: session.currency,
     capture_method: 'automatic',
+    allowed_payment_method_types: ['card'],
     payment_method_types: ['card'],
     metadata: { ...session.metadata },
     description: null,
@@ -79,7 +80,7 @@ export function registerCheckoutRoutes(router: Router, core: Core): void {
   router.add('POST', '/v1/checkout/sessions', (req) => {
     const p = new Params(req.params, [
       'mode', 'line_items', 'success_url', 'cancel_url', 'expires_at', 'metadata', 'client_reference_id',
-      'payment_method_types', 'locale',
+      'payment_method_types', 'allowed_payment_method_types', 'locale',
     ]);
     p.oneOf('mode', ['payment']);
     const items = (p.list('line_items') ?? []).map(lineItem);

@@ -130,14 +130,18 @@ export function renderPaymentIntent(core: Core, pi: PaymentIntent, expand: strin
 
 export function registerPaymentIntentRoutes(router: Router, core: Core): void {
   router.add('POST', '/v1/payment_intents', (req) => {
-    const p = new Params(req.params, ['amount', 'currency', 'payment_method_types', 'capture_method', 'metadata', 'description']);
+    // API 2026-09-30 (stripe-node 23) renamed `payment_method_types` to `allowed_payment_method_types`; both are read.
+    const p = new Params(req.params, ['amount', 'currency', 'allowed_payment_method_types', 'payment_method_types', 'capture_method', 'metadata', 'description']);
     const amount = p.requiredInteger('amount', { max: MAX_AMOUNT });
     if (amount < MIN_AMOUNT_EUR_CENTS) {
       throw invalidParam('amount', 'Amount must be at least €0.50 eur', 'amount_too_small');
     }
     const currency = p.requiredString('currency').toLowerCase();
     if (currency !== 'eur') throw invalidParam('currency', `The fake only supports eur, not ${currency}.`);
-    const types = p.stringList('payment_method_types') ?? ['card'];
+    if (p.has('allowed_payment_method_types') && p.has('payment_method_types')) {
+      throw invalidParam('payment_method_types', 'Pass allowed_payment_method_types or payment_method_types, not both.', 'parameters_exclusive');
+    }
+    const types = p.stringList('allowed_payment_method_types') ?? p.stringList('payment_method_types') ?? ['card'];
     for (const t of types) {
       if (t !== 'card_present' && t !== 'card') throw invalidParam('payment_method_types', `Unsupported payment method type: ${t}`);
     }
@@ -145,6 +149,7 @@ export function registerPaymentIntentRoutes(router: Router, core: Core): void {
       amount,
       currency,
       capture_method: p.oneOf('capture_method', ['manual', 'automatic'], 'automatic'),
+      allowed_payment_method_types: types,
       payment_method_types: types,
       metadata: p.metadata(),
       description: p.string('description', { max: 1000 }) ?? null,

@@ -22,6 +22,7 @@ export interface PaymentIntent {
     | 'processing'
     | 'succeeded'
     | 'canceled';
+  allowed_payment_method_types: string[];
   payment_method_types: string[];
   metadata: Record<string, string>;
   description: string | null;
