@@ -1,3 +1,4 @@
+import type Stripe from 'stripe';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFake, type FakeHarness } from './testSupport.ts';
 
@@ -94,7 +95,7 @@ describe('Terminal readers (server-driven) through the official SDK', () => {
     const reader = await stripe.terminal.readers.create({ registration_code: 'simulated-wpe' });
     const pi = await stripe.paymentIntents.create({ amount: 100, currency: 'eur', allowed_payment_method_types: ['card_present'], capture_method: 'manual' });
     await h.control('POST', `/_fake/readers/${reader.id}/behaviour`, { mode: 'offline' });
-    expect((await stripe.terminal.readers.retrieve(reader.id)).status).toBe('offline');
+    expect(((await stripe.terminal.readers.retrieve(reader.id)) as Stripe.Terminal.Reader).status).toBe('offline');
     await expect(stripe.terminal.readers.processPaymentIntent(reader.id, { payment_intent: pi.id })).rejects.toMatchObject({ code: 'terminal_reader_offline' });
     await h.control('POST', `/_fake/readers/${reader.id}/behaviour`, { mode: 'timeout' });
     await expect(stripe.terminal.readers.processPaymentIntent(reader.id, { payment_intent: pi.id })).rejects.toMatchObject({ code: 'terminal_reader_timeout' });
