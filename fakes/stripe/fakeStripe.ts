@@ -40,8 +40,11 @@ export interface FakeStripeOptions {
 export interface FakeStripe {
   listen(opts?: { host?: string; port?: number }): Promise<{ host: string; port: number; url: string }>;
   close(): Promise<void>;
-  /** Register a simulated reader directly (same as `POST /v1/terminal/readers`). */
-  registerReader(label?: string): Reader;
+  /**
+   * Register a simulated reader directly (same as `POST /v1/terminal/readers`); `id` fixes its
+   * id (`tmr_…`) so a point's configuration can name it across restarts of the fake.
+   */
+  registerReader(label?: string, id?: string): Reader;
   setReaderMode(readerId: string, mode: ReaderMode): void;
   addWebhookEndpoint(url: string, secret?: string): WebhookEndpoint;
   injectFault(fault: Omit<Fault, 'remaining'> & { times?: number }): void;
@@ -120,11 +123,20 @@ export function createFakeStripe(o: FakeStripeOptions): FakeStripe {
       server.closeAllConnections();
       await new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
     },
-    registerReader(label) {
+    registerReader(label, id) {
+      if (id !== undefined && (!/^tmr_[A-Za-z0-9_]{1,40}$/.test(id) || store.readers.has(id))) {
+        throw new Error(`reader id must be tmr_ + 1-40 letters, digits or _ and unused, got ${JSON.stringify(id)}`);
+      }
       const m = api.match('POST', '/v1/terminal/readers');
       if (!m || m === 'method') throw new Error('reader route missing');
       const params = Object.assign(Object.create(null) as Record<string, string>, { registration_code: 'simulated-wpe' }, label ? { label } : {});
-      return m.handler({ params, path: {}, requestId: 'direct', idempotencyKey: null }).body as Reader;
+      const created = m.handler({ params, path: {}, requestId: 'direct', idempotencyKey: null }).body as Reader;
+      if (id === undefined) return created;
+      const reader = store.readers.get(created.id) as Reader;
+      store.readers.delete(created.id);
+      reader.id = id;
+      store.readers.set(id, reader);
+      return structuredClone(reader);
     },
     setReaderMode(readerId, mode) {
       getReader(core, readerId);
