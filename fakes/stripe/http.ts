@@ -36,20 +36,21 @@ export interface HttpFrontDeps {
 
 class BodyTooLarge extends Error {}
 
+/** The body as text; a body over MAX_BODY is read to its end and dropped (past 8× it, the socket is cut). */
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) {
-        reject(new BodyTooLarge());
+      if (size > 8 * MAX_BODY) {
         req.destroy();
+        reject(new BodyTooLarge());
         return;
       }
-      chunks.push(c);
+      if (size <= MAX_BODY) chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => (size > MAX_BODY ? reject(new BodyTooLarge()) : resolve(Buffer.concat(chunks).toString('utf8'))));
     req.on('error', reject);
   });
 }
@@ -128,7 +129,9 @@ export function createHttpFront(deps: HttpFrontDeps): { server: Server; hanging:
     try {
       text = await readBody(req);
     } catch (err) {
-      if (err instanceof BodyTooLarge) send(res, 413, { error: { type: 'invalid_request_error', message: 'Request body too large.' } });
+      if (err instanceof BodyTooLarge && !res.destroyed) {
+        send(res, 413, { error: { type: 'invalid_request_error', message: 'Request body too large (at most 1 MiB).' } });
+      }
       return;
     }
     const common = { 'request-id': requestId };
