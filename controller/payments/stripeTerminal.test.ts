@@ -101,6 +101,18 @@ describe('Stripe Terminal provider against the fake, with the official SDK', () 
     expect(h.fake.ledger().paymentIntents).toEqual([expect.objectContaining({ status: 'canceled', amountCaptured: 0 })]);
   });
 
+  it('a reader that drops offline while waiting: timeout after the deadline, and cancel voids the payment', async () => {
+    const ref = await started();
+    h.fake.setReaderMode(readerId, 'offline');
+    h.clock.advance(READER_TIMEOUT_MS);
+    expect(await provider.poll(ref)).toEqual({ kind: 'timeout', ref });
+    expect(await provider.cancel(ref, 'cancel-L18')).toEqual({ kind: 'canceled', ref });
+    h.fake.setReaderMode(readerId, 'normal');
+    // A late tap on the reader that comes back cannot take money from a canceled payment.
+    await expect(tap()).rejects.toMatchObject({ code: 'terminal_reader_busy' });
+    expect(h.fake.ledger().totals).toEqual({ captured: 0, refunded: 0, authorised: 0 });
+  });
+
   it('a tap that lands just past the deadline is approved, not canceled', async () => {
     const ref = await started();
     h.clock.advance(READER_TIMEOUT_MS);
@@ -174,6 +186,7 @@ describe('Stripe Terminal provider against the fake, with the official SDK', () 
     h.fake.injectFault({ mode: 'status500', times: 10 });
     expect(await provider.poll(ref)).toMatchObject({ kind: 'approved', ref, amountCents: 1290, captured: false });
     expect(provider.acceptEvent({ id: 'evt_x', type: 'x', data: { object: null } })).toBeNull();
+    expect(provider.acceptEvent({ id: 'evt_z', type: 'x' } as never)).toBeNull();
     expect(provider.acceptEvent({ id: 'evt_y', type: 'customer.created', data: { object: { object: 'customer', id: 'cus_1' } } })).toBeNull();
   });
 });

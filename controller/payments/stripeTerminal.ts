@@ -136,8 +136,11 @@ export function createStripeTerminalProvider(config: StripeTerminalConfig, deps:
       await stripe.terminal.readers.cancelAction(readerId);
     } catch (err) {
       const f = classifyStripeError(err);
-      // The action ended between our look and the cancel: the PaymentIntent tells what happened.
-      if (f.kind === 'unavailable' || f.code !== 'terminal_reader_busy') throw err;
+      if (f.kind === 'unavailable') throw err;
+      // Busy: the action ended between our look and the cancel. Offline / timeout: the reader
+      // cannot be told. Either way the PaymentIntent decides what happened (and cancelling it
+      // stops a late tap from taking money).
+      log.warn({ ref, readerId, detail: f.detail }, 'reader action not canceled');
     }
   }
 
@@ -278,7 +281,8 @@ export function createStripeTerminalProvider(config: StripeTerminalConfig, deps:
     },
 
     acceptEvent(event) {
-      const obj = event.data?.object as { object?: unknown; id?: unknown; action?: unknown } | null;
+      if (typeof event !== 'object' || event === null || typeof event.data !== 'object' || event.data === null) return null;
+      const obj = event.data.object as { object?: unknown; id?: unknown; action?: unknown } | null;
       if (!obj || typeof obj !== 'object') return null;
       if (obj.object === 'payment_intent' && typeof obj.id === 'string') {
         const pi = obj as unknown as PI;
