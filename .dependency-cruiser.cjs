@@ -38,6 +38,23 @@ module.exports = {
       to: { path: '^(firmware-bridge|hardware|kiosk-ui|backoffice|test)/|^controller/(?!contract/)' },
     },
     {
+      name: 'fakes-import-only-the-platform',
+      comment: 'Fakes of outside services (fakes/) are product code that stands alone: only Clock and Logger.',
+      severity: 'error',
+      from: { path: '^fakes/' },
+      to: { path: '^(hardware|controller|kiosk-ui|backoffice|test)/|^firmware-bridge/(?!platform/)' },
+    },
+    {
+      name: 'only-tests-and-composition-roots-import-fakes',
+      comment: 'Features talk to the real service through their ports; a root (main/app/start, sim, cli) picks the fake.',
+      severity: 'error',
+      from: {
+        path: '^(firmware-bridge|hardware|controller|kiosk-ui|backoffice)/',
+        pathNot: '(\\.test\\.ts$|(^|/)testSupport\\.ts$|(^|/)(main|app|start)\\.ts$|^controller/(sim|cli)/|^backoffice/cli/)',
+      },
+      to: { path: '^fakes/' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},
