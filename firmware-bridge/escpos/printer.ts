@@ -20,7 +20,7 @@
  * within milliseconds, so the timeout (500 ms) is far above any real answer time.
  */
 import type { FrameEncoder, ParserStats, StreamParser } from '../framing/types.ts';
-import type { Clock } from '../platform/clock.ts';
+import type { Clock, TimerHandle } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import { Session, type CommandResult } from '../session/session.ts';
 import type { Link } from '../transport/link.ts';
@@ -90,6 +90,8 @@ export class EscPosPrinter {
   private readonly session: Session<StatusQuery, number>;
   private chain: Promise<unknown> = Promise.resolve();
   private running = false;
+  /** the wait after a job (cleared by stop) */
+  private settle: { timer: TimerHandle; wake: () => void } | undefined;
 
   constructor(private readonly opts: EscPosPrinterOptions) {
     this.session = new Session<StatusQuery, number>({
@@ -115,10 +117,16 @@ export class EscPosPrinter {
     this.session.start();
   }
 
+  /** Unsubscribes and ends a pending wait; a job in progress ends with a typed outcome. */
   stop(): void {
     if (!this.running) return;
     this.running = false;
     this.session.stop();
+    if (this.settle) {
+      this.opts.clock.clearTimeout(this.settle.timer);
+      this.settle.wake();
+      this.settle = undefined;
+    }
   }
 
   /** Read the real-time status (one job or query at a time). */
@@ -151,7 +159,13 @@ export class EscPosPrinter {
     } catch (err) {
       return { outcome: 'no-answer', sent: false, detail: `job not sent: ${err instanceof Error ? err.message : String(err)}` };
     }
-    await new Promise<void>((r) => this.opts.clock.setTimeout(r, this.opts.printSettleMs ?? 2000));
+    await new Promise<void>((wake) => {
+      const timer = this.opts.clock.setTimeout(() => {
+        this.settle = undefined;
+        wake();
+      }, this.opts.printSettleMs ?? 2000);
+      this.settle = { timer, wake };
+    });
     const after = await this.readStatus();
     if (!after.ok) return { outcome: after.outcome, sent: true, detail: `job sent, status afterwards unknown: ${after.detail}` };
     const problem = blocking(after.status);

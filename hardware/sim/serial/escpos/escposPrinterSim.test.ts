@@ -165,4 +165,15 @@ describe('ESC/POS printer driver against the simulated printer (memory link, man
     await settle();
     expect(got).toEqual([0x12]);
   });
+
+  it('stop() during the wait after a job leaves no timer behind and ends the job with a typed outcome', async () => {
+    await start();
+    const pending = printer.print(receipt());
+    await settle();
+    expect(sim.receipts()).toHaveLength(1); // the job went out; now waiting before the status check
+    expect(clock.pendingTimers()).toBe(1);
+    printer.stop();
+    expect(clock.pendingTimers()).toBe(0);
+    expect(await pending).toMatchObject({ outcome: 'no-answer', sent: true });
+  });
 });
