@@ -11,6 +11,7 @@ import { ModbusMaster } from '../../firmware-bridge/modbus/master.ts';
 import { InputBoard, RelayBoard, TempHumiditySensor } from '../../firmware-bridge/modbus/boards.ts';
 import { IoBoard } from '../../firmware-bridge/ioboard/ioBoard.ts';
 import { BarcodeScanner, type ScanEvent } from '../../firmware-bridge/scanner/barcodeScanner.ts';
+import { blocking, EscPosPrinter, type PrinterStatus } from '../../firmware-bridge/escpos/printer.ts';
 import type { Link, Unsubscribe } from '../../firmware-bridge/transport/link.ts';
 import type { BoardDevice } from '../profile/boardsSchema.ts';
 import { FailureCounter, linkHealth, type Health } from './status.ts';
@@ -225,6 +226,50 @@ export class ScannerHandle implements BoardHandle {
 }
 
 /**
+ * A receipt printer: polled with DLE EOT for its health (paper out / cover open = degraded,
+ * no answer = failures); `printer` prints receipts on request (controller/receipts).
+ */
+export class PrinterHandle implements BoardHandle {
+  readonly pollMs: number;
+  readonly printer: EscPosPrinter;
+  private readonly counter = new FailureCounter();
+  last: PrinterStatus | null = null;
+
+  constructor(
+    readonly device: BoardDevice,
+    readonly link: Link,
+    deps: BusDeps,
+  ) {
+    this.pollMs = device.pollMs ?? deps.defaultPollMs;
+    this.printer = new EscPosPrinter({ link, clock: deps.clock, logger: deps.logger });
+  }
+
+  health(): Health {
+    const h = this.counter.health;
+    const problem = this.last ? blocking(this.last) : null;
+    if (h.status === 'ok' && problem) return withLink(this.link, { status: 'degraded', detail: problem.detail });
+    if (h.status === 'ok' && this.last?.paperNearEnd) return withLink(this.link, { status: 'ok', detail: 'paper roll near end' });
+    return withLink(this.link, h);
+  }
+
+  start(): void {
+    this.printer.start();
+  }
+
+  stop(): void {
+    this.printer.stop();
+  }
+
+  onChange = noChanges;
+
+  async poll(): Promise<void> {
+    const r = await this.printer.status();
+    if (r.ok) this.last = r.status;
+    account(this.counter, r.ok, r.ok ? undefined : { reason: r.outcome, detail: r.detail });
+  }
+}
+
+/**
  * Drivers for the boards sharing one link (a bus): one session / master per bus, every
  * command serialised on it (RS485 is half-duplex).
  */
@@ -251,5 +296,9 @@ export function createBusHandles(link: Link, devices: BoardDevice[], deps: BusDe
     }
     case 'scanner':
       return { handles: [new ScannerHandle(first, link, logger)], start() {}, stop() {} };
+    case 'escpos': {
+      const handle = new PrinterHandle(first, link, { ...deps, logger });
+      return { handles: [handle], start: () => handle.start(), stop: () => handle.stop() };
+    }
   }
 }

@@ -75,6 +75,12 @@ function deviceIssues(d: BoardDevice, at: string): ProfileIssue[] {
         forbid('pollMs', 'a scanner is not polled');
       }
       break;
+    case 'escpos':
+      forbid('address', 'a receipt printer has its own link and no bus address');
+      forbid('kind', 'only Modbus boards take a kind');
+      forbid('channels', 'a receipt printer has no channels');
+      forbid('watchdogMs', 'only I/O boards take a watchdog');
+      break;
   }
   return out;
 }
@@ -99,8 +105,8 @@ function devicesIssues(boards: BoardsConfig): ProfileIssue[] {
     }
     if (bus.protocol !== d.protocol) {
       out.push({ path: `${at}.link`, message: `${link} is already used by boards.devices[${bus.index}] speaking ${bus.protocol}; one link carries one protocol` });
-    } else if (d.protocol === 'ioboard' || d.protocol === 'scanner') {
-      out.push({ path: `${at}.link`, message: `${link} is already used by boards.devices[${bus.index}]; a ${d.protocol} needs a link of its own` });
+    } else if (d.protocol === 'ioboard' || d.protocol === 'scanner' || d.protocol === 'escpos') {
+      out.push({ path: `${at}.link`, message: `${link} is already used by boards.devices[${bus.index}]; ${d.protocol === 'escpos' ? 'a receipt printer' : `a ${d.protocol}`} needs a link of its own` });
     } else if (d.address !== undefined) {
       const same = bus.addresses.get(d.address);
       if (same !== undefined) out.push({ path: `${at}.address`, message: `address ${d.address} is already used on ${link} by boards.devices[${same}]` });

@@ -8,7 +8,8 @@ import { Type, type Static } from 'typebox';
  *     "devices": [
  *       { "id": "schliessfach-1", "protocol": "kerong", "link": "serial:/dev/serial/by-id/usb-FTDI_...-port0", "address": 0, "channels": 12 },
  *       { "id": "kuehl-relais", "protocol": "modbus", "kind": "relay", "link": "serial:/dev/ttyUSB1?baud=9600", "address": 1, "channels": 4 },
- *       { "id": "kuehl-fuehler", "protocol": "modbus", "kind": "temperature", "link": "serial:/dev/ttyUSB1?baud=9600", "address": 2 }
+ *       { "id": "kuehl-fuehler", "protocol": "modbus", "kind": "temperature", "link": "serial:/dev/ttyUSB1?baud=9600", "address": 2 },
+ *       { "id": "bondrucker", "protocol": "escpos", "link": "usb:04b8:0202" }
  *     ],
  *     "compartments": [ { "id": "A1", "board": "schliessfach-1", "lock": 1, "size": "S" } ],
  *     "relays": [ { "name": "Kühlschrank Licht", "board": "kuehl-relais", "channel": 1 } ],
@@ -25,7 +26,8 @@ import { Type, type Static } from 'typebox';
 const Id = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$', description: 'board id, referenced by the mappings' });
 const Name = Type.String({ minLength: 1, maxLength: 60 });
 
-export const BoardProtocols = ['kerong', 'modbus', 'ioboard', 'scanner'] as const;
+/** `escpos`: a receipt printer (firmware-bridge/escpos), its own link, no address; polled for its status. */
+export const BoardProtocols = ['kerong', 'modbus', 'ioboard', 'scanner', 'escpos'] as const;
 export type BoardProtocol = (typeof BoardProtocols)[number];
 
 export const BoardDeviceSchema = Type.Object(
@@ -34,7 +36,7 @@ export const BoardDeviceSchema = Type.Object(
     protocol: Type.Enum([...BoardProtocols]),
     /** Link address: serial:/dev/..., usb:VID:PID, tcp://host:port (see firmware-bridge/transport/linkUrl.ts). */
     link: Type.String({ minLength: 1, maxLength: 300 }),
-    /** Bus address: Kerong 0..15 (DIP switches), Modbus 1..247; none for ioboard and scanner. */
+    /** Bus address: Kerong 0..15 (DIP switches), Modbus 1..247; none for ioboard, scanner and escpos. */
     address: Type.Optional(Type.Integer()),
     /** Modbus only: what the board is. */
     kind: Type.Optional(Type.Enum(['relay', 'input', 'temperature'])),

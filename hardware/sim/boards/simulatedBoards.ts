@@ -1,6 +1,6 @@
 /**
  * The simulated point's serial boards: for each distinct link of the profile's `boards`
- * section, the protocol's simulator (Kerong bus, Modbus bus, I/O board, scanner) served on a
+ * section, the protocol's simulator (Kerong bus, Modbus bus, I/O board, scanner, receipt printer) served on a
  * TCP port on 127.0.0.1, with a pullable cable. `rewriteProfile` points the profile's link
  * addresses at the actual ports, so the real controller connects to them through real TCP
  * links, unmodified, and a technician can point a terminal at them (`socat - TCP:127.0.0.1:<port>`).
@@ -14,6 +14,7 @@ import { KerongSimulator } from '../serial/kerong/kerongSimulator.ts';
 import { ModbusBusSim, setTempHumidity } from '../serial/modbus/modbusBusSim.ts';
 import { IoBoardSim } from '../serial/ioboard/ioBoardSim.ts';
 import { ScannerSim } from '../serial/scanner/scannerSim.ts';
+import { EscPosPrinterSim } from '../serial/escpos/escposPrinterSim.ts';
 import { TcpSimPort } from './tcpSimPort.ts';
 
 export interface SimulatedBoardsOptions {
@@ -43,6 +44,7 @@ interface Served {
   modbus?: ModbusBusSim;
   ioboard?: IoBoardSim;
   scanner?: ScannerSim;
+  printer?: EscPosPrinterSim;
   stop(): Promise<void>;
 }
 
@@ -134,6 +136,10 @@ export class SimulatedBoards {
     return this.servedFor(boardId)?.scanner;
   }
 
+  printer(boardId: string): EscPosPrinterSim | undefined {
+    return this.servedFor(boardId)?.printer;
+  }
+
   async stop(): Promise<void> {
     await Promise.all(this.served.map((s) => s.stop()));
   }
@@ -174,6 +180,11 @@ async function serve(profileLink: string, devices: BoardDevice[], opts: Simulate
       const scanner = new ScannerSim({ link: port.device });
       await scanner.start();
       return { ...base, scanner, stop: async () => (await scanner.stop(), await port.close()) };
+    }
+    case 'escpos': {
+      const printer = new EscPosPrinterSim({ clock: opts.clock });
+      const detach = printer.attach(port.device);
+      return { ...base, printer, stop: async () => (detach(), await port.close()) };
     }
   }
 }
