@@ -174,6 +174,22 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('audit_log_at').on('audit_log').column('at').execute();
     },
   },
+  // Stored events that do not decode with the event catalogue (ingest flags them in the same
+  // transaction; projections and reports skip them).
+  '2026-12-06T00-02-flagged-events': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('flagged_events')
+        .addColumn('site_id', 'text', (c) => c.notNull())
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('problem', 'text', (c) => c.notNull())
+        .addColumn('message', 'text', (c) => c.notNull())
+        .addColumn('flagged_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('flagged_events_pk', ['site_id', 'seq'])
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

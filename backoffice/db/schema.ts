@@ -47,6 +47,16 @@ export interface EventsTable {
   received_at: number;
 }
 
+/** A stored event that did not decode with the event catalogue (never projected into reports). */
+export interface FlaggedEventsTable {
+  site_id: string;
+  seq: number;
+  type: string;
+  problem: string; // 'unknown-type' | 'unknown-version' | 'schema'
+  message: string;
+  flagged_at: number;
+}
+
 export interface RejectedMessagesTable {
   id: string;
   site_id: string | null;
@@ -175,6 +185,7 @@ export interface DB {
   changes: ChangesTable;
   commands: CommandsTable;
   broker_login_locks: BrokerLoginLocksTable;
+  flagged_events: FlaggedEventsTable;
 }
 
 export type { Generated };

@@ -19,9 +19,10 @@
  * site is marked diverged in the same transaction and nothing of it from this group is stored.
  * Hashes are read only for duplicates, so the common path costs no extra query.
  */
+import { decodeEvent } from '../../controller/contract/events/index.ts';
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import type { EventBatch } from '../../controller/contract/sync/index.ts';
-import type { DB, EventsTable } from '../db/schema.ts';
+import type { DB, EventsTable, FlaggedEventsTable } from '../db/schema.ts';
 import { markDiverged } from './divergence.ts';
 
 export interface IngestOutcome {
@@ -35,6 +36,8 @@ export interface IngestOutcome {
   resendFrom?: number;
   /** The site is diverged: nothing stored, and no ack may be sent. */
   diverged?: boolean;
+  /** Stored events that do not decode with the event catalogue (flagged, see flagged_events). */
+  flagged?: number;
   /** Set on the one outcome whose batch marked the site diverged (log, count). */
   divergedReason?: string;
   /**
@@ -181,6 +184,7 @@ export async function ingestBatches(db: Kysely<DB>, items: readonly IngestItem[]
     const groupHashes = new Map<string, Map<number, string | null>>();
     const newlyDiverged = new Map<string, string>();
     const rows: EventsTable[] = [];
+    const flaggedRows: FlaggedEventsTable[] = [];
     const outcomes: IngestOutcome[] = [];
     for (const { batch, receivedAt } of items) {
       const siteId = batch.siteId;
@@ -213,6 +217,11 @@ export async function ingestBatches(db: Kysely<DB>, items: readonly IngestItem[]
           held = events.length - i; // seqs ascend (checked by decode): everything from here on
           break;
         }
+        // Decoded with the catalogue: an event that does not match is still stored (it is a fact
+        // the point recorded; exactly-once stays exactly-once) but flagged, counted, and kept out
+        // of every projection and report (they read events without a flagged_events row).
+        const decoded = decodeEvent(e.type, e.data);
+        if (!decoded.ok) flaggedRows.push({ site_id: siteId, seq: e.seq, type: e.type, problem: decoded.problem, message: decoded.message.slice(0, 1000), flagged_at: receivedAt });
         rows.push({
           site_id: siteId,
           seq: e.seq,
@@ -254,6 +263,18 @@ export async function ingestBatches(db: Kysely<DB>, items: readonly IngestItem[]
       if (!(await markDiverged(trx, siteId, reason, now))) newlyDiverged.delete(siteId);
     }
     await insertEvents(trx, db, newlyDiverged.size === 0 ? rows : rows.filter((r) => !newlyDiverged.has(r.site_id)));
+    const flagged = flaggedRows.filter((r) => !newlyDiverged.has(r.site_id));
+    if (flagged.length > 0) {
+      await trx.insertInto('flagged_events').values(flagged).onConflict((oc) => oc.columns(['site_id', 'seq']).doNothing()).execute();
+      // counted once per site, on its first outcome of this group
+      const seen = new Set<string>();
+      for (const o of outcomes) {
+        if (seen.has(o.siteId)) continue;
+        seen.add(o.siteId);
+        const n = flagged.filter((r) => r.site_id === o.siteId).length;
+        if (n > 0) o.flagged = n;
+      }
+    }
     await fillUpToHashes(trx, outcomes, groupHashes, storedHashes);
     for (const id of siteIds) {
       const added = next.get(id)! - 1 - start.get(id)!;

@@ -39,6 +39,8 @@ export interface IngestStats {
   divergences: number;
   /** Event batches of diverged sites: not stored, not acknowledged. */
   divergedBatches: number;
+  /** Events stored but flagged: they do not decode with the event catalogue (flagged_events). */
+  flaggedEvents: number;
 }
 
 export interface SyncRouterOptions {
@@ -82,7 +84,7 @@ const MAX_UNACKED = 256;
 
 export class SyncRouter {
   private client: MqttClient | null = null;
-  readonly stats: IngestStats = { messages: 0, batches: 0, eventsStored: 0, duplicates: 0, held: 0, resendRequests: 0, acksSent: 0, rejected: 0, rejectedByCode: {}, dbErrors: 0, divergences: 0, divergedBatches: 0 };
+  readonly stats: IngestStats = { messages: 0, batches: 0, eventsStored: 0, duplicates: 0, held: 0, resendRequests: 0, acksSent: 0, rejected: 0, rejectedByCode: {}, dbErrors: 0, divergences: 0, divergedBatches: 0, flaggedEvents: 0 };
 
   private readonly queue: IngestQueue;
   /** Set by stop()/kill(): messages still delivered are dropped unprocessed (and un-PUBACKed). */
@@ -315,6 +317,10 @@ export class SyncRouter {
     this.stats.eventsStored += r.stored;
     this.stats.duplicates += r.duplicates;
     this.stats.held += r.held;
+    if (r.flagged) {
+      this.stats.flaggedEvents += r.flagged;
+      o.logger.warn({ siteId, flagged: r.flagged }, 'stored events that do not decode with the event catalogue: flagged, kept out of reports');
+    }
     // Acks are cumulative: one per site and group says all. A gap is still open when a batch of the
     // group held events beyond the site's final mark.
     const owed = this.owedAcks.get(siteId);

@@ -26,6 +26,7 @@ export const ZERO_STATS: IngestStats = {
   dbErrors: 0,
   divergences: 0,
   divergedBatches: 0,
+  flaggedEvents: 0,
 };
 
 export interface Harness {

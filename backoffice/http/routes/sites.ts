@@ -41,6 +41,7 @@ export function siteRoutes(app: App, deps: RouteDeps): void {
     ok: true,
     mqtt: deps.mqttConnected() ? ('connected' as const) : ('disconnected' as const),
     ingest: deps.stats(),
+    flaggedTotal: Number((await deps.db.selectFrom('flagged_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n),
     ...(deps.loginStats ? { brokerLogins: deps.loginStats() } : {}),
   }));
 

@@ -62,7 +62,11 @@ export const DetailedHealth = Type.Object(
       dbErrors: N,
       divergences: N,
       divergedBatches: N,
+      /** Since start; flaggedTotal counts every flagged event in the database. */
+      flaggedEvents: N,
     }),
+    /** Stored events that do not decode with the event catalogue, all time (flagged_events). */
+    flaggedTotal: N,
     /** Embedded broker only: failed broker logins and locks (backoffice/broker/loginLimiter.ts). */
     brokerLogins: Type.Optional(
       Type.Object({ failures: N, refusedWhileLocked: N, lockouts: N, lockedUsernames: Type.Array(Type.String()), lockedAddresses: Type.Array(Type.String()) }),

@@ -59,5 +59,19 @@ export const accessEvents = defineEvents({
       }),
     ],
   },
+  'pickup.guard': {
+    summary: "The point's pickup-code guard: consecutive wrong codes, its lock, and the failures of the last hour (monotonic stamps).",
+    versions: [
+      obj({
+        failures: Type.Integer({ minimum: 0 }),
+        lockedUntil: Type.Union([EpochMs, Type.Null()]),
+        lockMs: Type.Integer({ minimum: 0 }),
+        bootId: Type.Union([Type.String({ minLength: 1, maxLength: 80 }), Type.Null()]),
+        monoUntil: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
+        hourBootId: Type.Union([Type.String({ minLength: 1, maxLength: 80 }), Type.Null()]),
+        stamps: Type.Array(Type.Integer(), { maxItems: 1000 }),
+      }),
+    ],
+  },
 });
 export type AccessPayloads = PayloadsOf<typeof accessEvents>;
