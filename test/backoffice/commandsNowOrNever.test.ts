@@ -19,7 +19,8 @@ import { systemClock } from '../../backoffice/platform.ts';
 import { createSilentLogger } from '../../firmware-bridge/platform/logger.ts';
 import { decode, encode, topics } from '../../controller/contract/sync/index.ts';
 import { startAedes, type TestBroker } from '../sync/support/brokers.ts';
-import { TestSite, waitFor } from './support.ts';
+import { TestSite } from './support.ts';
+import { waitFor } from '../support/fixture.ts';
 
 describe('remote commands: now or never', () => {
   let broker: TestBroker;
@@ -61,24 +62,24 @@ describe('remote commands: now or never', () => {
     await t.connect();
     sites.push(t);
     await t.birth('online', 4);
-    await waitFor(async () => (await bo.db.selectFrom('sites').select('status').where('site_id', '=', 'cmd-live').executeTakeFirst())?.status === 'online', 5000, 'online');
+    await waitFor(async () => (await bo.db.selectFrom('sites').select('status').where('site_id', '=', 'cmd-live').executeTakeFirst())?.status === 'online', { timeoutMs: 5000, what: 'online' });
     const first = await bo.downlink.sendCommand('cmd-live', 'door.release', { door: 1 }, 60_000);
     expect(first.session).toBe(4);
-    await waitFor(() => commandsSeen(t).length === 1, 5000, 'the command');
+    await waitFor(() => commandsSeen(t).length === 1, { timeoutMs: 5000, what: 'the command' });
     expect(commandsSeen(t)[0]).toMatchObject({ id: first.id, session: 4 });
 
     // The broker goes away (no Will is published: the site stays "online" in the database).
     await broker.kill();
-    await waitFor(async () => !(await isConnected()), 5000, 'the backoffice to notice');
+    await waitFor(async () => !(await isConnected()), { timeoutMs: 5000, what: 'the backoffice to notice' });
     await expect(bo.downlink.sendCommand('cmd-live', 'door.release', { door: 1 }, 60_000)).rejects.toMatchObject({ code: 'broker-disconnected' });
     await broker.restart();
-    await waitFor(async () => (await isConnected()) && t.client.connected, 10_000, 'both to reconnect');
+    await waitFor(async () => (await isConnected()) && t.client.connected, { timeoutMs: 10_000, what: 'both to reconnect' });
     // Once a change published now arrives, the point's subscription is back.
     await bo.downlink.publishChange('cmd-live', 'prices', { sku: 'probe', cents: 1 });
-    await waitFor(() => t.down.some((d) => d.topic === topics.downChanges('cmd-live')), 5000, 'the point to be subscribed again');
+    await waitFor(() => t.down.some((d) => d.topic === topics.downChanges('cmd-live')), { timeoutMs: 5000, what: 'the point to be subscribed again' });
     // A command sent now arrives; nothing queued during the outage arrives before or with it.
     const after = await bo.downlink.sendCommand('cmd-live', 'door.release', { door: 2 }, 60_000);
-    await waitFor(() => commandsSeen(t).some((c) => c.id === after.id), 5000, 'the command after the reconnect');
+    await waitFor(() => commandsSeen(t).some((c) => c.id === after.id), { timeoutMs: 5000, what: 'the command after the reconnect' });
     expect(commandsSeen(t).map((c) => c.id)).toEqual([first.id, after.id]);
     const rows = await bo.db.selectFrom('commands').select(['id', 'session']).where('site_id', '=', 'cmd-live').orderBy('id').execute();
     expect(rows).toEqual([

@@ -17,7 +17,8 @@ import type { DbConfig } from '../../backoffice/db/database.ts';
 import { createSilentLogger } from '../../firmware-bridge/platform/logger.ts';
 import { decode, encode, topics, type EventBatch, type SiteState, type SyncEvent } from '../../controller/contract/sync/index.ts';
 import { startAedes, type TestBroker } from '../sync/support/brokers.ts';
-import { freshPgConfig, postgresSkipReason, TestSite, waitFor } from './support.ts';
+import { freshPgConfig, postgresSkipReason, TestSite } from './support.ts';
+import { waitFor } from '../support/fixture.ts';
 
 const pgSkip = await postgresSkipReason();
 if (pgSkip) console.warn(pgSkip);
@@ -151,13 +152,13 @@ for (const v of variants) {
         const c = decode('changes', d.payload);
         return c.ok ? c.value.version : -1;
       });
-      await waitFor(() => versions().length === 3, 5000, 'three changes');
+      await waitFor(() => versions().length === 3, { timeoutMs: 5000, what: 'three changes' });
       t.down.length = 0;
       await state('div-changes', { status: 'online', session: 9, appliedVersion: 1 }); // the retained birth again: no change
       expect((await site('div-changes')).downlink.appliedVersion).toBe(3);
       await state('div-changes', { status: 'online', session: 1, appliedVersion: 0 }); // the new ledger
       expect((await site('div-changes')).downlink.appliedVersion).toBe(0);
-      await waitFor(() => versions().length === 3, 5000, 'every change resent');
+      await waitFor(() => versions().length === 3, { timeoutMs: 5000, what: 'every change resent' });
       expect(versions()).toEqual([1, 2, 3]);
       const unapplied = await bo.db.selectFrom('changes').select('version').where('site_id', '=', 'div-changes').where('applied_at', 'is', null).execute();
       expect(unapplied).toHaveLength(3);
@@ -189,11 +190,11 @@ for (const v of variants) {
       sites.push(t);
       wall = Date.UTC(2027, 5, 1, 12, 0, 0);
       await t.send(events(1, 3, 'a'));
-      await waitFor(() => t.upTo === 3, 5000, 'ack');
+      await waitFor(() => t.upTo === 3, { timeoutMs: 5000, what: 'ack' });
       expect(t.acks.at(-1)).toEqual({ v: 1, upTo: 3, serverTime: Date.UTC(2027, 5, 1, 12, 0, 0), upToHash: hashOf('a', 3) });
       wall += 60_000;
       await t.birth('online', 1);
-      await waitFor(() => t.acks.length === 2, 5000, 'ack on birth');
+      await waitFor(() => t.acks.length === 2, { timeoutMs: 5000, what: 'ack on birth' });
       expect(t.acks.at(-1)).toEqual({ v: 1, upTo: 3, serverTime: Date.UTC(2027, 5, 1, 12, 1, 0), upToHash: hashOf('a', 3) });
     });
 
@@ -202,23 +203,23 @@ for (const v of variants) {
       await t.connect();
       sites.push(t);
       await t.birth('online', 1);
-      await waitFor(() => t.acks.length === 1, 5000, 'ack on the first birth');
+      await waitFor(() => t.acks.length === 1, { timeoutMs: 5000, what: 'ack on the first birth' });
       expect(t.acks[0]).not.toHaveProperty('upToHash'); // upTo 0
       await t.send(events(1, 10, 'a'));
-      await waitFor(() => t.upTo === 10, 5000, 'ack of the batch');
+      await waitFor(() => t.upTo === 10, { timeoutMs: 5000, what: 'ack of the batch' });
       expect(t.acks.at(-1)).toMatchObject({ upTo: 10, upToHash: hashOf('a', 10) });
       await t.send(events(2, 4, 'a')); // only duplicates below the mark: the hash is looked up
-      await waitFor(() => t.acks.length === 3, 5000, 'ack of the duplicates');
+      await waitFor(() => t.acks.length === 3, { timeoutMs: 5000, what: 'ack of the duplicates' });
       expect(t.acks.at(-1)).toMatchObject({ upTo: 10, upToHash: hashOf('a', 10) });
       await t.send(events(9, 12, 'a')); // spans the mark
-      await waitFor(() => t.upTo === 12, 5000, 'ack of the overlap');
+      await waitFor(() => t.upTo === 12, { timeoutMs: 5000, what: 'ack of the overlap' });
       expect(t.acks.at(-1)).toMatchObject({ upTo: 12, upToHash: hashOf('a', 12) });
       await t.birth('online', 2);
-      await waitFor(() => t.acks.length === 5, 5000, 'ack on the next birth');
+      await waitFor(() => t.acks.length === 5, { timeoutMs: 5000, what: 'ack on the next birth' });
       expect(t.acks.at(-1)).toMatchObject({ upTo: 12, upToHash: hashOf('a', 12) });
       const { hash: _dropped, ...bare } = events(13, 13, 'a')[0]!;
       await t.send([bare]);
-      await waitFor(() => t.upTo === 13, 5000, 'ack of an event without hash');
+      await waitFor(() => t.upTo === 13, { timeoutMs: 5000, what: 'ack of an event without hash' });
       expect(t.acks.at(-1)).not.toHaveProperty('upToHash');
     });
   });

@@ -11,7 +11,8 @@ import { startStandalone, type Standalone } from '../../backoffice/standalone.ts
 import { systemClock } from '../../backoffice/platform.ts';
 import { createSilentLogger } from '../../firmware-bridge/platform/logger.ts';
 import { decode, encode, topics } from '../../controller/contract/sync/index.ts';
-import { makeEvents, TestSite, waitFor } from './support.ts';
+import { makeEvents, TestSite } from './support.ts';
+import { waitFor } from '../support/fixture.ts';
 
 describe('presence and downlink (embedded broker, SQLite)', () => {
   let sa: Standalone;
@@ -45,15 +46,15 @@ describe('presence and downlink (embedded broker, SQLite)', () => {
   it('marks a site online on its birth, offline on its Last Will, and ignores a late Will of an older session', async () => {
     const s1 = await site('lwt-site', 1);
     await s1.birth('online', 1);
-    await waitFor(async () => (await presence('lwt-site')).status === 'online', 5000, 'online');
+    await waitFor(async () => (await presence('lwt-site')).status === 'online', { timeoutMs: 5000, what: 'online' });
     s1.client.stream.destroy(); // connection lost without DISCONNECT -> broker publishes the Will
     await s1.client.endAsync(true);
-    await waitFor(async () => (await presence('lwt-site')).status === 'offline', 5000, 'offline via LWT');
+    await waitFor(async () => (await presence('lwt-site')).status === 'offline', { timeoutMs: 5000, what: 'offline via LWT' });
     expect(await presence('lwt-site')).toMatchObject({ status: 'offline', session: 1 });
 
     const s2 = await site('lwt-site', 2);
     await s2.birth('online', 2);
-    await waitFor(async () => (await presence('lwt-site')).session === 2, 5000, 'session 2');
+    await waitFor(async () => (await presence('lwt-site')).session === 2, { timeoutMs: 5000, what: 'session 2' });
     // a stale offline of session 1 (e.g. a delayed Will) must not mark session 2 offline
     await sa.backoffice.handleMessage(topics.upState('lwt-site'), encode('state', { v: 1, status: 'offline', session: 1 }));
     // a replayed birth of session 1 neither
@@ -67,7 +68,7 @@ describe('presence and downlink (embedded broker, SQLite)', () => {
     await waitFor(() => s.upTo === 7);
     s.acks.length = 0;
     await s.birth('online', 1);
-    await waitFor(() => s.acks.length > 0, 5000, 'ack on birth');
+    await waitFor(() => s.acks.length > 0, { timeoutMs: 5000, what: 'ack on birth' });
     expect(s.acks[0]).toEqual({ v: 1, upTo: 7, serverTime: expect.any(Number) });
   });
 
@@ -77,14 +78,14 @@ describe('presence and downlink (embedded broker, SQLite)', () => {
     const b = await sa.backoffice.downlink.publishChange('chg-site', 'members', { add: ['m1'] });
     expect([a.version, b.version]).toEqual([1, 2]);
     const changes = () => s.down.filter((d) => d.topic === topics.downChanges('chg-site')).map((d) => decode('changes', d.payload));
-    await waitFor(() => changes().length === 2, 5000, 'two changes');
+    await waitFor(() => changes().length === 2, { timeoutMs: 5000, what: 'two changes' });
     expect(changes().map((c) => (c.ok ? c.value.version : -1))).toEqual([1, 2]);
     // the point applied only version 1
     await s.client.publishAsync(topics.upApplied('chg-site'), encode('applied', { v: 1, version: 1 }), { qos: 1 });
     await waitFor(async () => (await sa.backoffice.db.selectFrom('sites').select('applied_version').where('site_id', '=', 'chg-site').executeTakeFirstOrThrow()).applied_version === 1);
     s.down.length = 0;
     await s.birth('online', 1);
-    await waitFor(() => changes().length >= 1, 5000, 'resend after birth');
+    await waitFor(() => changes().length >= 1, { timeoutMs: 5000, what: 'resend after birth' });
     expect(changes().map((c) => (c.ok ? c.value.version : -1))).toEqual([2]);
     // cumulative, a stale lower applied does not move it back, a too-high one is capped
     await s.client.publishAsync(topics.upApplied('chg-site'), encode('applied', { v: 1, version: 9 }), { qos: 1 });
@@ -100,7 +101,7 @@ describe('presence and downlink (embedded broker, SQLite)', () => {
     await waitFor(async () => (await presence('cmd-site')).session === 5);
     const before = Date.now();
     const { id, expiresAt } = await sa.backoffice.downlink.sendCommand('cmd-site', 'door.release', { door: 'main' }, 60_000);
-    await waitFor(() => s.down.some((d) => d.topic === topics.downCommands('cmd-site')), 5000, 'command');
+    await waitFor(() => s.down.some((d) => d.topic === topics.downCommands('cmd-site')), { timeoutMs: 5000, what: 'command' });
     const cmd = decode('commands', s.down.find((d) => d.topic === topics.downCommands('cmd-site'))!.payload);
     expect(cmd.ok).toBe(true);
     if (!cmd.ok) return;

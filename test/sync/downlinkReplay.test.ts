@@ -5,21 +5,17 @@
  * even with the point's clock set back a year.
  */
 import mqtt from 'mqtt';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSystemClock, type Clock } from '../../firmware-bridge/platform/clock.ts';
 import { encode, topics } from '../../controller/contract/sync/index.ts';
 import { ChangeRejected } from '../../controller/sync/changeApplier.ts';
 import { startRealBackoffice } from './support/backoffices.ts';
-import { combos, openPoint, removeTempDirs, tempDir, uniqueSiteId, waitFor } from './support/harness.ts';
+import { combos, openPoint, uniqueSiteId } from './support/harness.ts';
+import { useCleanup, waitFor } from '../support/fixture.ts';
 
 const YEAR = 365 * 24 * 3600_000;
 const list = await combos();
-let cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanup.reverse()) await c().catch(() => undefined);
-  cleanup = [];
-});
-afterAll(() => removeTempDirs());
+const { defer, tempDir } = useCleanup();
 
 function shuffled<T>(xs: T[]): T[] {
   const a = [...xs];
@@ -34,14 +30,14 @@ describe.each(list)('downlink replays ($name)', (combo) => {
   it('applies every change and command exactly once despite triple shuffled replays; stale commands refused', async () => {
     const dir = tempDir();
     const broker = await combo.broker();
-    cleanup.push(() => broker.close());
+    defer(() => broker.close());
     const bo = await startRealBackoffice(broker.url, combo.store, dir);
-    cleanup.push(() => bo.close());
+    defer(() => bo.close());
     const siteId = uniqueSiteId('down');
 
     // A spy sees every downlink message as the broker delivers it, and can replay them.
     const spy = await mqtt.connectAsync(broker.url, { protocolVersion: 4, clientId: `spy-${siteId}`, reconnectPeriod: 0 });
-    cleanup.push(() => spy.endAsync(true));
+    defer(() => spy.endAsync(true));
     const seen: { topic: string; payload: Buffer }[] = [];
     spy.on('message', (topic, payload) => seen.push({ topic, payload: Buffer.from(payload) }));
     await spy.subscribeAsync(`dorfpunkt/v1/${siteId}/down/+`, { qos: 1 });
@@ -71,27 +67,27 @@ describe.each(list)('downlink replays ($name)', (combo) => {
         slow: () => new Promise<void>((r) => (releaseSlow = r)),
       },
     });
-    cleanup.push(() => point.close());
+    defer(() => point.close());
     point.ledger.db.exec('CREATE TABLE test_prices (sku TEXT NOT NULL, cents INTEGER NOT NULL)');
     point.sync.start();
     const backoffice = bo.product();
     await waitFor(async () => {
       const s = await backoffice.db.selectFrom('sites').select('status').where('site_id', '=', siteId).executeTakeFirst();
       return s?.status === 'online';
-    }, 10_000, 'the backoffice to see the point online');
+    }, { timeoutMs: 10_000, what: 'the backoffice to see the point online' });
 
     for (let i = 1; i <= 5; i++) await backoffice.downlink.publishChange(siteId, 'prices', { sku: `sku-${i}`, cents: i * 100 });
-    await waitFor(() => point.sync.appliedVersion() === 5, 10_000, 'five changes applied');
+    await waitFor(() => point.sync.appliedVersion() === 5, { timeoutMs: 10_000, what: 'five changes applied' });
     await waitFor(async () => {
       const s = await backoffice.db.selectFrom('sites').select('applied_version').where('site_id', '=', siteId).executeTakeFirst();
       return Number(s?.applied_version) === 5;
-    }, 10_000, 'the backoffice to learn version 5 is applied');
+    }, { timeoutMs: 10_000, what: 'the backoffice to learn version 5 is applied' });
 
     const cmd = await backoffice.downlink.sendCommand(siteId, 'door.release', { door: 1 }, 60_000);
     await waitFor(async () => {
       const c = await backoffice.db.selectFrom('commands').select('status').where('id', '=', cmd.id).executeTakeFirst();
       return c?.status === 'done';
-    }, 10_000, 'the command result');
+    }, { timeoutMs: 10_000, what: 'the command result' });
     expect(doorRuns).toBe(1);
 
     // Replay every change and command message three more times, shuffled.
@@ -101,8 +97,7 @@ describe.each(list)('downlink replays ($name)', (combo) => {
     const changeMsgs = downlink.filter((m) => m.topic.endsWith('/down/changes')).length;
     await waitFor(
       () => point.sync.counters.changeDuplicates >= 3 * changeMsgs && point.sync.counters.commandReplays >= 3,
-      10_000,
-      'every replay to be seen',
+      { timeoutMs: 10_000, what: 'every replay to be seen' },
     );
     expect(point.sync.appliedVersion()).toBe(5);
     expect(point.ledger.db.prepare('SELECT sku, cents FROM test_prices ORDER BY rowid').all()).toEqual(
@@ -118,27 +113,27 @@ describe.each(list)('downlink replays ($name)', (combo) => {
     const duplicatesBefore = point.sync.counters.changeDuplicates;
     await spy.publishAsync(topics.downChanges(siteId), v(7), { qos: 1 });
     await spy.publishAsync(oldChange.topic, oldChange.payload, { qos: 1 });
-    await waitFor(() => point.sync.counters.changeDuplicates > duplicatesBefore, 5_000, 'the message sent after version 7');
+    await waitFor(() => point.sync.counters.changeDuplicates > duplicatesBefore, { timeoutMs: 5_000, what: 'the message sent after version 7' });
     expect(point.sync.appliedVersion()).toBe(5);
     await spy.publishAsync(topics.downChanges(siteId), v(6), { qos: 1 });
     await spy.publishAsync(topics.downChanges(siteId), v(7), { qos: 1 });
-    await waitFor(() => point.sync.appliedVersion() === 7, 5_000, 'versions 6 and 7');
+    await waitFor(() => point.sync.appliedVersion() === 7, { timeoutMs: 5_000, what: 'versions 6 and 7' });
 
     // A door command queued behind a slow one for longer than its ttl: refused, although the
     // point's (\"synced\") wall clock, a year behind, says it is far from expiresAt.
     await backoffice.downlink.sendCommand(siteId, 'slow', {}, 60_000);
-    await waitFor(() => releaseSlow !== undefined, 5_000, 'the slow command to start');
+    await waitFor(() => releaseSlow !== undefined, { timeoutMs: 5_000, what: 'the slow command to start' });
     const receivedBefore = point.sync.counters.commandsReceived;
     const stale = await backoffice.downlink.sendCommand(siteId, 'door.release', { door: 1 }, 400);
     // Once the point has received the command (its receipt time is taken on arrival), skip 900 ms
     // of monotonic time instead of sleeping through the 400 ms ttl.
-    await waitFor(() => point.sync.counters.commandsReceived > receivedBefore, 5_000, 'the stale command to arrive');
+    await waitFor(() => point.sync.counters.commandsReceived > receivedBefore, { timeoutMs: 5_000, what: 'the stale command to arrive' });
     skippedMs += 900;
     releaseSlow?.();
     await waitFor(async () => {
       const c = await backoffice.db.selectFrom('commands').select(['status', 'reason']).where('id', '=', stale.id).executeTakeFirst();
       return c?.status === 'refused' && c.reason === 'expired';
-    }, 10_000, 'the stale command to be refused as expired');
+    }, { timeoutMs: 10_000, what: 'the stale command to be refused as expired' });
     expect(doorRuns).toBe(1);
   }, 60_000);
 });

@@ -4,19 +4,15 @@
  * allowed; a refused CONNACK (bad password) does not stop the reconnect loop, and the point
  * connects as soon as its credential is valid.
  */
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSilentLogger } from '../../firmware-bridge/platform/logger.ts';
 import { startEmbeddedBroker } from '../../backoffice/broker/embeddedBroker.ts';
 import { hashPassword } from '../../backoffice/credentials/passwordHash.ts';
 import { startRealBackoffice } from './support/backoffices.ts';
-import { expectExactlyOnce, openPoint, removeTempDirs, tempDir, uniqueSiteId, waitFor } from './support/harness.ts';
+import { expectExactlyOnce, openPoint, uniqueSiteId } from './support/harness.ts';
+import { useCleanup, waitFor } from '../support/fixture.ts';
 
-let cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanup.reverse()) await c().catch(() => undefined);
-  cleanup = [];
-});
-afterAll(() => removeTempDirs());
+const { defer, tempDir } = useCleanup();
 
 describe('the point on the product embedded broker (per-site auth and ACL)', () => {
   it('syncs uplink, changes and commands within its ACL, and survives refused CONNACKs', async () => {
@@ -30,9 +26,9 @@ describe('the point on the product embedded broker (per-site auth and ACL)', () 
       serviceAccounts: [{ username: '_backoffice', password: 'bo-secret' }],
       logger: createSilentLogger(),
     });
-    cleanup.push(() => broker.stop());
+    defer(() => broker.stop());
     const bo = await startRealBackoffice(broker.url, 'sqlite', dir, { username: '_backoffice', password: 'bo-secret' });
-    cleanup.push(() => bo.close());
+    defer(() => bo.close());
     let doorRuns = 0;
     const point = openPoint({
       brokerUrl: broker.url,
@@ -43,14 +39,14 @@ describe('the point on the product embedded broker (per-site auth and ACL)', () 
       changeHandlers: { prices: () => undefined },
       commandHandlers: { 'door.release': () => void doorRuns++ },
     });
-    cleanup.push(() => point.close());
+    defer(() => point.close());
     point.sync.start();
     for (let i = 0; i < 1_500; i++) point.ledger.append('sale', { i });
 
-    await waitFor(() => point.sync.status().session >= 3, 10_000, 'several refused attempts');
+    await waitFor(() => point.sync.status().session >= 3, { timeoutMs: 10_000, what: 'several refused attempts' });
     expect(point.sync.status().connected).toBe(false);
     hash = hashPassword(password); // the credential becomes valid (e.g. re-provisioned)
-    await waitFor(() => point.sync.status().lastAckSeq === 1_500, 15_000, 'the backlog after the credential is fixed');
+    await waitFor(() => point.sync.status().lastAckSeq === 1_500, { timeoutMs: 15_000, what: 'the backlog after the credential is fixed' });
     expect(expectExactlyOnce(await bo.stored(siteId), 1_500)).toEqual({ missing: 0, duplicates: 0, outOfOrder: 0 });
 
     const backoffice = bo.product();
@@ -60,7 +56,7 @@ describe('the point on the product embedded broker (per-site auth and ACL)', () 
       const c = await backoffice.db.selectFrom('commands').select('status').where('id', '=', cmd.id).executeTakeFirst();
       const s = await backoffice.db.selectFrom('sites').select('applied_version').where('site_id', '=', siteId).executeTakeFirst();
       return c?.status === 'done' && Number(s?.applied_version) === 1;
-    }, 10_000, 'the change applied and the command result reported');
+    }, { timeoutMs: 10_000, what: 'the change applied and the command result reported' });
     expect(doorRuns).toBe(1);
     expect(broker.denied).toEqual({ publish: 0, subscribe: 0 });
   }, 40_000);

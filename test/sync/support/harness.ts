@@ -2,9 +2,6 @@
  * Wiring for sync end-to-end tests: a real Ledger (with the sync migrations) and a SyncClient,
  * plus the matrix of (broker, ingest store) combinations to run against.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { createSystemClock, ManualClock, type Clock } from '../../../firmware-bridge/platform/clock.ts';
 import { createSilentLogger, type Logger } from '../../../firmware-bridge/platform/logger.ts';
 import { Ledger } from '../../../controller/ledger/index.ts';
@@ -38,21 +35,6 @@ export async function combos(): Promise<Combo[]> {
 
 export function uniqueSiteId(prefix = 'site'): string {
   return `${prefix}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-}
-
-const made: string[] = [];
-
-/** Removes every directory made by tempDir() in this process (call from afterAll). */
-export function removeTempDirs(): void {
-  for (const d of made.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-}
-
-export function tempDir(): string {
-  // tmpfs when available: these tests exercise sync, not fsync latency of a loaded CI disk.
-  const base = fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
-  const dir = fs.mkdtempSync(path.join(base, 'dp-sync-'));
-  made.push(dir);
-  return dir;
 }
 
 export interface Point {
@@ -93,14 +75,6 @@ export function openPoint(o: PointOptions): Point {
       ledger.close();
     },
   };
-}
-
-export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 export function expectExactlyOnce(stored: { seq: number }[], lastSeq: number): { missing: number; duplicates: number; outOfOrder: number } {
