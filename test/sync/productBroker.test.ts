@@ -29,15 +29,12 @@ describe('the point on the product embedded broker (per-site auth and ACL)', () 
     defer(() => broker.stop());
     const bo = await startRealBackoffice(broker.url, 'sqlite', dir, { username: '_backoffice', password: 'bo-secret' });
     defer(() => bo.close());
-    let doorRuns = 0;
     const point = openPoint({
       brokerUrl: broker.url,
       siteId,
       username: siteId,
       password,
       dbPath: `${dir}/ledger.db`,
-      changeHandlers: { prices: () => undefined },
-      commandHandlers: { 'door.release': () => void doorRuns++ },
     });
     defer(() => point.close());
     point.sync.start();
@@ -50,14 +47,15 @@ describe('the point on the product embedded broker (per-site auth and ACL)', () 
     expect(expectExactlyOnce(await bo.stored(siteId), 1_500)).toEqual({ missing: 0, duplicates: 0, outOfOrder: 0 });
 
     const backoffice = bo.product();
-    await backoffice.downlink.publishChange(siteId, 'prices', { sku: 'a', cents: 1 });
-    const cmd = await backoffice.downlink.sendCommand(siteId, 'door.release', { door: 1 }, 30_000);
+    await backoffice.downlink.publishChange(siteId, 'revocations', { revoke: [{ credentialId: 'lost-card', reason: 'lost' }] });
+    const cmd = await backoffice.downlink.sendCommand(siteId, 'door.release', { operator: 'anna@verein' }, 30_000);
     await waitFor(async () => {
       const c = await backoffice.db.selectFrom('commands').select('status').where('id', '=', cmd.id).executeTakeFirst();
       const s = await backoffice.db.selectFrom('sites').select('applied_version').where('site_id', '=', siteId).executeTakeFirst();
       return c?.status === 'done' && Number(s?.applied_version) === 1;
     }, { timeoutMs: 10_000, what: 'the change applied and the command result reported' });
-    expect(doorRuns).toBe(1);
+    expect(point.door.grants).toEqual([{ reason: 'remote-release' }]);
+    expect(point.ledger.state.isRevoked('lost-card')).toBe(true);
     expect(broker.denied).toEqual({ publish: 0, subscribe: 0 });
   }, 40_000);
 });

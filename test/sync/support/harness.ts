@@ -1,12 +1,16 @@
 /**
- * Wiring for sync end-to-end tests: a real Ledger (with the sync migrations) and a SyncClient,
- * plus the matrix of (broker, ingest store) combinations to run against.
+ * Wiring for sync end-to-end tests: a real Ledger (with the sync migrations) and a SyncClient with
+ * the point's real downlink (change appliers, command handlers driving a counting door), plus the
+ * matrix of (broker, ingest store) combinations to run against.
  */
 import { createSystemClock, ManualClock, type Clock } from '../../../firmware-bridge/platform/clock.ts';
 import { createSilentLogger, type Logger } from '../../../firmware-bridge/platform/logger.ts';
 import { Ledger } from '../../../controller/ledger/index.ts';
 import { syncMigrations } from '../../../controller/sync/migrations.ts';
 import { SyncClient, type SyncClientOptions } from '../../../controller/sync/syncClient.ts';
+import { changeEvents } from '../../../controller/downlink/changes.ts';
+import { commandHandlers, type CommandDoor } from '../../../controller/downlink/commands.ts';
+import type { GrantRequest, GrantResult } from '../../../controller/machines/door/doorController.ts';
 import { brokerKinds, reachable, requireServices, sharedMosquitto, startAedes, type TestBroker } from './brokers.ts';
 import type { StoreKind } from './backoffices.ts';
 
@@ -37,8 +41,19 @@ export function uniqueSiteId(prefix = 'site'): string {
   return `${prefix}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
+/** The point's door as the remote commands see it (the simulated hardware): records every grant. */
+export class CountingDoor implements CommandDoor {
+  readonly grants: GrantRequest[] = [];
+  grant(request: GrantRequest): GrantResult {
+    this.grants.push(request);
+    return { accepted: true, grantId: this.grants.length };
+  }
+}
+
 export interface Point {
   ledger: Ledger;
+  /** The door the real `door.release` handler drives. */
+  door: CountingDoor;
   sync: SyncClient;
   ledgerClock: ManualClock;
   close(): Promise<void>;
@@ -57,7 +72,11 @@ export function openPoint(o: PointOptions): Point {
   const ledgerClock = o.ledgerClock ?? new ManualClock();
   const logger = o.logger ?? createSilentLogger();
   const ledger = Ledger.open({ path: o.dbPath, siteId: o.siteId, clock: ledgerClock, logger, migrations: syncMigrations });
+  const door = new CountingDoor();
   const sync = new SyncClient({
+    // The point's real downlink: changes become ledger events, commands drive the door.
+    changeEvents,
+    commandHandlers: commandHandlers({ door, record: (type, data) => void ledger.append(type, data) }),
     keepaliveSec: 5,
     backoff: { floorMs: 30, baseMs: 100, capMs: 400 },
     relay: { ackTimeoutMs: 3000 },
@@ -68,6 +87,7 @@ export function openPoint(o: PointOptions): Point {
   });
   return {
     ledger,
+    door,
     sync,
     ledgerClock,
     close: async () => {
