@@ -145,7 +145,7 @@ for (const v of variants) {
       await t.connect();
       sites.push(t);
       await state('div-changes', { status: 'online', session: 9, appliedVersion: 0 });
-      for (const credentialId of ['c1', 'c2', 'c3']) await bo.downlink.publishChange('div-changes', 'revocations', { revoke: [{ credentialId }] });
+      for (const credentialId of ['c1', 'c2', 'c3']) await bo.downlink.publishChange('div-changes', 'revocations', { revoke: [{ credentialId, reason: 'lost' }] });
       await bo.handleMessage(topics.upApplied('div-changes'), encode('applied', { v: 1, version: 3 }));
       expect((await site('div-changes')).downlink).toEqual({ changeVersion: 3, appliedVersion: 3 });
       const versions = () => t.down.filter((d) => d.topic === topics.downChanges('div-changes')).map((d) => {
