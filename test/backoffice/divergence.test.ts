@@ -6,9 +6,7 @@
  * under an epoch. Also: every ack carries the backoffice's time (`serverTime`). On SQLite always,
  * on PostgreSQL when reachable; a private Aedes broker per run (no other backoffice can ack).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { startBackoffice, type Backoffice } from '../../backoffice/main.ts';
 import { ingestBatches } from '../../backoffice/ingest/ingestStore.ts';
@@ -18,7 +16,7 @@ import { createSilentLogger } from '../../firmware-bridge/platform/logger.ts';
 import { decode, encode, topics, type EventBatch, type SiteState, type SyncEvent } from '../../controller/contract/sync/index.ts';
 import { startAedes, type TestBroker } from '../sync/support/brokers.ts';
 import { freshPgConfig, postgresSkipReason, TestSite } from './support.ts';
-import { waitFor } from '../support/fixture.ts';
+import { useCleanup, waitFor } from '../support/fixture.ts';
 
 const pgSkip = await postgresSkipReason();
 if (pgSkip) console.warn(pgSkip);
@@ -41,12 +39,10 @@ for (const v of variants) {
   describe.skipIf(v.skip)(`replaced point ledger (divergence) on ${v.name}`, () => {
     let broker: TestBroker;
     let bo: Backoffice;
-    let dir: string;
-    let cleanup: () => Promise<void>;
+    const suite = useCleanup({ per: 'suite' });
     let wall = Date.UTC(2027, 0, 15, 8, 0, 0);
     const clock: Clock = { ...systemClock(), now: () => wall };
-    const sites: TestSite[] = [];
-
+    
     const state = (siteId: string, s: Omit<SiteState, 'v'>): Promise<void> => bo.handleMessage(topics.upState(siteId), encode('state', { v: 1, ...s }));
     const batch = (siteId: string, session: number, evs: SyncEvent[]): Promise<void> =>
       bo.handleMessage(topics.upEvents(siteId), encode('events', { v: 1, siteId, session, events: evs } satisfies EventBatch));
@@ -61,18 +57,13 @@ for (const v of variants) {
       (await bo.db.selectFrom('events').select(['seq', 'hash']).where('site_id', '=', id).orderBy('seq').execute()).map((r) => ({ seq: Number(r.seq), hash: r.hash }));
 
     beforeAll(async () => {
-      dir = mkdtempSync(join(tmpdir(), 'dorfpunkt-div-'));
+      const dir = suite.tempDir('dorfpunkt-div-');
       const made = v.make();
-      cleanup = made.cleanup;
+      suite.defer(made.cleanup);
       broker = await startAedes();
+      suite.defer(() => broker.close());
       bo = await startBackoffice({ db: made.config ?? { kind: 'sqlite', path: join(dir, 'bo.db') }, mqttUrl: broker.url, clientId: '_bo-div', clock, logger: createSilentLogger() });
-    });
-    afterAll(async () => {
-      for (const s of sites) await s.end().catch(() => undefined);
-      await bo?.stop();
-      await broker?.close();
-      await cleanup?.();
-      rmSync(dir, { recursive: true, force: true });
+      suite.defer(() => bo.stop());
     });
 
     it('marks a site diverged on a birth of an older session whose ledger ends below the stored mark, and acks none of its new events', async () => {
@@ -143,7 +134,7 @@ for (const v of variants) {
     it('lowers the applied change version on a birth that applied less, and resends every change above it', async () => {
       const t = new TestSite('div-changes', broker.url, 'x', 9);
       await t.connect();
-      sites.push(t);
+      suite.defer(() => t.end());
       await state('div-changes', { status: 'online', session: 9, appliedVersion: 0 });
       for (const credentialId of ['c1', 'c2', 'c3']) await bo.downlink.publishChange('div-changes', 'revocations', { revoke: [{ credentialId, reason: 'lost' }] });
       await bo.handleMessage(topics.upApplied('div-changes'), encode('applied', { v: 1, version: 3 }));
@@ -187,7 +178,7 @@ for (const v of variants) {
     it('sends the backoffice wall clock as serverTime in every ack', async () => {
       const t = new TestSite('ack-time', broker.url, 'x', 1);
       await t.connect();
-      sites.push(t);
+      suite.defer(() => t.end());
       wall = Date.UTC(2027, 5, 1, 12, 0, 0);
       await t.send(events(1, 3, 'a'));
       await waitFor(() => t.upTo === 3, { timeoutMs: 5000, what: 'ack' });
@@ -201,7 +192,7 @@ for (const v of variants) {
     it('sends the hash of the stored event at upTo in every ack (batch, duplicates only, birth), none for upTo 0 or an event without hash', async () => {
       const t = new TestSite('ack-hash', broker.url, 'x', 1);
       await t.connect();
-      sites.push(t);
+      suite.defer(() => t.end());
       await t.birth('online', 1);
       await waitFor(() => t.acks.length === 1, { timeoutMs: 5000, what: 'ack on the first birth' });
       expect(t.acks[0]).not.toHaveProperty('upToHash'); // upTo 0

@@ -3,17 +3,14 @@
  * (same migrations): ack after commit, duplicates skipped, gaps held with a resend request,
  * poisoned messages recorded without wedging, 3x shuffled replays equal one in-order delivery.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { startStandalone, type Standalone } from '../../backoffice/standalone.ts';
 import { systemClock } from '../../backoffice/platform.ts';
 import { createSilentLogger } from '../../firmware-bridge/platform/logger.ts';
 import type { DbConfig } from '../../backoffice/db/database.ts';
 import { MAX_BYTES } from '../../controller/contract/sync/index.ts';
 import { freshPgConfig, makeEvents, postgresSkipReason, TestSite } from './support.ts';
-import { waitFor } from '../support/fixture.ts';
+import { useCleanup, waitFor } from '../support/fixture.ts';
 
 const pgSkip = await postgresSkipReason();
 if (pgSkip) console.warn(pgSkip);
@@ -37,15 +34,13 @@ function shuffle<T>(xs: T[], seed: number): T[] {
 for (const v of variants) {
   describe.skipIf(v.skip)(`ingest on ${v.name}`, () => {
     let sa: Standalone;
-    let dir: string;
-    let cleanup: () => Promise<void>;
-    const sites: TestSite[] = [];
+    const suite = useCleanup({ per: 'suite' });
 
     async function site(id: string): Promise<TestSite> {
       const pw = await sa.createSiteCredentials(id);
       const s = new TestSite(id, sa.broker.url, pw);
       await s.connect();
-      sites.push(s);
+      suite.defer(() => s.end());
       return s;
     }
 
@@ -55,17 +50,11 @@ for (const v of variants) {
     }
 
     beforeAll(async () => {
-      dir = mkdtempSync(join(tmpdir(), 'dorfpunkt-bo-'));
+      const dir = suite.tempDir('dorfpunkt-bo-');
       const made = v.make();
-      cleanup = made.cleanup;
+      suite.defer(made.cleanup);
       sa = await startStandalone({ ...(made.config ? { db: made.config } : {}), dataDir: dir, brokerPort: 0, clock: systemClock(), logger: createSilentLogger() });
-    });
-
-    afterAll(async () => {
-      for (const s of sites) await s.end().catch(() => undefined);
-      await sa?.stop();
-      await cleanup?.();
-      rmSync(dir, { recursive: true, force: true });
+      suite.defer(() => sa.stop());
     });
 
     it('stores a batch once and acknowledges it after the commit; a duplicate batch is acked and skipped', async () => {

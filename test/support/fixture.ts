@@ -2,7 +2,8 @@
  * The one test fixture for waiting and cleaning up:
  * - `waitFor(cond, { timeoutMs, what })`: poll until `cond` holds, or fail naming what was awaited.
  * - `useCleanup()`: call once at the top of a test file (or describe); returns `defer(closer)` and
- *   `tempDir(prefix)`. After each test the closers run in reverse order of registration (a point is
+ *   `tempDir(prefix)`. After each test (or, with `{ per: 'suite' }`, after the file or describe, for
+ *   things a `beforeAll` started) the closers run in reverse order of registration (a point is
  *   closed before its broker, a temp dir removed last). Every closer runs even when one fails; the
  *   first failure is logged with the others and rethrown, so a broken teardown fails the test
  *   instead of leaking into the next one.
@@ -10,7 +11,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach } from 'vitest';
+import { afterAll, afterEach } from 'vitest';
 
 export interface WaitOptions {
   /** Give up after this long (default 5 s). */
@@ -39,10 +40,10 @@ export interface Cleanup {
   tempDir(prefix?: string): string;
 }
 
-/** Registers an afterEach that runs every deferred closer; see the file comment. */
-export function useCleanup(): Cleanup {
+/** Registers an afterEach (default) or afterAll that runs every deferred closer; see the file comment. */
+export function useCleanup(opts: { per?: 'test' | 'suite' } = {}): Cleanup {
   let closers: Closer[] = [];
-  afterEach(async () => {
+  (opts.per === 'suite' ? afterAll : afterEach)(async () => {
     const run = closers.reverse();
     closers = [];
     await runClosers(run);
