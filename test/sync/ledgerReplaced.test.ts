@@ -17,6 +17,7 @@ import { createSystemClock, ManualClock } from '../../firmware-bridge/platform/c
 import { createSilentLogger } from '../../firmware-bridge/platform/logger.ts';
 import { Ledger } from '../../controller/ledger/index.ts';
 import { SyncMeta, syncMigrations } from '../../controller/sync/migrations.ts';
+import { changeEvents } from '../../controller/downlink/changes.ts';
 import { SyncClient, type SyncLedger } from '../../controller/sync/syncClient.ts';
 import { startRealBackoffice } from './support/backoffices.ts';
 import { combos, openPoint, uniqueSiteId } from './support/harness.ts';
@@ -87,6 +88,7 @@ describe.each(list)('replaced point ledger ($name)', (combo) => {
       keepaliveSec: 5,
       backoff: { floorMs: 30, baseMs: 100, capMs: 400 },
       relay: { ackTimeoutMs: 3000 },
+      changeEvents,
     });
     defer(() => sync.stop());
     sync.start();
@@ -107,9 +109,13 @@ describe.each(list)('replaced point ledger ($name)', (combo) => {
       const s = await backoffice.db.selectFrom('sites').select('diverged_at').where('site_id', '=', siteId).executeTakeFirst();
       return s?.diverged_at !== null && s?.diverged_at !== undefined;
     }, { timeoutMs: 15_000, what: 'the backoffice to mark the site diverged' });
-    await new Promise((r) => setTimeout(r, 200)); // any (wrong) ack in flight would land now
+    await waitFor(() => backoffice.stats.divergedBatches > 0, { timeoutMs: 15_000, what: 'a batch refused as diverged' });
+    // A later message from the backoffice to the point (a change): once the point has applied it,
+    // any (wrong) ack sent before it has arrived too.
+    await backoffice.downlink.publishChange(siteId, 'revocations', { revoke: [{ credentialId: 'probe-card', reason: 'probe' }] });
+    await waitFor(() => sync.appliedVersion() === 1, { timeoutMs: 10_000, what: 'the later change' });
     expect(ledger.deliveredUpTo()).toBe(0);
-    expect(ledger.outboxCount()).toBe(M + 1);
+    expect(ledger.outboxCount()).toBe(M + 2); // the live sale and the revocation's ledger event
     expect(sync.status().diverged).toBe(true);
     const stored = await backoffice.db.selectFrom('events').select(['seq', 'hash']).where('site_id', '=', siteId).orderBy('seq').execute();
     expect(stored.map((r) => r.hash)).toEqual(oldHashes); // the old events, nothing of the new ledger mixed in
