@@ -13,23 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach } from 'vitest';
 
-export interface WaitOptions {
-  /** Give up after this long (default 5 s). */
-  timeoutMs?: number;
-  /** What is awaited, for the timeout message. */
-  what?: string;
-  /** Poll interval (default 10 ms). */
-  intervalMs?: number;
-}
-
-export async function waitFor(cond: () => boolean | Promise<boolean>, opts: WaitOptions = {}): Promise<void> {
-  const timeoutMs = opts.timeoutMs ?? 5_000;
-  const until = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${opts.what ?? 'the condition'}`);
-    await new Promise((r) => setTimeout(r, opts.intervalMs ?? 10));
-  }
-}
+export { waitFor, type WaitOptions } from './waitFor.ts';
 
 export type Closer = () => unknown;
 
