@@ -58,7 +58,7 @@ export async function runClosers(closers: readonly Closer[]): Promise<void> {
 }
 
 /** A fresh directory (tmpfs when available: these tests exercise logic, not fsync latency). */
-export function makeTempDir(prefix = 'dp-test-'): string {
+function makeTempDir(prefix = 'dp-test-'): string {
   const base = fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
   return fs.mkdtempSync(path.join(base, prefix));
 }
