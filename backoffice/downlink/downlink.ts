@@ -2,6 +2,10 @@
  * Downlink publisher: versioned changes (per-site versions stored in the DB, republished until
  * `up/applied` confirms) and remote commands with server-issued validity (results stored).
  */
+import type { TSchema } from 'typebox';
+import { checker } from '../../controller/contract/check.ts';
+import { changeSchemas, type ChangeBody, type ChangeKind } from '../../controller/contract/changes/index.ts';
+import { commandSchemas, type CommandBody, type CommandKind } from '../../controller/contract/commands/index.ts';
 import type { Kysely } from 'kysely';
 import { encode, MAX_COMMAND_TTL_MS, topics, isValidSiteId, QOS, type Applied, type CommandResult } from '../../controller/contract/sync/index.ts';
 import type { DB } from '../db/schema.ts';
@@ -14,6 +18,18 @@ export type Publish = (topic: string, payload: Buffer, opts: { qos: 0 | 1; retai
 export type PublishNow = (topic: string, payload: Buffer) => void;
 
 /** Why a command was not sent: the site is not online, or the backoffice has no broker connection. */
+/** A change or command body that does not match the contract: nothing stored, nothing sent. */
+export class InvalidBodyError extends Error {
+  override readonly name = 'InvalidBodyError';
+}
+
+function checkBody(what: 'change' | 'command', schemas: Readonly<Record<string, TSchema>>, kind: string, body: unknown): void {
+  const schema = Object.hasOwn(schemas, kind) ? schemas[kind] : undefined;
+  if (!schema) throw new InvalidBodyError(`unknown ${what} kind "${kind}" (known: ${Object.keys(schemas).join(', ')})`);
+  const c = checker(schema);
+  if (!c.check(body)) throw new InvalidBodyError(`${what} ${kind}: ${c.problems(body).join('; ')}`);
+}
+
 export class CommandRefusedError extends Error {
   constructor(
     readonly code: 'site-not-online' | 'broker-disconnected',
@@ -66,9 +82,14 @@ export class Downlink {
     }, this.deps.resendIntervalMs ?? 30_000);
   }
 
-  /** Store a change under the site's next version and publish it. */
-  async publishChange(siteId: string, kind: string, body: unknown): Promise<{ version: number; id: string }> {
+  /**
+   * Store a change under the site's next version and publish it. Only the kinds and bodies of the
+   * contract (controller/contract/changes) compile, and the body is checked at run time too, so
+   * nothing the point would reject as malformed is ever stored or sent.
+   */
+  async publishChange<K extends ChangeKind>(siteId: string, kind: K, body: ChangeBody<K>): Promise<{ version: number; id: string }> {
     if (!isValidSiteId(siteId)) throw new Error(`invalid siteId ${JSON.stringify(siteId)}`);
+    checkBody('change', changeSchemas, kind, body);
     const now = this.deps.clock.now();
     await ensureSite(this.deps.db, siteId, now);
     const id = newId(now);
@@ -147,8 +168,9 @@ export class Downlink {
    * the site is not online or the broker connection is down: a command is never queued for later,
    * where a `door.release` could fire long after the operator gave up on it.
    */
-  async sendCommand(siteId: string, kind: string, body: unknown, ttlMs: number): Promise<{ id: string; expiresAt: number; session: number }> {
+  async sendCommand<K extends CommandKind>(siteId: string, kind: K, body: CommandBody<K>, ttlMs: number): Promise<{ id: string; expiresAt: number; session: number }> {
     if (!isValidSiteId(siteId)) throw new Error(`invalid siteId ${JSON.stringify(siteId)}`);
+    checkBody('command', commandSchemas, kind, body);
     if (!Number.isInteger(ttlMs) || ttlMs < 1 || ttlMs > MAX_COMMAND_TTL_MS) throw new Error(`ttlMs must be an integer in 1..${MAX_COMMAND_TTL_MS}`);
     if (!this.deps.connected()) throw new CommandRefusedError('broker-disconnected', `command ${kind} for ${siteId} not sent: the backoffice is not connected to the broker`);
     const now = this.deps.clock.now();

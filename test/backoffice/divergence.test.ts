@@ -6,9 +6,7 @@
  * under an epoch. Also: every ack carries the backoffice's time (`serverTime`). On SQLite always,
  * on PostgreSQL when reachable; a private Aedes broker per run (no other backoffice can ack).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { startBackoffice, type Backoffice } from '../../backoffice/main.ts';
 import { ingestBatches } from '../../backoffice/ingest/ingestStore.ts';
@@ -17,8 +15,9 @@ import type { DbConfig } from '../../backoffice/db/database.ts';
 import { createSilentLogger } from '../../firmware-bridge/platform/logger.ts';
 import { decode, encode, topics, type EventBatch, type SiteState, type SyncEvent } from '../../controller/contract/sync/index.ts';
 import { startAedes, type TestBroker } from '../sync/support/brokers.ts';
+import { freshPgConfig, postgresSkipReason, TestSite } from './support.ts';
 import { authedInject, signIn } from './authFixture.ts';
-import { freshPgConfig, postgresSkipReason, TestSite, waitFor } from './support.ts';
+import { useCleanup, waitFor } from '../support/fixture.ts';
 
 const pgSkip = await postgresSkipReason();
 if (pgSkip) console.warn(pgSkip);
@@ -42,12 +41,10 @@ for (const v of variants) {
     let broker: TestBroker;
     let bo: Backoffice;
     let api: ReturnType<typeof authedInject>;
-    let dir: string;
-    let cleanup: () => Promise<void>;
+    const suite = useCleanup({ per: 'suite' });
     let wall = Date.UTC(2027, 0, 15, 8, 0, 0);
     const clock: Clock = { ...systemClock(), now: () => wall };
-    const sites: TestSite[] = [];
-
+    
     const state = (siteId: string, s: Omit<SiteState, 'v'>): Promise<void> => bo.handleMessage(topics.upState(siteId), encode('state', { v: 1, ...s }));
     const batch = (siteId: string, session: number, evs: SyncEvent[]): Promise<void> =>
       bo.handleMessage(topics.upEvents(siteId), encode('events', { v: 1, siteId, session, events: evs } satisfies EventBatch));
@@ -62,19 +59,14 @@ for (const v of variants) {
       (await bo.db.selectFrom('events').select(['seq', 'hash']).where('site_id', '=', id).orderBy('seq').execute()).map((r) => ({ seq: Number(r.seq), hash: r.hash }));
 
     beforeAll(async () => {
-      dir = mkdtempSync(join(tmpdir(), 'dorfpunkt-div-'));
+      const dir = suite.tempDir('dorfpunkt-div-');
       const made = v.make();
-      cleanup = made.cleanup;
+      suite.defer(made.cleanup);
       broker = await startAedes();
+      suite.defer(() => broker.close());
       bo = await startBackoffice({ db: made.config ?? { kind: 'sqlite', path: join(dir, 'bo.db') }, mqttUrl: broker.url, clientId: '_bo-div', clock, logger: createSilentLogger() });
       api = authedInject(bo.api, await signIn(bo.db, 'operator', clock.now()));
-    });
-    afterAll(async () => {
-      for (const s of sites) await s.end().catch(() => undefined);
-      await bo?.stop();
-      await broker?.close();
-      await cleanup?.();
-      rmSync(dir, { recursive: true, force: true });
+      suite.defer(() => bo.stop());
     });
 
     it('marks a site diverged on a birth of an older session whose ledger ends below the stored mark, and acks none of its new events', async () => {
@@ -145,22 +137,22 @@ for (const v of variants) {
     it('lowers the applied change version on a birth that applied less, and resends every change above it', async () => {
       const t = new TestSite('div-changes', broker.url, 'x', 9);
       await t.connect();
-      sites.push(t);
+      suite.defer(() => t.end());
       await state('div-changes', { status: 'online', session: 9, appliedVersion: 0 });
-      for (const credentialId of ['c1', 'c2', 'c3']) await bo.downlink.publishChange('div-changes', 'revocations', { revoke: [{ credentialId }] });
+      for (const credentialId of ['c1', 'c2', 'c3']) await bo.downlink.publishChange('div-changes', 'revocations', { revoke: [{ credentialId, reason: 'lost' }] });
       await bo.handleMessage(topics.upApplied('div-changes'), encode('applied', { v: 1, version: 3 }));
       expect((await site('div-changes')).downlink).toEqual({ changeVersion: 3, appliedVersion: 3 });
       const versions = () => t.down.filter((d) => d.topic === topics.downChanges('div-changes')).map((d) => {
         const c = decode('changes', d.payload);
         return c.ok ? c.value.version : -1;
       });
-      await waitFor(() => versions().length === 3, 5000, 'three changes');
+      await waitFor(() => versions().length === 3, { timeoutMs: 5000, what: 'three changes' });
       t.down.length = 0;
       await state('div-changes', { status: 'online', session: 9, appliedVersion: 1 }); // the retained birth again: no change
       expect((await site('div-changes')).downlink.appliedVersion).toBe(3);
       await state('div-changes', { status: 'online', session: 1, appliedVersion: 0 }); // the new ledger
       expect((await site('div-changes')).downlink.appliedVersion).toBe(0);
-      await waitFor(() => versions().length === 3, 5000, 'every change resent');
+      await waitFor(() => versions().length === 3, { timeoutMs: 5000, what: 'every change resent' });
       expect(versions()).toEqual([1, 2, 3]);
       const unapplied = await bo.db.selectFrom('changes').select('version').where('site_id', '=', 'div-changes').where('applied_at', 'is', null).execute();
       expect(unapplied).toHaveLength(3);
@@ -189,39 +181,39 @@ for (const v of variants) {
     it('sends the backoffice wall clock as serverTime in every ack', async () => {
       const t = new TestSite('ack-time', broker.url, 'x', 1);
       await t.connect();
-      sites.push(t);
+      suite.defer(() => t.end());
       wall = Date.UTC(2027, 5, 1, 12, 0, 0);
       await t.send(events(1, 3, 'a'));
-      await waitFor(() => t.upTo === 3, 5000, 'ack');
+      await waitFor(() => t.upTo === 3, { timeoutMs: 5000, what: 'ack' });
       expect(t.acks.at(-1)).toEqual({ v: 1, upTo: 3, serverTime: Date.UTC(2027, 5, 1, 12, 0, 0), upToHash: hashOf('a', 3) });
       wall += 60_000;
       await t.birth('online', 1);
-      await waitFor(() => t.acks.length === 2, 5000, 'ack on birth');
+      await waitFor(() => t.acks.length === 2, { timeoutMs: 5000, what: 'ack on birth' });
       expect(t.acks.at(-1)).toEqual({ v: 1, upTo: 3, serverTime: Date.UTC(2027, 5, 1, 12, 1, 0), upToHash: hashOf('a', 3) });
     });
 
     it('sends the hash of the stored event at upTo in every ack (batch, duplicates only, birth), none for upTo 0 or an event without hash', async () => {
       const t = new TestSite('ack-hash', broker.url, 'x', 1);
       await t.connect();
-      sites.push(t);
+      suite.defer(() => t.end());
       await t.birth('online', 1);
-      await waitFor(() => t.acks.length === 1, 5000, 'ack on the first birth');
+      await waitFor(() => t.acks.length === 1, { timeoutMs: 5000, what: 'ack on the first birth' });
       expect(t.acks[0]).not.toHaveProperty('upToHash'); // upTo 0
       await t.send(events(1, 10, 'a'));
-      await waitFor(() => t.upTo === 10, 5000, 'ack of the batch');
+      await waitFor(() => t.upTo === 10, { timeoutMs: 5000, what: 'ack of the batch' });
       expect(t.acks.at(-1)).toMatchObject({ upTo: 10, upToHash: hashOf('a', 10) });
       await t.send(events(2, 4, 'a')); // only duplicates below the mark: the hash is looked up
-      await waitFor(() => t.acks.length === 3, 5000, 'ack of the duplicates');
+      await waitFor(() => t.acks.length === 3, { timeoutMs: 5000, what: 'ack of the duplicates' });
       expect(t.acks.at(-1)).toMatchObject({ upTo: 10, upToHash: hashOf('a', 10) });
       await t.send(events(9, 12, 'a')); // spans the mark
-      await waitFor(() => t.upTo === 12, 5000, 'ack of the overlap');
+      await waitFor(() => t.upTo === 12, { timeoutMs: 5000, what: 'ack of the overlap' });
       expect(t.acks.at(-1)).toMatchObject({ upTo: 12, upToHash: hashOf('a', 12) });
       await t.birth('online', 2);
-      await waitFor(() => t.acks.length === 5, 5000, 'ack on the next birth');
+      await waitFor(() => t.acks.length === 5, { timeoutMs: 5000, what: 'ack on the next birth' });
       expect(t.acks.at(-1)).toMatchObject({ upTo: 12, upToHash: hashOf('a', 12) });
       const { hash: _dropped, ...bare } = events(13, 13, 'a')[0]!;
       await t.send([bare]);
-      await waitFor(() => t.upTo === 13, 5000, 'ack of an event without hash');
+      await waitFor(() => t.upTo === 13, { timeoutMs: 5000, what: 'ack of an event without hash' });
       expect(t.acks.at(-1)).not.toHaveProperty('upToHash');
     });
   });

@@ -26,7 +26,7 @@ const olderPoint: EventBatch = {
   ],
 };
 
-describe.each(['sqlite', ...(pgSkip ? [] : ['postgres'])] as const)('events that do not decode (%s)', (kind) => {
+describe.each((pgSkip ? ['sqlite'] : ['sqlite', 'postgres']) as Array<'sqlite' | 'postgres'>)('events that do not decode (%s)', (kind) => {
   it('are stored and acknowledged like every other event, and flagged with their problem', async () => {
     const d = await openTestDb(kind);
     try {

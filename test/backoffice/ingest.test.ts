@@ -3,17 +3,15 @@
  * (same migrations): ack after commit, duplicates skipped, gaps held with a resend request,
  * poisoned messages recorded without wedging, 3x shuffled replays equal one in-order delivery.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { startStandalone, type Standalone } from '../../backoffice/standalone.ts';
 import { systemClock } from '../../backoffice/platform.ts';
 import { createSilentLogger } from '../../firmware-bridge/platform/logger.ts';
 import type { DbConfig } from '../../backoffice/db/database.ts';
 import { MAX_BYTES } from '../../controller/contract/sync/index.ts';
+import { freshPgConfig, makeEvents, postgresSkipReason, TestSite } from './support.ts';
 import { authedInject, signIn } from './authFixture.ts';
-import { freshPgConfig, makeEvents, postgresSkipReason, TestSite, waitFor } from './support.ts';
+import { useCleanup, waitFor } from '../support/fixture.ts';
 
 const pgSkip = await postgresSkipReason();
 if (pgSkip) console.warn(pgSkip);
@@ -38,15 +36,13 @@ for (const v of variants) {
   describe.skipIf(v.skip)(`ingest on ${v.name}`, () => {
     let sa: Standalone;
     let api: ReturnType<typeof authedInject>;
-    let dir: string;
-    let cleanup: () => Promise<void>;
-    const sites: TestSite[] = [];
+    const suite = useCleanup({ per: 'suite' });
 
     async function site(id: string): Promise<TestSite> {
       const pw = await sa.createSiteCredentials(id);
       const s = new TestSite(id, sa.broker.url, pw);
       await s.connect();
-      sites.push(s);
+      suite.defer(() => s.end());
       return s;
     }
 
@@ -56,29 +52,23 @@ for (const v of variants) {
     }
 
     beforeAll(async () => {
-      dir = mkdtempSync(join(tmpdir(), 'dorfpunkt-bo-'));
+      const dir = suite.tempDir('dorfpunkt-bo-');
       const made = v.make();
-      cleanup = made.cleanup;
+      suite.defer(made.cleanup);
       sa = await startStandalone({ ...(made.config ? { db: made.config } : {}), dataDir: dir, brokerPort: 0, clock: systemClock(), logger: createSilentLogger() });
       api = authedInject(sa.backoffice.api, await signIn(sa.backoffice.db, 'operator', Date.now()));
-    });
-
-    afterAll(async () => {
-      for (const s of sites) await s.end().catch(() => undefined);
-      await sa?.stop();
-      await cleanup?.();
-      rmSync(dir, { recursive: true, force: true });
+      suite.defer(() => sa.stop());
     });
 
     it('stores a batch once and acknowledges it after the commit; a duplicate batch is acked and skipped', async () => {
       const s = await site('dup-site');
       await s.send(makeEvents(1, 10));
-      await waitFor(() => s.upTo === 10, 5000, 'ack 10');
+      await waitFor(() => s.upTo === 10, { timeoutMs: 5000, what: 'ack 10' });
       expect((await stored('dup-site')).map((e) => e.seq)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
       const dupBefore = sa.backoffice.stats.duplicates;
       const acksBefore = s.acks.length;
       await s.send(makeEvents(1, 10));
-      await waitFor(() => s.acks.length > acksBefore, 5000, 'ack of duplicate');
+      await waitFor(() => s.acks.length > acksBefore, { timeoutMs: 5000, what: 'ack of duplicate' });
       expect(s.acks.at(-1)).toEqual({ v: 1, upTo: 10, serverTime: expect.any(Number) });
       expect(sa.backoffice.stats.duplicates - dupBefore).toBe(10);
       expect(await stored('dup-site')).toHaveLength(10);
@@ -90,11 +80,11 @@ for (const v of variants) {
       await waitFor(() => s.upTo === 5);
       const n = s.acks.length;
       await s.send(makeEvents(8, 12));
-      await waitFor(() => s.acks.length > n, 5000, 'gap ack');
+      await waitFor(() => s.acks.length > n, { timeoutMs: 5000, what: 'gap ack' });
       expect(s.acks.at(-1)).toEqual({ v: 1, upTo: 5, resendFrom: 6, serverTime: expect.any(Number) });
       expect(await stored('gap-site')).toHaveLength(5);
       await s.send(makeEvents(6, 12));
-      await waitFor(() => s.upTo === 12, 5000, 'ack 12');
+      await waitFor(() => s.upTo === 12, { timeoutMs: 5000, what: 'ack 12' });
       expect((await stored('gap-site')).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     });
 
@@ -107,7 +97,7 @@ for (const v of variants) {
       await s.sendRaw(Buffer.alloc(MAX_BYTES.events + 10, 0x20));
       await s.sendRaw(JSON.stringify({ ...s.batch(makeEvents(1, 2)), siteId: 'other-site' }));
       await s.send(makeEvents(1, 3));
-      await waitFor(() => s.upTo === 3, 5000, 'good batch after poison');
+      await waitFor(() => s.upTo === 3, { timeoutMs: 5000, what: 'good batch after poison' });
       expect(sa.backoffice.stats.rejected - before).toBe(5);
       const rejected = await sa.backoffice.db.selectFrom('rejected_messages').select(['code', 'reason']).where('site_id', '=', 'poison-site').execute();
       expect(rejected.map((r) => r.code).sort()).toEqual(['not-json', 'schema', 'site-mismatch', 'too-large', 'unsupported-version']);
@@ -124,7 +114,7 @@ for (const v of variants) {
       const batches: [number, number][] = [];
       for (let from = 1; from <= 200; from += 20) batches.push([from, from + 19]);
       for (const [a, b] of batches) await ref.send(makeEvents(a, b));
-      await waitFor(() => ref.upTo === 200, 10_000, 'reference ingest');
+      await waitFor(() => ref.upTo === 200, { timeoutMs: 10_000, what: 'reference ingest' });
       const copies = shuffle([...batches, ...batches, ...batches], 42);
       for (const [a, b] of copies) await rep.send(makeEvents(a, b));
       // whatever was held behind a gap is resent from the backoffice's mark, as the point does
@@ -151,8 +141,6 @@ for (const v of variants) {
       expect((await api({ method: 'GET', url: '/api/rejected?limit=abc' })).statusCode).toBe(400);
       const health = await api({ method: 'GET', url: '/api/health' });
       expect(health.json()).toMatchObject({ ok: true, mqtt: 'connected' });
-      // the unauthenticated probe says only whether the database answers
-      expect((await sa.backoffice.api.inject({ method: 'GET', url: '/health' })).json()).toEqual({ ok: true });
     });
   });
 }

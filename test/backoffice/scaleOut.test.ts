@@ -10,7 +10,8 @@ import { startBackoffice, type Backoffice } from '../../backoffice/main.ts';
 import { systemClock } from '../../backoffice/platform.ts';
 import { createSilentLogger } from '../../firmware-bridge/platform/logger.ts';
 import { mosquittoSkipReason, startMosquitto, type MosquittoInstance } from '../broker/mosquittoHelper.ts';
-import { freshPgConfig, postgresSkipReason, TestSite, waitFor } from './support.ts';
+import { freshPgConfig, postgresSkipReason, TestSite } from './support.ts';
+import { waitFor } from '../support/fixture.ts';
 import type { DbConfig } from '../../backoffice/db/database.ts';
 
 const skip = mosquittoSkipReason() ?? (await postgresSkipReason());
@@ -60,7 +61,7 @@ describe.skipIf(skip !== null)('scale-out: two backoffice instances, shared subs
   it('loses nothing and duplicates nothing when one instance is killed mid-stream', async () => {
     const [bo1, bo2] = bos as [Backoffice, Backoffice];
     const drains = sites.map((s, i) => s.drain(EVENTS, 20, 40_000, 400, i % 2 === 0 ? 2 : 1));
-    await waitFor(() => sites.reduce((n, s) => n + s.upTo, 0) >= (SITES.length * EVENTS) / 3, 20_000, 'a third ingested');
+    await waitFor(() => sites.reduce((n, s) => n + s.upTo, 0) >= (SITES.length * EVENTS) / 3, { timeoutMs: 20_000, what: 'a third ingested' });
     expect(bo1.stats.batches).toBeGreaterThan(0);
     expect(bo2.stats.batches).toBeGreaterThan(0);
     await bo1.kill();

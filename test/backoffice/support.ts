@@ -1,9 +1,10 @@
-/** Helpers for backoffice tests: services, a minimal test point speaking the contract, waiting. */
+/** Helpers for backoffice tests: services and a minimal test point speaking the contract. */
 import { randomBytes } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
 import { encode, topics, type Ack, type EventBatch, type SyncEvent } from '../../controller/contract/sync/index.ts';
 import { dropPostgresSchema, type DbConfig } from '../../backoffice/db/database.ts';
 import { PG_URL } from '../support/services.ts';
+import { waitFor } from '../support/fixture.ts';
 
 // Service probes live in test/support/services.ts; re-exported for the backoffice tests.
 export { PG_URL, postgresSkipReason, reachable, requireServices } from '../support/services.ts';
@@ -12,14 +13,6 @@ export { PG_URL, postgresSkipReason, reachable, requireServices } from '../suppo
 export function freshPgConfig(): { config: DbConfig; cleanup: () => Promise<void> } {
   const schema = `t_bo_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
   return { config: { kind: 'postgres', url: PG_URL, schema }, cleanup: () => dropPostgresSchema(PG_URL, schema) };
-}
-
-export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'condition'): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 export function makeEvents(from: number, to: number): SyncEvent[] {
@@ -88,7 +81,7 @@ export class TestSite {
       const from = this.upTo + 1;
       const before = this.acks.length;
       for (let c = 0; c < copies; c++) await this.send(makeEvents(from, Math.min(last, from + batch - 1)));
-      await waitFor(() => this.acks.length > before, ackTimeoutMs, 'ack').catch(() => undefined);
+      await waitFor(() => this.acks.length > before, { timeoutMs: ackTimeoutMs, what: 'ack' }).catch(() => undefined);
     }
   }
 

@@ -14,6 +14,7 @@ import { createSilentLogger } from '../../firmware-bridge/platform/logger.ts';
 import { createSystemClock } from '../../firmware-bridge/platform/clock.ts';
 import { encode, topics, DOWN_KINDS, UP_KINDS } from '../../controller/contract/sync/index.ts';
 import { mosquittoSkipReason, startMosquitto, type MosquittoInstance } from './mosquittoHelper.ts';
+import { waitFor } from '../support/fixture.ts';
 
 const USERS = { 'site-a': 'pw-site-a-123', 'site-b': 'pw-site-b-456', _backoffice: 'pw-backoffice-789' } as const;
 
@@ -68,6 +69,7 @@ async function subscribeCodes(client: MqttClient, filters: string[]): Promise<nu
   }
 }
 
+/** Upper bound for a PUBACK the broker may never send (it may drop a wildcard publish silently). */
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function accessMatrix(name: string, env: () => Env) {
@@ -102,12 +104,24 @@ function accessMatrix(name: string, env: () => Env) {
       await siteB.publishAsync(topics.upState('site-b'), encode('state', { v: 1, status: 'online', session: 1 }), { qos: 1, retain: true });
       await backoffice.publishAsync(topics.downAck('site-b'), encode('ack', { v: 1, upTo: 1 }), { qos: 1 });
       await backoffice.publishAsync(topics.downCommands('site-b'), 'legit-command', { qos: 1 });
-      await sleep(400);
+      // Markers instead of a sleep: the broker handles each connection's packets in order and
+      // delivers to each subscriber in order, so once an observer has the marker published after
+      // the forgeries (site-a's own uplink for the backoffice; the backoffice's command for site-b,
+      // sent after it saw site-a's marker; a message on site-a's own downlink for site-a), anything
+      // forged or leaked would have reached it before.
+      await siteA.publishAsync(topics.upEvents('site-a'), 'marker-a', { qos: 1 });
+      await waitFor(() => seen.backoffice.some((m) => m.endsWith(' marker-a')), { what: "site-a's marker at the backoffice" });
+      await backoffice.publishAsync(topics.downCommands('site-b'), 'marker-b', { qos: 1 });
+      await waitFor(() => seen.siteB.some((m) => m.endsWith(' marker-b')), { what: "the marker at site-b" });
+      await backoffice.publishAsync(topics.downCommands('site-a'), 'marker-own-1', { qos: 1 });
+      await waitFor(() => seen.siteA.some((m) => m.endsWith(' marker-own-1')), { what: "the marker on site-a's own downlink" });
 
-      // 4. a late subscriber sees no forged retained message either
+      // 4. a late subscriber sees no forged retained message either (retained messages are sent at
+      // the subscription, before the next message on its own downlink)
       const late = await subscribeCodes(siteA, ['dorfpunkt/v1/site-b/up/state', '#']);
       if (e.expectSuback128) expect(late).toEqual([128, 128]);
-      await sleep(200);
+      await backoffice.publishAsync(topics.downCommands('site-a'), 'marker-own-2', { qos: 1 });
+      await waitFor(() => seen.siteA.some((m) => m.endsWith(' marker-own-2')), { what: "the second marker on site-a's own downlink" });
 
       // legit observers work ...
       expect(seen.backoffice.some((m) => m.startsWith('dorfpunkt/v1/site-b/up/events'))).toBe(true);
@@ -115,7 +129,7 @@ function accessMatrix(name: string, env: () => Env) {
       // ... and 0 successes for site-a
       expect(seen.backoffice.filter((m) => m.includes('forged'))).toEqual([]);
       expect(seen.siteB.filter((m) => m.includes('forged'))).toEqual([]);
-      expect(seen.siteA).toEqual([]);
+      expect(seen.siteA).toEqual([`${topics.downCommands('site-a')} marker-own-1`, `${topics.downCommands('site-a')} marker-own-2`]);
 
       // 5. wildcard publishes are protocol violations: whatever the broker does, nothing arrives
       const rogue = await connect(e.siteUrl, 'site-a');
@@ -123,7 +137,12 @@ function accessMatrix(name: string, env: () => Env) {
       for (const t of ['#', 'dorfpunkt/#', 'dorfpunkt/v1/+/up/events', 'dorfpunkt/v1/site-b/+/events']) {
         await Promise.race([rogue.publishAsync(t, 'forged-wildcard', { qos: 1 }).catch(() => undefined), sleep(300)]);
       }
-      await sleep(200);
+      // Still connected: a marker on its own uplink follows the wildcard publishes (in order).
+      // Disconnected: the broker closed the connection on a wildcard publish, forwarding nothing.
+      if (rogue.connected) {
+        await rogue.publishAsync(topics.upEvents('site-a'), 'marker-rogue', { qos: 1 });
+        await waitFor(() => seen.backoffice.some((m) => m.endsWith(' marker-rogue')), { what: "the rogue's marker at the backoffice" });
+      }
       await rogue.endAsync(true);
       expect(seen.backoffice.filter((m) => m.includes('forged'))).toEqual([]);
       expect(seen.siteB.filter((m) => m.includes('forged'))).toEqual([]);
@@ -141,7 +160,13 @@ function accessMatrix(name: string, env: () => Env) {
       (c) => c,
       () => null,
     );
-    await sleep(300);
+    // A round trip on site-b's connection after the attempt was decided: a takeover would have
+    // closed it before the PUBACK.
+    const roundTrip = await Promise.race([
+      siteB.publishAsync(topics.upEvents('site-b'), 'still-here', { qos: 1 }).then(() => 'puback'),
+      new Promise<string>((r) => siteB.once('close', () => r('closed'))),
+    ]);
+    expect(roundTrip).toBe('puback');
     expect(bClosed).toBe(false);
     expect(siteB.connected).toBe(true);
     await attempt?.endAsync(true);

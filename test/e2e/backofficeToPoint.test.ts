@@ -11,6 +11,18 @@ import { issueToken } from '../../controller/access/token.ts';
 import { credentialOf, startSimulatedPoint, type PointFixture } from './pointFixture.ts';
 import { authedInject, signIn } from '../backoffice/authFixture.ts';
 
+/** Store a change row (next version) without the downlink's body check; returns its version. */
+async function storeUncheckedChange(office: Standalone, siteId: string, kind: string, body: unknown): Promise<number> {
+  return office.backoffice.db.transaction().execute(async (trx) => {
+    await trx.updateTable('sites').set((eb) => ({ change_version: eb('change_version', '+', 1) })).where('site_id', '=', siteId).execute();
+    const { change_version: version } = await trx.selectFrom('sites').select('change_version').where('site_id', '=', siteId).executeTakeFirstOrThrow();
+    await trx
+      .insertInto('changes')
+      .values({ id: `unchecked-${siteId}-${version}`, site_id: siteId, version, kind, body: JSON.stringify(body), created_at: Date.now(), applied_at: null, outcome: null })
+      .execute();
+    return Number(version);
+  });
+}
 
 /**
  * What `npm start` runs, in one test: the embedded broker and backoffice, and a simulated point
@@ -60,11 +72,16 @@ describe('backoffice ⇄ point through the embedded broker', () => {
 
   it('rejects an invalid change without applying any of it, and still applies the next one', async () => {
     const membersBefore = f.point.ledger.state.members().length;
-    await office.backoffice.downlink.publishChange(siteId, 'members', { members: [{ memberId: 'm-x', name: 'X', role: 'king', ageVerified: true }] });
+    // The backoffice refuses to publish such a body (typed and checked), so the test stores it as an
+    // older backoffice would have, and the resend round puts it on the broker.
+    const bad = await storeUncheckedChange(office, siteId, 'members', { members: [{ memberId: 'm-x', name: 'X', role: 'king', ageVerified: true }] });
+    await office.backoffice.downlink.resendUnapplied(siteId);
     await office.backoffice.downlink.publishChange(siteId, 'members', { members: [{ memberId: 'm-neu', name: 'Neu Mitglied', role: 'member', ageVerified: false }] });
     await expect.poll(() => f.point.ledger.state.members().map((m) => m.memberId), { timeout: 15_000 }).toContain('m-neu');
     expect(f.point.ledger.state.members().map((m) => m.memberId)).not.toContain('m-x');
     expect(f.point.ledger.state.members().length).toBe(membersBefore + 1);
+    const outcome = async () => (await office.backoffice.db.selectFrom('changes').select('outcome').where('site_id', '=', siteId).where('version', '=', bad).executeTakeFirstOrThrow()).outcome;
+    await expect.poll(outcome, { timeout: 15_000 }).toBe('rejected');
   });
 
   it('releases the door on an operator’s remote command, once', async () => {

@@ -1,12 +1,9 @@
 import net from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCleanup } from './fixture.ts';
 import { FaultProxy } from './faultProxy.ts';
 
-let cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.reverse()) await c();
-  cleanups = [];
-});
+const { defer } = useCleanup();
 
 async function echoServer(): Promise<number> {
   const sockets = new Set<net.Socket>();
@@ -17,7 +14,7 @@ async function echoServer(): Promise<number> {
     s.pipe(s);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  cleanups.push(
+  defer(
     () =>
       new Promise<void>((r) => {
         for (const s of sockets) s.destroy();
@@ -31,7 +28,7 @@ async function echoServer(): Promise<number> {
 
 async function proxyTo(port: number): Promise<FaultProxy> {
   const proxy = await FaultProxy.start({ targetPort: port });
-  cleanups.push(() => proxy.stop());
+  defer(() => proxy.stop());
   return proxy;
 }
 
@@ -39,7 +36,7 @@ function connect(port: number): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
     const s = net.connect(port, '127.0.0.1', () => resolve(s));
     s.on('error', reject);
-    cleanups.push(() => void s.destroy());
+    defer(() => void s.destroy());
   });
 }
 
@@ -116,7 +113,7 @@ describe('FaultProxy', () => {
 
   it('bounds live connections', async () => {
     const proxy = await FaultProxy.start({ targetPort: await echoServer(), maxConnections: 1 });
-    cleanups.push(() => proxy.stop());
+    defer(() => proxy.stop());
     await connect(proxy.port);
     const s2 = await connect(proxy.port).catch(() => undefined);
     if (s2) await new Promise<void>((r) => s2.on('close', () => r()));

@@ -5,6 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import net from 'node:net';
+import { waitFor } from './waitFor.ts';
 
 /** True when CI demands every service (DORFPUNKT_REQUIRE_SERVICES=1): missing ones fail. */
 export const requireServices = process.env.DORFPUNKT_REQUIRE_SERVICES === '1';
@@ -29,11 +30,7 @@ export function reachable(port: number, host = '127.0.0.1', timeoutMs = 500): Pr
 
 /** Polls until host:port accepts connections; throws after `timeoutMs`. */
 export async function waitUntilReachable(port: number, timeoutMs: number, host = '127.0.0.1'): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await reachable(port, host, 100))) {
-    if (Date.now() > until) throw new Error(`nothing listening on ${host}:${port} within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await waitFor(() => reachable(port, host, 100), { timeoutMs, intervalMs: 50, what: `something listening on ${host}:${port}` });
 }
 
 /** A TCP port on 127.0.0.1 that was free a moment ago. */

@@ -11,11 +11,12 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDatabase, dropPostgresSchema, type DbConfig } from '../../backoffice/db/database.ts';
 import { startRealBackoffice, type StoreKind } from './support/backoffices.ts';
 import { mosquittoBinary, reachable, requireServices, startAedes, startPrivateMosquitto, type TestBroker } from './support/brokers.ts';
-import { expectExactlyOnce, openPoint, removeTempDirs, tempDir, uniqueSiteId, waitFor } from './support/harness.ts';
+import { expectExactlyOnce, openPoint, uniqueSiteId } from './support/harness.ts';
+import { useCleanup, waitFor } from '../support/fixture.ts';
 
 const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'support', 'backofficeChild.ts');
@@ -37,12 +38,7 @@ async function privateCombos(): Promise<Combo[]> {
 }
 
 const list = await privateCombos();
-let cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanup.reverse()) await c().catch(() => undefined);
-  cleanup = [];
-});
-afterAll(() => removeTempDirs());
+const { defer, tempDir } = useCleanup();
 
 interface Child {
   stdout: () => string;
@@ -79,13 +75,13 @@ describe.each(list)('backoffice dies ($name)', (combo) => {
   it('the product backoffice dies inside its ingest hooks, before and after its commit, three times each: exactly once', async () => {
     const dir = tempDir();
     const broker = await combo.broker();
-    cleanup.push(() => broker.close());
+    defer(() => broker.close());
     const schema = `dp_bodie_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
     const db: DbConfig = combo.store === 'sqlite' ? { kind: 'sqlite', path: `${dir}/backoffice.db` } : { kind: 'postgres', url: PG_URL, schema };
-    if (combo.store === 'postgres') cleanup.push(() => dropPostgresSchema(PG_URL, schema));
+    if (combo.store === 'postgres') defer(() => dropPostgresSchema(PG_URL, schema));
     const siteId = uniqueSiteId('bodie');
     const point = openPoint({ brokerUrl: broker.url, siteId, dbPath: `${dir}/ledger.db`, relay: { maxBatchEvents: 100, ackTimeoutMs: 700 } });
-    cleanup.push(() => point.close());
+    defer(() => point.close());
     point.sync.start();
 
     const faults: string[] = [];
@@ -104,7 +100,7 @@ describe.each(list)('backoffice dies ($name)', (combo) => {
       total += 400;
       const before = await progress();
       const child = startChild(broker.url, db, die);
-      cleanup.push(child.stop);
+      defer(child.stop);
       await child.ready;
       // The point has unacknowledged events and resends them (ack timeout): the child's first commit comes.
       const how = await Promise.race([child.exited, new Promise((r) => setTimeout(() => r('timeout'), 20_000))]);
@@ -118,9 +114,9 @@ describe.each(list)('backoffice dies ($name)', (combo) => {
     expect(point.ledger.outboxCount()).toBeGreaterThan(0);
 
     const last = startChild(broker.url, db);
-    cleanup.push(last.stop);
+    defer(last.stop);
     await last.ready;
-    await waitFor(() => point.sync.status().lastAckSeq === total, 30_000, 'every event to be acknowledged');
+    await waitFor(() => point.sync.status().lastAckSeq === total, { timeoutMs: 30_000, what: 'every event to be acknowledged' });
     await last.stop();
     expect(faults).toHaveLength(6);
     const d = await openDatabase(db);
@@ -137,12 +133,12 @@ describe.each(list)('backoffice dies ($name)', (combo) => {
   it('the product backoffice killed mid-stream and restarted on the same database: exactly once', async () => {
     const dir = tempDir();
     const broker = await combo.broker();
-    cleanup.push(() => broker.close());
+    defer(() => broker.close());
     const bo = await startRealBackoffice(broker.url, combo.store, dir);
-    cleanup.push(() => bo.close());
+    defer(() => bo.close());
     const siteId = uniqueSiteId('bokill');
     const point = openPoint({ brokerUrl: broker.url, siteId, dbPath: `${dir}/ledger.db`, relay: { maxBatchEvents: 100, ackTimeoutMs: 700 } });
-    cleanup.push(() => point.close());
+    defer(() => point.close());
     point.sync.start();
     const total = 4_000;
     let kills = 0;
@@ -156,8 +152,8 @@ describe.each(list)('backoffice dies ($name)', (combo) => {
       }
     }
     // Wait on this backoffice's own stored progress (not only on the point's ack), then the point.
-    await waitFor(async () => (await bo.progress(siteId)) === total, 30_000, 'the backoffice to store every event');
-    await waitFor(() => point.sync.status().lastAckSeq === total, 30_000, 'every event to be acknowledged');
+    await waitFor(async () => (await bo.progress(siteId)) === total, { timeoutMs: 30_000, what: 'the backoffice to store every event' });
+    await waitFor(() => point.sync.status().lastAckSeq === total, { timeoutMs: 30_000, what: 'every event to be acknowledged' });
     const stored = await bo.stored(siteId);
     expect(kills).toBe(3);
     expect(expectExactlyOnce(stored, total)).toEqual({ missing: 0, duplicates: 0, outOfOrder: 0 });

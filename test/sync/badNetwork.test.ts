@@ -3,30 +3,26 @@
  * half-open links and refused connections while the point keeps recording. Outcome: every event
  * exactly once; a half-open link is detected within 1.5 × keepalive.
  */
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FaultProxy } from '../support/faultProxy.ts';
 import { startRealBackoffice } from './support/backoffices.ts';
-import { combos, expectExactlyOnce, openPoint, removeTempDirs, tempDir, uniqueSiteId, waitFor } from './support/harness.ts';
+import { combos, expectExactlyOnce, openPoint, uniqueSiteId } from './support/harness.ts';
+import { useCleanup, waitFor } from '../support/fixture.ts';
 
 const KEEPALIVE_S = 2;
 const list = await combos();
-let cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanup.reverse()) await c().catch(() => undefined);
-  cleanup = [];
-});
-afterAll(() => removeTempDirs());
+const { defer, tempDir } = useCleanup();
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 describe.each(list)('bad network ($name)', (combo) => {
   it('delivers exactly once through delays, stalls, resets, half-open links and refusals', async () => {
     const dir = tempDir();
     const broker = await combo.broker();
-    cleanup.push(() => broker.close());
+    defer(() => broker.close());
     const bo = await startRealBackoffice(broker.url, combo.store, dir);
-    cleanup.push(() => bo.close());
+    defer(() => bo.close());
     const proxy = await FaultProxy.start({ targetPort: broker.port });
-    cleanup.push(() => proxy.stop());
+    defer(() => proxy.stop());
     const siteId = uniqueSiteId('net');
     const point = openPoint({
       brokerUrl: proxy.url,
@@ -36,14 +32,14 @@ describe.each(list)('bad network ($name)', (combo) => {
       connectTimeoutMs: 2_000,
       relay: { maxBatchEvents: 100, ackTimeoutMs: 1_500 },
     });
-    cleanup.push(() => point.close());
+    defer(() => point.close());
     point.sync.start();
     const producer = setInterval(() => {
       for (let i = 0; i < 10; i++) point.ledger.appendUnchecked('sale', { i });
     }, 25);
-    cleanup.push(async () => clearInterval(producer));
+    defer(async () => clearInterval(producer));
     const connected = (): boolean => point.sync.status().connected;
-    await waitFor(connected, 5_000, 'first connection');
+    await waitFor(connected, { timeoutMs: 5_000, what: 'first connection' });
 
     proxy.setDelay(150); // slow link
     await sleep(1_000);
@@ -54,25 +50,25 @@ describe.each(list)('bad network ($name)', (combo) => {
     for (let i = 0; i < 3; i++) {
       await sleep(300);
       proxy.resetAll(); // RST
-      await waitFor(connected, 5_000, 'reconnect after reset');
+      await waitFor(connected, { timeoutMs: 5_000, what: 'reconnect after reset' });
     }
 
     // Half-open: nothing flows, nothing closes. Only the keepalive can tell.
     await sleep(300);
     const holedAt = performance.now();
     proxy.blackhole();
-    await waitFor(() => !connected(), KEEPALIVE_S * 1_500 + 1_000, 'the half-open link to be detected');
+    await waitFor(() => !connected(), { timeoutMs: KEEPALIVE_S * 1_500 + 1_000, what: 'the half-open link to be detected' });
     const detectMs = performance.now() - holedAt;
     proxy.heal();
     proxy.refuse(true); // and then the broker is unreachable for a while
     await sleep(700);
     proxy.refuse(false);
-    await waitFor(connected, 5_000, 'reconnect after refusal');
+    await waitFor(connected, { timeoutMs: 5_000, what: 'reconnect after refusal' });
     await sleep(300);
     clearInterval(producer);
 
     const last = point.ledger.lastSeq();
-    await waitFor(() => point.sync.status().lastAckSeq === last, 20_000, 'every event to be acknowledged');
+    await waitFor(() => point.sync.status().lastAckSeq === last, { timeoutMs: 20_000, what: 'every event to be acknowledged' });
     const stored = await bo.stored(siteId);
     expect(expectExactlyOnce(stored, last)).toEqual({ missing: 0, duplicates: 0, outOfOrder: 0 });
     expect(point.ledger.outboxCount()).toBe(0);

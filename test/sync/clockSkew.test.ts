@@ -3,35 +3,30 @@
  * records: order is by seq, nothing is lost or doubled, event timestamps arrive as recorded, and a
  * fresh command still runs (an unsynced clock never expires or revives anything).
  */
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSystemClock, ManualClock } from '../../firmware-bridge/platform/clock.ts';
 import { startRealBackoffice } from './support/backoffices.ts';
-import { combos, expectExactlyOnce, openPoint, removeTempDirs, tempDir, uniqueSiteId, waitFor } from './support/harness.ts';
+import { combos, expectExactlyOnce, openPoint, uniqueSiteId } from './support/harness.ts';
+import { useCleanup, waitFor } from '../support/fixture.ts';
 
 const list = await combos();
 const skews = [
   { name: '1970', wall: 0 },
   { name: '+2 years', wall: Date.now() + 2 * 365 * 24 * 3600_000 },
 ];
-let cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanup.reverse()) await c().catch(() => undefined);
-  cleanup = [];
-});
-afterAll(() => removeTempDirs());
+const { defer, tempDir } = useCleanup();
 
 describe.each(list)('clock skew ($name)', (combo) => {
   it.each(skews)('point clock at $name: same ordering and outcome', async (skew) => {
     const dir = tempDir();
     const broker = await combo.broker();
-    cleanup.push(() => broker.close());
+    defer(() => broker.close());
     const bo = await startRealBackoffice(broker.url, combo.store, dir);
-    cleanup.push(() => bo.close());
+    defer(() => bo.close());
     const siteId = uniqueSiteId('skew');
     const ledgerClock = new ManualClock(skew.wall);
     const system = createSystemClock();
     const offset = skew.wall - system.now();
-    let doorRuns = 0;
     const point = openPoint({
       brokerUrl: broker.url,
       siteId,
@@ -39,9 +34,8 @@ describe.each(list)('clock skew ($name)', (combo) => {
       ledgerClock,
       syncClock: { ...system, now: () => system.now() + offset },
       isClockSynced: () => false,
-      commandHandlers: { 'door.release': () => void doorRuns++ },
     });
-    cleanup.push(() => point.close());
+    defer(() => point.close());
     point.sync.start();
     const ats: number[] = [];
     for (let i = 0; i < 600; i++) {
@@ -50,7 +44,7 @@ describe.each(list)('clock skew ($name)', (combo) => {
       ledgerClock.advance(1_000);
       ats.push(point.ledger.appendUnchecked('sale', { i }).at);
     }
-    await waitFor(() => point.sync.status().lastAckSeq === 600, 15_000, 'every event acknowledged');
+    await waitFor(() => point.sync.status().lastAckSeq === 600, { timeoutMs: 15_000, what: 'every event acknowledged' });
     const rows = await bo
       .product()
       .db.selectFrom('events')
@@ -67,12 +61,12 @@ describe.each(list)('clock skew ($name)', (combo) => {
     await waitFor(async () => {
       const s = await backoffice.db.selectFrom('sites').select('status').where('site_id', '=', siteId).executeTakeFirst();
       return s?.status === 'online';
-    }, 15_000, 'the backoffice to see the point online');
-    const cmd = await backoffice.downlink.sendCommand(siteId, 'door.release', { door: 1 }, 30_000);
+    }, { timeoutMs: 15_000, what: 'the backoffice to see the point online' });
+    const cmd = await backoffice.downlink.sendCommand(siteId, 'door.release', { operator: 'anna@verein' }, 30_000);
     await waitFor(async () => {
       const c = await backoffice.db.selectFrom('commands').select('status').where('id', '=', cmd.id).executeTakeFirst();
       return c?.status === 'done';
-    }, 10_000, 'the command to run');
-    expect(doorRuns).toBe(1);
+    }, { timeoutMs: 10_000, what: 'the command to run' });
+    expect(point.door.grants).toEqual([{ reason: 'remote-release' }]);
   }, 40_000);
 });

@@ -4,20 +4,16 @@
  * client id, and reconnects driven only by our own backoff on the injected clock.
  */
 import mqtt from 'mqtt';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../firmware-bridge/platform/clock.ts';
 import { decode, topics, type SiteState } from '../../controller/contract/sync/index.ts';
 import { FaultProxy } from '../support/faultProxy.ts';
 import { startAedes } from './support/brokers.ts';
-import { combos, openPoint, removeTempDirs, tempDir, uniqueSiteId, waitFor } from './support/harness.ts';
+import { combos, openPoint, uniqueSiteId } from './support/harness.ts';
+import { useCleanup, waitFor } from '../support/fixture.ts';
 
 const list = await combos();
-let cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanup.reverse()) await c().catch(() => undefined);
-  cleanup = [];
-});
-afterAll(() => removeTempDirs());
+const { defer, tempDir } = useCleanup();
 
 async function watchState(url: string, siteId: string): Promise<{ states: SiteState[]; close: () => Promise<void> }> {
   const c = await mqtt.connectAsync(url, { protocolVersion: 4, clientId: `watch-${siteId}-${Math.random().toString(36).slice(2, 6)}`, reconnectPeriod: 0 });
@@ -34,30 +30,30 @@ describe.each(list)('connection lifecycle ($name)', (combo) => {
   it('publishes a retained birth per connection, the Will on a drop, offline on stop; the session counter persists', async () => {
     const dir = tempDir();
     const broker = await combo.broker();
-    cleanup.push(() => broker.close());
+    defer(() => broker.close());
     const proxy = await FaultProxy.start({ targetPort: broker.port });
-    cleanup.push(() => proxy.stop());
+    defer(() => proxy.stop());
     const siteId = uniqueSiteId('life');
     const watch = await watchState(broker.url, siteId);
-    cleanup.push(watch.close);
+    defer(watch.close);
     const dbPath = `${dir}/ledger.db`;
     let point = openPoint({ brokerUrl: proxy.url, siteId, dbPath });
     point.sync.start();
-    await waitFor(() => watch.states.some((s) => s.status === 'online' && s.session === 1), 5_000, 'birth of session 1');
+    await waitFor(() => watch.states.some((s) => s.status === 'online' && s.session === 1), { timeoutMs: 5_000, what: 'birth of session 1' });
     proxy.resetAll();
-    await waitFor(() => watch.states.some((s) => s.status === 'offline' && s.session === 1), 5_000, 'the Will of session 1');
-    await waitFor(() => watch.states.some((s) => s.status === 'online' && s.session === 2), 5_000, 'birth of session 2');
+    await waitFor(() => watch.states.some((s) => s.status === 'offline' && s.session === 1), { timeoutMs: 5_000, what: 'the Will of session 1' });
+    await waitFor(() => watch.states.some((s) => s.status === 'online' && s.session === 2), { timeoutMs: 5_000, what: 'birth of session 2' });
     await point.close();
-    await waitFor(() => watch.states.some((s) => s.status === 'offline' && s.session === 2), 5_000, 'offline on stop');
+    await waitFor(() => watch.states.some((s) => s.status === 'offline' && s.session === 2), { timeoutMs: 5_000, what: 'offline on stop' });
 
     // A restarted point continues the counter from its database.
     point = openPoint({ brokerUrl: proxy.url, siteId, dbPath });
-    cleanup.push(() => point.close());
+    defer(() => point.close());
     point.sync.start();
-    await waitFor(() => watch.states.some((s) => s.status === 'online' && s.session === 3), 5_000, 'birth of session 3');
+    await waitFor(() => watch.states.some((s) => s.status === 'online' && s.session === 3), { timeoutMs: 5_000, what: 'birth of session 3' });
     const late = await watchState(broker.url, siteId); // retained: a late subscriber sees the current state
-    cleanup.push(late.close);
-    await waitFor(() => late.states.length > 0, 5_000, 'the retained state');
+    defer(late.close);
+    await waitFor(() => late.states.length > 0, { timeoutMs: 5_000, what: 'the retained state' });
     expect(late.states[0]).toMatchObject({ status: 'online', session: 3, backlog: { pending: 0, lastSeq: 0 }, appliedVersion: 0 });
   }, 30_000);
 });
@@ -65,9 +61,9 @@ describe.each(list)('connection lifecycle ($name)', (combo) => {
 describe('reconnect backoff', () => {
   it('reconnects only when our jittered backoff, on the injected clock, says so', async () => {
     const broker = await startAedes();
-    cleanup.push(() => broker.close());
+    defer(() => broker.close());
     const proxy = await FaultProxy.start({ targetPort: broker.port });
-    cleanup.push(() => proxy.stop());
+    defer(() => proxy.stop());
     proxy.refuse(true);
     const clock = new ManualClock();
     const point = openPoint({
@@ -77,17 +73,20 @@ describe('reconnect backoff', () => {
       syncClock: clock,
       backoff: { floorMs: 1_000, baseMs: 1_000, capMs: 1_000 },
     });
-    cleanup.push(() => point.close());
+    defer(() => point.close());
     point.sync.start();
-    await waitFor(() => proxy.stats.refused === 1 && clock.pendingTimers() === 1, 5_000, 'the first attempt to fail');
-    await new Promise((r) => setTimeout(r, 300));
-    expect(proxy.stats.refused).toBe(1); // MQTT.js itself does not retry
+    await waitFor(() => proxy.stats.refused === 1 && clock.pendingTimers() === 1, { timeoutMs: 5_000, what: 'the first attempt to fail' });
     clock.advance(999);
-    await new Promise((r) => setTimeout(r, 100));
-    expect(proxy.stats.refused).toBe(1);
-    proxy.refuse(false);
+    expect(clock.pendingTimers()).toBe(1); // 1 ms early: the reconnect is still scheduled, not run
     clock.advance(1);
-    await waitFor(() => point.sync.status().connected, 5_000, 'the scheduled reconnect');
-    expect(point.sync.status().session).toBe(2);
+    await waitFor(() => proxy.stats.refused === 2, { timeoutMs: 5_000, what: 'the scheduled attempt' });
+    proxy.refuse(false);
+    await waitFor(() => clock.pendingTimers() === 1, { timeoutMs: 5_000, what: 'the next attempt to be scheduled' });
+    clock.advance(1_000);
+    await waitFor(() => point.sync.status().connected, { timeoutMs: 5_000, what: 'the scheduled reconnect' });
+    // Every connection attempt was one of ours (one session each): MQTT.js itself never retried.
+    expect(point.sync.status().session).toBe(3);
+    expect(proxy.stats.refused).toBe(2);
+    expect(proxy.stats.accepted).toBe(1);
   }, 20_000);
 });

@@ -12,22 +12,19 @@
  * caught by the duplicate hash check alone.
  */
 import fs from 'node:fs';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSystemClock, ManualClock } from '../../firmware-bridge/platform/clock.ts';
 import { createSilentLogger } from '../../firmware-bridge/platform/logger.ts';
 import { Ledger } from '../../controller/ledger/index.ts';
 import { SyncMeta, syncMigrations } from '../../controller/sync/migrations.ts';
+import { changeEvents } from '../../controller/downlink/changes.ts';
 import { SyncClient, type SyncLedger } from '../../controller/sync/syncClient.ts';
 import { startRealBackoffice } from './support/backoffices.ts';
-import { combos, openPoint, removeTempDirs, tempDir, uniqueSiteId, waitFor } from './support/harness.ts';
+import { combos, openPoint, uniqueSiteId } from './support/harness.ts';
+import { useCleanup, waitFor } from '../support/fixture.ts';
 
 const list = await combos();
-let cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanup.reverse()) await c().catch(() => undefined);
-  cleanup = [];
-});
-afterAll(() => removeTempDirs());
+const { defer, tempDir } = useCleanup();
 
 const N = 30;
 const M = 50;
@@ -49,21 +46,21 @@ describe.each(list)('replaced point ledger ($name)', (combo) => {
   it('the birth ack of the old ledger marks none of the new events delivered, loses none, and the site ends diverged', async () => {
     const dir = tempDir();
     const broker = await combo.broker();
-    cleanup.push(() => broker.close());
+    defer(() => broker.close());
     const bo = await startRealBackoffice(broker.url, combo.store, dir);
-    cleanup.push(() => bo.close());
+    defer(() => bo.close());
     const siteId = uniqueSiteId('replaced');
     const dbPath = `${dir}/ledger.db`;
 
     // The old ledger delivers N events.
     const old = openPoint({ brokerUrl: broker.url, siteId, dbPath });
-    cleanup.push(() => old.close());
+    defer(() => old.close());
     old.sync.start();
     for (let i = 0; i < N; i++) {
       old.ledgerClock.advance(1_000);
       old.ledger.appendUnchecked('sale', { i, ledger: 'old' });
     }
-    await waitFor(() => old.sync.status().lastAckSeq === N, 15_000, 'the old ledger delivered');
+    await waitFor(() => old.sync.status().lastAckSeq === N, { timeoutMs: 15_000, what: 'the old ledger delivered' });
     const oldHashes = old.ledger.events(1, N).map((e) => e.hash);
     await old.close();
     for (const f of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`]) fs.rmSync(f, { force: true });
@@ -74,7 +71,7 @@ describe.each(list)('replaced point ledger ($name)', (combo) => {
     const logger = createSilentLogger();
     const ledgerClock = new ManualClock(Date.now());
     const ledger = Ledger.open({ path: dbPath, siteId, clock: ledgerClock, logger, migrations: syncMigrations });
-    cleanup.push(async () => ledger.close());
+    defer(async () => ledger.close());
     for (let i = 0; i < M; i++) {
       ledgerClock.advance(1_000);
       ledger.appendUnchecked('sale', { i, ledger: 'new' });
@@ -91,11 +88,12 @@ describe.each(list)('replaced point ledger ($name)', (combo) => {
       keepaliveSec: 5,
       backoff: { floorMs: 30, baseMs: 100, capMs: 400 },
       relay: { ackTimeoutMs: 3000 },
+      changeEvents,
     });
-    cleanup.push(() => sync.stop());
+    defer(() => sync.stop());
     sync.start();
 
-    await waitFor(() => sync.status().diverged || sync.status().lastAckSeq > 0, 15_000, 'the point to handle the birth ack');
+    await waitFor(() => sync.status().diverged || sync.status().lastAckSeq > 0, { timeoutMs: 15_000, what: 'the point to handle the birth ack' });
     expect(ledger.deliveredUpTo()).toBe(0);
     expect(ledger.outboxCount()).toBe(M);
     expect(sync.status()).toMatchObject({ diverged: true, lastAckSeq: 0 });
@@ -110,10 +108,14 @@ describe.each(list)('replaced point ledger ($name)', (combo) => {
     await waitFor(async () => {
       const s = await backoffice.db.selectFrom('sites').select('diverged_at').where('site_id', '=', siteId).executeTakeFirst();
       return s?.diverged_at !== null && s?.diverged_at !== undefined;
-    }, 15_000, 'the backoffice to mark the site diverged');
-    await new Promise((r) => setTimeout(r, 200)); // any (wrong) ack in flight would land now
+    }, { timeoutMs: 15_000, what: 'the backoffice to mark the site diverged' });
+    await waitFor(() => backoffice.stats.divergedBatches > 0, { timeoutMs: 15_000, what: 'a batch refused as diverged' });
+    // A later message from the backoffice to the point (a change): once the point has applied it,
+    // any (wrong) ack sent before it has arrived too.
+    await backoffice.downlink.publishChange(siteId, 'revocations', { revoke: [{ credentialId: 'probe-card', reason: 'probe' }] });
+    await waitFor(() => sync.appliedVersion() === 1, { timeoutMs: 10_000, what: 'the later change' });
     expect(ledger.deliveredUpTo()).toBe(0);
-    expect(ledger.outboxCount()).toBe(M + 1);
+    expect(ledger.outboxCount()).toBe(M + 2); // the live sale and the revocation's ledger event
     expect(sync.status().diverged).toBe(true);
     const stored = await backoffice.db.selectFrom('events').select(['seq', 'hash']).where('site_id', '=', siteId).orderBy('seq').execute();
     expect(stored.map((r) => r.hash)).toEqual(oldHashes); // the old events, nothing of the new ledger mixed in

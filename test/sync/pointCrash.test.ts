@@ -6,13 +6,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSilentLogger } from '../../firmware-bridge/platform/logger.ts';
 import { ManualClock } from '../../firmware-bridge/platform/clock.ts';
 import { Ledger } from '../../controller/ledger/index.ts';
 import { syncMigrations } from '../../controller/sync/migrations.ts';
 import { startRealBackoffice } from './support/backoffices.ts';
-import { combos, expectExactlyOnce, removeTempDirs, tempDir, uniqueSiteId, waitFor } from './support/harness.ts';
+import { combos, expectExactlyOnce, uniqueSiteId } from './support/harness.ts';
+import { useCleanup, waitFor } from '../support/fixture.ts';
 
 // >= 50 kills in CI on the primary combination; fewer on the second (each kill costs a child
 // start, ~2 s on a loaded 2-core machine) to keep the folder under ~5 minutes.
@@ -20,12 +21,7 @@ const killsFor = (index: number): number => (index === 0 ? (process.env.CI ? 50 
 const child = path.join(path.dirname(fileURLToPath(import.meta.url)), 'support', 'pointChild.ts');
 const list = (await combos()).map((c, i) => ({ ...c, kills: killsFor(i) }));
 
-let cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanup.reverse()) await c().catch(() => undefined);
-  cleanup = [];
-});
-afterAll(() => removeTempDirs());
+const { defer, tempDir } = useCleanup();
 
 function startChild(args: string[]): { proc: ChildProcess; up: Promise<void>; exited: Promise<number | null> } {
   const proc = spawn(process.execPath, ['--import', 'tsx', child, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -38,9 +34,9 @@ describe.each(list)('point dies mid-batch ($name)', (combo) => {
   it(`loses and doubles nothing across ${combo.kills} SIGKILLs`, async () => {
     const dir = tempDir();
     const broker = await combo.broker();
-    cleanup.push(() => broker.close());
+    defer(() => broker.close());
     const backoffice = await startRealBackoffice(broker.url, combo.store, dir);
-    cleanup.push(() => backoffice.close());
+    defer(() => backoffice.close());
     const siteId = uniqueSiteId('crash');
     const dbPath = `${dir}/ledger.db`;
     // Killed children record slowly (≈ 2,000 events/s) so every kill lands while the backlog is
@@ -50,7 +46,7 @@ describe.each(list)('point dies mid-batch ($name)', (combo) => {
     let killedMidFlight = 0;
     for (let k = 0; k < combo.kills; k++) {
       const c = startChild([...args, '10']);
-      cleanup.push(async () => void c.proc.kill('SIGKILL'));
+      defer(async () => void c.proc.kill('SIGKILL'));
       await c.up;
       await new Promise((r) => setTimeout(r, 40 + Math.floor(Math.random() * 200)));
       c.proc.kill('SIGKILL');
@@ -59,8 +55,8 @@ describe.each(list)('point dies mid-batch ($name)', (combo) => {
       if (progress > 0 && progress < TARGET) killedMidFlight++;
     }
     const last = startChild([...args, '200']);
-    cleanup.push(async () => void last.proc.kill('SIGKILL'));
-    await waitFor(async () => (await backoffice.progress(siteId)) >= TARGET, 60_000, 'the backoffice to hold every event');
+    defer(async () => void last.proc.kill('SIGKILL'));
+    await waitFor(async () => (await backoffice.progress(siteId)) >= TARGET, { timeoutMs: 60_000, what: 'the backoffice to hold every event' });
     expect(await last.exited).toBe(0);
 
     const ledger = Ledger.open({ path: dbPath, siteId, clock: new ManualClock(), logger: createSilentLogger(), migrations: syncMigrations });

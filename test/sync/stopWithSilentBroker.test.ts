@@ -1,9 +1,10 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FaultProxy } from '../support/faultProxy.ts';
 import { startAedes } from './support/brokers.ts';
-import { openPoint, removeTempDirs, tempDir, uniqueSiteId, waitFor } from './support/harness.ts';
+import { openPoint, uniqueSiteId } from './support/harness.ts';
+import { useCleanup, waitFor } from '../support/fixture.ts';
 
-afterAll(() => removeTempDirs());
+const { tempDir } = useCleanup();
 
 describe('stopping the point while the broker has gone silent', () => {
   it('does not hang on the goodbye message: stop() returns within its bounded wait', async () => {
@@ -12,7 +13,7 @@ describe('stopping the point while the broker has gone silent', () => {
     const point = openPoint({ brokerUrl: proxy.url, siteId: uniqueSiteId('stop'), dbPath: `${tempDir()}/ledger.db` });
     try {
       point.sync.start();
-      await waitFor(() => point.sync.status().connected, 10_000, 'connected');
+      await waitFor(() => point.sync.status().connected, { timeoutMs: 10_000, what: 'connected' });
       proxy.blackhole(); // half-open: the client still believes it is connected, nothing answers
       const t0 = Date.now();
       await point.sync.stop();

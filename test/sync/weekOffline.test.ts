@@ -1,33 +1,29 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FaultProxy } from '../support/faultProxy.ts';
 import { startRealBackoffice } from './support/backoffices.ts';
-import { combos, expectExactlyOnce, openPoint, percentile, removeTempDirs, tempDir, uniqueSiteId, waitFor } from './support/harness.ts';
+import { combos, expectExactlyOnce, openPoint, percentile, uniqueSiteId } from './support/harness.ts';
+import { useCleanup, waitFor } from '../support/fixture.ts';
 
 const N = 20_000;
 const WEEK_MS = 7 * 24 * 3600_000;
 const list = await combos();
 
-let cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanup.reverse()) await c().catch(() => undefined);
-  cleanup = [];
-});
-afterAll(() => removeTempDirs());
+const { defer, tempDir } = useCleanup();
 
 describe.each(list)('a week offline ($name)', (combo) => {
   it('delivers 20,000 offline events exactly once, in order, and keeps live events flowing during the drain', async () => {
     const dir = tempDir();
     const broker = await combo.broker();
-    cleanup.push(() => broker.close());
+    defer(() => broker.close());
     const backoffice = await startRealBackoffice(broker.url, combo.store, dir);
-    cleanup.push(() => backoffice.close());
+    defer(() => backoffice.close());
     const proxy = await FaultProxy.start({ targetPort: broker.port });
-    cleanup.push(() => proxy.stop());
+    defer(() => proxy.stop());
     proxy.refuse(true); // the broker is unreachable for the whole week
 
     const siteId = uniqueSiteId('week');
     const point = openPoint({ brokerUrl: proxy.url, siteId, dbPath: `${dir}/ledger.db` });
-    cleanup.push(() => point.close());
+    defer(() => point.close());
     point.sync.start();
     for (let i = 0; i < N; i++) {
       point.ledgerClock.advance(WEEK_MS / N); // time compressed: a week of timestamps
@@ -56,11 +52,11 @@ describe.each(list)('a week offline ($name)', (combo) => {
       liveCount++;
       if (point.sync.status().lastAckSeq < N) liveDuringDrain++;
     }, 20);
-    cleanup.push(async () => clearInterval(live));
-    await waitFor(() => point.sync.status().lastAckSeq >= N, 45_000, 'the backlog to drain');
+    defer(async () => clearInterval(live));
+    await waitFor(() => point.sync.status().lastAckSeq >= N, { timeoutMs: 45_000, what: 'the backlog to drain' });
     clearInterval(live);
     const last = point.ledger.lastSeq();
-    await waitFor(() => point.sync.status().lastAckSeq === last, 10_000, 'the live tail to be acknowledged');
+    await waitFor(() => point.sync.status().lastAckSeq === last, { timeoutMs: 10_000, what: 'the live tail to be acknowledged' });
 
     const stored = await backoffice.stored(siteId);
     expect(expectExactlyOnce(stored, last)).toEqual({ missing: 0, duplicates: 0, outOfOrder: 0 });

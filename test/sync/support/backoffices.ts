@@ -1,17 +1,13 @@
 /**
- * The backoffice side of sync end-to-end tests, behind one small interface:
- * - `real`: the product backoffice (`backoffice/main.ts`) on SQLite or PostgreSQL;
- * - `ref`: the test-side reference ingest (refIngest.ts) with precise crash hooks (die before /
- *   after its commit), used until the product backoffice exposes such hooks.
+ * The backoffice side of sync end-to-end tests: the product backoffice (`backoffice/main.ts`) on
+ * SQLite or PostgreSQL, killable and restartable on the same database. (Crashes before/after the
+ * ingest commit are backofficeDies.test.ts, with a child process.)
  */
 import path from 'node:path';
 import { createSilentLogger } from '../../../firmware-bridge/platform/logger.ts';
 import { createSystemClock } from '../../../firmware-bridge/platform/clock.ts';
 import { startBackoffice, type Backoffice } from '../../../backoffice/main.ts';
 import { dropPostgresSchema } from '../../../backoffice/db/database.ts';
-import type { EventBatch } from '../../../controller/contract/sync/index.ts';
-import { postgresStore, sqliteStore, type IngestStore } from './ingestStore.ts';
-import { RefIngest } from './refIngest.ts';
 
 export interface BackofficeUnderTest {
   readonly name: string;
@@ -23,7 +19,6 @@ export interface BackofficeUnderTest {
   /** Start again on the same database (after kill). */
   restart(): Promise<void>;
   close(): Promise<void>;
-  onCommitted?: (cb: (siteId: string, upTo: number) => void) => void;
 }
 
 export type StoreKind = 'sqlite' | 'postgres';
@@ -74,46 +69,6 @@ export async function startRealBackoffice(
       bo = undefined;
       await b?.stop().catch(() => undefined);
       if (kind === 'postgres') await dropPostgresSchema(PG_URL, schema).catch(() => undefined);
-    },
-  };
-}
-
-export type RefFault = (batch: EventBatch) => 'die-before-commit' | 'die-after-commit' | undefined;
-
-export async function startRefBackoffice(brokerUrl: string, kind: StoreKind, fault?: RefFault): Promise<BackofficeUnderTest & { ingest(): RefIngest }> {
-  const store: IngestStore = kind === 'sqlite' ? sqliteStore() : await postgresStore();
-  let committed: ((siteId: string, upTo: number) => void) | undefined;
-  let ingest: RefIngest | undefined;
-  const up = async (): Promise<void> => {
-    ingest = new RefIngest({
-      brokerUrl,
-      store,
-      ...(fault ? { fault } : {}),
-      onCommitted: (s, upTo) => committed?.(s, upTo),
-    });
-    await ingest.start();
-  };
-  await up();
-  return {
-    name: `ref-ingest/${kind}`,
-    progress: (siteId) => store.progress(siteId),
-    stored: (siteId) => store.all(siteId),
-    kill: async () => {
-      await ingest?.stop();
-      ingest = undefined;
-    },
-    restart: up,
-    close: async () => {
-      await ingest?.stop();
-      ingest = undefined;
-      await store.close();
-    },
-    onCommitted: (cb) => {
-      committed = cb;
-    },
-    ingest: () => {
-      if (!ingest) throw new Error('ref ingest not running');
-      return ingest;
     },
   };
 }

@@ -1,15 +1,16 @@
 /**
- * Wiring for sync end-to-end tests: a real Ledger (with the sync migrations) and a SyncClient,
- * plus the matrix of (broker, ingest store) combinations to run against.
+ * Wiring for sync end-to-end tests: a real Ledger (with the sync migrations) and a SyncClient with
+ * the point's real downlink (change appliers, command handlers driving a counting door), plus the
+ * matrix of (broker, ingest store) combinations to run against.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { createSystemClock, ManualClock, type Clock } from '../../../firmware-bridge/platform/clock.ts';
 import { createSilentLogger, type Logger } from '../../../firmware-bridge/platform/logger.ts';
 import { Ledger } from '../../../controller/ledger/index.ts';
 import { syncMigrations } from '../../../controller/sync/migrations.ts';
 import { SyncClient, type SyncClientOptions } from '../../../controller/sync/syncClient.ts';
+import { changeEvents } from '../../../controller/downlink/changes.ts';
+import { commandHandlers, type CommandDoor } from '../../../controller/downlink/commands.ts';
+import type { GrantRequest, GrantResult } from '../../../controller/machines/door/doorController.ts';
 import { brokerKinds, reachable, requireServices, sharedMosquitto, startAedes, type TestBroker } from './brokers.ts';
 import type { StoreKind } from './backoffices.ts';
 
@@ -40,23 +41,19 @@ export function uniqueSiteId(prefix = 'site'): string {
   return `${prefix}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
-const made: string[] = [];
-
-/** Removes every directory made by tempDir() in this process (call from afterAll). */
-export function removeTempDirs(): void {
-  for (const d of made.splice(0)) fs.rmSync(d, { recursive: true, force: true });
-}
-
-export function tempDir(): string {
-  // tmpfs when available: these tests exercise sync, not fsync latency of a loaded CI disk.
-  const base = fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
-  const dir = fs.mkdtempSync(path.join(base, 'dp-sync-'));
-  made.push(dir);
-  return dir;
+/** The point's door as the remote commands see it (the simulated hardware): records every grant. */
+export class CountingDoor implements CommandDoor {
+  readonly grants: GrantRequest[] = [];
+  grant(request: GrantRequest): GrantResult {
+    this.grants.push(request);
+    return { accepted: true, grantId: this.grants.length };
+  }
 }
 
 export interface Point {
   ledger: Ledger;
+  /** The door the real `door.release` handler drives. */
+  door: CountingDoor;
   sync: SyncClient;
   ledgerClock: ManualClock;
   close(): Promise<void>;
@@ -75,7 +72,11 @@ export function openPoint(o: PointOptions): Point {
   const ledgerClock = o.ledgerClock ?? new ManualClock();
   const logger = o.logger ?? createSilentLogger();
   const ledger = Ledger.open({ path: o.dbPath, siteId: o.siteId, clock: ledgerClock, logger, migrations: syncMigrations });
+  const door = new CountingDoor();
   const sync = new SyncClient({
+    // The point's real downlink: changes become ledger events, commands drive the door.
+    changeEvents,
+    commandHandlers: commandHandlers({ door, record: (type, data) => ledger.appendChecked(type, data).seq }),
     keepaliveSec: 5,
     backoff: { floorMs: 30, baseMs: 100, capMs: 400 },
     relay: { ackTimeoutMs: 3000 },
@@ -86,6 +87,7 @@ export function openPoint(o: PointOptions): Point {
   });
   return {
     ledger,
+    door,
     sync,
     ledgerClock,
     close: async () => {
@@ -93,14 +95,6 @@ export function openPoint(o: PointOptions): Point {
       ledger.close();
     },
   };
-}
-
-export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 export function expectExactlyOnce(stored: { seq: number }[], lastSeq: number): { missing: number; duplicates: number; outOfOrder: number } {
