@@ -92,6 +92,7 @@ export async function startBackoffice(opts: BackofficeOptions): Promise<Backoffi
     mqttConnected: () => router.connected,
     clock: opts.clock,
     logger,
+    ...(opts.loginStats ? { loginStats: opts.loginStats } : {}),
     ...(opts.auth ? { auth: opts.auth } : {}),
     ...(opts.trustProxy !== undefined ? { trustProxy: opts.trustProxy } : {}),
   });

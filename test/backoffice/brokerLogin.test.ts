@@ -19,12 +19,14 @@ import { noLoginLockStore } from '../../backoffice/broker/loginLockStore.ts';
 import { startStandalone } from '../../backoffice/standalone.ts';
 import { createSystemClock } from '../../firmware-bridge/platform/clock.ts';
 import { createRecordingLogger } from '../../firmware-bridge/platform/logger.ts';
+import { signIn } from './authFixture.ts';
 
 const CHILD = join(import.meta.dirname, 'brokerLoginChild.ts');
 const SITE = 'site-guessed';
 const WRONG = 'not-the-password-123';
 
 interface Child {
+  dataDir: string;
   brokerUrl: string;
   httpUrl: string;
   logs: () => Record<string, unknown>[];
@@ -55,6 +57,7 @@ async function startChild(dataDir: string, lockMs: number): Promise<Child> {
     proc.once('exit', () => reject(new Error(`backoffice exited before it was ready: ${out}`)));
   });
   const child: Child = {
+    dataDir,
     brokerUrl: ready[0]!,
     httpUrl: ready[1]!,
     logs: () =>
@@ -88,8 +91,16 @@ async function login(url: string, password: string, username = SITE): Promise<nu
   }
 }
 
+/** `/api/health` as a signed-in accountant (a session written into the child's database). */
 async function health(child: Child): Promise<{ failures: number; lockouts: number; lockedUsernames: string[]; lockedAddresses: string[] }> {
-  const r = await fetch(`${child.httpUrl}/health`);
+  const d = await openDatabase({ kind: 'sqlite', path: join(child.dataDir, 'backoffice.db') });
+  let who: Awaited<ReturnType<typeof signIn>>;
+  try {
+    who = await signIn(d.db, 'accountant', Date.now());
+  } finally {
+    await d.close();
+  }
+  const r = await fetch(`${child.httpUrl}/api/health`, { headers: who.headers });
   const body = (await r.json()) as { brokerLogins: { failures: number; lockouts: number; lockedUsernames: string[]; lockedAddresses: string[] } };
   return body.brokerLogins;
 }

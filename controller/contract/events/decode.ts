@@ -40,5 +40,5 @@ export function decodeEvent(type: string, data: unknown): EventDecode {
 export function checkEvent(type: string, data: unknown): string | undefined {
   if (!isEventType(type)) return `unknown event type "${type}"`;
   const d = decodeEvent(type, data);
-  return d.ok ? undefined : `ledger event "${type}": ${d.message.replace(/^event "[^"]*":? ?/, '')}`;
+  return d.ok ? undefined : `ledger event "${type}": ${d.message.replace(/^event "[^"]*"( v\d+)?:? ?/, '')}`;
 }
