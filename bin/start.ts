@@ -94,7 +94,7 @@ async function main(): Promise<void> {
     if (await portOpen(port)) throw new Error(`port ${port} is already in use; set ${what} to another port`);
   }
   ensureSiteCredentials();
-  run('backoffice', 'backoffice/cli.ts', ['--embedded-broker', String(brokerPort), '--db', backofficeDb, '--port', String(backofficePort)]);
+  run('backoffice', 'backoffice/cli.ts', ['--embedded-broker', String(brokerPort), '--db', backofficeDb, '--port', String(backofficePort), '--insecure-http', '--demo-operator']);
   await waitForPort(brokerPort, 'the embedded broker');
   const point = run('point', 'controller/main.ts', [
     '--sim',

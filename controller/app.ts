@@ -13,6 +13,16 @@ import { AccessDecider } from './access/decide.ts';
 import { REPLAY_EVENT_TYPES, replaySeedFrom } from './access/replaySeed.ts';
 import { readBootId } from './platform/bootId.ts';
 import { DEFAULT_LIMITS, type Limits } from './config/limits.ts';
+import type { EventType } from './contract/events/index.ts';
+import { createAlarms, type Alarms } from './alarms/alarms.ts';
+import { createFridges, type Fridges } from './fridges/fridges.ts';
+import type { FridgeConfig } from './fridges/config.ts';
+import type { FridgePorts } from './fridges/fridges.ts';
+import { createLockers, type Lockers } from './lockers/lockers.ts';
+import { lockerLedger } from './lockers/ledgerPort.ts';
+import { tokenCourierVerifier } from './lockers/courierCheck.ts';
+import { TrustedTime } from './access/trustedTime.ts';
+import { NO_GUARD_STATE, PointPickupGuard, type PickupGuardState } from './access/pickupGuard.ts';
 import { CurrentOpeningRules } from './access/currentOpeningRules.ts';
 import type { Bundesland } from './access/holidays.ts';
 import { DoorController } from './machines/door/doorController.ts';
@@ -45,6 +55,8 @@ export interface StartPointOptions {
    * the simulation passes `() => true` (the host clock is trusted). Default: never synced.
    */
   isClockSynced?: (() => boolean) | undefined;
+  /** The fridges with their ports (the simulated point's thermal models; a real point's probes). */
+  fridges?: ReadonlyArray<{ config: FridgeConfig; ports: FridgePorts }> | undefined;
   /** Brute-force limits (default: DEFAULT_LIMITS, the promised ones). */
   limits?: Limits | undefined;
   /** This machine's boot id (default: read from the kernel; tests pass one to model reboots). */
@@ -58,6 +70,9 @@ export interface RunningPoint {
   readonly door: DoorController;
   readonly entry: EntryService;
   readonly hardware: HardwareStatus;
+  readonly alarms: Alarms;
+  readonly lockers: Lockers;
+  readonly fridges: Fridges;
   readonly sync: SyncClient | undefined;
   readonly api: PointApi;
   readonly http: App | undefined;
@@ -96,6 +111,17 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
   const openLedger = ledger;
   const recorder = createRecorder(openLedger, logger);
   const record = recorder.tryRecord;
+  // Ledger ports of the features that read their history back (typed by the catalogue at run time).
+  const featureLedger = {
+    append: (type: string, data: Record<string, unknown>) => openLedger.appendChecked(type as EventType, data),
+    eventsOfTypes: openLedger.eventsOfTypes.bind(openLedger),
+    latestEvent: openLedger.latestEvent.bind(openLedger),
+    onAppended: openLedger.onAppended.bind(openLedger),
+  };
+
+  // 1b. The point's one alarm model: open alarms rebuilt from the ledger before anyone raises one.
+  const alarms = createAlarms({ clock, logger, ledger: featureLedger });
+  alarms.start();
 
   // 2. Access decisions: public key, revocations and cards from the ledger, opening rules.
   //    Time floor (DESIGN principle 4): the latest wall time the ledger saw, read once at start,
@@ -109,13 +135,14 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
   const limits = opts.limits ?? DEFAULT_LIMITS;
   const replayWindowMs = limits.replayWindowMs;
   const replaySeed = replaySeedFrom(openLedger.recentOfTypes(REPLAY_EVENT_TYPES, 10_000), { bootId, mono: clock.monotonic() }, replayWindowMs);
+  const publicKey = importPublicKeyPem(opts.publicKeyPem);
   const decider = new AccessDecider({
     bootId,
     replayWindowMs,
     replaySeed,
     lockoutPolicy: limits.pin,
     clock,
-    publicKey: importPublicKeyPem(opts.publicKeyPem),
+    publicKey,
     state: new SqliteAccessState(openLedger),
     openingRules: rules,
     logger: logger.child({ module: 'access' }),
@@ -132,6 +159,36 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
   const hardware = new HardwareStatus({ profile: opts.profile, gpioKind: opts.gpio.kind, clock, logger, record, door });
   await hardware.start();
 
+  // 3d. Parcel lockers: compartments on the lock boards, courier drop-off, pickup by code. Code
+  //     validity on trusted time (server time from acks, else the ledger's floor + monotonic time);
+  //     guessing limited by the point's pickup guard, persisted as `pickup.guard` events.
+  const lockerTime = new TrustedTime(clock, openLedger.timeFloorMs());
+  const guardEvent = openLedger.latestEvent('pickup.guard');
+  const pickupGuard = new PointPickupGuard({
+    clock,
+    bootId,
+    trustedNow: () => lockerTime.now(),
+    load: () => (guardEvent ? (guardEvent.data as unknown as PickupGuardState) : { ...NO_GUARD_STATE }),
+    save: (state) => void openLedger.appendChecked('pickup.guard', { ...state }),
+    alarms,
+  });
+  const lockers = createLockers({
+    compartments: opts.profile.boards?.compartments ?? [],
+    hardware: hardware.boards,
+    ledger: lockerLedger(openLedger),
+    time: lockerTime,
+    couriers: tokenCourierVerifier({ publicKey, isRevoked: (id) => openLedger.state.isRevoked(id), time: lockerTime }),
+    guard: pickupGuard,
+    alarms,
+    clock,
+    logger: logger.child({ module: 'lockers' }),
+  });
+  lockers.start();
+
+  // 3e. Fridges: HACCP record, alarms, cold-chain block (queryable by the checkout).
+  const fridges = createFridges({ clock, logger, ledger: featureLedger, alarms, fridges: opts.fridges ?? [] });
+  fridges.start();
+
   // 3c. Sync with the backoffice: outbox up, changes and commands down.
   const sync = opts.sync
     ? new SyncClient({
@@ -144,9 +201,12 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
         clock,
         ...(opts.isClockSynced ? { isClockSynced: opts.isClockSynced } : {}),
         logger: logger.child({ module: 'sync' }),
-        changeEvents,
-        commandHandlers: commandHandlers({ door, record: recorder.record }),
-        onServerTime: (ms) => decider.setServerTime(ms),
+        changeEvents: { ...changeEvents, ...lockers.changeEvents(), 'fridge.corrective-action': fridges.correctiveActionMapper },
+        commandHandlers: { ...commandHandlers({ door, record: recorder.record }), ...lockers.commandHandlers() },
+        onServerTime: (ms) => {
+          decider.setServerTime(ms);
+          lockerTime.setServerTime(ms);
+        },
       })
     : undefined;
   sync?.start();
@@ -199,6 +259,9 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
     door,
     entry,
     hardware,
+    alarms,
+    lockers,
+    fridges,
     sync,
     api,
     http,
@@ -214,8 +277,11 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
       } finally {
         for (const u of unsubscribers) u?.();
         await http?.close();
+        lockers.stop();
+        await fridges.stop(); // writes the pending readings
         await hardware.stop();
         await sync?.stop();
+        alarms.stop();
         openLedger.close();
       }
     },

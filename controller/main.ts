@@ -23,6 +23,7 @@ import { startPoint, type RunningPoint } from './app.ts';
 import { createClockSyncProbe } from './platform/clockSync.ts';
 import { demoCredentials, ensureDemoKeys, seedDemoLedger } from './sim/demoData.ts';
 import { simControls } from './sim/simControls.ts';
+import { createSimFridges } from './sim/simFridges.ts';
 import { simBoardControls } from './sim/simBoardControls.ts';
 import { startSimBoards } from './sim/simBoards.ts';
 
@@ -71,6 +72,7 @@ async function main(): Promise<void> {
         onChange: (l) => sim.onChange(l),
       },
       seed: seedDemoLedger,
+      fridges: profile.fridges ? createSimFridges(clock, profile.fridges).entries() : undefined,
       limits: values.limits ? parseLimits(values.limits, '--limits') : undefined,
       isClockSynced: () => true, // simulation: the host clock is trusted
       sync: values.mqtt

@@ -8,6 +8,7 @@ import { SimulatedPoint } from '../../hardware/sim/simulatedPoint.ts';
 import { startPoint, type RunningPoint, type StartPointOptions } from '../../controller/app.ts';
 import { demoCredentials, ensureDemoKeys, seedDemoLedger } from '../../controller/sim/demoData.ts';
 import { simControls } from '../../controller/sim/simControls.ts';
+import { createSimFridges } from '../../controller/sim/simFridges.ts';
 import { simBoardControls } from '../../controller/sim/simBoardControls.ts';
 import { startSimBoards } from '../../controller/sim/simBoards.ts';
 import type { SimulatedBoards } from '../../hardware/sim/boards/simulatedBoards.ts';
@@ -53,6 +54,7 @@ export async function startSimulatedPoint(
       onChange: (l) => sim.onChange(l),
     },
     seed: seedDemoLedger,
+    fridges: profile.fridges ? createSimFridges(clock, profile.fridges).entries() : undefined,
     sync: opts.sync,
   });
   return {
