@@ -197,6 +197,7 @@ export async function ingestBatches(db: Kysely<DB>, items: readonly IngestItem[]
       let stored = 0;
       let held = 0;
       let mismatch: string | null = null;
+      let flaggedHere = 0;
       const events = batch.events;
       const added = groupHashes.get(siteId);
       for (let i = 0; i < events.length; i++) {
@@ -221,6 +222,7 @@ export async function ingestBatches(db: Kysely<DB>, items: readonly IngestItem[]
         // the point recorded; exactly-once stays exactly-once) but flagged, counted, and kept out
         // of every projection and report (they read events without a flagged_events row).
         const decoded = decodeEvent(e.type, e.data);
+        if (!decoded.ok) flaggedHere++;
         if (!decoded.ok) flaggedRows.push({ site_id: siteId, seq: e.seq, type: e.type, problem: decoded.problem, message: decoded.message.slice(0, 1000), flagged_at: receivedAt });
         rows.push({
           site_id: siteId,
@@ -247,6 +249,7 @@ export async function ingestBatches(db: Kysely<DB>, items: readonly IngestItem[]
       }
       next.set(siteId, n);
       const outcome: IngestOutcome = { siteId, upTo: n - 1, stored, duplicates, held };
+      if (flaggedHere > 0) outcome.flagged = flaggedHere;
       if (held > 0) outcome.resendFrom = n;
       outcomes.push(outcome);
       if (stored > 0) eventsSession.set(siteId, Math.max(eventsSession.get(siteId)!, batch.session));
@@ -266,14 +269,6 @@ export async function ingestBatches(db: Kysely<DB>, items: readonly IngestItem[]
     const flagged = flaggedRows.filter((r) => !newlyDiverged.has(r.site_id));
     if (flagged.length > 0) {
       await trx.insertInto('flagged_events').values(flagged).onConflict((oc) => oc.columns(['site_id', 'seq']).doNothing()).execute();
-      // counted once per site, on its first outcome of this group
-      const seen = new Set<string>();
-      for (const o of outcomes) {
-        if (seen.has(o.siteId)) continue;
-        seen.add(o.siteId);
-        const n = flagged.filter((r) => r.site_id === o.siteId).length;
-        if (n > 0) o.flagged = n;
-      }
     }
     await fillUpToHashes(trx, outcomes, groupHashes, storedHashes);
     for (const id of siteIds) {

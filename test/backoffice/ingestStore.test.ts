@@ -10,7 +10,7 @@ if (pgSkip) console.warn(pgSkip);
 
 function events(from: number, to: number): SyncEvent[] {
   const out: SyncEvent[] = [];
-  for (let s = from; s <= to; s++) out.push({ seq: s, type: 'sale', at: 1_000 + s, clockSynced: s % 2 === 0, data: { cents: s, note: `é${s}` }, ...(s % 3 === 0 ? { hash: 'ab'.repeat(16) } : {}) });
+  for (let s = from; s <= to; s++) out.push({ seq: s, type: 'hardware.status', at: 1_000 + s, clockSynced: s % 2 === 0, data: { kind: 'board', id: `b${s}`, name: `Kühlschrank é${s}`, status: 'ok', previous: null }, ...(s % 3 === 0 ? { hash: 'ab'.repeat(16) } : {}) });
   return out;
 }
 const batch = (siteId: string, from: number, to: number): EventBatch => ({ v: 1, siteId, session: 1, events: events(from, to) });
@@ -115,9 +115,9 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       expect(out.upTo).toBe(3);
       const rows = await d.db.selectFrom('events').select(['seq', 'data']).where('site_id', '=', 'stray').orderBy('seq').execute();
       expect(rows.map((x) => [Number(x.seq), x.data])).toEqual([
-        [1, '{"cents":1,"note":"é1"}'],
+        [1, '{"kind":"board","id":"b1","name":"Kühlschrank é1","status":"ok","previous":null}'],
         [2, '"first"'],
-        [3, '{"cents":3,"note":"é3"}'],
+        [3, '{"kind":"board","id":"b3","name":"Kühlschrank é3","status":"ok","previous":null}'],
       ]);
     });
   });
