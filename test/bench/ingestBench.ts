@@ -40,7 +40,7 @@ function batches(siteId: string, events: number, batch: number): Buffer[] {
   const out: Buffer[] = [];
   for (let from = 1; from <= events; from += batch) {
     const evs: SyncEvent[] = [];
-    for (let s = from; s < from + batch && s <= events; s++) evs.push({ seq: s, type: 'sale', at: 1_700_000_000_000 + s, clockSynced: true, data: { sku: `sku-${s % 50}`, cents: 100 + (s % 900), qty: 1 } });
+    for (let s = from; s < from + batch && s <= events; s++) evs.push({ seq: s, type: 'access.decision', at: 1_700_000_000_000 + s, clockSynced: true, data: { kind: 'card', granted: s % 7 !== 0, reason: s % 7 !== 0 ? 'granted' : 'wrong-pin', doorId: 'main', credentialId: `cred-${s % 50}` } });
     out.push(encode('events', { v: 1, siteId, session: 1, events: evs }));
   }
   return out;
@@ -124,7 +124,7 @@ async function runRawInsert(o: IngestBenchOptions, dir: string, round: number): 
   const rows: SyncEvent[][] = [];
   for (let from = 1; from <= o.events; from += o.batch) {
     const evs: SyncEvent[] = [];
-    for (let s = from; s < from + o.batch && s <= o.events; s++) evs.push({ seq: s, type: 'sale', at: 1_700_000_000_000 + s, clockSynced: true, data: { sku: `sku-${s % 50}`, cents: 100 + (s % 900), qty: 1 } });
+    for (let s = from; s < from + o.batch && s <= o.events; s++) evs.push({ seq: s, type: 'access.decision', at: 1_700_000_000_000 + s, clockSynced: true, data: { kind: 'card', granted: s % 7 !== 0, reason: s % 7 !== 0 ? 'granted' : 'wrong-pin', doorId: 'main', credentialId: `cred-${s % 50}` } });
     rows.push(evs);
   }
   const insertBatch = db.transaction((evs: SyncEvent[]) => {

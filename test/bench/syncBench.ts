@@ -87,8 +87,8 @@ function fillLedger(dir: string, siteId: string, n: number): Ledger {
   // Setup only (not timed): the same events as one append each, in transactions of 500.
   for (let i = 0; i < n; i += 500) {
     const entries = [];
-    for (let k = i; k < Math.min(n, i + 500); k++) entries.push({ type: 'sale', data: { i: k, cents: 100 + (k % 500) } });
-    ledger.appendManyUnchecked(entries);
+    for (let k = i; k < Math.min(n, i + 500); k++) entries.push({ type: 'access.decision' as const, data: { kind: 'card', granted: true, reason: 'granted', doorId: 'main', credentialId: `cred-${k % 500}` } });
+    ledger.appendMany(entries);
   }
   return ledger;
 }
