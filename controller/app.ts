@@ -150,7 +150,7 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
   });
 
   // 3. Door machine and the entry flow.
-  const door = new DoorController({ io, timing: opts.profile.door.timing, clock, record, logger: logger.child({ module: 'door' }) });
+  const door = new DoorController({ io, timing: opts.profile.door.timing, clock, record, alarms, logger: logger.child({ module: 'door' }) });
   const entry = new EntryService({ decider, door, record, logger: logger.child({ module: 'entry' }) });
   door.start();
   entry.start();
