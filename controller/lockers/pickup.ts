@@ -70,8 +70,8 @@ export class Pickup {
       if (result.outcome !== 'refused' || !/already being opened/.test(result.detail)) {
         deps.outOfService(compartment, result.outcome, result.detail);
         deps.alarms.raise(`locker.pickup-failed:${compartment}`, {
-          source: `locker:${compartment}`,
-          kind: 'locker.pickup-failed',
+          source: 'locker',
+          kind: 'pickup-failed',
           severity: 'warning',
           reason: `compartment ${compartment} with parcel ${parcel.parcelId} did not open for its recipient (${result.outcome})`,
         });
