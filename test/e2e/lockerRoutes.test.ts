@@ -53,14 +53,17 @@ describe('locker, fridge and alarm routes of a running simulated point', () => {
     expect(await openCompartments()).toEqual([]);
   });
 
-  it('after 5 wrong codes the keypad is locked: the next try answers locked-out with retryAfterMs and how long in words', async () => {
+  it('the 5th wrong code answers retryAfterMs; the next try is refused locked-out, saying how long', async () => {
     // one wrong code above already; a malformed one does not count (it cannot match)
     const malformed = await post<LockerAnswer>('/api/lockers/pickup', { code: '12' });
     expect(malformed.json).toMatchObject({ ok: false, reason: 'code-malformed' });
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < 3; i++) {
       const r = await post<LockerAnswer>('/api/lockers/pickup', { code: `1000 0000 00${i}` });
-      expect(r.json).toMatchObject({ ok: false, reason: 'code-invalid' });
+      expect(r.json).toEqual({ ok: false, reason: 'code-invalid', message: 'Dieser Abholcode ist nicht gültig.' });
     }
+    // the fifth wrong code locks the keypad, and its answer already says for how long
+    const fifth = await post<LockerAnswer>('/api/lockers/pickup', { code: '1000 0000 003' });
+    expect(fifth.json).toEqual({ ok: false, reason: 'code-invalid', retryAfterMs: 60_000, message: 'Dieser Abholcode ist nicht gültig. Wieder möglich in 60 s.' });
     const locked = await post<LockerAnswer>('/api/lockers/pickup', { code: '1000 0000 009' }, 'en');
     expect(locked.json).toMatchObject({ ok: false, reason: 'locked-out', retryAfterMs: 60_000 });
     expect(locked.json.message).toBe('Too many wrong codes. Please try again later. Possible again in 60 s.');

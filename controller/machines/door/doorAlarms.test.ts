@@ -111,4 +111,21 @@ describe('the door on the alarm model', () => {
     expect(second.types().filter((x) => x === 'alarm.raised')).toHaveLength(1);
     second.door.stop();
   });
+
+  it('a forced-open alarm left by a restart with the door still open stays until the door is closed', () => {
+    const first = rig();
+    first.sim.force();
+    first.settle(timing.heldOpenAfterMs);
+    first.ledger.close();
+    const sim = new SimulatedPoint({ profile, clock: fx.clock });
+    sim.force(); // still open when the point comes back
+    fx.clock.advance(SETTLE_MS);
+    const second = rig(fx.open(), sim);
+    second.settle();
+    expect(second.open().map(([k]) => k)).toContain('door:forced-open'); // not cleared: the door is open
+    sim.close();
+    second.settle();
+    expect(second.open()).toEqual([]);
+    second.door.stop();
+  });
 });
