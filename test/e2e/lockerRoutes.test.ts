@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManualClock } from '../../firmware-bridge/platform/clock.ts';
-import { contractProblems, ErrorSchema, kioskRoutes, type DropOffAnswer, type LockerAnswer, type LockersAnswer } from '../../controller/contract/kiosk/index.ts';
+import { contractProblems, createKioskClient, ErrorSchema, kioskRoutes, type DropOffAnswer, type LockerAnswer, type LockersAnswer } from '../../controller/contract/kiosk/index.ts';
 import { credentialOf, startSimulatedPoint, type PointFixture } from './pointFixture.ts';
 
 /**
@@ -149,5 +149,16 @@ describe('locker, fridge and alarm routes of a running simulated point', () => {
     (f.clock as ManualClock).advance(1000);
     const after = await get<{ alarms: Array<{ key: string }> }>('/api/alarms');
     expect(after.alarms.map((a) => a.key)).not.toContain('door:forced-open');
+  });
+
+  it('is reachable through the typed kiosk client, which checks every answer against the contract', async () => {
+    const client = createKioskClient({ baseUrl: base, lang: 'en' });
+    expect((await client.lockers()).compartments).toHaveLength(12);
+    expect((await client.fridges()).fridges).toHaveLength(3);
+    expect((await client.sim.fridges()).map((x) => x.id)).toEqual(['molkerei', 'truhe', 'getraenke']);
+    expect(await client.sim.fridge({ fridge: 'truhe', action: 'close-door' })).toEqual({ ok: true });
+    expect(Array.isArray((await client.alarms()).alarms)).toBe(true);
+    const r = await client.dropOff({ step: 'cancel', sessionId: 'dropoff-none' });
+    expect(r).toMatchObject({ ok: false, reason: 'wrong-step', message: expect.stringMatching(/step/i) });
   });
 });
