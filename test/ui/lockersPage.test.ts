@@ -61,4 +61,17 @@ describe.skipIf(skip !== null)('lockers, fridges and alarms on the virtual point
     await page.getByRole('button', { name: 'Anmelden' }).click();
     await expect.poll(() => page.textContent('[data-testid=dropoff-message]')).toContain('kein Kurier-Ausweis');
   });
+
+  it('signs the demo courier in from the form, takes a parcel number, asks for the size, and ends the session', async () => {
+    await page.reload();
+    await expect.poll(() => page.inputValue('#courierToken')).toMatch(/^DP1\./); // the demo courier's credential, filled in
+    await page.getByRole('button', { name: 'Anmelden' }).click();
+    await expect.poll(() => page.textContent('[data-testid=dropoff-message]')).toBe('Angemeldet. Bitte die Sendungsnummer eingeben.');
+    await page.fill('#parcelRef', 'JJD 0001 2345');
+    await page.getByRole('button', { name: 'Weiter' }).click();
+    await expect.poll(() => page.textContent('[data-testid=dropoff-message]')).toBe('Bitte die Fachgröße wählen.');
+    expect(f.point.lockers.view().filter((c) => c.status !== 'free')).toEqual([]);
+    await page.getByRole('button', { name: 'Beenden' }).click();
+    await expect.poll(() => page.textContent('[data-testid=dropoff-message]')).toBe('Einlieferung beendet.');
+  });
 });
