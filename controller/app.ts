@@ -20,6 +20,7 @@ import type { FridgeConfig } from './fridges/config.ts';
 import type { FridgePorts } from './fridges/fridges.ts';
 import { createLockers, type Lockers } from './lockers/lockers.ts';
 import { lockerLedger } from './lockers/ledgerPort.ts';
+import { lockerKioskApi } from './lockers/kioskApi.ts';
 import { tokenCourierVerifier } from './lockers/courierCheck.ts';
 import { TrustedTime } from './access/trustedTime.ts';
 import { NO_GUARD_STATE, PointPickupGuard, type PickupGuardState } from './access/pickupGuard.ts';
@@ -150,7 +151,7 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
   });
 
   // 3. Door machine and the entry flow.
-  const door = new DoorController({ io, timing: opts.profile.door.timing, clock, record, logger: logger.child({ module: 'door' }) });
+  const door = new DoorController({ io, timing: opts.profile.door.timing, clock, record, alarms, logger: logger.child({ module: 'door' }) });
   const entry = new EntryService({ decider, door, record, logger: logger.child({ module: 'entry' }) });
   door.start();
   entry.start();
@@ -244,6 +245,9 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
     presentToken: async (token) => remember(view(await entry.present({ kind: 'token', token }))),
     presentCard: async (uid, pin) => remember(view(await entry.present({ kind: 'card', uid, pin }))),
     compartments: () => hardware.compartments(),
+    ...lockerKioskApi(lockers),
+    fridges: () => fridges.view(),
+    openAlarms: () => alarms.open(),
   };
 
   let http: App | undefined;

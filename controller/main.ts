@@ -24,6 +24,7 @@ import { createClockSyncProbe } from './platform/clockSync.ts';
 import { demoCredentials, ensureDemoKeys, seedDemoLedger } from './sim/demoData.ts';
 import { simControls } from './sim/simControls.ts';
 import { createSimFridges } from './sim/simFridges.ts';
+import { simFridgeControls } from './sim/simFridgeControls.ts';
 import { simBoardControls } from './sim/simBoardControls.ts';
 import { startSimBoards } from './sim/simBoards.ts';
 
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
     const sim = new SimulatedPoint({ profile, clock, bounce: { transitions: 3, everyMs: 5 } });
     const keys = await ensureDemoKeys(dataDir);
     const credentials = await demoCredentials(keys, clock);
+    const simFridges = profile.fridges ? createSimFridges(clock, profile.fridges) : undefined;
     point = await startPoint({
       siteId: process.env['DORFPUNKT_SITE'] ?? 'sim-dorf-1',
       dataDir,
@@ -67,12 +69,12 @@ async function main(): Promise<void> {
       logger,
       http: { host: values.host ?? '127.0.0.1', port: Number(values.port ?? process.env['PORT'] ?? 8080) },
       sim: {
-        controls: { ...simControls(sim, credentials), ...simBoardControls(simBoards.boards) },
+        controls: { ...simControls(sim, credentials), ...simBoardControls(simBoards.boards), ...(simFridges ? simFridgeControls(simFridges) : {}) },
         snapshot: () => ({ ...sim.snapshot(), cables: simBoards.boards.cables() }),
         onChange: (l) => sim.onChange(l),
       },
       seed: seedDemoLedger,
-      fridges: profile.fridges ? createSimFridges(clock, profile.fridges).entries() : undefined,
+      fridges: simFridges?.entries(),
       limits: values.limits ? parseLimits(values.limits, '--limits') : undefined,
       isClockSynced: () => true, // simulation: the host clock is trusted
       sync: values.mqtt

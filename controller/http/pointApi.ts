@@ -1,5 +1,7 @@
 import type { Compartment, DecisionViewData, PointSnapshotData, SimSnapshot } from '../contract/kiosk/snapshot.ts';
 import type { DemoCredentialData } from '../contract/kiosk/routes.ts';
+import type { DropOffBody, DropOffViewData, FridgeViewData, LockersAnswer, OpenAlarmData, SimFridgeBody, SimFridgeData } from '../contract/kiosk/lockers.ts';
+import type { MessageKey } from '../i18n/i18n.ts';
 
 /**
  * What the HTTP layer needs from the running point. The composition root adapts the door
@@ -25,7 +27,31 @@ export interface PointApi {
   presentCard(uid: string, pin: string): Promise<DecisionView>;
   /** Locker compartments and their last read state (latched / occupied; null = not read yet). */
   compartments?(): CompartmentView[];
+  /** Parcel lockers (absent: the point has none). */
+  lockers?(): LockersAnswer;
+  /** Pickup by code (keypad digits or QR text). */
+  pickup?(code: string): Promise<PickupOutcome>;
+  /** One step of a courier's drop-off. */
+  dropOff?(step: DropOffBody): Promise<DropOffOutcome>;
+  fridges?(): FridgeViewData[];
+  /** The alarm model's open alarms. */
+  openAlarms?(): OpenAlarmData[];
 }
+
+/** Why a locker action was refused: a machine code and the catalogue key of the kiosk's text. */
+export interface LockerRefusalView {
+  ok: false;
+  reason: string;
+  messageKey: MessageKey;
+  retryAfterMs?: number;
+  offer?: 'S' | 'M' | 'L';
+}
+
+export type PickupOutcome = { ok: true; compartment: string } | LockerRefusalView;
+
+export type DropOffOutcome =
+  | { ok: true; sessionId: string; state: DropOffViewData['state']; compartment?: string }
+  | (LockerRefusalView & { sessionId?: string; state?: DropOffViewData['state'] });
 
 export type CompartmentView = Compartment;
 
@@ -43,6 +69,10 @@ export interface SimControls {
   cables?(): SimCableView[];
   /** Pull (false) or replug (true) the cable of the link a board hangs on; false = no such board. */
   setCable?(board: string, plugged: boolean): Promise<boolean>;
+  /** The simulated fridges' physical side. */
+  fridges?(): SimFridgeData[];
+  /** Upset a simulated fridge; false = no such fridge. */
+  fridge?(id: string, action: SimFridgeBody['action']): boolean;
 }
 
 export interface SimCableView {

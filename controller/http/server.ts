@@ -12,6 +12,8 @@ import { entryRoutes } from './routes/entry.ts';
 import { simRoutes } from './routes/sim.ts';
 import { i18nRoutes } from './routes/i18n.ts';
 import { hardwareRoutes } from './routes/hardware.ts';
+import { lockerRoutes } from './routes/lockers.ts';
+import { fridgeAlarmRoutes } from './routes/fridgesAlarms.ts';
 import { errorHandler } from './errors.ts';
 
 export interface HttpServerOptions {
@@ -46,6 +48,8 @@ export async function buildHttpServer(opts: HttpServerOptions): Promise<App> {
   await app.register(entryRoutes, { point: opts.point });
   await app.register(i18nRoutes);
   await app.register(hardwareRoutes, { point: opts.point });
+  await app.register(lockerRoutes, { point: opts.point });
+  await app.register(fridgeAlarmRoutes, { point: opts.point });
   if (opts.sim) await app.register(simRoutes, { sim: opts.sim });
   if (opts.servePages) {
     await app.register(fastifyStatic, {

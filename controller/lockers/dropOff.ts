@@ -98,7 +98,7 @@ export class DropOffSession {
     const code = state.nextCode(this.deps.time.now());
     if (!code) {
       record('locker.codes-exhausted', { courierId: this.courier!.courierId });
-      this.deps.alarms.raise('locker.codes-exhausted', { source: 'lockers', kind: 'locker.codes-exhausted', severity: 'warning', reason: 'no valid unassigned pickup code left at this point' });
+      this.deps.alarms.raise('locker.codes-exhausted', { source: 'locker', kind: 'codes-exhausted', severity: 'warning', reason: 'no valid unassigned pickup code left at this point' });
       return Promise.resolve(refused('no-pickup-code', 'no valid unassigned pickup code in the pool'));
     }
     const c = state.bestFit(s);

@@ -270,7 +270,7 @@ export class Lockers {
 
   private outOfService(compartment: string, reason: string, detail: string): void {
     this.record('compartment.out-of-service', { compartment, reason, detail: detail.slice(0, 500) } satisfies LockerPayloads['compartment.out-of-service']);
-    this.deps.alarms.raise(`locker.out-of-service:${compartment}`, { source: `locker:${compartment}`, kind: 'locker.out-of-service', severity: 'warning', reason: `compartment ${compartment} out of service: ${reason}` });
+    this.deps.alarms.raise(`locker.out-of-service:${compartment}`, { source: 'locker', kind: 'out-of-service', severity: 'warning', reason: `compartment ${compartment} out of service: ${reason}` });
   }
 
   private freed(compartment: string, reason: string): void {

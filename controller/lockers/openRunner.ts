@@ -111,7 +111,7 @@ export class OpenRunner {
           raiseHeldOpen: () => {
             const openMs = Math.round(deps.clock.monotonic() - (this.running.get(req.compartment)?.openedAtMono ?? deps.clock.monotonic()));
             this.safeRecord('locker.held-open', { compartment: req.compartment, requestId, openMs });
-            deps.alarms.raise(alarmKey, { source: `locker:${req.compartment}`, kind: 'locker.held-open', severity: 'warning', reason: `compartment ${req.compartment} left open` });
+            deps.alarms.raise(alarmKey, { source: 'locker', kind: 'held-open', severity: 'warning', reason: `compartment ${req.compartment} left open` });
           },
           clearHeldOpen: () => deps.alarms.clear(alarmKey, 'door closed'),
         },

@@ -70,8 +70,8 @@ export class Pickup {
       if (result.outcome !== 'refused' || !/already being opened/.test(result.detail)) {
         deps.outOfService(compartment, result.outcome, result.detail);
         deps.alarms.raise(`locker.pickup-failed:${compartment}`, {
-          source: `locker:${compartment}`,
-          kind: 'locker.pickup-failed',
+          source: 'locker',
+          kind: 'pickup-failed',
           severity: 'warning',
           reason: `compartment ${compartment} with parcel ${parcel.parcelId} did not open for its recipient (${result.outcome})`,
         });
@@ -82,11 +82,12 @@ export class Pickup {
     }
   }
 
-  /** A guess: counts against the brute-force guard. */
+  /** A guess: counts against the brute-force guard; the guess that locks the keypad already says for how long. */
   private fail(reason: 'unknown-code' | 'wrong-code', slot: number, codeId: string | null, refusal: 'code-invalid'): Refused {
     this.deps.guard.failed();
     this.deps.record('pickup.failed', { reason, slot, codeId } satisfies LockerPayloads['pickup.failed']);
-    return refused(refusal, reason);
+    const gate = this.deps.guard.check();
+    return refused(refusal, reason, gate.allowed ? {} : { retryAfterMs: gate.retryAfterMs });
   }
 
   /** The right secret, but the code cannot be used: recorded, not a guess. */

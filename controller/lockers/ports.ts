@@ -60,7 +60,9 @@ export interface PickupGuard {
 }
 
 export interface AlarmInfo {
-  source: string;
+  /** The alarm model's source (controller/contract/events/alarms.ts AlarmSource); the compartment is in the key. */
+  source: 'locker';
+  /** Lower-case dashed (`out-of-service`, `held-open`), the alarm model's kind pattern. */
   kind: string;
   severity: 'info' | 'warning' | 'critical';
   reason: string;

@@ -81,6 +81,11 @@ describe('the kiosk contract, checked against a running simulated point', () => 
     i18n: { query: '?lang=en' },
     presentToken: { body: { token: 'DP1.not-a-real-token' } },
     presentCard: { body: dieterCard },
+    lockers: {},
+    pickup: { body: { code: '1234 5678 901' } }, // a wrong code: refused, in the answer's shape
+    dropOff: { body: { step: 'start', token: 'DP1.not-a-real-token' } },
+    fridges: {},
+    alarms: {},
     simPush: {},
     simForce: {},
     simClose: {},
@@ -88,6 +93,8 @@ describe('the kiosk contract, checked against a running simulated point', () => 
     simFire: { body: { active: false } },
     simCredentials: {},
     simCable: { body: { board: '', plugged: true } }, // board filled in below
+    simFridges: {},
+    simFridge: { body: { fridge: 'molkerei', action: 'close-door' } },
   };
 
   it('answers every route with a body that matches its response schema', async () => {
@@ -113,6 +120,10 @@ describe('the kiosk contract, checked against a running simulated point', () => 
       ['POST', '/api/sim/fire', { active: 'yes' }, /active/],
       ['POST', '/api/sim/cable', { board: 'x', plugged: 'no' }, /plugged/],
       ['GET', '/api/i18n?lang=' + 'e'.repeat(17), undefined, /lang/],
+      ['POST', '/api/lockers/pickup', { code: 12345678901 }, /code/],
+      ['POST', '/api/lockers/pickup', { code: '12345678901', compartment: 'A1' }, /additional|code/],
+      ['POST', '/api/lockers/drop-off', { step: 'size', sessionId: 's', size: 'XL' }, /./],
+      ['POST', '/api/sim/fridge', { fridge: 'molkerei', action: 'explode' }, /action/],
     ];
     for (const [method, path, body, field] of bad) {
       const res = await request(method as 'GET' | 'POST', path, body, { 'accept-language': 'en' });

@@ -9,6 +9,7 @@ import { startPoint, type RunningPoint, type StartPointOptions } from '../../con
 import { demoCredentials, ensureDemoKeys, seedDemoLedger } from '../../controller/sim/demoData.ts';
 import { simControls } from '../../controller/sim/simControls.ts';
 import { createSimFridges } from '../../controller/sim/simFridges.ts';
+import { simFridgeControls } from '../../controller/sim/simFridgeControls.ts';
 import { simBoardControls } from '../../controller/sim/simBoardControls.ts';
 import { startSimBoards } from '../../controller/sim/simBoards.ts';
 import type { SimulatedBoards } from '../../hardware/sim/boards/simulatedBoards.ts';
@@ -38,6 +39,7 @@ export async function startSimulatedPoint(
   const sim = new SimulatedPoint({ profile, clock, bounce: { transitions: 3, everyMs: 5 } });
   const keys = await ensureDemoKeys(dataDir);
   const credentials = await demoCredentials(keys, clock);
+  const simFridges = profile.fridges ? createSimFridges(clock, profile.fridges) : undefined;
   const point = await startPoint({
     siteId: opts.siteId ?? 'test-dorf',
     dataDir,
@@ -49,12 +51,12 @@ export async function startSimulatedPoint(
     logger: createSilentLogger(),
     http: opts.http,
     sim: {
-      controls: { ...simControls(sim, credentials), ...simBoardControls(simBoards.boards) },
+      controls: { ...simControls(sim, credentials), ...simBoardControls(simBoards.boards), ...(simFridges ? simFridgeControls(simFridges) : {}) },
       snapshot: () => ({ ...sim.snapshot(), cables: simBoards.boards.cables() }),
       onChange: (l) => sim.onChange(l),
     },
     seed: seedDemoLedger,
-    fridges: profile.fridges ? createSimFridges(clock, profile.fridges).entries() : undefined,
+    fridges: simFridges?.entries(),
     sync: opts.sync,
   });
   return {

@@ -8,6 +8,7 @@ import type { Static, TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { ErrorSchema } from './common.ts';
 import { LIVE_PATH, kioskRoutes, type CableBody, type CardBody, type FireBody, type I18nQuery, type KioskRoutes, type RouteDef, type TokenBody } from './routes.ts';
+import type { DropOffBody, PickupBody, SimFridgeBody } from './lockers.ts';
 
 /** The point answered with an error (4xx/5xx) in the contract's error shape. */
 export class KioskHttpError extends Error {
@@ -81,6 +82,11 @@ export interface KioskClient {
   i18n(query?: I18nQuery): Promise<Answer<KioskRoutes['i18n']>>;
   presentToken(body: TokenBody): Promise<Answer<KioskRoutes['presentToken']>>;
   presentCard(body: CardBody): Promise<Answer<KioskRoutes['presentCard']>>;
+  lockers(): Promise<Answer<KioskRoutes['lockers']>>;
+  pickup(body: PickupBody): Promise<Answer<KioskRoutes['pickup']>>;
+  dropOff(body: DropOffBody): Promise<Answer<KioskRoutes['dropOff']>>;
+  fridges(): Promise<Answer<KioskRoutes['fridges']>>;
+  alarms(): Promise<Answer<KioskRoutes['alarms']>>;
   /** Controls of a simulated point (404 on a real one). */
   sim: {
     push(): Promise<Answer<KioskRoutes['simPush']>>;
@@ -90,6 +96,8 @@ export interface KioskClient {
     fire(body: FireBody): Promise<Answer<KioskRoutes['simFire']>>;
     credentials(): Promise<Answer<KioskRoutes['simCredentials']>>;
     cable(body: CableBody): Promise<Answer<KioskRoutes['simCable']>>;
+    fridges(): Promise<Answer<KioskRoutes['simFridges']>>;
+    fridge(body: SimFridgeBody): Promise<Answer<KioskRoutes['simFridge']>>;
   };
 }
 
@@ -137,6 +145,11 @@ export function createKioskClient(opts: KioskClientOptions = {}): KioskClient {
     i18n: (query = {}) => call(r.i18n, { query }),
     presentToken: (body) => call(r.presentToken, { body }),
     presentCard: (body) => call(r.presentCard, { body }),
+    lockers: () => call(r.lockers),
+    pickup: (body) => call(r.pickup, { body }),
+    dropOff: (body) => call(r.dropOff, { body }),
+    fridges: () => call(r.fridges),
+    alarms: () => call(r.alarms),
     sim: {
       push: () => call(r.simPush),
       force: () => call(r.simForce),
@@ -145,6 +158,8 @@ export function createKioskClient(opts: KioskClientOptions = {}): KioskClient {
       fire: (body) => call(r.simFire, { body }),
       credentials: () => call(r.simCredentials),
       cable: (body) => call(r.simCable, { body }),
+      fridges: () => call(r.simFridges),
+      fridge: (body) => call(r.simFridge, { body }),
     },
   };
 }

@@ -4,3 +4,4 @@ export * from './snapshot.ts';
 export * from './routes.ts';
 export * from './live.ts';
 export * from './client.ts';
+export * from './lockers.ts';

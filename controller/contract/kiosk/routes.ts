@@ -13,6 +13,17 @@ import {
   PIN_PATTERN_SOURCE,
 } from '../credentialFormats.ts';
 import { ErrorSchema, NonNegInt, OkSchema } from './common.ts';
+import {
+  AlarmsAnswerSchema,
+  DropOffAnswerSchema,
+  DropOffBodySchema,
+  FridgesAnswerSchema,
+  LockerAnswerSchema,
+  LockersAnswerSchema,
+  PickupBodySchema,
+  SimFridgeBodySchema,
+  SimFridgesAnswerSchema,
+} from './lockers.ts';
 import { CompartmentSchema, DecisionAnswerSchema, DoorViewSchema, HardwareEntrySchema, PointSnapshotSchema } from './snapshot.ts';
 
 // ---- requests ----------------------------------------------------------------------------
@@ -125,6 +136,14 @@ export const kioskRoutes = {
   i18n: { method: 'GET', path: '/api/i18n', query: I18nQuerySchema, response: I18nAnswerSchema },
   presentToken: { method: 'POST', path: '/api/entry/token', body: TokenBodySchema, response: DecisionAnswerSchema },
   presentCard: { method: 'POST', path: '/api/entry/card', body: CardBodySchema, response: DecisionAnswerSchema },
+  /** Parcel lockers: compartments and the drop-off session in progress (empty on a point without lockers). */
+  lockers: { method: 'GET', path: '/api/lockers', response: LockersAnswerSchema },
+  /** Pickup by code; a refusal answers 200 with `ok: false`, the reason and (locked out) `retryAfterMs`. 404 `not-available` without lockers. */
+  pickup: { method: 'POST', path: '/api/lockers/pickup', body: PickupBodySchema, response: LockerAnswerSchema },
+  /** One step of a courier's drop-off (see DropOffBodySchema). 404 `not-available` without lockers. */
+  dropOff: { method: 'POST', path: '/api/lockers/drop-off', body: DropOffBodySchema, response: DropOffAnswerSchema },
+  fridges: { method: 'GET', path: '/api/fridges', response: FridgesAnswerSchema },
+  alarms: { method: 'GET', path: '/api/alarms', response: AlarmsAnswerSchema },
   simPush: { method: 'POST', path: '/api/sim/door/push', response: PushAnswerSchema, simOnly: true },
   simForce: { method: 'POST', path: '/api/sim/door/force', response: OkSchema, simOnly: true },
   simClose: { method: 'POST', path: '/api/sim/door/close', response: OkSchema, simOnly: true },
@@ -133,6 +152,9 @@ export const kioskRoutes = {
   simCredentials: { method: 'GET', path: '/api/sim/credentials', response: DemoCredentialsSchema, simOnly: true },
   /** Answers 404 `unknown-board` for a board the simulation does not have. */
   simCable: { method: 'POST', path: '/api/sim/cable', body: CableBodySchema, response: CableAnswerSchema, simOnly: true },
+  simFridges: { method: 'GET', path: '/api/sim/fridges', response: SimFridgesAnswerSchema, simOnly: true },
+  /** Answers 404 `unknown-fridge` for a fridge the simulation does not have. */
+  simFridge: { method: 'POST', path: '/api/sim/fridge', body: SimFridgeBodySchema, response: OkSchema, simOnly: true },
 } as const satisfies Record<string, RouteDef>;
 
 export type KioskRoutes = typeof kioskRoutes;

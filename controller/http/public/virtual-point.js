@@ -15,6 +15,7 @@ async function loadMessages() {
   for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = tr(el.dataset.i18n);
   for (const el of document.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = tr(el.dataset.i18nPlaceholder);
   if (last) render(last);
+  void refreshPanels();
 }
 
 async function post(path, body) {
@@ -81,6 +82,98 @@ function render(s) {
   }
 }
 
+// ---- lockers, fridges, open alarms (read over HTTP on every live message and every 2 s) ----
+/** An element with properties and children (null children are left out). */
+function h(tag, props = {}, ...children) {
+  const e = Object.assign(document.createElement(tag), props);
+  e.append(...children.filter((c) => c !== null && c !== undefined));
+  return e;
+}
+const celsius = (tenths) => `${(tenths / 10).toFixed(1)} °C`;
+let dropOffSession = null;
+let refreshing = false;
+
+function renderLockers(l) {
+  $('compartments').replaceChildren(...(l.compartments.length ? l.compartments.map((c) => h('li', { className: c.status, title: c.outOfServiceReason ?? '' },
+    h('b', { textContent: `${c.id} (${c.size})` }),
+    tr({ free: 'locker.status.free', reserved: 'locker.status.reserved', occupied: 'locker.status.occupied', open: 'locker.status.open', 'out-of-service': 'locker.status.out-of-service' }[c.status]),
+    ' · ',
+    tr(c.latched === null ? 'locker.door.unknown' : c.latched ? 'locker.door.closed' : 'locker.door.open'),
+  )) : [h('li', { textContent: tr('locker.none') })]));
+  dropOffSession = l.dropOff?.sessionId ?? null;
+}
+
+function renderFridges(fridges, sims) {
+  const simOf = new Map(sims.map((x) => [x.id, x]));
+  $('fridges').replaceChildren(...(fridges.length ? fridges.map((f) => {
+    const sim = simOf.get(f.id);
+    const status = f.blocked ? h('span', { className: 'blocked', textContent: tr('fridge.blocked') })
+      : f.above ? h('span', { className: 'above', textContent: tr('fridge.above') })
+      : h('span', { className: 'ok', textContent: tr('fridge.ok') });
+    const buttons = sim ? h('div', { className: 'buttons' },
+      fridgeButton(f.id, sim.doorOpen ? 'close-door' : 'open-door', tr(sim.doorOpen ? 'sim.fridge.close-door' : 'sim.fridge.open-door')),
+      fridgeButton(f.id, sim.powered ? 'cut-power' : 'restore-power', tr(sim.powered ? 'sim.fridge.cut-power' : 'sim.fridge.restore-power')),
+    ) : null;
+    return h('li', {},
+      h('b', { textContent: f.name }), ' ',
+      h('span', { className: 'temp', textContent: f.last ? celsius(f.last.tenths) : tr('fridge.noReading') }),
+      ` (${tr('fridge.limit')} ${celsius(f.limitTenths)}) `,
+      status,
+      f.doorOpen ? h('span', { className: 'above', textContent: ` · ${tr('fridge.door.open')}` }) : null,
+      sim && !sim.powered ? h('span', { className: 'above', textContent: ` · ${tr('sim.fridge.unpowered')}` }) : null,
+      buttons,
+    );
+  }) : [h('li', { textContent: tr('fridge.none') })]));
+}
+
+function fridgeButton(fridge, action, label) {
+  const b = h('button', { type: 'button', textContent: label });
+  b.addEventListener('click', async () => { await post('/api/sim/fridge', { fridge, action }); void refreshPanels(); });
+  return b;
+}
+
+function renderOpenAlarms(alarms) {
+  $('openAlarms').replaceChildren(...(alarms.length ? alarms.map((a) => h('li', { className: a.severity },
+    a.message,
+    a.acknowledged ? ` (${tr('alarm.acknowledged')})` : '',
+    h('small', { lang: 'en', textContent: `${a.key} · ${new Date(a.since).toLocaleTimeString(lang)} · ${a.reason}` }),
+  )) : [h('li', { textContent: tr('alarm.none') })]));
+}
+
+async function refreshPanels() {
+  if (refreshing) return;
+  refreshing = true;
+  try {
+    const get = async (path, fallback) => { const r = await fetch(path, { headers: { 'accept-language': lang } }); return r.ok ? r.json() : fallback; };
+    const [lockers, fridges, sims, alarms] = await Promise.all([
+      get('/api/lockers', { compartments: [], dropOff: null }),
+      get('/api/fridges', { fridges: [] }),
+      get('/api/sim/fridges', []),
+      get('/api/alarms', { alarms: [] }),
+    ]);
+    renderLockers(lockers);
+    renderFridges(fridges.fridges, sims);
+    renderOpenAlarms(alarms.alarms);
+  } catch {
+    // the point restarts: the next live message or tick tries again
+  } finally {
+    refreshing = false;
+  }
+}
+
+function showLockerAnswer(target, r) {
+  $(target).textContent = r.message ?? r.error ?? '';
+  $(target).title = r.detail ?? '';
+  $(target).className = `decision ${r.ok ? 'granted' : 'denied'}`;
+}
+
+async function dropOffStep(body) {
+  const r = await post('/api/lockers/drop-off', body);
+  if (r.sessionId) dropOffSession = r.state === 'ended' ? null : r.sessionId;
+  showLockerAnswer('dropOffMessage', r);
+  void refreshPanels();
+}
+
 async function loadCredentials() {
   const res = await fetch('/api/sim/credentials');
   if (!res.ok) return;
@@ -102,13 +195,19 @@ async function loadCredentials() {
     div.append(b, note);
     return div;
   }));
+  // the demo courier's credential, ready for the drop-off form
+  const courier = creds.find((c) => c.note === 'demo.note.courier' && c.token);
+  if (courier) $('courierToken').value = courier.token;
 }
 
 function connectLive() {
   const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/live`);
   ws.onmessage = (ev) => {
     const msg = JSON.parse(ev.data);
-    if (msg.type === 'state') render(msg.state);
+    if (msg.type === 'state') {
+      render(msg.state);
+      void refreshPanels();
+    }
   };
   ws.onclose = () => setTimeout(connectLive, 1000);
 }
@@ -131,6 +230,27 @@ $('cardForm').addEventListener('submit', async (e) => {
   $('cardPin').value = '';
 });
 
+for (const b of document.querySelectorAll('[data-key]')) {
+  b.addEventListener('click', () => { $('pickupCode').value += b.dataset.key; });
+}
+$('keypadClear').addEventListener('click', () => { $('pickupCode').value = ''; });
+$('pickupForm').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const code = $('pickupCode').value.trim();
+  if (!code) return;
+  showLockerAnswer('pickupMessage', await post('/api/lockers/pickup', { code }));
+  $('pickupCode').value = ''; // a code is not left on the screen for the next person
+  void refreshPanels();
+});
+$('dropOffStart').addEventListener('click', () => dropOffStep({ step: 'start', token: $('courierToken').value.trim() }));
+$('dropOffRef').addEventListener('click', () => dropOffStep({ step: 'reference', sessionId: dropOffSession ?? '-', reference: $('parcelRef').value.trim() }));
+for (const b of document.querySelectorAll('[data-size]')) {
+  b.addEventListener('click', () => dropOffStep({ step: 'size', sessionId: dropOffSession ?? '-', size: b.dataset.size }));
+}
+$('dropOffCancel').addEventListener('click', () => dropOffStep({ step: 'cancel', sessionId: dropOffSession ?? '-' }));
+
 await loadMessages();
 await loadCredentials();
 connectLive();
+void refreshPanels();
+setInterval(() => void refreshPanels(), 2000);

@@ -32,4 +32,11 @@ export const simRoutes: FastifyPluginAsyncTypebox<{ sim: SimControls }> = async 
     if (!found) return reply.status(404).send({ error: 'unknown-board', message: t(pickLang(req.headers['accept-language']), 'sim.cable.unknown') });
     return { ok: true as const, plugged: req.body.plugged };
   });
+  app.get(r.simFridges.path, { schema: { response: responses(r.simFridges.response) } }, async () => sim.fridges?.() ?? []);
+  /** Open or close a simulated fridge's door, cut or restore its power. */
+  app.post(r.simFridge.path, { schema: { body: r.simFridge.body, response: responses(r.simFridge.response) } }, async (req, reply) => {
+    const found = sim.fridge?.(req.body.fridge, req.body.action) ?? false;
+    if (!found) return reply.status(404).send({ error: 'unknown-fridge', message: t(pickLang(req.headers['accept-language']), 'sim.fridge.unknown') });
+    return { ok: true as const };
+  });
 };

@@ -4,6 +4,8 @@ import type { EventType } from '../../contract/events/index.ts';
 import type { Clock } from '../../../firmware-bridge/platform/clock.ts';
 import type { Logger } from '../../../firmware-bridge/platform/logger.ts';
 import type { DigitalInput, DigitalOutput, Unwatch } from '../../../hardware/ports.ts';
+import type { AlarmSink } from '../../alarms/alarms.ts';
+import { clearStaleDoorAlarms, passToAlarmModel } from './doorAlarms.ts';
 import {
   doorMachine,
   doorStateName,
@@ -43,6 +45,12 @@ export interface DoorControllerDeps {
   logger: Logger;
   /** How often the state machine may fail and be restarted before the door stays faulted. */
   restartPolicy?: RestartPolicy;
+  /**
+   * The point's alarm model: the door's alarm facts (`alarm.held-open`, `alarm.forced-open`,
+   * `alarm.fire`, their clearing) raise and clear `door:held-open`, `door:forced-open` and
+   * `door:fire` there. Optional: without it the door only records its own facts.
+   */
+  alarms?: AlarmSink;
 }
 
 export interface RestartPolicy {
@@ -144,6 +152,8 @@ export class DoorController {
     this.restarts = [];
     // 2. Boot the machine from the inputs.
     this.startActor();
+    // 2b. Alarms left open by a previous run (kill -9) whose condition is gone now.
+    if (this.deps.alarms) clearStaleDoorAlarms(this.deps.alarms, { contactOpen: safeRead(io.contact), fire: safeRead(io.fireAlarm) }, this.deps.logger);
     // 3. Input watches (synchronous after the boot read: no change can slip in between).
     this.unwatch.push(
       io.contact.watch((open) => this.send({ type: open ? 'CONTACT_OPEN' : 'CONTACT_CLOSE' })),
@@ -216,6 +226,7 @@ export class DoorController {
   private handleRecord(type: DoorRecordType, data: Record<string, unknown>): void {
     // The recorder never throws: the door keeps working when the ledger fails (disk full).
     this.deps.record(type, data);
+    this.toAlarmModel(type, data);
     if (type === 'door.grant-ended') {
       const id = data['grantId'];
       const outcome = data['outcome'];
@@ -361,6 +372,11 @@ export class DoorController {
 
   private recordSafely(type: EventType, data: Record<string, unknown>): void {
     this.deps.record(type, data);
+    this.toAlarmModel(type, data);
+  }
+
+  private toAlarmModel(type: string, data: Record<string, unknown>): void {
+    if (this.deps.alarms) passToAlarmModel(this.deps.alarms, type, data, this.deps.timing.heldOpenAfterMs, this.deps.logger);
   }
 }
 
