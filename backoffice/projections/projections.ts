@@ -10,7 +10,7 @@
  * requests (`age-check.*`). Add a `<name>.ts` with its projectors, its `p_*` table (a migration) and
  * an entry in PROJECTOR_GROUPS and PROJECTION_TABLES; ingest and rebuild pick it up from there.
  */
-import type { Kysely } from 'kysely';
+import { PostgresAdapter, sql, type Kysely } from 'kysely';
 import type { DB, EventsTable } from '../db/schema.ts';
 import { alarmProjectors } from './alarms.ts';
 import { doorProjectors } from './door.ts';
@@ -71,10 +71,15 @@ const PAGE = 1000;
 /**
  * Empties every read model and replays all stored, non-flagged events in (site_id, seq) order, in
  * ONE transaction: readers see the old tables or the rebuilt ones, never a half-built state, and a
- * failure leaves the old tables. Ingest on PostgreSQL waits for the table locks meanwhile.
+ * failure leaves the old tables. Ingest waits until the rebuild has committed.
  */
 export async function rebuildProjections(db: Kysely<DB>): Promise<RebuildResult> {
   return db.transaction().execute(async (trx) => {
+    // PostgreSQL (several connections): no event may be stored while the replay reads them, or an
+    // event committed in between would be applied by its ingest AND by the replay. SHARE waits for
+    // ingest transactions that already stored events and blocks new ones until this commits
+    // (ingest stores events before it projects them). SQLite has one writer anyway.
+    if (trx.getExecutor().adapter instanceof PostgresAdapter) await sql`LOCK TABLE events IN SHARE MODE`.execute(trx);
     for (const t of PROJECTION_TABLES) await trx.deleteFrom(t).execute();
     let replayed = 0;
     let after: { siteId: string; seq: number } | null = null;
