@@ -180,6 +180,7 @@ async function projectionsCommand(p: Parsed, out: (line: string) => void): Promi
   try {
     const r = await rebuildProjections(database.db);
     out(`projections rebuilt from ${r.replayed} stored events`);
+    if (r.undecodable > 0) out(`${r.undecodable} stored events were skipped: they do not match the event catalogue but are not flagged`);
     return 0;
   } finally {
     await database.close();

@@ -11,6 +11,7 @@
  * an entry in PROJECTOR_GROUPS and PROJECTION_TABLES; ingest and rebuild pick it up from there.
  */
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
+import { decodeEvent } from '../../controller/contract/events/index.ts';
 import type { DB, EventsTable } from '../db/schema.ts';
 import { alarmProjectors } from './alarms.ts';
 import { doorProjectors } from './door.ts';
@@ -63,17 +64,28 @@ export async function clearSiteProjections(db: Db, siteId: string): Promise<void
 export interface RebuildResult {
   /** Stored, non-flagged events of a projected type that were replayed. */
   replayed: number;
+  /**
+   * Stored events that are not flagged but do not decode with the catalogue (stored before ingest
+   * flagged events): skipped, as ingest would have skipped them.
+   */
+  undecodable: number;
 }
 
 /** Events read per query while replaying. */
 const PAGE = 1000;
+
+export interface RebuildOptions {
+  /** Events read per query (default 1000). */
+  pageSize?: number;
+}
 
 /**
  * Empties every read model and replays all stored, non-flagged events in (site_id, seq) order, in
  * ONE transaction: readers see the old tables or the rebuilt ones, never a half-built state, and a
  * failure leaves the old tables. Ingest waits until the rebuild has committed.
  */
-export async function rebuildProjections(db: Kysely<DB>): Promise<RebuildResult> {
+export async function rebuildProjections(db: Kysely<DB>, opts: RebuildOptions = {}): Promise<RebuildResult> {
+  const pageSize = opts.pageSize ?? PAGE;
   return db.transaction().execute(async (trx) => {
     // PostgreSQL (several connections): no event may be stored while the replay reads them, or an
     // event committed in between would be applied by its ingest AND by the replay. SHARE waits for
@@ -82,6 +94,7 @@ export async function rebuildProjections(db: Kysely<DB>): Promise<RebuildResult>
     if (trx.getExecutor().adapter instanceof PostgresAdapter) await sql`LOCK TABLE events IN SHARE MODE`.execute(trx);
     for (const t of PROJECTION_TABLES) await trx.deleteFrom(t).execute();
     let replayed = 0;
+    let undecodable = 0;
     let after: { siteId: string; seq: number } | null = null;
     for (;;) {
       const from: { siteId: string; seq: number } | null = after;
@@ -96,11 +109,18 @@ export async function rebuildProjections(db: Kysely<DB>): Promise<RebuildResult>
         )
         .orderBy('e.site_id')
         .orderBy('e.seq')
-        .limit(PAGE)
+        .limit(pageSize)
         .execute();
-      for (const r of page) await applyEvent(trx, toProjected(r));
-      replayed += page.length;
-      if (page.length < PAGE) return { replayed };
+      for (const r of page) {
+        const e = toProjected(r);
+        if (!decodeEvent(e.type, e.data).ok) {
+          undecodable++;
+          continue;
+        }
+        await applyEvent(trx, e);
+        replayed++;
+      }
+      if (page.length < pageSize) return { replayed, undecodable };
       const last: Pick<EventsTable, 'site_id' | 'seq'> = page[page.length - 1]!;
       after = { siteId: last.site_id, seq: Number(last.seq) };
     }
