@@ -4,6 +4,7 @@
  * `dorfpunkt backoffice site-credentials create <siteId> [--db ...] [--passwd-file path]`
  * `dorfpunkt backoffice user add <username> --role admin|operator|technician|accountant [--name "..."] [--db ...]`
  * `dorfpunkt backoffice user unlock <username> [--db ...]`
+ * `dorfpunkt backoffice projections rebuild [--db ...]`: empty the read models and replay every stored event
  *
  * `--insecure-http`: the session cookie without `Secure` (plain-HTTP development only).
  * `--demo-operator`: create (or renew) the demo operator `demo` and print its password and TOTP
@@ -21,6 +22,7 @@ import { systemClock, type Logger } from './platform.ts';
 import { addUser, ensureDemoOperator } from './accounts/provisioning.ts';
 import { isRole } from './accounts/roles.ts';
 import { normaliseUsername, UserInputError } from './accounts/users.ts';
+import { rebuildProjections } from './projections/projections.ts';
 
 export function parseDbArg(arg: string | undefined): DbConfig {
   if (arg === undefined) return { kind: 'sqlite', path: 'data/backoffice.db' };
@@ -79,6 +81,7 @@ export async function runCli(argv: string[], out: (line: string) => void, logger
     }
   }
   if (p.positional[0] === 'user') return userCommand(p, out);
+  if (p.positional[0] === 'projections') return projectionsCommand(p, out);
   if (p.positional.length > 0) {
     out(`unknown command ${p.positional.join(' ')}`);
     return 2;
@@ -163,6 +166,22 @@ async function userCommand(p: Parsed, out: (line: string) => void): Promise<numb
       return 1;
     }
     throw e;
+  } finally {
+    await database.close();
+  }
+}
+
+async function projectionsCommand(p: Parsed, out: (line: string) => void): Promise<number> {
+  if (p.positional[1] !== 'rebuild' || p.positional.length !== 2) {
+    out('usage: dorfpunkt backoffice projections rebuild [--db ...]');
+    return 2;
+  }
+  const database = await openDatabase(parseDbArg(str(p, 'db')));
+  try {
+    const r = await rebuildProjections(database.db);
+    out(`projections rebuilt from ${r.replayed} stored events`);
+    if (r.undecodable > 0) out(`${r.undecodable} stored events were skipped: they do not match the event catalogue but are not flagged`);
+    return 0;
   } finally {
     await database.close();
   }

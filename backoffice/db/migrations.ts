@@ -190,6 +190,92 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  // Read models built from the stored events (backoffice/projections): in the ingest transaction,
+  // rebuildable with `dorfpunkt backoffice projections rebuild`.
+  '2026-12-06T01-10-projections': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('p_alarms')
+        .addColumn('site_id', 'text', (c) => c.notNull())
+        .addColumn('alarm_key', 'text', (c) => c.notNull())
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('severity', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('since', 'bigint', (c) => c.notNull())
+        .addColumn('raised_at', 'bigint', (c) => c.notNull())
+        .addColumn('acked_by', 'text')
+        .addColumn('acked_at', 'bigint')
+        .addColumn('cleared_at', 'bigint')
+        .addColumn('cleared_reason', 'text')
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('p_alarms_pk', ['site_id', 'alarm_key'])
+        .execute();
+      await db.schema
+        .createTable('p_door')
+        .addColumn('site_id', 'text', (c) => c.primaryKey())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('changed_at', 'bigint', (c) => c.notNull())
+        .addColumn('fire', 'integer', (c) => c.notNull())
+        .addColumn('faulted', 'integer', (c) => c.notNull())
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('p_fridges')
+        .addColumn('site_id', 'text', (c) => c.notNull())
+        .addColumn('fridge_id', 'text', (c) => c.notNull())
+        .addColumn('tenths', 'integer')
+        .addColumn('read_at', 'bigint')
+        .addColumn('above', 'integer', (c) => c.notNull())
+        .addColumn('limit_tenths', 'integer')
+        .addColumn('blocked', 'integer', (c) => c.notNull())
+        .addColumn('blocked_since', 'bigint')
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('p_fridges_pk', ['site_id', 'fridge_id'])
+        .execute();
+      await db.schema
+        .createTable('p_lockers')
+        .addColumn('site_id', 'text', (c) => c.notNull())
+        .addColumn('compartment', 'text', (c) => c.notNull())
+        .addColumn('occupancy', 'text', (c) => c.notNull())
+        .addColumn('size', 'text')
+        .addColumn('parcel_id', 'text')
+        .addColumn('since', 'bigint', (c) => c.notNull())
+        .addColumn('uncollected', 'integer', (c) => c.notNull())
+        .addColumn('in_service', 'integer', (c) => c.notNull())
+        .addColumn('door', 'text', (c) => c.notNull())
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('p_lockers_pk', ['site_id', 'compartment'])
+        .execute();
+      await db.schema
+        .createTable('p_members')
+        .addColumn('site_id', 'text', (c) => c.notNull())
+        .addColumn('member_id', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('age_verified', 'integer', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('p_members_pk', ['site_id', 'member_id'])
+        .execute();
+      await db.schema
+        .createTable('p_credentials')
+        .addColumn('site_id', 'text', (c) => c.notNull())
+        .addColumn('credential_id', 'text', (c) => c.notNull())
+        .addColumn('member_id', 'text')
+        .addColumn('kind', 'text')
+        .addColumn('role', 'text')
+        .addColumn('age_verified', 'integer', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint')
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('revoked_reason', 'text')
+        .addColumn('changed_at', 'bigint', (c) => c.notNull())
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('p_credentials_pk', ['site_id', 'credential_id'])
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

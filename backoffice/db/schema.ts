@@ -172,6 +172,86 @@ export interface AuditLogTable {
   client_address: string | null;
 }
 
+/* Read models (backoffice/projections): built from stored, non-flagged events; rebuildable. */
+
+/** One row per alarm key of a site: its latest raise and what happened to it since. */
+export interface PAlarmsTable {
+  site_id: string;
+  alarm_key: string;
+  source: string;
+  kind: string;
+  severity: string; // 'critical' | 'warning' | 'info'
+  reason: string;
+  state: string; // 'open' | 'acked' | 'cleared'
+  since: number;
+  raised_at: number;
+  acked_by: string | null;
+  acked_at: number | null;
+  cleared_at: number | null;
+  cleared_reason: string | null;
+  /** Seq of the last event that changed the row. */
+  seq: number;
+}
+
+export interface PDoorTable {
+  site_id: string;
+  state: string; // 'open' | 'closed'
+  changed_at: number;
+  fire: number;
+  faulted: number;
+  seq: number;
+}
+
+export interface PFridgesTable {
+  site_id: string;
+  fridge_id: string;
+  /** Last reading, tenths of °C. */
+  tenths: number | null;
+  read_at: number | null;
+  above: number;
+  limit_tenths: number | null;
+  blocked: number;
+  blocked_since: number | null;
+  seq: number;
+}
+
+export interface PLockersTable {
+  site_id: string;
+  compartment: string;
+  occupancy: string; // 'free' | 'reserved' | 'occupied'
+  size: string | null;
+  parcel_id: string | null;
+  since: number;
+  uncollected: number;
+  in_service: number;
+  door: string; // 'closed' | 'open' | 'held-open' | 'unknown'
+  seq: number;
+}
+
+export interface PMembersTable {
+  site_id: string;
+  member_id: string;
+  name: string;
+  role: string;
+  age_verified: number;
+  updated_at: number;
+  seq: number;
+}
+
+export interface PCredentialsTable {
+  site_id: string;
+  credential_id: string;
+  member_id: string | null;
+  kind: string | null;
+  role: string | null;
+  age_verified: number;
+  expires_at: number | null;
+  status: string; // 'active' | 'revoked'
+  revoked_reason: string | null;
+  changed_at: number;
+  seq: number;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -186,6 +266,12 @@ export interface DB {
   commands: CommandsTable;
   broker_login_locks: BrokerLoginLocksTable;
   flagged_events: FlaggedEventsTable;
+  p_alarms: PAlarmsTable;
+  p_door: PDoorTable;
+  p_fridges: PFridgesTable;
+  p_lockers: PLockersTable;
+  p_members: PMembersTable;
+  p_credentials: PCredentialsTable;
 }
 
 export type { Generated };

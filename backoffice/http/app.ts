@@ -18,6 +18,7 @@ import { assertEveryRouteListed } from './permissions.ts';
 import { registerAuth } from './plugins/auth.ts';
 import { authRoutes } from './routes/auth.ts';
 import { siteRoutes } from './routes/sites.ts';
+import { fleetRoutes } from './routes/fleet.ts';
 import { userRoutes } from './routes/users.ts';
 
 export type { App, RouteDeps };
@@ -79,5 +80,6 @@ export function buildApi(deps: ApiDeps): App {
   authRoutes(app, rd);
   userRoutes(app, rd);
   siteRoutes(app, rd);
+  fleetRoutes(app, rd);
   return app;
 }

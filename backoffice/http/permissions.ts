@@ -26,6 +26,8 @@ export const ROUTE_ACCESS = {
   'GET /api/health': ALL,
   'GET /api/sites': ALL,
   'GET /api/sites/:id': ALL,
+  'GET /api/fleet': ALL,
+  'GET /api/sites/:id/alarms': ALL,
   'GET /api/rejected': ['admin', 'operator', 'technician'],
   'POST /api/sites/:id/resolve-divergence': ['admin', 'operator'],
   'GET /api/users': ['admin'],

@@ -14,6 +14,7 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { DB } from '../db/schema.ts';
+import { clearSiteProjections } from '../projections/projections.ts';
 
 export type DivergenceAction = 'archive' | 'dismiss';
 
@@ -82,6 +83,8 @@ async function applyAction(trx: Transaction<DB>, siteId: string, action: Diverge
     )
     .executeTakeFirst();
   await trx.deleteFrom('events').where('site_id', '=', siteId).execute();
+  // The site's read models were built from the events just archived; the new ledger rebuilds them.
+  await clearSiteProjections(trx, siteId);
   await trx
     .updateTable('sites')
     .set((eb) => ({ up_to: 0, events_stored: 0, events_session: 0, epoch: eb('epoch', '+', 1) }))

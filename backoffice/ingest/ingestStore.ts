@@ -24,6 +24,7 @@ import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import type { EventBatch } from '../../controller/contract/sync/index.ts';
 import type { DB, EventsTable, FlaggedEventsTable } from '../db/schema.ts';
 import { markDiverged } from './divergence.ts';
+import { projectStoredEvents } from '../projections/projections.ts';
 
 export interface IngestOutcome {
   siteId: string;
@@ -265,11 +266,14 @@ export async function ingestBatches(db: Kysely<DB>, items: readonly IngestItem[]
       }
       if (!(await markDiverged(trx, siteId, reason, now))) newlyDiverged.delete(siteId);
     }
-    await insertEvents(trx, db, newlyDiverged.size === 0 ? rows : rows.filter((r) => !newlyDiverged.has(r.site_id)));
+    const storedRows = newlyDiverged.size === 0 ? rows : rows.filter((r) => !newlyDiverged.has(r.site_id));
+    await insertEvents(trx, db, storedRows);
     const flagged = flaggedRows.filter((r) => !newlyDiverged.has(r.site_id));
     if (flagged.length > 0) {
       await trx.insertInto('flagged_events').values(flagged).onConflict((oc) => oc.columns(['site_id', 'seq']).doNothing()).execute();
     }
+    // Read models (backoffice/projections), in this transaction: exactly the events stored now, never a flagged one.
+    await projectStoredEvents(trx, storedRows, flagged);
     await fillUpToHashes(trx, outcomes, groupHashes, storedHashes);
     for (const id of siteIds) {
       const added = next.get(id)! - 1 - start.get(id)!;

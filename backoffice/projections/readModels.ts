@@ -1,0 +1,100 @@
+/** Queries over the read models for the API: the fleet overview and one site's alarms. */
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.ts';
+import type { AlarmViewBody, FleetSiteBody } from '../http/schemas/fleet.ts';
+
+const SEVERITY_RANK: Readonly<Record<string, number>> = { critical: 0, warning: 1, info: 2 };
+const num = (v: number | string | null): number | null => (v === null ? null : Number(v));
+
+export async function fleet(db: Kysely<DB>): Promise<FleetSiteBody[]> {
+  const [sites, alarms, doors, fridges, lockers] = await Promise.all([
+    db.selectFrom('sites').selectAll().orderBy('site_id').execute(),
+    db
+      .selectFrom('p_alarms')
+      .select((eb) => ['site_id', 'severity', 'state', eb.fn.countAll<number | string>().as('n')])
+      .where('state', '!=', 'cleared')
+      .groupBy(['site_id', 'severity', 'state'])
+      .execute(),
+    db.selectFrom('p_door').selectAll().execute(),
+    db.selectFrom('p_fridges').selectAll().orderBy('site_id').orderBy('fridge_id').execute(),
+    db
+      .selectFrom('p_lockers')
+      .select((eb) => ['site_id', 'occupancy', 'in_service', 'uncollected', eb.fn.countAll<number | string>().as('n')])
+      .groupBy(['site_id', 'occupancy', 'in_service', 'uncollected'])
+      .execute(),
+  ]);
+  const out = new Map<string, FleetSiteBody>();
+  for (const r of sites) {
+    const backlog = r.backlog_pending === null ? null : Number(r.backlog_pending);
+    out.set(r.site_id, {
+      siteId: r.site_id,
+      presence: { status: r.status, lastSeenAt: num(r.last_seen_at) },
+      diverged: r.diverged_at !== null,
+      alarms: { critical: 0, warning: 0, info: 0, unacknowledged: 0 },
+      door: null,
+      fridges: [],
+      lockers: { compartments: 0, free: 0, reserved: 0, occupied: 0, outOfService: 0, uncollected: 0 },
+      sync: {
+        upTo: Number(r.up_to),
+        lastBatchAt: num(r.last_batch_at),
+        pending: backlog,
+        missing: r.backlog_last_seq === null ? null : Math.max(0, Number(r.backlog_last_seq) - Number(r.up_to)),
+      },
+    });
+  }
+  for (const a of alarms) {
+    const s = out.get(a.site_id);
+    if (!s) continue;
+    const n = Number(a.n);
+    if (a.severity === 'critical' || a.severity === 'warning' || a.severity === 'info') s.alarms[a.severity] += n;
+    if (a.state === 'open') s.alarms.unacknowledged += n;
+  }
+  for (const d of doors) {
+    const s = out.get(d.site_id);
+    if (!s) continue;
+    s.door = { state: d.state === 'open' || d.state === 'closed' ? d.state : 'unknown', changedAt: Number(d.changed_at), fire: Number(d.fire) === 1, faulted: Number(d.faulted) === 1 };
+  }
+  for (const f of fridges) {
+    out.get(f.site_id)?.fridges.push({
+      fridgeId: f.fridge_id,
+      tenths: num(f.tenths),
+      readAt: num(f.read_at),
+      limitTenths: num(f.limit_tenths),
+      above: Number(f.above) === 1,
+      blocked: Number(f.blocked) === 1,
+      blockedSince: num(f.blocked_since),
+    });
+  }
+  for (const l of lockers) {
+    const s = out.get(l.site_id);
+    if (!s) continue;
+    const n = Number(l.n);
+    s.lockers.compartments += n;
+    if (l.occupancy === 'free' || l.occupancy === 'reserved' || l.occupancy === 'occupied') s.lockers[l.occupancy] += n;
+    if (Number(l.in_service) === 0) s.lockers.outOfService += n;
+    if (Number(l.uncollected) === 1) s.lockers.uncollected += n;
+  }
+  return [...out.values()];
+}
+
+/** A site's alarms, or null when the site is unknown. */
+export async function siteAlarms(db: Kysely<DB>, siteId: string): Promise<AlarmViewBody[] | null> {
+  const site = await db.selectFrom('sites').select('site_id').where('site_id', '=', siteId).executeTakeFirst();
+  if (!site) return null;
+  const rows = await db.selectFrom('p_alarms').selectAll().where('site_id', '=', siteId).execute();
+  const views: AlarmViewBody[] = rows.map((r) => ({
+    key: r.alarm_key,
+    source: r.source,
+    kind: r.kind,
+    severity: r.severity as AlarmViewBody['severity'],
+    reason: r.reason,
+    state: r.state as AlarmViewBody['state'],
+    since: Number(r.since),
+    raisedAt: Number(r.raised_at),
+    acked: r.acked_by === null || r.acked_at === null ? null : { by: r.acked_by, at: Number(r.acked_at) },
+    cleared: r.cleared_at === null ? null : { at: Number(r.cleared_at), reason: r.cleared_reason ?? '' },
+  }));
+  const rank = (a: AlarmViewBody): number => (a.state === 'cleared' ? 10 : 0) + (SEVERITY_RANK[a.severity] ?? 3);
+  const time = (a: AlarmViewBody): number => a.cleared?.at ?? a.raisedAt;
+  return views.sort((a, b) => rank(a) - rank(b) || time(b) - time(a) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}

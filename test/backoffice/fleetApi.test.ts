@@ -1,0 +1,101 @@
+/**
+ * `GET /api/fleet` and `GET /api/sites/:id/alarms` on SQLite and PostgreSQL: what the read models
+ * hold reaches the API (alarms by severity, door, fridge temperatures, locker occupancy, presence,
+ * sync backlog), a site's alarms come newest-open-first, an unknown or malformed site id is refused.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingestBatch } from '../../backoffice/ingest/ingestStore.ts';
+import type { AlarmViewBody, FleetViewBody } from '../../backoffice/http/schemas/fleet.ts';
+import { postgresSkipReason } from '../support/testDb.ts';
+import { authedInject, signIn } from './authFixture.ts';
+import { startHarness, type Harness } from './authHarness.ts';
+import { badEv, batchOf, ev } from './projectionSupport.ts';
+
+const pgSkip = await postgresSkipReason('fleet API tests on PostgreSQL');
+if (pgSkip) console.warn(pgSkip);
+
+const T0 = Date.UTC(2027, 2, 1, 8, 0, 0);
+const t = (s: number): number => T0 + s * 1000;
+
+for (const kind of ['sqlite', 'postgres'] as const) {
+  describe.skipIf(kind === 'postgres' && pgSkip !== null)(`fleet API on ${kind}`, () => {
+    let h: Harness;
+    beforeAll(async () => {
+      h = await startHarness(kind);
+      const db = h.db.db;
+      await ingestBatch(
+        db,
+        batchOf('dorf-a', [
+          ev(1, t(1), 'alarm.raised', { key: 'fridge:k1:temperature', source: 'fridge', kind: 'temperature', severity: 'critical', reason: 'Kühl 1 warm', since: t(0) }),
+          ev(2, t(2), 'alarm.raised', { key: 'hardware:printer:paper', source: 'hardware', kind: 'paper-out', severity: 'warning', reason: 'no paper', since: t(2) }),
+          ev(3, t(3), 'alarm.acknowledged', { key: 'hardware:printer:paper', by: 'anna' }),
+          ev(4, t(4), 'alarm.raised', { key: 'sync:backlog', source: 'sync', kind: 'backlog', severity: 'info', reason: 'offline', since: t(4) }),
+          ev(5, t(5), 'alarm.cleared', { v: 2, key: 'sync:backlog', reason: 'online again' }),
+          ev(6, t(6), 'alarm.forced-open', {}),
+          ev(7, t(7), 'door.opened', { via: 'exit' }),
+          ev(8, t(8), 'fridge.readings', { fridgeId: 'k1', firstAt: t(7), offsetsMs: [0, 500], tenths: [95, 97] }),
+          ev(9, t(9), 'fridge.readings', { fridgeId: 'k2', firstAt: t(9), offsetsMs: [0], tenths: [38] }),
+          ev(10, t(10), 'fridge.blocked', { fridgeId: 'k1', cause: 'breach', since: t(0), readAt: t(9), tenths: 97, limitTenths: 70 }),
+          ev(11, t(11), 'compartment.reserved', { compartment: 'A1', size: 'S', requested: 'S', sessionId: 's' }),
+          ev(12, t(12), 'parcel.deposited', { parcelId: 'p1', reference: 'R1', compartment: 'A2', size: 'M', codeId: 'c', courierId: 'dhl', credentialId: 'cc', depositedAt: t(12) }),
+          ev(13, t(13), 'parcel.uncollected', { parcelId: 'p1', compartment: 'A2', days: 3, depositedAt: t(12) }),
+          ev(14, t(14), 'compartment.out-of-service', { compartment: 'B1', reason: 'not-opened', detail: '' }),
+          // flagged: must not count as a critical alarm
+          badEv(15, t(15), 'alarm.raised', { key: 'x:y', source: 'door', kind: 'z', severity: 'critical', reason: 'r', since: -1 }),
+        ]),
+        t(20),
+      );
+      await ingestBatch(db, batchOf('dorf-b', [ev(1, t(1), 'door.closed', {})]), t(21));
+      await db.updateTable('sites').set({ status: 'online', last_seen_at: t(22), backlog_pending: 4, backlog_last_seq: 19 }).where('site_id', '=', 'dorf-a').execute();
+    });
+    afterAll(async () => {
+      await h?.close();
+    });
+
+    it('shows each point with presence, alarms by severity, door, fridge temperatures, locker occupancy and sync backlog', async () => {
+      const get = authedInject(h.app, await signIn(h.db.db, 'accountant', h.clock.now()));
+      const res = await get('/api/fleet');
+      expect(res.statusCode, res.body).toBe(200);
+      const body = res.json() as FleetViewBody;
+      expect(body.sites.map((s) => s.siteId)).toEqual(['dorf-a', 'dorf-b']);
+      const [a, b] = body.sites as [FleetViewBody['sites'][number], FleetViewBody['sites'][number]];
+      expect(a).toEqual({
+        siteId: 'dorf-a',
+        presence: { status: 'online', lastSeenAt: t(22) },
+        diverged: false,
+        alarms: { critical: 2, warning: 1, info: 0, unacknowledged: 2 },
+        door: { state: 'open', changedAt: t(7), fire: false, faulted: false },
+        fridges: [
+          { fridgeId: 'k1', tenths: 97, readAt: t(7) + 500, limitTenths: 70, above: false, blocked: true, blockedSince: t(0) },
+          { fridgeId: 'k2', tenths: 38, readAt: t(9), limitTenths: null, above: false, blocked: false, blockedSince: null },
+        ],
+        lockers: { compartments: 3, free: 1, reserved: 1, occupied: 1, outOfService: 1, uncollected: 1 },
+        sync: { upTo: 15, lastBatchAt: t(20), pending: 4, missing: 4 },
+      });
+      expect(b).toMatchObject({ siteId: 'dorf-b', presence: { status: 'unknown', lastSeenAt: null }, alarms: { critical: 0, warning: 0, info: 0, unacknowledged: 0 }, door: { state: 'closed' }, fridges: [], sync: { pending: null, missing: null } });
+    });
+
+    it("lists a site's alarms: not cleared first by severity, then cleared ones, with who acknowledged", async () => {
+      const get = authedInject(h.app, await signIn(h.db.db, 'technician', h.clock.now()));
+      const res = await get('/api/sites/dorf-a/alarms');
+      expect(res.statusCode, res.body).toBe(200);
+      const alarms = (res.json() as { siteId: string; alarms: AlarmViewBody[] }).alarms;
+      expect(alarms.map((x) => [x.key, x.state, x.severity])).toEqual([
+        ['door:forced-open', 'open', 'critical'],
+        ['fridge:k1:temperature', 'open', 'critical'],
+        ['hardware:printer:paper', 'acked', 'warning'],
+        ['sync:backlog', 'cleared', 'info'],
+      ]);
+      expect(alarms[2]).toMatchObject({ acked: { by: 'anna', at: t(3) }, cleared: null, reason: 'no paper', since: t(2) });
+      expect(alarms[3]).toMatchObject({ cleared: { at: t(5), reason: 'online again' } });
+    });
+
+    it('answers 404 for an unknown site and 400 for a malformed site id', async () => {
+      const get = authedInject(h.app, await signIn(h.db.db, 'operator', h.clock.now()));
+      const unknown = await get('/api/sites/nirgendwo/alarms');
+      expect([unknown.statusCode, (unknown.json() as { error: string }).error]).toEqual([404, 'not-found']);
+      const bad = await get('/api/sites/%20drop/alarms');
+      expect([bad.statusCode, (bad.json() as { error: string }).error]).toEqual([400, 'bad-request']);
+    });
+  });
+}
