@@ -172,6 +172,43 @@ export interface AuditLogTable {
   client_address: string | null;
 }
 
+/** A Stripe webhook event accepted once (signature checked), by Stripe's event id. */
+export interface StripeEventsTable {
+  /** `evt_…` */
+  id: string;
+  type: string;
+  object_id: string | null;
+  /** The point it concerns (`metadata.siteId`), when any. */
+  site_id: string | null;
+  /** Stripe's `created`, epoch ms. */
+  created: number;
+  received_at: number;
+  /** The event JSON as Stripe sent it (Stripe sends no card numbers). */
+  payload: string;
+  /** 'pending' (to relay, not yet done) | 'relayed' | 'not-relayed' (type not relayed) | 'no-site' (no valid metadata.siteId). */
+  relay: string;
+  /** The downlink change version that carries it to the point. */
+  relay_version: number | null;
+  /** How often Stripe delivered it (duplicates and retries count). */
+  deliveries: number;
+}
+
+/** Short link `/p/<code>` to a pay-by-phone Checkout Session (a short URL makes a sparse QR code). */
+export interface PayLinksTable {
+  code: string;
+  session_id: string;
+  site_id: string;
+  sale_id: string;
+  /** The Checkout Session's URL. */
+  url: string;
+  amount: number;
+  /** The session's `expires_at`, epoch ms. */
+  expires_at: number;
+  created_at: number;
+  /** When the session completed or expired (webhook); the link then ends. */
+  ended_at: number | null;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -186,6 +223,8 @@ export interface DB {
   commands: CommandsTable;
   broker_login_locks: BrokerLoginLocksTable;
   flagged_events: FlaggedEventsTable;
+  stripe_events: StripeEventsTable;
+  pay_links: PayLinksTable;
 }
 
 export type { Generated };
