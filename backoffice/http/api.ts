@@ -3,4 +3,4 @@
  * sites, rejected messages, health and resolving a site's divergence (routes/sites.ts). Every
  * route but `GET /health` and the login needs a session (permissions.ts).
  */
-export { buildApi, type ApiDeps, type App } from './app.ts';
+export { buildApi, type ApiDeps, type App, type PaymentsApi } from './app.ts';

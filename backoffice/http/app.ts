@@ -19,8 +19,9 @@ import { registerAuth } from './plugins/auth.ts';
 import { authRoutes } from './routes/auth.ts';
 import { siteRoutes } from './routes/sites.ts';
 import { userRoutes } from './routes/users.ts';
+import { paymentRoutes, type PaymentsApi } from './routes/payments.ts';
 
-export type { App, RouteDeps };
+export type { App, RouteDeps, PaymentsApi };
 
 export interface ApiDeps {
   db: Kysely<DB>;
@@ -34,6 +35,8 @@ export interface ApiDeps {
   auth?: Partial<AuthConfig>;
   /** Fastify `trustProxy` (e.g. the reverse proxy's address) so the audit log records the client, not the proxy. */
   trustProxy?: boolean | string | string[];
+  /** Stripe webhook receiver and pay by phone (backoffice/payments/); without it those routes answer 503. */
+  payments?: PaymentsApi;
 }
 
 export function buildApi(deps: ApiDeps): App {
@@ -79,5 +82,6 @@ export function buildApi(deps: ApiDeps): App {
   authRoutes(app, rd);
   userRoutes(app, rd);
   siteRoutes(app, rd);
+  paymentRoutes(app, rd, deps.payments ?? null);
   return app;
 }

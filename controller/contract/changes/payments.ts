@@ -34,7 +34,7 @@ export const PaymentWebhookBody = Type.Object(
   {
     /** Stripe event id (`evt_…`): the point's de-duplication key. */
     eventId: StripeId,
-    type: Type.Union(RELAYED_STRIPE_EVENTS.map((t) => Type.Literal(t))),
+    type: Type.Unsafe<RelayedStripeEvent>({ type: 'string', enum: [...RELAYED_STRIPE_EVENTS] }),
     /** The event's object: PaymentIntent `pi_…`, Checkout Session `cs_…` or reader `tmr_…`. */
     objectId: StripeId,
     /** The PaymentIntent concerned, when known (`null` for an expired session that was never paid). */
