@@ -55,7 +55,7 @@ export interface PaymentsHarness {
   close(): Promise<void>;
 }
 
-export async function startPaymentsHarness(kind: 'sqlite' | 'postgres', opts: { registerEndpoint?: boolean; signingSecrets?: string[] } = {}): Promise<PaymentsHarness> {
+export async function startPaymentsHarness(kind: 'sqlite' | 'postgres', opts: { registerEndpoint?: boolean; signingSecrets?: string[]; /** The first n relays throw (a DB or broker failure after the event was stored). */ failRelays?: number } = {}): Promise<PaymentsHarness> {
   const db = await openTestDb(kind);
   const clock = new ManualClock(Date.UTC(2027, 2, 1, 9, 0, 0));
   const logs: LogRecord[] = [];
@@ -80,6 +80,7 @@ export async function startPaymentsHarness(kind: 'sqlite' | 'postgres', opts: { 
   });
   const now = (): number => Math.floor(clock.now());
   let base = 'http://127.0.0.1:0';
+  let relayFailures = opts.failRelays ?? 0;
   const payByPhone = new PayByPhone({ db: db.db, stripe, get publicBaseUrl() { return base; }, now, logger });
   const app = buildApi({
     db: db.db,
@@ -95,7 +96,13 @@ export async function startPaymentsHarness(kind: 'sqlite' | 'postgres', opts: { 
         signingSecrets: opts.signingSecrets ?? [WEBHOOK_SECRET],
         now,
         audit: new AuditLog(),
-        relay: (siteId, body) => downlink.publishChange(siteId, 'payment.webhook', body),
+        relay: async (siteId, body) => {
+          if (relayFailures > 0) {
+            relayFailures--;
+            throw new Error('relay failed (test)');
+          }
+          return downlink.publishChange(siteId, 'payment.webhook', body);
+        },
         logger,
       }),
       payByPhone,

@@ -46,7 +46,7 @@ describe.each(variants)('Stripe webhooks on $name', ({ kind, skip }) => {
     });
 
     it.skipIf(skip)('relays a payment event once as a payment.webhook change even when Stripe delivers it three times', async () => {
-      const pi = await h.stripe.paymentIntents.create({ amount: 1250, currency: 'eur', payment_method_types: ['card_present'], capture_method: 'manual', metadata: { siteId: 'site-a', saleId: 'sale-1' } });
+      const pi = await h.stripe.paymentIntents.create({ amount: 1250, currency: 'eur', allowed_payment_method_types: ['card_present'], capture_method: 'manual', metadata: { siteId: 'site-a', saleId: 'sale-1' } });
       const [ev] = (await h.stripe.events.list({ type: 'payment_intent.created' })).data;
       expect(ev!.data.object).toMatchObject({ id: pi.id });
       await h.deliveredOk(ev!.id, 1);
@@ -69,7 +69,7 @@ describe.each(variants)('Stripe webhooks on $name', ({ kind, skip }) => {
     it.skipIf(skip)('relays the reader outcome of a card payment with the sale and amount, a declined card with its failure code, never card data', async () => {
       const reader = h.fake.registerReader('kiosk');
       const pay = async (saleId: string, number: string) => {
-        const pi = await h.stripe.paymentIntents.create({ amount: 870, currency: 'eur', payment_method_types: ['card_present'], capture_method: 'manual', metadata: { siteId: 'site-b', saleId } });
+        const pi = await h.stripe.paymentIntents.create({ amount: 870, currency: 'eur', allowed_payment_method_types: ['card_present'], capture_method: 'manual', metadata: { siteId: 'site-b', saleId } });
         await h.stripe.terminal.readers.processPaymentIntent(reader.id, { payment_intent: pi.id });
         await h.stripe.testHelpers.terminal.readers.presentPaymentMethod(reader.id, { type: 'card_present', card_present: { number } });
         return pi;
@@ -89,7 +89,7 @@ describe.each(variants)('Stripe webhooks on $name', ({ kind, skip }) => {
     });
 
     it.skipIf(skip)('stores but does not relay an event without a valid siteId in its metadata', async () => {
-      await h.stripe.paymentIntents.create({ amount: 990, currency: 'eur', payment_method_types: ['card_present'], capture_method: 'manual', metadata: { siteId: 'Not A Site/#', saleId: 'sale-x' } });
+      await h.stripe.paymentIntents.create({ amount: 990, currency: 'eur', allowed_payment_method_types: ['card_present'], capture_method: 'manual', metadata: { siteId: 'Not A Site/#', saleId: 'sale-x' } });
       const [ev] = (await h.stripe.events.list({ type: 'payment_intent.created' })).data;
       await h.deliveredOk(ev!.id, 1);
       const row = await h.kysely.selectFrom('stripe_events').select(['relay', 'site_id']).where('id', '=', ev!.id).executeTakeFirstOrThrow();
@@ -106,7 +106,7 @@ describe.each(variants)('Stripe webhooks on $name', ({ kind, skip }) => {
     beforeEach(async () => {
       if (skip) return;
       h = await startPaymentsHarness(kind, { registerEndpoint: false });
-      await h.stripe.paymentIntents.create({ amount: 400, currency: 'eur', payment_method_types: ['card_present'], capture_method: 'manual', metadata: { siteId: 'site-a', saleId: 'sale-9' } });
+      await h.stripe.paymentIntents.create({ amount: 400, currency: 'eur', allowed_payment_method_types: ['card_present'], capture_method: 'manual', metadata: { siteId: 'site-a', saleId: 'sale-9' } });
       const ev = (await h.stripe.events.list({ type: 'payment_intent.created' })).data[0]!;
       eventId = ev.id;
       pretty = JSON.stringify(ev, null, 2);
@@ -166,13 +166,32 @@ describe.each(variants)('Stripe webhooks on $name', ({ kind, skip }) => {
   it.skipIf(skip)('accepts events signed with the old or the new secret while our secrets rotate', async () => {
     const h = await startPaymentsHarness(kind, { registerEndpoint: false, signingSecrets: ['whsec_oldSecretStillValid000', WEBHOOK_SECRET] });
     try {
-      await h.stripe.paymentIntents.create({ amount: 500, currency: 'eur', payment_method_types: ['card_present'], metadata: { siteId: 'site-a', saleId: 's' } });
-      await h.stripe.paymentIntents.create({ amount: 600, currency: 'eur', payment_method_types: ['card_present'], metadata: { siteId: 'site-a', saleId: 't' } });
+      await h.stripe.paymentIntents.create({ amount: 500, currency: 'eur', allowed_payment_method_types: ['card_present'], metadata: { siteId: 'site-a', saleId: 's' } });
+      await h.stripe.paymentIntents.create({ amount: 600, currency: 'eur', allowed_payment_method_types: ['card_present'], metadata: { siteId: 'site-a', saleId: 't' } });
       const [a, b] = (await h.stripe.events.list({ type: 'payment_intent.created' })).data.map((e) => JSON.stringify(e, null, 2));
       const t = Math.floor(h.clock.now() / 1000);
       expect((await post(h, a!, signPayload(a!, 'whsec_oldSecretStillValid000', t))).status).toBe(200);
       expect((await post(h, b!, signPayload(b!, WEBHOOK_SECRET, t))).status).toBe(200);
       expect(h.relayed('site-a')).toHaveLength(2);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it.skipIf(skip)('finishes a relay that failed after the event was stored when Stripe retries the delivery', async () => {
+    const h = await startPaymentsHarness(kind, { failRelays: 1 });
+    try {
+      await h.stripe.paymentIntents.create({ amount: 700, currency: 'eur', allowed_payment_method_types: ['card_present'], metadata: { siteId: 'site-c', saleId: 'sale-r' } });
+      const [ev] = (await h.stripe.events.list({ type: 'payment_intent.created' })).data;
+      await waitFor(async () => (await h.control('GET', '/_fake/deliveries')).body.some((d: { eventId: string; status: number }) => d.eventId === ev!.id && d.status === 500), { what: 'the first delivery answered 500' });
+      const stored = await h.kysely.selectFrom('stripe_events').select(['relay']).where('id', '=', ev!.id).executeTakeFirstOrThrow();
+      expect(stored.relay).toBe('pending');
+      expect(h.relayed('site-c')).toEqual([]);
+      h.clock.advance(60_000); // Stripe's first retry
+      await h.deliveredOk(ev!.id, 1);
+      expect(h.relayed('site-c').map((b) => [b.eventId, b.saleId])).toEqual([[ev!.id, 'sale-r']]);
+      const row = await h.kysely.selectFrom('stripe_events').select(['relay', 'deliveries']).where('id', '=', ev!.id).executeTakeFirstOrThrow();
+      expect([row.relay, Number(row.deliveries)]).toEqual(['relayed', 2]);
     } finally {
       await h.close();
     }
