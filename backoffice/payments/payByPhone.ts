@@ -90,8 +90,11 @@ export class PayByPhone {
     if (amountCents < MIN_TOTAL_CENTS) throw new PayByPhoneError('amount-too-small', `Mit dem Telefon zahlbar ab 0,50 €, der Einkauf kostet ${(amountCents / 100).toFixed(2).replace('.', ',')} €`);
     const now = this.deps.now();
     const links = await this.deps.db.selectFrom('pay_links').selectAll().where('site_id', '=', req.siteId).where('sale_id', '=', req.saleId).execute();
-    const open = links.find((l) => l.ended_at === null && Number(l.expires_at) > now && Number(l.amount) === amountCents);
-    if (open) return this.answer(open.code, open.session_id, amountCents, Number(open.expires_at), true);
+    const open = links.filter((l) => l.ended_at === null && Number(l.expires_at) > now);
+    const same = open.find((l) => Number(l.amount) === amountCents);
+    if (same) return this.answer(same.code, same.session_id, amountCents, Number(same.expires_at), true);
+    // The basket changed while a session for the old total was open: that one must not be payable any more.
+    for (const old of open) await this.endSession(old.session_id, now);
     // One key per attempt of this sale: a retry after a crash gets Stripe's first answer back, a new
     // attempt after the previous session ended gets a new session.
     const idempotencyKey = `pay-by-phone:${req.siteId}:${req.saleId}:${links.length + 1}`;
@@ -133,6 +136,19 @@ export class PayByPhone {
       if (again) return this.answer(again.code, session.id, amountCents, expiresAt, true);
       if (attempt >= 4) throw new Error('pay by phone: no free short-link code after 5 attempts');
     }
+  }
+
+  /** Expire an open session at Stripe and end its link (a session already over at Stripe ends here too). */
+  private async endSession(sessionId: string, now: number): Promise<void> {
+    try {
+      await this.deps.stripe.checkout.sessions.expire(sessionId);
+    } catch (e) {
+      const err = e as { type?: string; code?: string };
+      // Already complete or expired at Stripe: nothing to stop. Anything else: do not open a second payable session.
+      if (err.type !== 'StripeInvalidRequestError') throw new PayByPhoneError('stripe-unreachable', 'Stripe ist gerade nicht erreichbar; bitte anders bezahlen');
+    }
+    await this.deps.db.updateTable('pay_links').set({ ended_at: now }).where('session_id', '=', sessionId).where('ended_at', 'is', null).execute();
+    this.deps.logger.info({ sessionId }, 'pay by phone: previous session of the sale expired (basket changed)');
   }
 
   /** Where `/p/<code>` leads: the session URL while it is open, else why not. */

@@ -105,6 +105,20 @@ describe.each(variants)('pay by phone on $name', ({ kind, skip }) => {
     expect((await follow(b.shortUrl)).status).toBe(302);
   });
 
+  it.skipIf(skip)('expires the open session of a sale whose basket changed, so only the new total can be paid', async () => {
+    const a = (await start()).json() as Answer;
+    const changed = await start({ ...BASKET, lines: [...BASKET.lines, { name: 'Eier (6)', unitCents: 240, quantity: 1 }] });
+    expect(changed.statusCode, changed.body).toBe(200);
+    const b = changed.json() as Answer;
+    expect([b.amountCents, b.reused]).toEqual([828, false]);
+    expect(b.sessionId).not.toBe(a.sessionId);
+    expect((await h.stripe.checkout.sessions.retrieve(a.sessionId)).status).toBe('expired');
+    expect((await follow(a.shortUrl)).status).toBe(410);
+    expect((await follow(b.shortUrl)).status).toBe(302);
+    const paidOld = await h.control('POST', `/_fake/checkout/${a.sessionId}/pay`, {});
+    expect(paidOld.status).toBe(400);
+  });
+
   it.skipIf(skip)('refuses a basket under 0.50 €, a malformed body and an unknown code with clear errors; nothing created', async () => {
     const small = await start({ ...BASKET, lines: [{ name: 'Kaugummi', unitCents: 20, quantity: 2 }] });
     expect([small.statusCode, (small.json() as { error: string }).error]).toEqual([400, 'amount-too-small']);
