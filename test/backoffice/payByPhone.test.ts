@@ -130,6 +130,9 @@ describe.each(variants)('pay by phone on $name', ({ kind, skip }) => {
     expect(await h.kysely.selectFrom('pay_links').selectAll().execute()).toEqual([]);
     const unknown = await follow(`${h.base}/p/abcdefgh`);
     expect([unknown.status, ((await unknown.json()) as { error: string }).error]).toEqual([404, 'not-found']);
+    const page = await fetch(`${h.base}/p/abcdefgh`, { headers: { accept: 'text/html,application/xhtml+xml' } });
+    expect([page.status, page.headers.get('content-type')]).toEqual([404, 'text/html; charset=utf-8']);
+    expect(await page.text()).toContain('Bitte den QR-Code am Terminal noch einmal scannen');
     const malformed = await follow(`${h.base}/p/ABC`);
     expect(malformed.status).toBe(400);
   });

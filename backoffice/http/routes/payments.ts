@@ -4,6 +4,7 @@
  * public short links. Without a Stripe configuration the routes exist and answer 503.
  */
 import type { FastifyReply } from 'fastify';
+import { Type } from 'typebox';
 import { PayByPhoneError, type PayByPhone } from '../../payments/payByPhone.ts';
 import type { StripeWebhookReceiver } from '../../payments/webhooks.ts';
 import { authOf } from '../plugins/auth.ts';
@@ -22,6 +23,22 @@ const WEBHOOK_BODY_LIMIT = 256 * 1024;
 function notConfigured(reply: FastifyReply) {
   return reply.code(503).send({ error: 'payments-not-configured', message: 'Zahlungen sind in diesem Backoffice nicht eingerichtet' });
 }
+
+/**
+ * What a phone's browser shows for a link that leads nowhere (static German text, no input echoed).
+ * API clients (no `text/html` in Accept) get the usual `{error, message}`.
+ */
+function linkPage(title: string, text: string): string {
+  return `<!doctype html><html lang="de"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${title}</title><style>body{font:1.25rem/1.5 system-ui,sans-serif;margin:2rem auto;padding:0 1rem;max-width:32rem;color:#111;background:#fff}</style></head><body><h1>${title}</h1><p>${text}</p></body></html>`;
+}
+
+/** 404/410 of the link: `{error, message}`, or an HTML page for a browser. */
+const ErrorOrPage = Type.Union([ErrorSchema, Type.String()]);
+
+const LINK_ERRORS = {
+  'not-found': { status: 404, title: 'Unbekannter Bezahl-Link', text: 'Diesen Bezahl-Link gibt es nicht. Bitte den QR-Code am Terminal noch einmal scannen.' },
+  expired: { status: 410, title: 'Bezahl-Link abgelaufen', text: 'Dieser Bezahl-Link ist abgelaufen oder wurde schon benutzt. Bitte am Terminal neu starten.' },
+} as const;
 
 export function paymentRoutes(app: App, deps: RouteDeps, payments: PaymentsApi | null): void {
   // The signature covers the exact bytes Stripe sent: this scope keeps the body as a Buffer (no
@@ -56,11 +73,12 @@ export function paymentRoutes(app: App, deps: RouteDeps, payments: PaymentsApi |
 
   // Public: the phone that scanned the QR code has no session. The code is 8 random characters
   // (31^8 ≈ 8.5e11) and leads only to Stripe's own page for one basket.
-  app.get('/p/:code', { schema: { params: PayLinkParams, response: { 200: PayLinkRedirect, 302: PayLinkRedirect, 400: ErrorSchema, 404: ErrorSchema, 410: ErrorSchema, 500: ErrorSchema, 503: ErrorSchema } } }, async (req, reply) => {
+  app.get('/p/:code', { schema: { params: PayLinkParams, response: { 200: PayLinkRedirect, 302: PayLinkRedirect, 400: ErrorSchema, 404: ErrorOrPage, 410: ErrorOrPage, 500: ErrorSchema, 503: ErrorSchema } } }, async (req, reply) => {
     if (!payments) return notConfigured(reply);
     const r = await payments.payByPhone.resolve(req.params.code);
     if (r.ok) return reply.redirect(r.url, 302);
-    if (r.code === 'not-found') return reply.code(404).send({ error: 'not-found', message: 'Unbekannter Bezahl-Link' });
-    return reply.code(410).send({ error: 'expired', message: 'Dieser Bezahl-Link ist abgelaufen; bitte am Terminal neu starten' });
+    const e = LINK_ERRORS[r.code];
+    if (String(req.headers.accept ?? '').includes('text/html')) return reply.code(e.status).type('text/html; charset=utf-8').send(linkPage(e.title, e.text));
+    return reply.code(e.status).send({ error: r.code, message: e.text });
   });
 }
