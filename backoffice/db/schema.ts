@@ -183,7 +183,7 @@ export interface StripeEventsTable {
   /** Stripe's `created`, epoch ms. */
   created: number;
   received_at: number;
-  /** The event JSON as Stripe sent it (Stripe sends no card numbers). */
+  /** The event JSON, card details (brand, last4, …) and personal data redacted (payments/webhooks.ts). */
   payload: string;
   /** 'pending' (to relay, not yet done) | 'relayed' | 'not-relayed' (type not relayed) | 'no-site' (no valid metadata.siteId). */
   relay: string;

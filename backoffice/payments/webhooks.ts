@@ -5,7 +5,7 @@
  *    our signing secrets (secret rotation), every `v1` in the header is tried (Stripe's rotation),
  *    and a timestamp more than 300 s old or ahead of our clock is refused: a forged, replayed or
  *    re-serialised body is refused with a clear reason and nothing is stored;
- * 2. the event is stored once under Stripe's event id (`stripe_events`; duplicates and retries only
+ * 2. the event is stored (card details and personal data redacted) once under Stripe's event id (`stripe_events`; duplicates and retries only
  *    count `deliveries`), with an audit entry, in one transaction;
  * 3. the relevant ones (RELAYED_STRIPE_EVENTS) go to the point named in `metadata.siteId` as the
  *    downlink change `payment.webhook` (versioned and resent until the point applied it).
@@ -54,14 +54,30 @@ const REFUSAL_MESSAGES: Record<WebhookRefusal, string> = {
   'bad-event': 'Signiert, aber kein gültiges Stripe-Ereignis',
 };
 
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 const RELAYED: ReadonlySet<string> = new Set(RELAYED_STRIPE_EVENTS);
+
+/**
+ * Keys dropped (at any depth) before an event is stored: card details (brand, last4, fingerprint,
+ * expiry under `payment_method_details`) and the customer's personal data. Stripe never sends card
+ * numbers; we keep neither these details nor names, e-mail addresses or postal addresses.
+ */
+const REDACTED_KEYS: ReadonlySet<string> = new Set(['payment_method_details', 'billing_details', 'customer_details', 'customer_email', 'receipt_email', 'shipping', 'shipping_details', 'card']);
+
+export function redactEvent(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(redactEvent);
+  if (!isObj(v)) return v;
+  const out: Obj = {};
+  for (const [k, x] of Object.entries(v)) out[k] = REDACTED_KEYS.has(k) && x !== null ? '[redacted]' : redactEvent(x);
+  return out;
+}
 
 function refuse(code: WebhookRefusal): WebhookOutcome {
   return { ok: false, code, message: REFUSAL_MESSAGES[code] };
 }
 
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
 const cents = (v: unknown): number | null => (Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= 99_999_999 ? (v as number) : null);
 const idOf = (v: unknown): string | null => str(v) ?? (isObj(v) ? str(v['id']) : null);
@@ -71,6 +87,8 @@ interface StripeEventLike {
   type: string;
   created: number;
   object: Obj;
+  /** The event as stored: card details and personal data redacted. */
+  stored: string;
 }
 
 /** What a relayed event says, and which point it is for. */
@@ -113,7 +131,7 @@ export class StripeWebhookReceiver {
             site_id: target?.siteId ?? null,
             created: ev.created * 1000,
             received_at: now,
-            payload: raw.toString('utf8'),
+            payload: ev.stored,
             relay,
             relay_version: null,
             deliveries: 1,
@@ -168,7 +186,7 @@ export class StripeWebhookReceiver {
     if (!id || !/^evt_[A-Za-z0-9_]{1,250}$/.test(id) || !type || type.length > 100 || !Number.isSafeInteger(created) || (created as number) < 0 || !isObj(data) || !isObj(data['object'])) {
       return refuse('bad-event') as WebhookOutcome & { ok: false };
     }
-    return { ok: true, event: { id, type, created: created as number, object: data['object'] } };
+    return { ok: true, event: { id, type, created: created as number, object: data['object'], stored: JSON.stringify(redactEvent(parsed)) } };
   }
 
   private async duplicate(ev: StripeEventLike, actor: Actor, finishRelay: boolean): Promise<WebhookOutcome> {

@@ -86,6 +86,16 @@ describe.each(variants)('Stripe webhooks on $name', ({ kind, skip }) => {
       const wire = JSON.stringify(h.published);
       for (const pan of ['4242424242424242', '4000000000000002']) expect(wire).not.toContain(pan);
       expect(wire).not.toMatch(/last4|brand|visa|card_present"/i);
+
+      // A refund's charge.refunded event carries the card's brand and last4: stored redacted, not relayed.
+      await h.stripe.paymentIntents.capture(ok.id);
+      await h.stripe.refunds.create({ payment_intent: ok.id, amount: 200 });
+      await waitFor(async () => (await h.kysely.selectFrom('stripe_events').select('id').where('type', '=', 'charge.refunded').execute()).length === 1, { what: 'charge.refunded stored' });
+      const original = JSON.stringify((await h.stripe.events.list({ type: 'charge.refunded' })).data[0]);
+      expect(original).toMatch(/"last4"/);
+      const stored = await h.kysely.selectFrom('stripe_events').select(['type', 'payload', 'relay']).execute();
+      expect(stored.find((r) => r.type === 'charge.refunded')?.relay).toBe('not-relayed');
+      for (const r of stored) expect(r.payload).not.toMatch(/last4|"brand"|fingerprint/);
     });
 
     it.skipIf(skip)('stores but does not relay an event without a valid siteId in its metadata', async () => {
