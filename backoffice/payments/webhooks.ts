@@ -74,7 +74,9 @@ export function redactEvent(v: unknown): unknown {
   return out;
 }
 
-function refuse(code: WebhookRefusal): WebhookOutcome {
+type Refused = Extract<WebhookOutcome, { ok: false }>;
+
+function refuse(code: WebhookRefusal): Refused {
   return { ok: false, code, message: REFUSAL_MESSAGES[code] };
 }
 
@@ -155,8 +157,8 @@ export class StripeWebhookReceiver {
     }
   }
 
-  private verify(raw: Buffer, header: string | undefined): { ok: true; event: StripeEventLike } | (WebhookOutcome & { ok: false }) {
-    if (header === undefined || header === '') return refuse('signature-missing') as WebhookOutcome & { ok: false };
+  private verify(raw: Buffer, header: string | undefined): { ok: true; event: StripeEventLike } | Refused {
+    if (header === undefined || header === '') return refuse('signature-missing');
     const tolerance = this.deps.toleranceS ?? DEFAULT_TOLERANCE_S;
     const now = this.deps.now();
     let stale = false;
@@ -171,20 +173,20 @@ export class StripeWebhookReceiver {
           continue;
         }
         // The signature matched but the body is no JSON.
-        return refuse('bad-event') as WebhookOutcome & { ok: false };
+        return refuse('bad-event');
       }
     }
-    if (parsed === null) return refuse(stale ? 'stale-timestamp' : 'bad-signature') as WebhookOutcome & { ok: false };
+    if (parsed === null) return refuse(stale ? 'stale-timestamp' : 'bad-signature');
     // The SDK refuses only old timestamps; one ahead of our clock by more than the tolerance is as suspect.
     const t = /(?:^|,)t=(\d+)(?:,|$)/.exec(header);
-    if (!t || Number(t[1]) * 1000 - now > tolerance * 1000) return refuse('stale-timestamp') as WebhookOutcome & { ok: false };
-    if (!isObj(parsed)) return refuse('bad-event') as WebhookOutcome & { ok: false };
+    if (!t || Number(t[1]) * 1000 - now > tolerance * 1000) return refuse('stale-timestamp');
+    if (!isObj(parsed)) return refuse('bad-event');
     const id = str(parsed['id']);
     const type = str(parsed['type']);
     const created = parsed['created'];
     const data = parsed['data'];
     if (!id || !/^evt_[A-Za-z0-9_]{1,250}$/.test(id) || !type || type.length > 100 || !Number.isSafeInteger(created) || (created as number) < 0 || !isObj(data) || !isObj(data['object'])) {
-      return refuse('bad-event') as WebhookOutcome & { ok: false };
+      return refuse('bad-event');
     }
     return { ok: true, event: { id, type, created: created as number, object: data['object'], stored: JSON.stringify(redactEvent(parsed)) } };
   }
