@@ -7,13 +7,17 @@ import type { Kysely } from 'kysely';
 import { openDatabase, type DbConfig } from './db/database.ts';
 import type { DB } from './db/schema.ts';
 import { Downlink } from './downlink/downlink.ts';
-import { buildApi } from './http/api.ts';
+import { buildApi, type PaymentsApi } from './http/api.ts';
 import { SyncRouter, type IngestStats } from './ingest/syncRouter.ts';
 import type { IngestHooks } from './ingest/ingestQueue.ts';
 import type { Clock, Logger } from './platform.ts';
 import type { LoginStats } from './broker/loginLimiter.ts';
 import type { FastifyInstance } from 'fastify';
 import type { AuthConfig } from './accounts/login.ts';
+import Stripe from 'stripe';
+import { AuditLog } from './accounts/audit.ts';
+import { PayByPhone } from './payments/payByPhone.ts';
+import { StripeWebhookReceiver } from './payments/webhooks.ts';
 
 export interface BackofficeOptions {
   db: DbConfig;
@@ -37,8 +41,20 @@ export interface BackofficeOptions {
   ingestHooks?: IngestHooks;
   /** Failed broker logins and locks (embedded broker), shown in `/health` as `brokerLogins`. */
   loginStats?: () => LoginStats;
+  /** Stripe (webhook receiver, pay by phone); without it the payment routes answer 503. */
+  payments?: PaymentsOptions;
   clock: Clock;
   logger: Logger;
+}
+
+export interface PaymentsOptions {
+  secretKey: string;
+  /** Webhook endpoint signing secrets (`whsec_…`); give the old and the new one while rotating. */
+  webhookSecrets: string[];
+  /** Public address of this backoffice for pay-by-phone short links, e.g. `https://dorfpunkt.example`. */
+  publicBaseUrl: string;
+  /** A local Stripe fake (`fakes/stripe`): host, port, protocol `http`. */
+  api?: { host: string; port: number; protocol: 'http' | 'https' };
 }
 
 export interface Backoffice {
@@ -86,7 +102,27 @@ export async function startBackoffice(opts: BackofficeOptions): Promise<Backoffi
     logger,
     resendIntervalMs: opts.downlinkResendMs ?? 30_000,
   });
+  const now = (): number => Math.floor(opts.clock.now());
+  let payments: PaymentsApi | undefined;
+  if (opts.payments) {
+    const p = opts.payments;
+    const dl = downlink;
+    const stripe = new Stripe(p.secretKey, { ...(p.api ?? {}), telemetry: false, maxNetworkRetries: 2, timeout: 15_000 });
+    payments = {
+      webhooks: new StripeWebhookReceiver({
+        db,
+        stripe,
+        signingSecrets: p.webhookSecrets,
+        now,
+        audit: new AuditLog(),
+        relay: (siteId, body) => dl.publishChange(siteId, 'payment.webhook', body),
+        logger: logger.child({ component: 'stripe-webhooks' }),
+      }),
+      payByPhone: new PayByPhone({ db, stripe, publicBaseUrl: p.publicBaseUrl, now, logger: logger.child({ component: 'pay-by-phone' }) }),
+    };
+  }
   const api = buildApi({
+    ...(payments ? { payments } : {}),
     db,
     stats: () => router.stats,
     mqttConnected: () => router.connected,

@@ -9,7 +9,7 @@ import type { LoginLimitPolicy } from './broker/loginLimiter.ts';
 import { dbLoginLockStore } from './broker/loginLockStore.ts';
 import { generatePassword } from './credentials/passwordHash.ts';
 import { createSiteCredentials, dbCredentialLookup } from './credentials/siteCredentials.ts';
-import { startBackoffice, type Backoffice } from './main.ts';
+import { startBackoffice, type Backoffice, type PaymentsOptions } from './main.ts';
 import type { DbConfig } from './db/database.ts';
 import type { Clock, Logger } from './platform.ts';
 import type { AuthConfig } from './accounts/login.ts';
@@ -25,6 +25,8 @@ export interface StandaloneOptions {
   brokerLoginLimit?: Partial<LoginLimitPolicy>;
   /** Sign-in settings, e.g. `{ secureCookie: false }` for plain HTTP on 127.0.0.1 (`npm start`). */
   auth?: Partial<AuthConfig>;
+  /** Stripe webhook receiver and pay by phone (see main.ts). */
+  payments?: PaymentsOptions;
   clock: Clock;
   logger: Logger;
 }
@@ -64,6 +66,7 @@ export async function startStandalone(o: StandaloneOptions): Promise<Standalone>
       ...(o.http ? { http: o.http } : {}),
       loginStats: () => broker.logins(),
       ...(o.auth ? { auth: o.auth } : {}),
+      ...(o.payments ? { payments: o.payments } : {}),
       clock: o.clock,
       logger: o.logger,
     });

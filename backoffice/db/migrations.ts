@@ -276,6 +276,38 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  // Stripe webhooks (backoffice/payments/webhooks.ts): every accepted event once, by Stripe's event
+  // id, with how it was relayed to a point; and the short links of pay-by-phone Checkout Sessions.
+  '2026-12-06T01-00-stripe-events': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('stripe_events')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('object_id', 'text')
+        .addColumn('site_id', 'text')
+        .addColumn('created', 'bigint', (c) => c.notNull())
+        .addColumn('received_at', 'bigint', (c) => c.notNull())
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .addColumn('relay', 'text', (c) => c.notNull())
+        .addColumn('relay_version', 'bigint')
+        .addColumn('deliveries', 'bigint', (c) => c.notNull().defaultTo(1))
+        .execute();
+      await db.schema.createIndex('stripe_events_received').on('stripe_events').column('received_at').execute();
+      await db.schema
+        .createTable('pay_links')
+        .addColumn('code', 'text', (c) => c.primaryKey())
+        .addColumn('session_id', 'text', (c) => c.notNull().unique())
+        .addColumn('site_id', 'text', (c) => c.notNull())
+        .addColumn('sale_id', 'text', (c) => c.notNull())
+        .addColumn('url', 'text', (c) => c.notNull())
+        .addColumn('amount', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('ended_at', 'bigint')
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

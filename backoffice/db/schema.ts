@@ -252,6 +252,43 @@ export interface PCredentialsTable {
   seq: number;
 }
 
+/** A Stripe webhook event accepted once (signature checked), by Stripe's event id. */
+export interface StripeEventsTable {
+  /** `evt_…` */
+  id: string;
+  type: string;
+  object_id: string | null;
+  /** The point it concerns (`metadata.siteId`), when any. */
+  site_id: string | null;
+  /** Stripe's `created`, epoch ms. */
+  created: number;
+  received_at: number;
+  /** The event JSON, card details (brand, last4, …) and personal data redacted (payments/webhooks.ts). */
+  payload: string;
+  /** 'pending' (to relay, not yet done) | 'relayed' | 'not-relayed' (type not relayed) | 'no-site' (no valid metadata.siteId). */
+  relay: string;
+  /** The downlink change version that carries it to the point. */
+  relay_version: number | null;
+  /** How often Stripe delivered it (duplicates and retries count). */
+  deliveries: number;
+}
+
+/** Short link `/p/<code>` to a pay-by-phone Checkout Session (a short URL makes a sparse QR code). */
+export interface PayLinksTable {
+  code: string;
+  session_id: string;
+  site_id: string;
+  sale_id: string;
+  /** The Checkout Session's URL. */
+  url: string;
+  amount: number;
+  /** The session's `expires_at`, epoch ms. */
+  expires_at: number;
+  created_at: number;
+  /** When the session completed or expired (webhook); the link then ends. */
+  ended_at: number | null;
+}
+
 export interface DB {
   users: UsersTable;
   sessions: SessionsTable;
@@ -272,6 +309,8 @@ export interface DB {
   p_lockers: PLockersTable;
   p_members: PMembersTable;
   p_credentials: PCredentialsTable;
+  stripe_events: StripeEventsTable;
+  pay_links: PayLinksTable;
 }
 
 export type { Generated };

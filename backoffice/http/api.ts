@@ -4,4 +4,4 @@
  * overview and a site's alarms from the read models (routes/fleet.ts). Every
  * route but `GET /health` and the login needs a session (permissions.ts).
  */
-export { buildApi, type ApiDeps, type App } from './app.ts';
+export { buildApi, type ApiDeps, type App, type PaymentsApi } from './app.ts';

@@ -20,8 +20,9 @@ import { authRoutes } from './routes/auth.ts';
 import { siteRoutes } from './routes/sites.ts';
 import { fleetRoutes } from './routes/fleet.ts';
 import { userRoutes } from './routes/users.ts';
+import { paymentRoutes, type PaymentsApi } from './routes/payments.ts';
 
-export type { App, RouteDeps };
+export type { App, RouteDeps, PaymentsApi };
 
 export interface ApiDeps {
   db: Kysely<DB>;
@@ -35,6 +36,8 @@ export interface ApiDeps {
   auth?: Partial<AuthConfig>;
   /** Fastify `trustProxy` (e.g. the reverse proxy's address) so the audit log records the client, not the proxy. */
   trustProxy?: boolean | string | string[];
+  /** Stripe webhook receiver and pay by phone (backoffice/payments/); without it those routes answer 503. */
+  payments?: PaymentsApi;
 }
 
 export function buildApi(deps: ApiDeps): App {
@@ -81,5 +84,6 @@ export function buildApi(deps: ApiDeps): App {
   userRoutes(app, rd);
   siteRoutes(app, rd);
   fleetRoutes(app, rd);
+  paymentRoutes(app, rd, deps.payments ?? null);
   return app;
 }

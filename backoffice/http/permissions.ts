@@ -34,6 +34,13 @@ export const ROUTE_ACCESS = {
   'POST /api/users': ['admin'],
   'PATCH /api/users/:id': ['admin'],
   'GET /api/audit': ['admin'],
+  // Public: Stripe has no session; the signature over the raw body is the authentication
+  // (payments/webhooks.ts refuses forged, re-serialised and stale deliveries with 400).
+  'POST /api/stripe/webhook': 'public',
+  // Operators for now; the point will request sessions over MQTT in a later step.
+  'POST /api/pay-by-phone/sessions': ['admin', 'operator'],
+  // Public: the customer's phone follows the QR code's short link to Stripe's page.
+  'GET /p/:code': 'public',
 } as const satisfies Record<string, Access>;
 
 export type RouteKey = keyof typeof ROUTE_ACCESS;

@@ -66,6 +66,14 @@ const SAMPLES: Record<RouteKey, Sample> = {
     ok: [200],
   },
   'GET /api/audit': { req: () => ({ method: 'GET', url: '/api/audit' }), ok: [200] },
+  // The harness has no Stripe configuration: the payment routes answer 503 to whoever passes the
+  // access hook (behaviour with Stripe: test/backoffice/stripeWebhook.test.ts, payByPhone.test.ts).
+  'POST /api/stripe/webhook': { req: () => ({ method: 'POST', url: '/api/stripe/webhook', payload: { id: 'evt_1' } }), ok: [503] },
+  'POST /api/pay-by-phone/sessions': {
+    req: () => ({ method: 'POST', url: '/api/pay-by-phone/sessions', payload: { siteId: 'site-a', saleId: 's1', lines: [{ name: 'Brot', unitCents: 250, quantity: 1 }] } }),
+    ok: [503],
+  },
+  'GET /p/:code': { req: () => ({ method: 'GET', url: '/p/abcdefgh' }), ok: [503] },
 };
 
 /**
@@ -92,6 +100,9 @@ const SPEC: Record<RouteKey, Access> = {
   'POST /api/users': ['admin'],
   'PATCH /api/users/:id': ['admin'],
   'GET /api/audit': ['admin'],
+  'POST /api/stripe/webhook': 'public',
+  'POST /api/pay-by-phone/sessions': ['admin', 'operator'],
+  'GET /p/:code': 'public',
 };
 
 function allowed(access: Access, who: Caller): boolean {
@@ -230,7 +241,10 @@ describe.each(variants)('backoffice access on $name', ({ kind, skip }) => {
       'PATCH /api/users/:id': { as: 'admin', action: 'user.update' },
     };
 
-    const writes = (Object.keys(ROUTE_ACCESS) as RouteKey[]).filter((k) => WRITE_METHODS.has(k.split(' ')[0]!));
+    // The payment routes need Stripe (absent here); their audit entries are checked in
+    // test/backoffice/stripeWebhook.test.ts and payByPhone.test.ts.
+    const NEEDS_STRIPE: readonly string[] = ['POST /api/stripe/webhook', 'POST /api/pay-by-phone/sessions'];
+    const writes = (Object.keys(ROUTE_ACCESS) as RouteKey[]).filter((k) => WRITE_METHODS.has(k.split(' ')[0]!) && !NEEDS_STRIPE.includes(k));
 
     it.skipIf(skip)('has an expected audit action for every write route', () => {
       expect(writes.sort()).toEqual(Object.keys(EXPECTED).sort());

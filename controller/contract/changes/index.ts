@@ -6,11 +6,13 @@
 import type { Static, TSchema } from 'typebox';
 import { MembersChangeSchema, RevocationsChangeSchema } from './access.ts';
 import { OpeningRulesSchema } from './openingRules.ts';
+import { PaymentWebhookBody } from './payments.ts';
 
 export const changeSchemas = {
   members: MembersChangeSchema,
   revocations: RevocationsChangeSchema,
   'opening-rules': OpeningRulesSchema,
+  'payment.webhook': PaymentWebhookBody,
 } as const satisfies Record<string, TSchema>;
 
 export type ChangeKind = keyof typeof changeSchemas;
@@ -18,3 +20,4 @@ export type ChangeBody<K extends ChangeKind> = Static<(typeof changeSchemas)[K]>
 
 export * from './access.ts';
 export * from './openingRules.ts';
+export * from './payments.ts';
