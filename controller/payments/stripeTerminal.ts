@@ -28,6 +28,8 @@ import { classifyStripeError, type StripeFailure } from './stripeErrors.ts';
 export interface StripeTerminalConfig {
   secretKey: string;
   readerId: string;
+  /** This point: carried in every PaymentIntent's metadata so the backoffice relays its webhooks here. */
+  siteId?: string;
   /** Where the API is (our local fake); omitted = api.stripe.com. */
   api?: { host: string; port: number; protocol: 'http' | 'https' };
   /** One HTTP request (default 10 s: a kiosk cannot wait the SDK's 80 s). */
@@ -161,7 +163,7 @@ export function createStripeTerminalProvider(config: StripeTerminalConfig, deps:
             currency: 'eur',
             allowed_payment_method_types: ['card_present'],
             capture_method: 'manual',
-            metadata: { saleId: req.saleId },
+            metadata: { saleId: req.saleId, ...(config.siteId ? { siteId: config.siteId } : {}) },
           },
           { idempotencyKey: req.idempotencyKey },
         );
