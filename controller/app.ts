@@ -104,7 +104,8 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
     const hardware = createHardwareStatus({ profile: opts.profile, gpioKind: opts.gpio.kind, clock, logger, record: ledger.recorder.tryRecord, door });
     // 3c. Parcel lockers on the lock boards: drop-off, pickup by code on trusted time, guarded.
     const lockers = createPointLockers({ profile: opts.profile, hardware, ledger: db, publicKey: access.publicKey, alarms, bootId, clock, logger });
-    // 3d. Fridges: HACCP record, alarms, cold-chain block (queryable by the checkout).
+    // 3d. Fridges: HACCP record, alarms, cold-chain block (queryable by the checkout); their stop()
+    //     writes the pending readings, before the ledger closes.
     const fridges = createFridges({ clock, logger, ledger: ledger.featureLedger, alarms, fridges: opts.fridges ?? [] });
     // 3e. Sync with the backoffice: outbox up, changes and commands down (offline without it:
     //     the outbox keeps everything).
@@ -138,8 +139,9 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
     throw err;
   }
 
-  // Start in list order. The door first when stopping: outputs reach their safe level before
+  // Start in list order; stop in reverse, but the door first: outputs reach their safe level before
   // anything that waits on a network (an escape door stays released if the fire alarm is on).
+  // A feature that fails to start stops itself and everything before it (outputs safe, ledger closed).
   const running = await startFeatures(features, { stopFirst: ['entry', 'door', 'outputs'], logger });
   const f = features;
   return {
