@@ -70,7 +70,10 @@ describe('every flow of a simulated point decodes with the event catalogue, at t
       clock.advance(stepMs);
     }
   }
-  /** Run a promise to its end while the point's clock moves. */
+  /**
+   * Run a promise to its end while the point's clock moves (in 20 ms steps: a lock board's read
+   * timeout of 300 ms then spans at least 15 real pauses, enough for its TCP round trip).
+   */
   async function run<T>(p: Promise<T>, what: string): Promise<T> {
     let out: { v: T } | undefined;
     let err: unknown;
@@ -78,7 +81,7 @@ describe('every flow of a simulated point decodes with the event catalogue, at t
       (v) => (out = { v }),
       (e: unknown) => (err = e ?? new Error('rejected')),
     );
-    await until(what, () => out !== undefined || err !== undefined);
+    await until(what, () => out !== undefined || err !== undefined, { stepMs: 20 });
     if (err !== undefined) throw err;
     return out!.v;
   }
@@ -189,9 +192,9 @@ describe('every flow of a simulated point decodes with the event catalogue, at t
         .filter((e) => e.type === 'hardware.status' && e.data['id'] === 'schliessfach-1')
         .map((e) => e.data['status']);
     expect(await f.boards.unplug('schliessfach-1')).toBe(true);
-    await until('lock board lost', () => lockBoard().includes('lost'), { stepMs: 100 });
+    await until('lock board lost', () => lockBoard().includes('lost'), { stepMs: 20 });
     expect(await f.boards.plug('schliessfach-1')).toBe(true);
-    await until('lock board ok again', () => lockBoard().at(-1) === 'ok', { stepMs: 100, maxMs: 60_000 });
+    await until('lock board ok again', () => lockBoard().at(-1) === 'ok', { stepMs: 20, maxMs: 60_000 });
     expect(lockBoard()).toEqual(['lost', 'ok']);
   });
 
@@ -204,7 +207,7 @@ describe('every flow of a simulated point decodes with the event catalogue, at t
     await office.backoffice.downlink.resendUnapplied(siteId);
     await until('the pickup code at the point', () => lastOf('pickup-code.issued') !== undefined);
 
-    await until('lock states read', () => f.point.hardware.compartments().every((c) => c.latched !== null), { stepMs: 100 });
+    await until('lock states read', () => f.point.hardware.compartments().every((c) => c.latched !== null), { stepMs: 20 });
     const session = f.point.lockers.startDropOff();
     if (!('sessionId' in session)) throw new Error(session.detail);
     const courier = credentialOf(f, 'c-paket').token!;
@@ -215,13 +218,13 @@ describe('every flow of a simulated point decodes with the event catalogue, at t
     const kerong = f.boards.kerong('schliessfach-1')!;
     const lockOf = (id: string) => f.point.hardware.compartments().find((c) => c.id === id)!.lock;
     kerong.closeDoor(lockOf(opened.compartment));
-    await until('parcel deposited', () => lastOf('parcel.deposited') !== undefined, { stepMs: 100 });
+    await until('parcel deposited', () => lastOf('parcel.deposited') !== undefined, { stepMs: 20 });
     expect(lastOf('parcel.deposited')!.data).toMatchObject({ compartment: opened.compartment, codeId: 'code-flow-1' });
     session.cancel();
 
     expect(await run(f.point.lockers.pickup(issued.plain.code, 'keypad'), 'pickup')).toMatchObject({ ok: true, compartment: opened.compartment });
     kerong.closeDoor(lockOf(opened.compartment));
-    await until('parcel collected', () => lastOf('parcel.collected') !== undefined, { stepMs: 100 });
+    await until('parcel collected', () => lastOf('parcel.collected') !== undefined, { stepMs: 20 });
   });
 
   it('records fridge readings in batches and raises an alarm for a fridge door left open', async () => {
