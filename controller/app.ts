@@ -75,7 +75,7 @@ export interface RunningPoint {
  * them in the fail-safe order of the list below (outputs locked first, then the ledger, then
  * alarms and decisions, then the door machine, the boards and what hangs on them, the link to
  * the backoffice, and the API last). Stops them in reverse, except that the door and its outputs
- * stop first. Each feature's wiring lives in its own `create…(deps)`; nothing else happens here.
+ * stop first and the link, the alarm model and the ledger last. Each feature's wiring lives in its own `create…(deps)`; nothing else happens here.
  */
 export async function startPoint(opts: StartPointOptions): Promise<RunningPoint> {
   const { clock, logger } = opts;
@@ -140,9 +140,10 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
   }
 
   // Start in list order; stop in reverse, but the door first: outputs reach their safe level before
-  // anything that waits on a network (an escape door stays released if the fire alarm is on).
-  // A feature that fails to start stops itself and everything before it (outputs safe, ledger closed).
-  const running = await startFeatures(features, { stopFirst: ['entry', 'door', 'outputs'], logger });
+  // anything that waits on a network (an escape door stays released if the fire alarm is on). The
+  // link and the ledger stop last: the features write their last events (fridge readings) before
+  // the link says goodbye. A feature that fails to start stops itself and everything before it.
+  const running = await startFeatures(features, { stopFirst: ['entry', 'door', 'outputs'], stopLast: ['sync', 'alarms', 'ledger'], logger });
   const f = features;
   return {
     ledger: db,

@@ -45,6 +45,17 @@ describe('features in fail-safe order', () => {
     expect(r.log).toEqual(['start outputs', 'start ledger', 'start door', 'start hardware', 'stop door', 'stop outputs', 'stop hardware', 'stop ledger']);
   });
 
+  it('stops the link and the ledger last, after the features that write their last events', async () => {
+    const r = recorder();
+    const running = await startFeatures(
+      { outputs: r.feature('outputs'), ledger: r.feature('ledger'), door: r.feature('door'), fridges: r.feature('fridges'), sync: r.feature('sync'), http: r.feature('http') },
+      { stopFirst: ['door', 'outputs'], stopLast: ['sync', 'ledger'], logger: createRecordingLogger() },
+    );
+    r.log.length = 0;
+    await running.stop();
+    expect(r.log).toEqual(['stop door', 'stop outputs', 'stop http', 'stop fridges', 'stop sync', 'stop ledger']);
+  });
+
   it('still stops everything when one stop throws, and reports the first error', async () => {
     const r = recorder();
     const running = await startFeatures(
@@ -58,7 +69,7 @@ describe('features in fail-safe order', () => {
 
   it('refuses a stopFirst name that is not in the list (a typo would silently lose the fail-safe order)', async () => {
     const r = recorder();
-    await expect(startFeatures({ outputs: r.feature('outputs') }, { stopFirst: ['dor'], logger: createRecordingLogger() })).rejects.toThrow(/stopFirst names dor/);
+    await expect(startFeatures({ outputs: r.feature('outputs') }, { stopFirst: ['dor'], logger: createRecordingLogger() })).rejects.toThrow(/stop order names dor/);
     expect(r.log).toEqual([]);
   });
 });

@@ -12,8 +12,16 @@ export interface Feature {
 /** The features by name, in start order; an absent one (e.g. no sync when offline) is skipped. */
 export type FeatureList = Readonly<Record<string, Feature | undefined>>;
 
+export interface StopOrder {
+  /** Stopped first, in this order: the door and its outputs (the strike safe before anything waits). */
+  stopFirst: readonly string[];
+  /** Stopped last, in this order: the link and the ledger (local features write their last events first). */
+  stopLast?: readonly string[];
+  logger: Logger;
+}
+
 export interface RunningFeatures {
-  /** Stop everything once: the `stopFirst` group in its order, then the rest in reverse start order. */
+  /** Stop everything once: `stopFirst` in its order, the rest in reverse start order, `stopLast` in its order. */
   stop(): Promise<void>;
 }
 
@@ -23,20 +31,24 @@ export interface RunningFeatures {
  * outputs safe and its ledger closed.
  *
  * `stopFirst` names the features that must stop before anything that may wait on a network or a
- * disk (the door and its outputs: the strike reaches its safe level first). A stop that throws is
- * logged and the rest still stop; the first error is rethrown at the end.
+ * disk (the door and its outputs: the strike reaches its safe level first); `stopLast` the ones
+ * that must outlive the others' stops (the link to the backoffice, which waits on the network, and
+ * the ledger the others write their last events to). A stop that throws is logged and the rest
+ * still stop; the first error is rethrown at the end.
  */
-export async function startFeatures(features: FeatureList, o: { stopFirst: readonly string[]; logger: Logger }): Promise<RunningFeatures> {
-  for (const name of o.stopFirst) if (!Object.hasOwn(features, name)) throw new Error(`stopFirst names ${name}, which is not in the feature list`);
+export async function startFeatures(features: FeatureList, o: StopOrder): Promise<RunningFeatures> {
+  const last = o.stopLast ?? [];
+  for (const name of [...o.stopFirst, ...last]) if (!Object.hasOwn(features, name)) throw new Error(`stop order names ${name}, which is not in the feature list`);
   const started: string[] = [];
   let stopped = false;
   const stop = async (): Promise<void> => {
     if (stopped) return;
     stopped = true;
     const first = o.stopFirst.filter((n) => started.includes(n));
-    const rest = started.filter((n) => !o.stopFirst.includes(n)).reverse();
+    const rest = started.filter((n) => !o.stopFirst.includes(n) && !last.includes(n)).reverse();
+    const final = last.filter((n) => started.includes(n));
     let firstError: unknown;
-    for (const name of [...first, ...rest]) {
+    for (const name of [...first, ...rest, ...final]) {
       try {
         await features[name]?.stop();
       } catch (err) {
