@@ -1,40 +1,30 @@
-import { join } from 'node:path';
-import { mkdirSync } from 'node:fs';
 import type { Clock } from '../firmware-bridge/platform/clock.ts';
 import type { Logger } from '../firmware-bridge/platform/logger.ts';
 import type { GpioBackend } from '../hardware/ports.ts';
 import type { HardwareProfile } from '../hardware/profile/schema.ts';
-import { createPointIo, type PointIo } from '../hardware/pointIo.ts';
-import { Ledger } from './ledger/index.ts';
-import { createRecorder } from './ledger/recorder.ts';
-import { SqliteAccessState } from './ledger/index.ts';
-import { importPublicKeyPem } from './access/keys.ts';
-import { AccessDecider } from './access/decide.ts';
-import { REPLAY_EVENT_TYPES, replaySeedFrom } from './access/replaySeed.ts';
+import { createPointIo } from '../hardware/pointIo.ts';
+import type { Ledger } from './ledger/index.ts';
 import { readBootId } from './platform/bootId.ts';
 import { DEFAULT_LIMITS, type Limits } from './config/limits.ts';
-import type { EventType } from './contract/events/index.ts';
+import { startFeatures, type Feature } from './features.ts';
+import { openPointLedger } from './wiring/pointLedger.ts';
 import { createAlarms, type Alarms } from './alarms/alarms.ts';
-import { createFridges, type Fridges } from './fridges/fridges.ts';
-import type { FridgeConfig } from './fridges/config.ts';
-import type { FridgePorts } from './fridges/fridges.ts';
-import { createLockers, type Lockers } from './lockers/lockers.ts';
-import { lockerLedger } from './lockers/ledgerPort.ts';
-import { lockerKioskApi } from './lockers/kioskApi.ts';
-import { tokenCourierVerifier } from './lockers/courierCheck.ts';
-import { TrustedTime } from './access/trustedTime.ts';
-import { NO_GUARD_STATE, PointPickupGuard, type PickupGuardState } from './access/pickupGuard.ts';
-import { CurrentOpeningRules } from './access/currentOpeningRules.ts';
+import { createPointAccess } from './access/pointAccess.ts';
 import type { Bundesland } from './access/holidays.ts';
-import { DoorController } from './machines/door/doorController.ts';
-import { EntryService } from './entry/entryService.ts';
-import { HardwareStatus } from './hardware/hardwareStatus.ts';
-import { buildHttpServer, type App } from './http/server.ts';
-import { SyncClient } from './sync/syncClient.ts';
-import { syncMigrations } from './sync/migrations.ts';
-import { changeEvents } from './downlink/changes.ts';
-import { commandHandlers } from './downlink/commands.ts';
-import type { DecisionView, PointApi, PointSnapshot, SimControls, SimSnapshot } from './http/pointApi.ts';
+import { createDoorController, type DoorController } from './machines/door/doorController.ts';
+import { createEntryService, type EntryService } from './entry/entryService.ts';
+import { createHardwareStatus, type HardwareStatus } from './hardware/hardwareStatus.ts';
+import { createPointLockers } from './wiring/pointLockers.ts';
+import type { Lockers } from './lockers/lockers.ts';
+import { createFridges, type Fridges, type FridgePorts } from './fridges/fridges.ts';
+import type { FridgeConfig } from './fridges/config.ts';
+import { createPointSync, type PointSyncOptions } from './wiring/pointSync.ts';
+import type { SyncClient } from './sync/syncClient.ts';
+import { lockerKioskApi } from './lockers/kioskApi.ts';
+import { createPointView } from './http/pointView.ts';
+import { createPointHttp } from './http/pointHttp.ts';
+import type { App } from './http/server.ts';
+import type { PointApi, SimControls, SimSnapshot } from './http/pointApi.ts';
 
 export interface StartPointOptions {
   siteId: string;
@@ -49,7 +39,7 @@ export interface StartPointOptions {
   http?: { host: string; port: number } | undefined;
   sim?: { controls: SimControls; snapshot: () => SimSnapshot; onChange: (l: () => void) => () => void } | undefined;
   /** The link to the backoffice; without it the point runs offline (the outbox keeps everything). */
-  sync?: { brokerUrl: string; username?: string | undefined; password?: string | undefined; keepaliveSec?: number | undefined } | undefined;
+  sync?: PointSyncOptions | undefined;
   /**
    * Whether the wall clock is NTP-synchronised now (recorded on every ledger event and sync
    * message). A real point passes `createClockSyncProbe` (controller/platform/clockSync.ts);
@@ -81,225 +71,103 @@ export interface RunningPoint {
   stop(): Promise<void>;
 }
 
-const RECENT_DECISIONS = 20;
-
 /**
- * The controller's composition root: builds every feature from explicit dependencies in the
- * fail-safe order (outputs locked first, then the ledger, then decisions, then the door
- * machine, then the API) and stops them in reverse.
+ * The controller's composition root: builds every feature from explicit dependencies and starts
+ * them in the fail-safe order of the list below (outputs locked first, then the ledger, then
+ * alarms and decisions, then the door machine, the boards and what hangs on them, the link to
+ * the backoffice, and the API last). Stops them in reverse, except that the door and its outputs
+ * stop first and the link, the alarm model and the ledger last. Each feature's wiring lives in its own `create…(deps)`; nothing else happens here.
  */
 export async function startPoint(opts: StartPointOptions): Promise<RunningPoint> {
   const { clock, logger } = opts;
   // 1. Outputs to their safe level before anything else can fail or take time.
-  const io: PointIo = createPointIo(opts.profile, opts.gpio, clock);
-  let ledger: Ledger | undefined;
+  const io = createPointIo(opts.profile, opts.gpio, clock);
+  const outputs: Feature = { start() {}, stop: () => io.stop() };
+  // 1a. The ledger (opened and seeded now: the features below read their state from it).
+  const ledger = await openPointLedger(opts).catch(async (err: unknown) => {
+    await io.stop();
+    throw err;
+  });
+  const db = ledger.ledger;
+  const bootId = opts.bootId ?? readBootId();
+
+  let features;
   try {
-    mkdirSync(opts.dataDir, { recursive: true });
-    ledger = Ledger.open({
-      path: join(opts.dataDir, 'ledger.db'),
+    // 1b. The point's one alarm model: open alarms rebuilt from the ledger before anyone raises one.
+    const alarms = createAlarms({ clock, logger, ledger: ledger.featureLedger });
+    // 2. Access decisions: public key, revocations and cards from the ledger, opening rules, time
+    //    floor, replay window (controller/access/pointAccess.ts).
+    const access = createPointAccess({ ledger: db, publicKeyPem: opts.publicKeyPem, bundesland: opts.bundesland, bootId, limits: opts.limits ?? DEFAULT_LIMITS, clock, logger });
+    // 3. Door machine and the entry flow.
+    const door = createDoorController({ io, timing: opts.profile.door.timing, clock, record: ledger.recorder.tryRecord, alarms, logger: logger.child({ module: 'door' }) });
+    const entry = createEntryService({ decider: access.decider, door, record: ledger.recorder.tryRecord, logger: logger.child({ module: 'entry' }) });
+    // 3b. Serial boards (lock boards, Modbus I/O, scanners) from the profile and their live status.
+    const hardware = createHardwareStatus({ profile: opts.profile, gpioKind: opts.gpio.kind, clock, logger, record: ledger.recorder.tryRecord, door });
+    // 3c. Parcel lockers on the lock boards: drop-off, pickup by code on trusted time, guarded.
+    const lockers = createPointLockers({ profile: opts.profile, hardware, ledger: db, publicKey: access.publicKey, alarms, bootId, clock, logger });
+    // 3d. Fridges: HACCP record, alarms, cold-chain block (queryable by the checkout); their stop()
+    //     writes the pending readings, before the ledger closes.
+    const fridges = createFridges({ clock, logger, ledger: ledger.featureLedger, alarms, fridges: opts.fridges ?? [] });
+    // 3e. Sync with the backoffice: outbox up, changes and commands down (offline without it:
+    //     the outbox keeps everything).
+    const sync = opts.sync
+      ? createPointSync({
+          link: opts.sync,
+          siteId: opts.siteId,
+          ledger: db,
+          record: ledger.recorder.record,
+          door,
+          lockers: lockers.lockers,
+          fridges,
+          onServerTime: (ms) => {
+            access.decider.setServerTime(ms);
+            lockers.time.setServerTime(ms);
+          },
+          isClockSynced: opts.isClockSynced,
+          clock,
+          logger,
+        })
+      : undefined;
+    // 4. The view the HTTP API serves, and the API.
+    const view = createPointView({
       siteId: opts.siteId,
       clock,
-      logger,
-      migrations: syncMigrations,
-      ...(opts.isClockSynced ? { isClockSynced: opts.isClockSynced } : {}),
+      door,
+      entry,
+      ledger: db,
+      hardware,
+      sync,
+      sim: opts.sim,
+      extras: { ...lockerKioskApi(lockers.lockers), fridges: () => fridges.view(), openAlarms: () => alarms.open() },
     });
-    await opts.seed?.(ledger);
+    const http = opts.http
+      ? createPointHttp({ listen: opts.http, point: view, sim: opts.sim?.controls, servePages: opts.sim !== undefined, clock, logger })
+      : undefined;
+    features = { outputs, ledger, alarms, access, door, entry, hardware, lockers, fridges, sync, view, http };
   } catch (err) {
     await io.stop();
-    ledger?.close();
+    ledger.stop();
     throw err;
   }
-  const openLedger = ledger;
-  const recorder = createRecorder(openLedger, logger);
-  const record = recorder.tryRecord;
-  // Ledger ports of the features that read their history back (typed by the catalogue at run time).
-  const featureLedger = {
-    append: (type: string, data: Record<string, unknown>) => openLedger.appendChecked(type as EventType, data),
-    eventsOfTypes: openLedger.eventsOfTypes.bind(openLedger),
-    latestEvent: openLedger.latestEvent.bind(openLedger),
-    onAppended: openLedger.onAppended.bind(openLedger),
-  };
 
-  // 1b. The point's one alarm model: open alarms rebuilt from the ledger before anyone raises one.
-  const alarms = createAlarms({ clock, logger, ledger: featureLedger });
-  alarms.start();
-
-  // 2. Access decisions: public key, revocations and cards from the ledger, opening rules.
-  //    Time floor (DESIGN principle 4): the latest wall time the ledger saw, read once at start,
-  //    so a Pi booting at 1970 without network still accepts valid tokens and a clock set back
-  //    cannot revive expired ones.
-  //    Server time: the backoffice's acks carry its time (sync client, below); from then on
-  //    validity uses it plus monotonic time.
-  //    Replay window (D8): grants of the last minute before this start, from the ledger.
-  const rules = new CurrentOpeningRules(openLedger, opts.bundesland, logger);
-  const bootId = opts.bootId ?? readBootId();
-  const limits = opts.limits ?? DEFAULT_LIMITS;
-  const replayWindowMs = limits.replayWindowMs;
-  const replaySeed = replaySeedFrom(openLedger.recentOfTypes(REPLAY_EVENT_TYPES, 10_000), { bootId, mono: clock.monotonic() }, replayWindowMs);
-  const publicKey = importPublicKeyPem(opts.publicKeyPem);
-  const decider = new AccessDecider({
-    bootId,
-    replayWindowMs,
-    replaySeed,
-    lockoutPolicy: limits.pin,
-    clock,
-    publicKey,
-    state: new SqliteAccessState(openLedger),
-    openingRules: rules,
-    logger: logger.child({ module: 'access' }),
-    timeFloorMs: openLedger.timeFloorMs(),
-  });
-
-  // 3. Door machine and the entry flow.
-  const door = new DoorController({ io, timing: opts.profile.door.timing, clock, record, alarms, logger: logger.child({ module: 'door' }) });
-  const entry = new EntryService({ decider, door, record, logger: logger.child({ module: 'entry' }) });
-  door.start();
-  entry.start();
-
-  // 3b. Serial boards (lock boards, Modbus I/O, scanners) from the profile and their live status.
-  const hardware = new HardwareStatus({ profile: opts.profile, gpioKind: opts.gpio.kind, clock, logger, record, door });
-  await hardware.start();
-
-  // 3d. Parcel lockers: compartments on the lock boards, courier drop-off, pickup by code. Code
-  //     validity on trusted time (server time from acks, else the ledger's floor + monotonic time);
-  //     guessing limited by the point's pickup guard, persisted as `pickup.guard` events.
-  const lockerTime = new TrustedTime(clock, openLedger.timeFloorMs());
-  const guardEvent = openLedger.latestEvent('pickup.guard');
-  const pickupGuard = new PointPickupGuard({
-    clock,
-    bootId,
-    trustedNow: () => lockerTime.now(),
-    load: () => (guardEvent ? (guardEvent.data as unknown as PickupGuardState) : { ...NO_GUARD_STATE }),
-    save: (state) => void openLedger.appendChecked('pickup.guard', { ...state }),
-    alarms,
-  });
-  const lockers = createLockers({
-    compartments: opts.profile.boards?.compartments ?? [],
-    hardware: hardware.boards,
-    ledger: lockerLedger(openLedger),
-    time: lockerTime,
-    couriers: tokenCourierVerifier({ publicKey, isRevoked: (id) => openLedger.state.isRevoked(id), time: lockerTime }),
-    guard: pickupGuard,
-    alarms,
-    clock,
-    logger: logger.child({ module: 'lockers' }),
-  });
-  lockers.start();
-
-  // 3e. Fridges: HACCP record, alarms, cold-chain block (queryable by the checkout).
-  const fridges = createFridges({ clock, logger, ledger: featureLedger, alarms, fridges: opts.fridges ?? [] });
-  fridges.start();
-
-  // 3c. Sync with the backoffice: outbox up, changes and commands down.
-  const sync = opts.sync
-    ? new SyncClient({
-        brokerUrl: opts.sync.brokerUrl,
-        siteId: opts.siteId,
-        ...(opts.sync.username ? { username: opts.sync.username } : {}),
-        ...(opts.sync.password ? { password: opts.sync.password } : {}),
-        ...(opts.sync.keepaliveSec ? { keepaliveSec: opts.sync.keepaliveSec } : {}),
-        ledger: openLedger,
-        clock,
-        ...(opts.isClockSynced ? { isClockSynced: opts.isClockSynced } : {}),
-        logger: logger.child({ module: 'sync' }),
-        changeEvents: { ...changeEvents, ...lockers.changeEvents(), 'fridge.corrective-action': fridges.correctiveActionMapper },
-        commandHandlers: { ...commandHandlers({ door, record: recorder.record }), ...lockers.commandHandlers() },
-        onServerTime: (ms) => {
-          decider.setServerTime(ms);
-          lockerTime.setServerTime(ms);
-        },
-      })
-    : undefined;
-  sync?.start();
-
-  // 4. The view the HTTP API serves.
-  const listeners = new Set<() => void>();
-  const changed = (): void => {
-    for (const l of [...listeners]) l();
-  };
-  const recent: Array<DecisionView & { at: number }> = [];
-  const remember = (d: DecisionView): DecisionView => {
-    recent.unshift({ ...d, at: clock.now() });
-    recent.length = Math.min(recent.length, RECENT_DECISIONS);
-    changed();
-    return d;
-  };
-  const unsubscribers = [door.onChange(changed), openLedger.onAppended(changed), hardware.onChange(changed), sync?.onStatus(changed), opts.sim?.onChange(changed)];
-  const api: PointApi = {
-    siteId: opts.siteId,
-    snapshot: (): PointSnapshot => ({
-      siteId: opts.siteId,
-      at: clock.now(),
-      door: { ...door.state() },
-      occupancy: entry.occupancy(),
-      ledger: { lastSeq: openLedger.lastSeq(), outbox: openLedger.outboxCount() },
-      hardware: hardware.entries(),
-      sync: sync ? { ...sync.status() } : null,
-      sim: opts.sim?.snapshot() ?? null,
-      recentDecisions: recent,
-    }),
-    onChange: (l) => {
-      listeners.add(l);
-      return () => listeners.delete(l);
-    },
-    presentToken: async (token) => remember(view(await entry.present({ kind: 'token', token }))),
-    presentCard: async (uid, pin) => remember(view(await entry.present({ kind: 'card', uid, pin }))),
-    compartments: () => hardware.compartments(),
-    ...lockerKioskApi(lockers),
-    fridges: () => fridges.view(),
-    openAlarms: () => alarms.open(),
-  };
-
-  let http: App | undefined;
-  let url: string | undefined;
-  if (opts.http) {
-    http = await buildHttpServer({ point: api, sim: opts.sim?.controls, logger, clock, servePages: opts.sim !== undefined });
-    url = await http.listen({ host: opts.http.host, port: opts.http.port });
-  }
-
-  let stopped = false;
+  // Start in list order; stop in reverse, but the door first: outputs reach their safe level before
+  // anything that waits on a network (an escape door stays released if the fire alarm is on). The
+  // link and the ledger stop last: the features write their last events (fridge readings) before
+  // the link says goodbye. A feature that fails to start stops itself and everything before it.
+  const running = await startFeatures(features, { stopFirst: ['entry', 'door', 'outputs'], stopLast: ['sync', 'alarms', 'ledger'], logger });
+  const f = features;
   return {
-    ledger: openLedger,
-    door,
-    entry,
-    hardware,
-    alarms,
-    lockers,
-    fridges,
-    sync,
-    api,
-    http,
-    url,
-    async stop() {
-      if (stopped) return;
-      stopped = true;
-      // The door first: outputs reach their safe level before anything that waits on a network.
-      entry.stop();
-      door.stop();
-      try {
-        await io.stop();
-      } finally {
-        for (const u of unsubscribers) u?.();
-        await http?.close();
-        lockers.stop();
-        await fridges.stop(); // writes the pending readings
-        await hardware.stop();
-        await sync?.stop();
-        alarms.stop();
-        openLedger.close();
-      }
-    },
-  };
-}
-
-function view(r: { decision: { granted: boolean; reason: string; memberId?: string; role?: string; retryAfterMs?: number }; seq?: number }): DecisionView {
-  const d = r.decision;
-  return {
-    granted: d.granted,
-    reason: d.reason,
-    memberId: d.memberId,
-    role: d.role,
-    ...(d.retryAfterMs !== undefined ? { retryAfterMs: Math.ceil(d.retryAfterMs) } : {}),
-    ...(r.seq !== undefined ? { seq: r.seq } : {}),
+    ledger: db,
+    door: f.door,
+    entry: f.entry,
+    hardware: f.hardware,
+    alarms: f.alarms,
+    lockers: f.lockers.lockers,
+    fridges: f.fridges,
+    sync: f.sync,
+    api: f.view,
+    http: f.http?.app,
+    url: f.http?.url,
+    stop: () => running.stop(),
   };
 }

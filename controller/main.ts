@@ -14,19 +14,13 @@ import { resolve } from 'node:path';
 import { pino } from 'pino';
 import { createSystemClock } from '../firmware-bridge/platform/clock.ts';
 import type { Logger } from '../firmware-bridge/platform/logger.ts';
-import { bundledProfilePath, loadHardwareProfile } from '../hardware/profile/load.ts';
-import { SimulatedPoint } from '../hardware/sim/simulatedPoint.ts';
+import { loadHardwareProfile } from '../hardware/profile/load.ts';
 import { createOnoffGpio } from '../hardware/gpio/onoffGpio.ts';
 import { loadControllerConfig } from './config/config.ts';
 import { parseLimits, resolveLimits } from './config/limits.ts';
 import { startPoint, type RunningPoint } from './app.ts';
 import { createClockSyncProbe } from './platform/clockSync.ts';
-import { demoCredentials, ensureDemoKeys, seedDemoLedger } from './sim/demoData.ts';
-import { simControls } from './sim/simControls.ts';
-import { createSimFridges } from './sim/simFridges.ts';
-import { simFridgeControls } from './sim/simFridgeControls.ts';
-import { simBoardControls } from './sim/simBoardControls.ts';
-import { startSimBoards } from './sim/simBoards.ts';
+import { buildSimulatedPoint } from './sim/simulatedPointBuilder.ts';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -50,33 +44,15 @@ async function main(): Promise<void> {
   let point: RunningPoint;
   let boardsBanner = '';
   if (values.sim) {
-    const dataDir = resolve(values.data ?? process.env['DORFPUNKT_DATA'] ?? 'data/sim');
-    const simBoards = await startSimBoards(await loadHardwareProfile(values.profile ?? bundledProfilePath('simulated')), clock, values['board-ports']);
-    const profile = simBoards.profile;
-    boardsBanner = simBoards.banner();
-    const sim = new SimulatedPoint({ profile, clock, bounce: { transitions: 3, everyMs: 5 } });
-    const keys = await ensureDemoKeys(dataDir);
-    const credentials = await demoCredentials(keys, clock);
-    const simFridges = profile.fridges ? createSimFridges(clock, profile.fridges) : undefined;
-    point = await startPoint({
+    const built = await buildSimulatedPoint({
       siteId: process.env['DORFPUNKT_SITE'] ?? 'sim-dorf-1',
-      dataDir,
-      profile,
-      gpio: sim.gpio,
-      publicKeyPem: keys.publicKeyPem,
-      bundesland: 'BY',
+      dataDir: resolve(values.data ?? process.env['DORFPUNKT_DATA'] ?? 'data/sim'),
       clock,
       logger,
+      profilePath: values.profile,
+      boardPorts: values['board-ports'],
       http: { host: values.host ?? '127.0.0.1', port: Number(values.port ?? process.env['PORT'] ?? 8080) },
-      sim: {
-        controls: { ...simControls(sim, credentials), ...simBoardControls(simBoards.boards), ...(simFridges ? simFridgeControls(simFridges) : {}) },
-        snapshot: () => ({ ...sim.snapshot(), cables: simBoards.boards.cables() }),
-        onChange: (l) => sim.onChange(l),
-      },
-      seed: seedDemoLedger,
-      fridges: simFridges?.entries(),
       limits: values.limits ? parseLimits(values.limits, '--limits') : undefined,
-      isClockSynced: () => true, // simulation: the host clock is trusted
       sync: values.mqtt
         ? {
             brokerUrl: values.mqtt,
@@ -85,6 +61,8 @@ async function main(): Promise<void> {
           }
         : undefined,
     });
+    point = { ...built.point, stop: () => built.stop() };
+    boardsBanner = built.boardsBanner();
   } else {
     if (!values.config) throw new Error('either --sim or --config <file> is required');
     const config = loadControllerConfig(values.config);

@@ -184,3 +184,8 @@ function kindOf(value: unknown): 'token' | 'card' | 'unknown' {
   }
   return 'unknown';
 }
+
+/** The entry flow for the composition root (`start()` follows the door's exits for the occupancy count). */
+export function createEntryService(deps: EntryServiceDeps): EntryService {
+  return new EntryService(deps);
+}

@@ -116,3 +116,8 @@ export class HardwareStatus {
     for (const l of [...this.listeners]) l();
   }
 }
+
+/** The serial boards and their live status for the composition root (`start()` connects the links). */
+export function createHardwareStatus(opts: HardwareStatusOptions): HardwareStatus {
+  return new HardwareStatus(opts);
+}

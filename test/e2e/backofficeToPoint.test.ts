@@ -112,7 +112,7 @@ describe('a point whose clock says 1970 (no RTC, no NTP yet)', () => {
     const password = await office.createSiteCredentials(siteId);
     const offset = real.now() - Date.UTC(1970, 2, 1);
     const clock1970 = { ...real, now: () => real.now() - offset };
-    f = await startSimulatedPoint({ clock: clock1970, siteId, sync: { brokerUrl: `mqtt://127.0.0.1:${brokerPort}`, username: siteId, password, keepaliveSec: 10 } });
+    f = await startSimulatedPoint({ clock: clock1970, isClockSynced: () => false, siteId, sync: { brokerUrl: `mqtt://127.0.0.1:${brokerPort}`, username: siteId, password, keepaliveSec: 10 } });
   }, 60_000);
 
   afterAll(async () => {

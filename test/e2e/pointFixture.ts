@@ -3,74 +3,69 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock, type Clock } from '../../firmware-bridge/platform/clock.ts';
 import { createSilentLogger } from '../../firmware-bridge/platform/logger.ts';
-import { bundledProfilePath, loadHardwareProfile } from '../../hardware/profile/load.ts';
-import { SimulatedPoint } from '../../hardware/sim/simulatedPoint.ts';
-import { startPoint, type RunningPoint, type StartPointOptions } from '../../controller/app.ts';
-import { demoCredentials, ensureDemoKeys, seedDemoLedger } from '../../controller/sim/demoData.ts';
-import { simControls } from '../../controller/sim/simControls.ts';
-import { createSimFridges } from '../../controller/sim/simFridges.ts';
-import { simFridgeControls } from '../../controller/sim/simFridgeControls.ts';
-import { simBoardControls } from '../../controller/sim/simBoardControls.ts';
-import { startSimBoards } from '../../controller/sim/simBoards.ts';
+import type { SimulatedPoint } from '../../hardware/sim/simulatedPoint.ts';
+import type { RunningPoint, StartPointOptions } from '../../controller/app.ts';
+import { buildSimulatedPoint } from '../../controller/sim/simulatedPointBuilder.ts';
+import type { SimFridges } from '../../controller/sim/simFridges.ts';
 import type { SimulatedBoards } from '../../hardware/sim/boards/simulatedBoards.ts';
 import type { DemoCredential } from '../../controller/http/pointApi.ts';
+import type { DemoKeys } from '../../controller/sim/demoData.ts';
 
 export interface PointFixture {
   point: RunningPoint;
   sim: SimulatedPoint;
   /** the profile's serial boards, simulated on TCP ports of 127.0.0.1 */
   boards: SimulatedBoards;
+  /** thermal models of the profile's fridges */
+  fridges: SimFridges | undefined;
   clock: Clock;
+  keys: DemoKeys;
   credentials: DemoCredential[];
   dataDir: string;
   close(): Promise<void>;
 }
 
-/** A whole simulated point with demo data in a temp folder, as `npm start` builds it. */
+/**
+ * A whole simulated point with demo data in a temp folder, built by the same builder as
+ * `npm start` (controller/sim/simulatedPointBuilder.ts); this adds only the temp folder.
+ */
 export async function startSimulatedPoint(
-  opts: { clock?: Clock; http?: { host: string; port: number }; sync?: StartPointOptions['sync']; siteId?: string } = {},
+  opts: { clock?: Clock; http?: { host: string; port: number }; sync?: StartPointOptions['sync']; siteId?: string; isClockSynced?: () => boolean } = {},
 ): Promise<PointFixture> {
   // Wednesday 2026-11-18 10:00 Berlin: open to everyone under the demo rules.
   const clock = opts.clock ?? new ManualClock(Date.UTC(2026, 10, 18, 9, 0, 0));
   const dataDir = mkdtempSync(join(tmpdir(), 'dorfpunkt-e2e-'));
-  // the serial boards as `npm start` serves them: simulators on TCP, the profile's links rewritten to them
-  const simBoards = await startSimBoards(await loadHardwareProfile(bundledProfilePath('simulated')), clock);
-  const profile = simBoards.profile;
-  const sim = new SimulatedPoint({ profile, clock, bounce: { transitions: 3, everyMs: 5 } });
-  const keys = await ensureDemoKeys(dataDir);
-  const credentials = await demoCredentials(keys, clock);
-  const simFridges = profile.fridges ? createSimFridges(clock, profile.fridges) : undefined;
-  const point = await startPoint({
-    siteId: opts.siteId ?? 'test-dorf',
-    dataDir,
-    profile,
-    gpio: sim.gpio,
-    publicKeyPem: keys.publicKeyPem,
-    bundesland: 'BY',
-    clock,
-    logger: createSilentLogger(),
-    http: opts.http,
-    sim: {
-      controls: { ...simControls(sim, credentials), ...simBoardControls(simBoards.boards), ...(simFridges ? simFridgeControls(simFridges) : {}) },
-      snapshot: () => ({ ...sim.snapshot(), cables: simBoards.boards.cables() }),
-      onChange: (l) => sim.onChange(l),
-    },
-    seed: seedDemoLedger,
-    fridges: simFridges?.entries(),
-    sync: opts.sync,
-  });
+  let built;
+  try {
+    built = await buildSimulatedPoint({
+      siteId: opts.siteId ?? 'test-dorf',
+      dataDir,
+      clock,
+      logger: createSilentLogger(),
+      http: opts.http,
+      sync: opts.sync,
+      isClockSynced: opts.isClockSynced,
+    });
+  } catch (err) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
+  const b = built;
   return {
-    point,
-    sim,
-    boards: simBoards.boards,
+    point: b.point,
+    sim: b.sim,
+    boards: b.boards,
+    fridges: b.fridges,
     clock,
-    credentials,
+    keys: b.keys,
+    credentials: b.credentials,
     dataDir,
     async close() {
-      await point.stop();
-      sim.stop();
-      await simBoards.boards.stop();
-      rmSync(dataDir, { recursive: true, force: true });
+      try {
+        await b.stop();
+      } finally {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
     },
   };
 }

@@ -401,3 +401,8 @@ function safeWrite(output: DigitalOutput, level: boolean, logger: Logger): void 
     logger.error({ err, output: output.name }, 'door: writing an output failed');
   }
 }
+
+/** The door feature for the composition root: the controller, started by `start()` (outputs to their safe level first). */
+export function createDoorController(deps: DoorControllerDeps): DoorController {
+  return new DoorController(deps);
+}

@@ -1,0 +1,115 @@
+/**
+ * The one builder of a simulated point, used by `controller/main.ts --sim` (`npm start`) and by
+ * the tests (test/e2e/pointFixture.ts): the hardware profile's serial boards served by simulators
+ * on TCP ports of 127.0.0.1 (the profile's links rewritten to them), the simulated door I/O, demo
+ * keys, members and credentials, thermal models of the profile's fridges, and `startPoint` on all
+ * of it. `stop()` stops the point first (outputs safe), then the simulators.
+ */
+import type { Clock } from '../../firmware-bridge/platform/clock.ts';
+import type { Logger } from '../../firmware-bridge/platform/logger.ts';
+import { bundledProfilePath, loadHardwareProfile } from '../../hardware/profile/load.ts';
+import { SimulatedPoint } from '../../hardware/sim/simulatedPoint.ts';
+import type { SimulatedBoards } from '../../hardware/sim/boards/simulatedBoards.ts';
+import { startPoint, type RunningPoint, type StartPointOptions } from '../app.ts';
+import type { DemoCredential } from '../http/pointApi.ts';
+import { demoCredentials, ensureDemoKeys, seedDemoLedger, type DemoKeys } from './demoData.ts';
+import { simControls } from './simControls.ts';
+import { createSimFridges, type SimFridges } from './simFridges.ts';
+import { simFridgeControls } from './simFridgeControls.ts';
+import { simBoardControls } from './simBoardControls.ts';
+import { startSimBoards } from './simBoards.ts';
+
+export interface SimulatedPointOptions {
+  siteId: string;
+  /** Ledger and demo keys live here (kept between starts). */
+  dataDir: string;
+  clock: Clock;
+  logger: Logger;
+  /** Hardware profile file (default: the bundled `simulated` profile). */
+  profilePath?: string | undefined;
+  /** `--board-ports 4001,4002`: one TCP port per distinct link of the profile (default: ephemeral). */
+  boardPorts?: string | undefined;
+  http?: StartPointOptions['http'];
+  sync?: StartPointOptions['sync'];
+  limits?: StartPointOptions['limits'];
+  /** Whether the wall clock counts as NTP-synchronised (default: yes, the host clock is trusted). */
+  isClockSynced?: (() => boolean) | undefined;
+}
+
+export interface BuiltSimulatedPoint {
+  readonly point: RunningPoint;
+  /** The simulated door I/O (strike, contact, exit button, fire alarm, siren). */
+  readonly sim: SimulatedPoint;
+  /** The profile's serial boards, simulated on TCP ports of 127.0.0.1. */
+  readonly boards: SimulatedBoards;
+  /** Thermal models of the profile's fridges (undefined when the profile has none). */
+  readonly fridges: SimFridges | undefined;
+  readonly keys: DemoKeys;
+  readonly credentials: DemoCredential[];
+  /** Lines for the console: where each simulated board listens. */
+  boardsBanner(): string;
+  /** Stop the point (outputs safe first), then the simulators. */
+  stop(): Promise<void>;
+}
+
+export async function buildSimulatedPoint(o: SimulatedPointOptions): Promise<BuiltSimulatedPoint> {
+  const { clock } = o;
+  const simBoards = await startSimBoards(await loadHardwareProfile(o.profilePath ?? bundledProfilePath('simulated')), clock, o.boardPorts);
+  const profile = simBoards.profile;
+  const sim = new SimulatedPoint({ profile, clock, bounce: { transitions: 3, everyMs: 5 } });
+  let point: RunningPoint;
+  let keys: DemoKeys;
+  let credentials: DemoCredential[];
+  let fridges: SimFridges | undefined;
+  try {
+    keys = await ensureDemoKeys(o.dataDir);
+    credentials = await demoCredentials(keys, clock);
+    fridges = profile.fridges ? createSimFridges(clock, profile.fridges) : undefined;
+    point = await startPoint({
+      siteId: o.siteId,
+      dataDir: o.dataDir,
+      profile,
+      gpio: sim.gpio,
+      publicKeyPem: keys.publicKeyPem,
+      bundesland: 'BY',
+      clock,
+      logger: o.logger,
+      http: o.http,
+      sim: {
+        controls: { ...simControls(sim, credentials), ...simBoardControls(simBoards.boards), ...(fridges ? simFridgeControls(fridges) : {}) },
+        snapshot: () => ({ ...sim.snapshot(), cables: simBoards.boards.cables() }),
+        onChange: (l) => sim.onChange(l),
+      },
+      seed: seedDemoLedger,
+      fridges: fridges?.entries(),
+      limits: o.limits,
+      isClockSynced: o.isClockSynced ?? (() => true), // simulation: the host clock is trusted
+      sync: o.sync,
+    });
+  } catch (err) {
+    sim.stop();
+    await simBoards.boards.stop();
+    throw err;
+  }
+  let stopped: Promise<void> | undefined;
+  return {
+    point,
+    sim,
+    boards: simBoards.boards,
+    fridges,
+    keys,
+    credentials,
+    boardsBanner: () => simBoards.banner(),
+    stop() {
+      stopped ??= (async () => {
+        try {
+          await point.stop();
+        } finally {
+          sim.stop();
+          await simBoards.boards.stop();
+        }
+      })();
+      return stopped;
+    },
+  };
+}

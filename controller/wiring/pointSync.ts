@@ -1,0 +1,54 @@
+/**
+ * Sync with the backoffice: the outbox up; changes (access, lockers, fridges) and commands (door,
+ * lockers) down; the backoffice's time from its acks to the access decider and the lockers.
+ */
+import type { Clock } from '../../firmware-bridge/platform/clock.ts';
+import type { Logger } from '../../firmware-bridge/platform/logger.ts';
+import type { Ledger } from '../ledger/index.ts';
+import type { RecordFn } from '../ledger/recorder.ts';
+import type { DoorController } from '../machines/door/doorController.ts';
+import type { Lockers } from '../lockers/lockers.ts';
+import type { Fridges } from '../fridges/fridges.ts';
+import { SyncClient } from '../sync/syncClient.ts';
+import { changeEvents } from '../downlink/changes.ts';
+import { commandHandlers } from '../downlink/commands.ts';
+
+export interface PointSyncOptions {
+  brokerUrl: string;
+  username?: string | undefined;
+  password?: string | undefined;
+  keepaliveSec?: number | undefined;
+}
+
+export interface PointSyncDeps {
+  link: PointSyncOptions;
+  siteId: string;
+  ledger: Ledger;
+  record: RecordFn;
+  door: DoorController;
+  lockers: Lockers;
+  fridges: Fridges;
+  /** The backoffice's time, from each ack. */
+  onServerTime: (ms: number) => void;
+  isClockSynced?: (() => boolean) | undefined;
+  clock: Clock;
+  logger: Logger;
+}
+
+export function createPointSync(deps: PointSyncDeps): SyncClient {
+  const { link } = deps;
+  return new SyncClient({
+    brokerUrl: link.brokerUrl,
+    siteId: deps.siteId,
+    ...(link.username ? { username: link.username } : {}),
+    ...(link.password ? { password: link.password } : {}),
+    ...(link.keepaliveSec ? { keepaliveSec: link.keepaliveSec } : {}),
+    ledger: deps.ledger,
+    clock: deps.clock,
+    ...(deps.isClockSynced ? { isClockSynced: deps.isClockSynced } : {}),
+    logger: deps.logger.child({ module: 'sync' }),
+    changeEvents: { ...changeEvents, ...deps.lockers.changeEvents(), 'fridge.corrective-action': deps.fridges.correctiveActionMapper },
+    commandHandlers: { ...commandHandlers({ door: deps.door, record: deps.record }), ...deps.lockers.commandHandlers() },
+    onServerTime: deps.onServerTime,
+  });
+}
