@@ -14,6 +14,8 @@ import type { Clock, Logger } from './platform.ts';
 import type { LoginStats } from './broker/loginLimiter.ts';
 import type { FastifyInstance } from 'fastify';
 import type { AuthConfig } from './accounts/login.ts';
+import { loadOrCreateSigningKey, type MemberSigningKey } from './credentials/signingKey.ts';
+import type { PinCost } from './credentials/pinHash.ts';
 
 export interface BackofficeOptions {
   db: DbConfig;
@@ -35,6 +37,14 @@ export interface BackofficeOptions {
   trustProxy?: boolean | string | string[];
   /** Crash tests only: hooks right before the ingest COMMIT and between COMMIT and `down/ack`. */
   ingestHooks?: IngestHooks;
+  /**
+   * The Ed25519 key file that signs member QR tokens (PKCS#8 PEM, 0600), created on first use;
+   * usually `<dataDir>/member-signing-key.pem`. Every instance behind one database needs the same
+   * file. Absent: members can be managed, but QR tokens and card sheets answer 503.
+   */
+  memberSigningKeyPath?: string;
+  /** scrypt cost of card PIN hashes (default N=16384, r=8, p=1 as on the point); tests lower it. */
+  memberPinCost?: PinCost;
   /** Failed broker logins and locks (embedded broker), shown in `/health` as `brokerLogins`. */
   loginStats?: () => LoginStats;
   clock: Clock;
@@ -86,8 +96,15 @@ export async function startBackoffice(opts: BackofficeOptions): Promise<Backoffi
     logger,
     resendIntervalMs: opts.downlinkResendMs ?? 30_000,
   });
+  let signingKey: MemberSigningKey | null = null;
+  const keyPath = opts.memberSigningKeyPath;
   const api = buildApi({
     db,
+    members: {
+      changes: downlink,
+      ...(keyPath !== undefined ? { signingKey: () => (signingKey ??= loadOrCreateSigningKey(keyPath)) } : {}),
+      ...(opts.memberPinCost ? { pinCost: opts.memberPinCost } : {}),
+    },
     stats: () => router.stats,
     mqttConnected: () => router.connected,
     clock: opts.clock,

@@ -5,7 +5,8 @@
  * printed QR card must be reissued; copying it lets anyone mint tokens: back it up like a password.
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 export interface MemberSigningKey {
   privateKey: KeyObject;
@@ -29,6 +30,7 @@ export function generateSigningKey(): MemberSigningKey {
 export function loadOrCreateSigningKey(path: string): MemberSigningKey {
   if (!existsSync(path)) {
     const key = generateSigningKey();
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     try {
       writeFileSync(path, key.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), { mode: 0o600, flag: 'wx' });
       chmodSync(path, 0o600);

@@ -19,6 +19,10 @@ import { registerAuth } from './plugins/auth.ts';
 import { authRoutes } from './routes/auth.ts';
 import { siteRoutes } from './routes/sites.ts';
 import { userRoutes } from './routes/users.ts';
+import { memberRoutes } from './routes/members.ts';
+import { MemberService, type ChangePublisher } from '../members/memberService.ts';
+import type { MemberSigningKey } from '../credentials/signingKey.ts';
+import type { PinCost } from '../credentials/pinHash.ts';
 
 export type { App, RouteDeps };
 
@@ -34,6 +38,11 @@ export interface ApiDeps {
   auth?: Partial<AuthConfig>;
   /** Fastify `trustProxy` (e.g. the reverse proxy's address) so the audit log records the client, not the proxy. */
   trustProxy?: boolean | string | string[];
+  /**
+   * Member management (routes/members.ts): where changes go (the downlink), the token signing key
+   * (loaded or created on first use) and the PIN scrypt cost. Absent: the member routes answer 503.
+   */
+  members?: { changes: ChangePublisher; signingKey?: () => MemberSigningKey; pinCost?: PinCost };
 }
 
 export function buildApi(deps: ApiDeps): App {
@@ -75,9 +84,12 @@ export function buildApi(deps: ApiDeps): App {
 
   const audit = new AuditLog();
   registerAuth(app, { db: deps.db, audit, auth, now });
-  const rd: RouteDeps = { db: deps.db, stats: deps.stats, mqttConnected: deps.mqttConnected, loginStats: deps.loginStats, now, logger: deps.logger, auth, audit, login: new LoginService(deps.db, auth, audit, now) };
+  const rd: RouteDeps = { db: deps.db, stats: deps.stats, mqttConnected: deps.mqttConnected, loginStats: deps.loginStats, now, logger: deps.logger, auth, audit, login: new LoginService(deps.db, auth, audit, now),
+    members: deps.members ? new MemberService({ db: deps.db, now, ...deps.members }) : null,
+  };
   authRoutes(app, rd);
   userRoutes(app, rd);
   siteRoutes(app, rd);
+  memberRoutes(app, rd);
   return app;
 }

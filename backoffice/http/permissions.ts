@@ -32,6 +32,14 @@ export const ROUTE_ACCESS = {
   'POST /api/users': ['admin'],
   'PATCH /api/users/:id': ['admin'],
   'GET /api/audit': ['admin'],
+  // Members: admin and operator manage them; accountant and technician may only look. Printing
+  // cards is a write in effect (the sheet holds working credentials): admin and operator only.
+  'GET /api/members': ALL,
+  'POST /api/members': ['admin', 'operator'],
+  'PATCH /api/members/:id': ['admin', 'operator'],
+  'POST /api/members/:id/credentials': ['admin', 'operator'],
+  'POST /api/members/:id/credentials/:cid/revoke': ['admin', 'operator'],
+  'GET /api/members/cards.pdf': ['admin', 'operator'],
 } as const satisfies Record<string, Access>;
 
 export type RouteKey = keyof typeof ROUTE_ACCESS;

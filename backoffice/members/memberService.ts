@@ -28,12 +28,13 @@ export interface ChangePublisher {
 export interface MemberServiceDeps {
   db: Kysely<DB>;
   changes: ChangePublisher;
-  signingKey: MemberSigningKey;
+  /** The token signing key, loaded (or created) on first use; absent = tokens cannot be issued (503). */
+  signingKey?: (() => MemberSigningKey) | undefined;
   now: () => number;
   pinCost?: PinCost;
 }
 
-export type MemberErrorCode = 'not-found' | 'unknown-site' | 'bad-date' | 'card-in-use' | 'revoked' | 'no-token' | 'no-sites';
+export type MemberErrorCode = 'not-found' | 'unknown-site' | 'bad-date' | 'card-in-use' | 'revoked' | 'no-token' | 'no-signing-key';
 
 /** A request that is well-formed but cannot be done; nothing was changed. */
 export class MemberInputError extends Error {
@@ -43,8 +44,10 @@ export class MemberInputError extends Error {
   ) {
     super(message);
   }
-  get status(): 400 | 404 | 409 {
-    return this.code === 'not-found' ? 404 : this.code === 'card-in-use' || this.code === 'revoked' || this.code === 'no-token' ? 409 : 400;
+  get status(): 400 | 404 | 409 | 503 {
+    if (this.code === 'not-found') return 404;
+    if (this.code === 'no-signing-key') return 503;
+    return this.code === 'card-in-use' || this.code === 'revoked' || this.code === 'no-token' ? 409 : 400;
   }
 }
 
@@ -58,6 +61,14 @@ export interface Issued {
   pin?: string;
   /** Sites the change went to. */
   sites: string[];
+}
+
+export interface PrintableCard {
+  memberId: string;
+  credentialId: string;
+  name: string;
+  token: string;
+  expiresAt: number;
 }
 
 export class MemberService {
@@ -117,6 +128,7 @@ export class MemberService {
 
   async issue(memberId: string, input: IssueCredentialInput): Promise<Issued> {
     const member = await this.mustGet(memberId);
+    if (input.kind === 'token') this.key();
     const now = this.deps.now();
     const id = newId(now).replace(/-/g, '');
     // Tokens carry whole seconds: store exactly what is signed, so a reprint signs the same token.
@@ -168,23 +180,23 @@ export class MemberService {
   }
 
   /** Name and newest valid QR token of each member, in the order asked; refuses members without one. */
-  async cardsFor(ids: string[]): Promise<{ memberId: string; name: string; token: string }[]> {
+  async cardsFor(ids: string[]): Promise<PrintableCard[]> {
     const now = this.deps.now();
-    const out: { memberId: string; name: string; token: string }[] = [];
+    const out: PrintableCard[] = [];
     const missing: string[] = [];
     for (const id of [...new Set(ids)]) {
       const m = await this.mustGet(id);
       const tokens = (await credentialsOf(this.deps.db, [id])).filter((c) => c.kind === 'token' && isActive(c, now));
       const newest = tokens[tokens.length - 1];
       if (!newest) missing.push(m.name);
-      else out.push({ memberId: id, name: m.name, token: this.tokenOf(m, newest) });
+      else out.push({ memberId: id, credentialId: newest.id, name: m.name, token: this.tokenOf(m, newest), expiresAt: Number(newest.expires_at) });
     }
     if (missing.length > 0) throw new MemberInputError('no-token', `Ohne gültigen QR-Code: ${missing.join(', ')}; zuerst einen ausstellen`);
     return out;
   }
 
   private tokenOf(m: MembersTable, c: MemberCredentialsTable): string {
-    return issueMemberToken(this.deps.signingKey.privateKey, {
+    return issueMemberToken(this.key().privateKey, {
       role: m.role,
       adult: ageOf(m) !== null,
       memberId: m.id,
@@ -214,6 +226,11 @@ export class MemberService {
     const sites = await targetSites(this.deps.db, parseSites(m.sites));
     for (const site of sites) await this.deps.changes.publishChange(site, 'members', body);
     return sites;
+  }
+
+  private key(): MemberSigningKey {
+    if (!this.deps.signingKey) throw new MemberInputError('no-signing-key', 'Kein Signierschlüssel für QR-Codes eingerichtet');
+    return this.deps.signingKey();
   }
 
   private async mustGet(id: string): Promise<MembersTable> {
