@@ -6,7 +6,11 @@
  * with jsQR. Knows nothing of the card layout.
  */
 import { inflateSync } from 'node:zlib';
-import jsQR from 'jsqr';
+import jsQRModule from 'jsqr';
+
+// jsqr is CommonJS: the default import is module.exports, which also carries `default`.
+type JsQR = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
+const jsQR: JsQR = (jsQRModule as unknown as { default?: JsQR }).default ?? (jsQRModule as unknown as JsQR);
 
 export interface Rect {
   x: number;
@@ -84,4 +88,16 @@ export function decodeGroup(rects: Rect[], pxPerModule = 4): string | null {
 /** Every QR code drawn in the PDF, in drawing order. */
 export function qrCodesInPdf(pdf: Buffer): (string | null)[] {
   return pdfStreams(pdf).flatMap((s) => groups(rectangles(s)).map((g) => decodeGroup(g)));
+}
+
+/** The text drawn in the PDF: each `TJ`/`Tj` (pdfkit writes WinAnsi hex strings) decoded, lines joined by one space. */
+export function pdfText(pdf: Buffer): string {
+  const lines: string[] = [];
+  for (const s of pdfStreams(pdf)) {
+    for (const m of s.matchAll(/\[([^\]]*)\]\s*TJ|(<[0-9a-fA-F]*>)\s*Tj/g)) {
+      const hex = [...(m[1] ?? m[2] ?? '').matchAll(/<([0-9a-fA-F]*)>/g)].map((h) => Buffer.from(h[1] ?? '', 'hex').toString('latin1')).join('');
+      lines.push(hex);
+    }
+  }
+  return lines.join(' ').replace(/\s+/g, ' ');
 }
