@@ -32,10 +32,16 @@ export interface MemberTokenClaims {
 export function issueMemberToken(privateKey: KeyObject, c: MemberTokenClaims): string {
   const role = ROLES.indexOf(c.role);
   if (role < 0) throw new Error(`token role must be one of ${ROLES.join(', ')}`);
-  for (const [name, id] of [['memberId', c.memberId], ['credentialId', c.credentialId]] as const) {
+  for (const [name, id] of [
+    ['memberId', c.memberId],
+    ['credentialId', c.credentialId],
+  ] as const) {
     if (!ID_PATTERN.test(id)) throw new Error(`token ${name} must be 1-32 characters of A-Z a-z 0-9 _ -`);
   }
-  for (const [name, v] of [['issuedAt', c.issuedAt], ['expiresAt', c.expiresAt]] as const) {
+  for (const [name, v] of [
+    ['issuedAt', c.issuedAt],
+    ['expiresAt', c.expiresAt],
+  ] as const) {
     if (!Number.isInteger(v) || v < 0 || v > U32_MAX) throw new Error(`token ${name} must be whole epoch seconds`);
   }
   if (c.expiresAt <= c.issuedAt) throw new Error('token expiresAt must be after issuedAt');

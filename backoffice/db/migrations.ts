@@ -3,7 +3,7 @@
  * integer), app-generated text ids, no auto-increment, no dialect-specific SQL. Names are
  * timestamped so the Migrator keeps them in order.
  */
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
 const migrations: Record<string, Migration> = {
   '2026-11-21T00-00-init': {
@@ -218,7 +218,8 @@ const migrations: Record<string, Migration> = {
         .addColumn('revoke_reason', 'text')
         .execute();
       await db.schema.createIndex('member_credentials_member').on('member_credentials').column('member_id').execute();
-      await db.schema.createIndex('member_credentials_card_uid').on('member_credentials').column('card_uid').execute();
+      // One active credential per card UID (the point looks cards up by UID); revoked ones may repeat.
+      await db.schema.createIndex('member_credentials_active_card').on('member_credentials').column('card_uid').unique().where(sql.ref('revoked_at'), 'is', null).execute();
     },
   },
 };

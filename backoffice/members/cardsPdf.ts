@@ -55,7 +55,13 @@ export interface CardsPdfOptions {
 
 export function renderCardsPdf(cards: Card[], opts: CardsPdfOptions): Promise<Buffer> {
   const texts = opts.texts ?? CARD_TEXTS_DE;
-  const doc = new PDFDocument({ size: 'A4', margin: 0, autoFirstPage: false, compress: opts.compress ?? true, info: { Title: texts.title, CreationDate: new Date(opts.now) } });
+  const doc = new PDFDocument({
+    size: 'A4',
+    margin: 0,
+    autoFirstPage: false,
+    compress: opts.compress ?? true,
+    info: { Title: texts.title, CreationDate: new Date(opts.now) },
+  });
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     doc.on('data', (c: Buffer) => chunks.push(c));
@@ -79,13 +85,25 @@ function drawCutMarks(doc: PDFKit.PDFDocument): void {
   doc.save().lineWidth(0.3).strokeColor('#000000');
   for (let c = 0; c <= COLS; c++) {
     const x = LEFT + c * CARD_W;
-    doc.moveTo(x, TOP - gap - len).lineTo(x, TOP - gap).stroke();
-    doc.moveTo(x, TOP + ROWS * CARD_H + gap).lineTo(x, TOP + ROWS * CARD_H + gap + len).stroke();
+    doc
+      .moveTo(x, TOP - gap - len)
+      .lineTo(x, TOP - gap)
+      .stroke();
+    doc
+      .moveTo(x, TOP + ROWS * CARD_H + gap)
+      .lineTo(x, TOP + ROWS * CARD_H + gap + len)
+      .stroke();
   }
   for (let r = 0; r <= ROWS; r++) {
     const y = TOP + r * CARD_H;
-    doc.moveTo(LEFT - gap - len, y).lineTo(LEFT - gap, y).stroke();
-    doc.moveTo(LEFT + COLS * CARD_W + gap, y).lineTo(LEFT + COLS * CARD_W + gap + len, y).stroke();
+    doc
+      .moveTo(LEFT - gap - len, y)
+      .lineTo(LEFT - gap, y)
+      .stroke();
+    doc
+      .moveTo(LEFT + COLS * CARD_W + gap, y)
+      .lineTo(LEFT + COLS * CARD_W + gap + len, y)
+      .stroke();
   }
   doc.restore();
 }
@@ -94,10 +112,24 @@ function drawCard(doc: PDFKit.PDFDocument, card: Card, x: number, y: number, tex
   drawQr(doc, card.token, x + PAD, y + PAD, QR_SIDE);
   const tx = x + PAD + QR_SIDE + 2 * MM;
   const tw = x + CARD_W - PAD - tx;
-  doc.fillColor('#555555').font('Helvetica').fontSize(6.5).text(texts.title, tx, y + PAD + 2, { width: tw });
-  doc.fillColor('#000000').font('Helvetica-Bold').fontSize(11).text(card.name, tx, y + PAD + 14, { width: tw, height: 42, ellipsis: true });
-  doc.font('Helvetica').fontSize(8).text(texts.help, tx, y + CARD_H / 2 + 4, { width: tw });
-  doc.fillColor('#555555').fontSize(6.5).text(texts.validUntil(germanDate(card.expiresAt)), tx, y + CARD_H - PAD - 10, { width: tw });
+  doc
+    .fillColor('#555555')
+    .font('Helvetica')
+    .fontSize(6.5)
+    .text(texts.title, tx, y + PAD + 2, { width: tw });
+  doc
+    .fillColor('#000000')
+    .font('Helvetica-Bold')
+    .fontSize(11)
+    .text(card.name, tx, y + PAD + 14, { width: tw, height: 42, ellipsis: true });
+  doc
+    .font('Helvetica')
+    .fontSize(8)
+    .text(texts.help, tx, y + CARD_H / 2 + 4, { width: tw });
+  doc
+    .fillColor('#555555')
+    .fontSize(6.5)
+    .text(texts.validUntil(germanDate(card.expiresAt)), tx, y + CARD_H - PAD - 10, { width: tw });
 }
 
 /** Dark modules as filled rectangles (one per horizontal run), origin at the quiet zone's corner. */

@@ -18,7 +18,19 @@ import { newId } from '../platform.ts';
 import { issueMemberToken } from '../credentials/memberToken.ts';
 import { hashMemberPin, randomPin, DEFAULT_PIN_COST, type PinCost } from '../credentials/pinHash.ts';
 import type { MemberSigningKey } from '../credentials/signingKey.ts';
-import { ageOf, credentialsOf, credentialView, getMember, isActive, knownSites, memberView, parseSites, targetSites, unknownSites, type MemberSites } from './memberStore.ts';
+import {
+  ageOf,
+  credentialsOf,
+  credentialView,
+  getMember,
+  isActive,
+  knownSites,
+  memberView,
+  parseSites,
+  targetSites,
+  unknownSites,
+  type MemberSites,
+} from './memberStore.ts';
 
 export interface ChangePublisher {
   publishChange(siteId: string, kind: 'members', body: MembersChange): Promise<unknown>;
@@ -52,6 +64,9 @@ export class MemberInputError extends Error {
 }
 
 const DAY_MS = 86_400_000;
+
+const cardInUse = (uid: string): MemberInputError =>
+  new MemberInputError('card-in-use', `Die Karte ${uid} ist schon ausgegeben; zuerst die alte Berechtigung sperren`);
 /** QR tokens must expire (the point needs an end); two years unless the request says otherwise. */
 export const DEFAULT_TOKEN_DAYS = 730;
 
@@ -138,13 +153,7 @@ export class MemberService {
     let pin: string | undefined;
     let pinHash: string | null = null;
     if (input.kind === 'card') {
-      const taken = await this.deps.db
-        .selectFrom('member_credentials')
-        .select('member_id')
-        .where('card_uid', '=', input.cardUid)
-        .where('revoked_at', 'is', null)
-        .executeTakeFirst();
-      if (taken) throw new MemberInputError('card-in-use', `Die Karte ${input.cardUid} ist schon ausgegeben; zuerst die alte Berechtigung sperren`);
+      if (await this.activeCardHolder(input.cardUid)) throw cardInUse(input.cardUid);
       pin = input.pin ?? randomPin();
       pinHash = await hashMemberPin(pin, this.deps.pinCost ?? DEFAULT_PIN_COST);
     }
@@ -159,14 +168,31 @@ export class MemberService {
       revoked_at: null,
       revoke_reason: null,
     };
-    await this.deps.db.insertInto('member_credentials').values(row).execute();
-    const sites = await this.publishMember(member, [row]);
-    return { credential: credentialView(row), sites, ...(pin !== undefined ? { pin } : {}), ...(input.kind === 'token' ? { token: this.tokenOf(member, row) } : {}) };
+    try {
+      await this.deps.db.insertInto('member_credentials').values(row).execute();
+    } catch (e) {
+      // Two operators issuing the same card at once: the unique index on active card UIDs decides.
+      if (row.card_uid !== null && (await this.activeCardHolder(row.card_uid))) throw cardInUse(row.card_uid);
+      throw e;
+    }
+    // A token needs nothing stored at the point (it is checked by its signature); a card does.
+    const sites = input.kind === 'card' ? await this.publishMember(member, [row]) : [];
+    return {
+      credential: credentialView(row),
+      sites,
+      ...(pin !== undefined ? { pin } : {}),
+      ...(input.kind === 'token' ? { token: this.tokenOf(member, row) } : {}),
+    };
   }
 
   async revoke(memberId: string, credentialId: string, reason: string): Promise<{ credential: CredentialViewBody; sites: string[] }> {
     await this.mustGet(memberId);
-    const cred = await this.deps.db.selectFrom('member_credentials').selectAll().where('id', '=', credentialId).where('member_id', '=', memberId).executeTakeFirst();
+    const cred = await this.deps.db
+      .selectFrom('member_credentials')
+      .selectAll()
+      .where('id', '=', credentialId)
+      .where('member_id', '=', memberId)
+      .executeTakeFirst();
     if (!cred) throw new MemberInputError('not-found', 'Unbekannte Berechtigung');
     if (cred.revoked_at !== null) throw new MemberInputError('revoked', 'Diese Berechtigung ist schon gesperrt');
     // Published first: if recording fails afterwards, the points refuse a credential the
@@ -226,6 +252,16 @@ export class MemberService {
     const sites = await targetSites(this.deps.db, parseSites(m.sites));
     for (const site of sites) await this.deps.changes.publishChange(site, 'members', body);
     return sites;
+  }
+
+  private async activeCardHolder(cardUid: string): Promise<string | undefined> {
+    const row = await this.deps.db
+      .selectFrom('member_credentials')
+      .select('member_id')
+      .where('card_uid', '=', cardUid)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return row?.member_id;
   }
 
   private key(): MemberSigningKey {

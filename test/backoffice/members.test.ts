@@ -40,12 +40,38 @@ interface MemberBody {
 function point(h: Harness) {
   const clock = new ManualClock(h.clock.now() + 1000);
   const state = new MemoryAccessState();
-  const decider = new AccessDecider({ clock, bootId: 'boot-a', publicKey: h.signingKey.publicKey, state, openingRules: new OpeningRulesEngine(alwaysOpenRules()), logger: createSilentLogger(), replayWindowMs: 1 });
+  const decider = new AccessDecider({
+    clock,
+    bootId: 'boot-a',
+    publicKey: h.signingKey.publicKey,
+    state,
+    openingRules: new OpeningRulesEngine(alwaysOpenRules()),
+    logger: createSilentLogger(),
+    replayWindowMs: 1,
+  });
   const apply = (kind: string, body: unknown): void => {
     for (const e of changeEvents[kind]!(body, { v: 1, version: 1, kind, body })) {
       if (e.type === 'credential.issued') {
-        const d = e.data as { kind: string; cardUid: string; memberId: string; credentialId: string; role: 'member'; pinHash: string; ageVerified: boolean; expiresAt: number | null };
-        if (d.kind === 'card') state.addCard({ cardUid: d.cardUid, memberId: d.memberId, credentialId: d.credentialId, role: d.role, pinHash: d.pinHash, ageVerified: d.ageVerified, expiresAt: d.expiresAt });
+        const d = e.data as {
+          kind: string;
+          cardUid: string;
+          memberId: string;
+          credentialId: string;
+          role: 'member';
+          pinHash: string;
+          ageVerified: boolean;
+          expiresAt: number | null;
+        };
+        if (d.kind === 'card')
+          state.addCard({
+            cardUid: d.cardUid,
+            memberId: d.memberId,
+            credentialId: d.credentialId,
+            role: d.role,
+            pinHash: d.pinHash,
+            ageVerified: d.ageVerified,
+            expiresAt: d.expiresAt,
+          });
       }
       if (e.type === 'credential.revoked') state.revoke((e.data as { credentialId: string }).credentialId);
     }
@@ -58,7 +84,10 @@ describe.each(variants)('members on $name', ({ kind, skip }) => {
   let op: SignedIn;
   const call = (o: InjectOptions) => h.inject({ ...o, headers: { ...op.headers, ...(o.headers ?? {}) } });
   const changesOf = async (site: string) =>
-    (await h.db.db.selectFrom('changes').select(['kind', 'body']).where('site_id', '=', site).orderBy('version').execute()).map((c) => ({ kind: c.kind, body: JSON.parse(c.body) as Record<string, unknown> }));
+    (await h.db.db.selectFrom('changes').select(['kind', 'body']).where('site_id', '=', site).orderBy('version').execute()).map((c) => ({
+      kind: c.kind,
+      body: JSON.parse(c.body) as Record<string, unknown>,
+    }));
   const create = async (payload: Record<string, unknown>): Promise<MemberBody> => {
     const res = await call({ method: 'POST', url: '/api/members', payload });
     expect(res.statusCode, res.body).toBe(200);
@@ -82,7 +111,16 @@ describe.each(variants)('members on $name', ({ kind, skip }) => {
           site_id: site,
           created_at: h.clock.now(),
           ...{ status: 'online', session: 1, up_to: 0, events_stored: 0, change_version: 0, applied_version: 0, events_session: 0, epoch: 0 },
-          ...{ last_batch_at: null, last_seen_at: null, status_at: null, backlog_pending: null, backlog_last_seq: null, software: null, diverged_at: null, diverged_reason: null },
+          ...{
+            last_batch_at: null,
+            last_seen_at: null,
+            status_at: null,
+            backlog_pending: null,
+            backlog_last_seq: null,
+            software: null,
+            diverged_at: null,
+            diverged_reason: null,
+          },
         })
         .execute();
     }
@@ -120,7 +158,11 @@ describe.each(variants)('members on $name', ({ kind, skip }) => {
     const p = point(h);
     expect(p.decider.decideToken(scanned[0]).granted).toBe(true);
 
-    const revoke = await call({ method: 'POST', url: `/api/members/${erika.id}/credentials/${issued[erika.id]!.credential.id}/revoke`, payload: { reason: 'Handy verloren' } });
+    const revoke = await call({
+      method: 'POST',
+      url: `/api/members/${erika.id}/credentials/${issued[erika.id]!.credential.id}/revoke`,
+      payload: { reason: 'Handy verloren' },
+    });
     expect(revoke.statusCode, revoke.body).toBe(200);
     expect((revoke.json() as { credential: { revokedAt: number } }).credential.revokedAt).toBe(h.clock.now());
     // Stored for the member's point, and for every other point (a token opens any point).
@@ -150,7 +192,10 @@ describe.each(variants)('members on $name', ({ kind, skip }) => {
     const row = await h.db.db.selectFrom('member_credentials').selectAll().where('id', '=', answer.credential.id).executeTakeFirstOrThrow();
     expect(row.pin_hash).toMatch(/^scrypt\$/);
     expect(await verifyPin('4711', row.pin_hash)).toBe(true);
-    const everything = JSON.stringify([await h.db.db.selectFrom('member_credentials').selectAll().execute(), await h.db.db.selectFrom('audit_log').selectAll().execute()]);
+    const everything = JSON.stringify([
+      await h.db.db.selectFrom('member_credentials').selectAll().execute(),
+      await h.db.db.selectFrom('audit_log').selectAll().execute(),
+    ]);
     expect(everything).not.toContain('4711');
     const list = (await call({ method: 'GET', url: '/api/members' })).body;
     expect(list).not.toMatch(/4711|scrypt/);
@@ -168,12 +213,44 @@ describe.each(variants)('members on $name', ({ kind, skip }) => {
     expect((drawn.json() as { pin: string }).pin).toMatch(/^[0-9]{6}$/);
     const taken = await call({ method: 'POST', url: `/api/members/${m.id}/credentials`, payload: { kind: 'card', cardUid: '04:A2:19:7F' } });
     expect([taken.statusCode, (taken.json() as { error: string }).error]).toEqual([409, 'card-in-use']);
+    // The database holds the line too (two operators at once): one active credential per card UID.
+    const race = {
+      member_id: m.id,
+      kind: 'card' as const,
+      card_uid: 'RACE-1',
+      pin_hash: null,
+      issued_at: 0,
+      expires_at: null,
+      revoked_at: null,
+      revoke_reason: null,
+    };
+    await h.db.db
+      .insertInto('member_credentials')
+      .values({ ...race, id: 'a'.repeat(32) })
+      .execute();
+    await expect(
+      h.db.db
+        .insertInto('member_credentials')
+        .values({ ...race, id: 'b'.repeat(32) })
+        .execute(),
+    ).rejects.toThrow();
+    // A lost card that turns up again can be given out anew once its old credential is revoked.
+    const revoked = await call({ method: 'POST', url: `/api/members/${m.id}/credentials/${answer.credential.id}/revoke`, payload: { reason: 'verloren' } });
+    expect(revoked.statusCode, revoked.body).toBe(200);
+    const reissued = await call({ method: 'POST', url: `/api/members/${m.id}/credentials`, payload: { kind: 'card', cardUid: '04:A2:19:7F' } });
+    expect(reissued.statusCode, reissued.body).toBe(200);
   });
 
   it.skipIf(skip)('records age verification as method and date only and sends it down; removing a point revokes the cards there', async () => {
     const m = await create({ name: 'Jan', role: 'member', sites: ['dorf-a', 'dorf-b'] });
-    const card = (await call({ method: 'POST', url: `/api/members/${m.id}/credentials`, payload: { kind: 'card', cardUid: 'C0FFEE' } })).json() as { credential: { id: string } };
-    const res = await call({ method: 'PATCH', url: `/api/members/${m.id}`, payload: { ageVerified: { method: 'passport-seen', date: '2027-03-01' }, sites: ['dorf-a'] } });
+    const card = (await call({ method: 'POST', url: `/api/members/${m.id}/credentials`, payload: { kind: 'card', cardUid: 'C0FFEE' } })).json() as {
+      credential: { id: string };
+    };
+    const res = await call({
+      method: 'PATCH',
+      url: `/api/members/${m.id}`,
+      payload: { ageVerified: { method: 'passport-seen', date: '2027-03-01' }, sites: ['dorf-a'] },
+    });
     expect(res.statusCode, res.body).toBe(200);
     expect((res.json() as MemberBody).ageVerified).toEqual({ method: 'passport-seen', date: '2027-03-01' });
     const row = await h.db.db.selectFrom('members').selectAll().where('id', '=', m.id).executeTakeFirstOrThrow();
@@ -181,8 +258,14 @@ describe.each(variants)('members on $name', ({ kind, skip }) => {
 
     const a = (await changesOf('dorf-a')).at(-1)!;
     expect(a.kind).toBe('members');
-    expect(a.body).toMatchObject({ members: [{ memberId: m.id, name: 'Jan', role: 'member', ageVerified: true }], credentials: [{ credentialId: card.credential.id, ageVerified: true }] });
-    expect((await changesOf('dorf-b')).at(-1)).toEqual({ kind: 'revocations', body: { revoke: [{ credentialId: card.credential.id, reason: 'member removed from this point' }] } });
+    expect(a.body).toMatchObject({
+      members: [{ memberId: m.id, name: 'Jan', role: 'member', ageVerified: true }],
+      credentials: [{ credentialId: card.credential.id, ageVerified: true }],
+    });
+    expect((await changesOf('dorf-b')).at(-1)).toEqual({
+      kind: 'revocations',
+      body: { revoke: [{ credentialId: card.credential.id, reason: 'member removed from this point' }] },
+    });
 
     const audit = await h.db.db.selectFrom('audit_log').selectAll().where('action', '=', 'member.update').executeTakeFirstOrThrow();
     expect([audit.user_id, audit.target, audit.outcome]).toEqual([op.user.id, m.id, 'ok']);
@@ -191,7 +274,9 @@ describe.each(variants)('members on $name', ({ kind, skip }) => {
 
   it.skipIf(skip)('refuses bad input on every member route with a clear 400 and changes nothing', async () => {
     const m = await create({ name: 'Bestand', role: 'member', sites: ['dorf-a'] });
-    const token = (await call({ method: 'POST', url: `/api/members/${m.id}/credentials`, payload: { kind: 'token' } })).json() as { credential: { id: string } };
+    const token = (await call({ method: 'POST', url: `/api/members/${m.id}/credentials`, payload: { kind: 'token' } })).json() as {
+      credential: { id: string };
+    };
     const snapshot = async () =>
       JSON.stringify([
         await h.db.db.selectFrom('members').selectAll().orderBy('id').execute(),
@@ -205,22 +290,42 @@ describe.each(variants)('members on $name', ({ kind, skip }) => {
       ['empty name', { method: 'POST', url: '/api/members', payload: { ...base, name: '' } }, 'bad-request'],
       ['blank name', { method: 'POST', url: '/api/members', payload: { ...base, name: '   ' } }, 'bad-request'],
       ['extra property', { method: 'POST', url: '/api/members', payload: { ...base, idNumber: 'L01X00T47' } }, 'bad-request'],
-      ['document number in the age record', { method: 'POST', url: '/api/members', payload: { ...base, ageVerified: { method: 'id-card-seen', date: '2027-02-01', number: 'L01X00T47' } } }, 'bad-request'],
-      ['unknown age method', { method: 'POST', url: '/api/members', payload: { ...base, ageVerified: { method: 'looked-old', date: '2027-02-01' } } }, 'bad-request'],
+      [
+        'document number in the age record',
+        { method: 'POST', url: '/api/members', payload: { ...base, ageVerified: { method: 'id-card-seen', date: '2027-02-01', number: 'L01X00T47' } } },
+        'bad-request',
+      ],
+      [
+        'unknown age method',
+        { method: 'POST', url: '/api/members', payload: { ...base, ageVerified: { method: 'looked-old', date: '2027-02-01' } } },
+        'bad-request',
+      ],
       ['no such day', { method: 'POST', url: '/api/members', payload: { ...base, ageVerified: { method: 'id-card-seen', date: '2027-02-30' } } }, 'bad-date'],
-      ['age verified in the future', { method: 'POST', url: '/api/members', payload: { ...base, ageVerified: { method: 'id-card-seen', date: '2027-06-01' } } }, 'bad-date'],
+      [
+        'age verified in the future',
+        { method: 'POST', url: '/api/members', payload: { ...base, ageVerified: { method: 'id-card-seen', date: '2027-06-01' } } },
+        'bad-date',
+      ],
       ['unknown point', { method: 'POST', url: '/api/members', payload: { ...base, sites: ['dorf-z'] } }, 'unknown-site'],
       ['no points', { method: 'POST', url: '/api/members', payload: { ...base, sites: [] } }, 'bad-request'],
       ['empty patch', { method: 'PATCH', url: `/api/members/${m.id}`, payload: {} }, 'bad-request'],
       ['patch with unknown role', { method: 'PATCH', url: `/api/members/${m.id}`, payload: { role: 'admin' } }, 'bad-request'],
       ['malformed member id', { method: 'PATCH', url: '/api/members/xyz', payload: { name: 'A' } }, 'bad-request'],
       ['card UID with spaces', { method: 'POST', url: `/api/members/${m.id}/credentials`, payload: { kind: 'card', cardUid: '04 A2 19 7F' } }, 'bad-request'],
-      ['PIN of 3 digits', { method: 'POST', url: `/api/members/${m.id}/credentials`, payload: { kind: 'card', cardUid: '04A2197F', pin: '123' } }, 'bad-request'],
+      [
+        'PIN of 3 digits',
+        { method: 'POST', url: `/api/members/${m.id}/credentials`, payload: { kind: 'card', cardUid: '04A2197F', pin: '123' } },
+        'bad-request',
+      ],
       ['PIN on a QR token', { method: 'POST', url: `/api/members/${m.id}/credentials`, payload: { kind: 'token', pin: '1234' } }, 'bad-request'],
       ['unknown credential kind', { method: 'POST', url: `/api/members/${m.id}/credentials`, payload: { kind: 'implant' } }, 'bad-request'],
       ['validity of 0 days', { method: 'POST', url: `/api/members/${m.id}/credentials`, payload: { kind: 'token', validDays: 0 } }, 'bad-request'],
       ['revoke without a reason', { method: 'POST', url: `/api/members/${m.id}/credentials/${token.credential.id}/revoke`, payload: {} }, 'bad-request'],
-      ['revoke with an extra property', { method: 'POST', url: `/api/members/${m.id}/credentials/${token.credential.id}/revoke`, payload: { reason: 'x', now: true } }, 'bad-request'],
+      [
+        'revoke with an extra property',
+        { method: 'POST', url: `/api/members/${m.id}/credentials/${token.credential.id}/revoke`, payload: { reason: 'x', now: true } },
+        'bad-request',
+      ],
       ['cards for a malformed id list', { method: 'GET', url: '/api/members/cards.pdf?ids=1,2' }, 'bad-request'],
     ];
     for (const [what, req, error] of cases) {
@@ -243,7 +348,9 @@ describe.each(variants)('members on $name', ({ kind, skip }) => {
 
   it.skipIf(skip)('leaves an audit entry for every member write, never with a PIN or a token', async () => {
     const m = await create({ name: 'Audit', role: 'operator', sites: 'all' });
-    const card = (await call({ method: 'POST', url: `/api/members/${m.id}/credentials`, payload: { kind: 'card', cardUid: 'AA11', pin: '98765' } })).json() as { credential: { id: string } };
+    const card = (await call({ method: 'POST', url: `/api/members/${m.id}/credentials`, payload: { kind: 'card', cardUid: 'AA11', pin: '98765' } })).json() as {
+      credential: { id: string };
+    };
     const qr = (await call({ method: 'POST', url: `/api/members/${m.id}/credentials`, payload: { kind: 'token' } })).json() as { token: string };
     await call({ method: 'PATCH', url: `/api/members/${m.id}`, payload: { name: 'Audit 2' } });
     await call({ method: 'GET', url: `/api/members/cards.pdf?ids=${m.id}` });
@@ -267,7 +374,15 @@ describe.each(variants)('members on $name', ({ kind, skip }) => {
 
   it.skipIf(skip)('answers 503 for QR credentials when no signing key is configured, and stores nothing', async () => {
     const { buildApi } = await import('../../backoffice/http/api.ts');
-    const app = buildApi({ db: h.db.db, stats: () => ({}) as never, mqttConnected: () => true, clock: h.clock, logger: createSilentLogger(), auth: h.auth, members: { changes: h.downlink } });
+    const app = buildApi({
+      db: h.db.db,
+      stats: () => ({}) as never,
+      mqttConnected: () => true,
+      clock: h.clock,
+      logger: createSilentLogger(),
+      auth: h.auth,
+      members: { changes: h.downlink },
+    });
     await app.ready();
     try {
       const m = await create({ name: 'Ohne Schlüssel', role: 'member', sites: ['dorf-a'] });

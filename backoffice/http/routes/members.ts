@@ -9,7 +9,18 @@ import { renderCardsPdf } from '../../members/cardsPdf.ts';
 import type { App, RouteDeps } from '../types.ts';
 import { authOf } from '../plugins/auth.ts';
 import { responses } from '../schemas/common.ts';
-import { CardsQuery, CreateMemberBody, CredentialParams, IssueCredentialBody, IssuedCredential, MemberParams, MembersList, MemberView, PatchMemberBody, RevokeBody } from '../schemas/members.ts';
+import {
+  CardsQuery,
+  CreateMemberBody,
+  CredentialParams,
+  IssueCredentialBody,
+  IssuedCredential,
+  MemberParams,
+  MembersList,
+  MemberView,
+  PatchMemberBody,
+  RevokeBody,
+} from '../schemas/members.ts';
 import { listMembers } from '../../members/memberStore.ts';
 import type { Actor, AuditEntry } from '../../accounts/audit.ts';
 import { Type } from 'typebox';
@@ -41,18 +52,22 @@ export function memberRoutes(app: App, deps: RouteDeps): void {
     }
   });
 
-  app.patch('/api/members/:id', { schema: { params: MemberParams, body: PatchMemberBody, response: responses(MemberView, 404, 409, 503) } }, async (req, reply) => {
-    const { actor } = authOf(req);
-    if (!deps.members) return reply.code(503).send(UNAVAILABLE);
-    const base: AuditEntry = { action: 'member.update', outcome: 'ok', target: req.params.id, detail: { ...req.body } };
-    try {
-      const { member, sites, removedFrom } = await deps.members.update(req.params.id, req.body);
-      await audit(actor, { ...base, detail: { ...base.detail, publishedTo: sites, cardsRevokedAt: removedFrom } });
-      return member;
-    } catch (e) {
-      return refuse(reply, actor, e, base);
-    }
-  });
+  app.patch(
+    '/api/members/:id',
+    { schema: { params: MemberParams, body: PatchMemberBody, response: responses(MemberView, 404, 409, 503) } },
+    async (req, reply) => {
+      const { actor } = authOf(req);
+      if (!deps.members) return reply.code(503).send(UNAVAILABLE);
+      const base: AuditEntry = { action: 'member.update', outcome: 'ok', target: req.params.id, detail: { ...req.body } };
+      try {
+        const { member, sites, removedFrom } = await deps.members.update(req.params.id, req.body);
+        await audit(actor, { ...base, detail: { ...base.detail, publishedTo: sites, cardsRevokedAt: removedFrom } });
+        return member;
+      } catch (e) {
+        return refuse(reply, actor, e, base);
+      }
+    },
+  );
 
   app.post(
     '/api/members/:id/credentials',
@@ -65,7 +80,11 @@ export function memberRoutes(app: App, deps: RouteDeps): void {
       try {
         const issued = await deps.members.issue(req.params.id, req.body);
         await audit(actor, { ...base, detail: { ...base.detail, credentialId: issued.credential.id, publishedTo: issued.sites } });
-        return { credential: issued.credential, ...(issued.token !== undefined ? { token: issued.token } : {}), ...(issued.pin !== undefined ? { pin: issued.pin } : {}) };
+        return {
+          credential: issued.credential,
+          ...(issued.token !== undefined ? { token: issued.token } : {}),
+          ...(issued.pin !== undefined ? { pin: issued.pin } : {}),
+        };
       } catch (e) {
         return refuse(reply, actor, e, base);
       }
@@ -74,11 +93,22 @@ export function memberRoutes(app: App, deps: RouteDeps): void {
 
   app.post(
     '/api/members/:id/credentials/:cid/revoke',
-    { schema: { params: CredentialParams, body: RevokeBody, response: responses(Type.Object({ credential: IssuedCredential.properties.credential }, { additionalProperties: false }), 404, 409, 503) } },
+    {
+      schema: {
+        params: CredentialParams,
+        body: RevokeBody,
+        response: responses(Type.Object({ credential: IssuedCredential.properties.credential }, { additionalProperties: false }), 404, 409, 503),
+      },
+    },
     async (req, reply) => {
       const { actor } = authOf(req);
       if (!deps.members) return reply.code(503).send(UNAVAILABLE);
-      const base: AuditEntry = { action: 'member.credential.revoke', outcome: 'ok', target: req.params.id, detail: { credentialId: req.params.cid, reason: req.body.reason } };
+      const base: AuditEntry = {
+        action: 'member.credential.revoke',
+        outcome: 'ok',
+        target: req.params.id,
+        detail: { credentialId: req.params.cid, reason: req.body.reason },
+      };
       try {
         const { credential, sites } = await deps.members.revoke(req.params.id, req.params.cid, req.body.reason);
         await audit(actor, { ...base, detail: { ...base.detail, publishedTo: sites } });
@@ -90,21 +120,25 @@ export function memberRoutes(app: App, deps: RouteDeps): void {
   );
 
   // A PDF, not JSON: the 200 schema documents the binary body (fastify does not serialize buffers).
-  app.get('/api/members/cards.pdf', { schema: { querystring: CardsQuery, response: responses(Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }), 404, 409, 503) } }, async (req, reply) => {
-    const { actor } = authOf(req);
-    if (!deps.members) return reply.code(503).send(UNAVAILABLE);
-    const ids = req.query.ids.split(',');
-    const base: AuditEntry = { action: 'member.cards.print', outcome: 'ok', detail: { memberIds: ids } };
-    try {
-      const cards = await deps.members.cardsFor(ids);
-      const pdf = await renderCardsPdf(
-        cards.map((c) => ({ name: c.name, token: c.token, expiresAt: c.expiresAt })),
-        { now: deps.now() },
-      );
-      await audit(actor, { ...base, detail: { ...base.detail, credentialIds: cards.map((c) => c.credentialId) } });
-      return reply.type('application/pdf').header('content-disposition', 'attachment; filename="mitgliedskarten.pdf"').send(pdf);
-    } catch (e) {
-      return refuse(reply, actor, e, base);
-    }
-  });
+  app.get(
+    '/api/members/cards.pdf',
+    { schema: { querystring: CardsQuery, response: responses(Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }), 404, 409, 503) } },
+    async (req, reply) => {
+      const { actor } = authOf(req);
+      if (!deps.members) return reply.code(503).send(UNAVAILABLE);
+      const ids = req.query.ids.split(',');
+      const base: AuditEntry = { action: 'member.cards.print', outcome: 'ok', detail: { memberIds: ids } };
+      try {
+        const cards = await deps.members.cardsFor(ids);
+        const pdf = await renderCardsPdf(
+          cards.map((c) => ({ name: c.name, token: c.token, expiresAt: c.expiresAt })),
+          { now: deps.now() },
+        );
+        await audit(actor, { ...base, detail: { ...base.detail, credentialIds: cards.map((c) => c.credentialId) } });
+        return reply.type('application/pdf').header('content-disposition', 'attachment; filename="mitgliedskarten.pdf"').send(pdf);
+      } catch (e) {
+        return refuse(reply, actor, e, base);
+      }
+    },
+  );
 }

@@ -32,7 +32,12 @@ export const CreateMemberBody = Type.Object(
 export type CreateMemberInput = Static<typeof CreateMemberBody>;
 
 export const PatchMemberBody = Type.Object(
-  { name: Type.Optional(Name), role: Type.Optional(MemberRoleSchema), sites: Type.Optional(MemberSitesSchema), ageVerified: Type.Optional(Nullable(AgeVerifiedSchema)) },
+  {
+    name: Type.Optional(Name),
+    role: Type.Optional(MemberRoleSchema),
+    sites: Type.Optional(MemberSitesSchema),
+    ageVerified: Type.Optional(Nullable(AgeVerifiedSchema)),
+  },
   { additionalProperties: false, minProperties: 1 },
 );
 export type PatchMemberInput = Static<typeof PatchMemberBody>;
@@ -42,10 +47,7 @@ export const MemberParams = Type.Object({ id: Id }, { additionalProperties: fals
 export const CredentialParams = Type.Object({ id: Id, cid: Id }, { additionalProperties: false });
 
 export const IssueCredentialBody = Type.Union([
-  Type.Object(
-    { kind: Type.Literal('token'), validDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })) },
-    { additionalProperties: false },
-  ),
+  Type.Object({ kind: Type.Literal('token'), validDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })) }, { additionalProperties: false }),
   Type.Object(
     {
       kind: Type.Literal('card'),

@@ -49,7 +49,8 @@ export function groups(rects: Rect[]): Rect[][] {
   let out: { box: Rect; rects: Rect[] }[] = [];
   for (const r of rects) {
     const grow = 3 * r.h;
-    const near = (o: { box: Rect }): boolean => r.x + r.w >= o.box.x - grow && r.x <= o.box.x + o.box.w + grow && r.y + r.h >= o.box.y - grow && r.y <= o.box.y + o.box.h + grow;
+    const near = (o: { box: Rect }): boolean =>
+      r.x + r.w >= o.box.x - grow && r.x <= o.box.x + o.box.w + grow && r.y + r.h >= o.box.y - grow && r.y <= o.box.y + o.box.h + grow;
     const joined = { box: { ...r }, rects: [r] };
     for (const g of out.filter(near)) {
       const x2 = Math.max(joined.box.x + joined.box.w, g.box.x + g.box.w);
