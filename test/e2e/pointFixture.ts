@@ -27,7 +27,14 @@ export interface PointFixture {
 
 /** A whole simulated point with demo data in a temp folder, as `npm start` builds it. */
 export async function startSimulatedPoint(
-  opts: { clock?: Clock; http?: { host: string; port: number }; sync?: StartPointOptions['sync']; siteId?: string } = {},
+  opts: {
+    clock?: Clock;
+    http?: { host: string; port: number };
+    sync?: StartPointOptions['sync'];
+    siteId?: string;
+    /** Verify tokens with this key (e.g. the backoffice's) instead of the demo key. */
+    publicKeyPem?: string;
+  } = {},
 ): Promise<PointFixture> {
   // Wednesday 2026-11-18 10:00 Berlin: open to everyone under the demo rules.
   const clock = opts.clock ?? new ManualClock(Date.UTC(2026, 10, 18, 9, 0, 0));
@@ -43,7 +50,7 @@ export async function startSimulatedPoint(
     dataDir,
     profile,
     gpio: sim.gpio,
-    publicKeyPem: keys.publicKeyPem,
+    publicKeyPem: opts.publicKeyPem ?? keys.publicKeyPem,
     bundesland: 'BY',
     clock,
     logger: createSilentLogger(),
