@@ -46,7 +46,7 @@ export interface MemberServiceDeps {
   pinCost?: PinCost;
 }
 
-export type MemberErrorCode = 'not-found' | 'unknown-site' | 'bad-date' | 'card-in-use' | 'revoked' | 'no-token' | 'no-signing-key';
+export type MemberErrorCode = 'not-found' | 'unknown-site' | 'bad-date' | 'card-in-use' | 'revoked' | 'no-token' | 'no-signing-key' | 'bad-credential';
 
 /** A request that is well-formed but cannot be done; nothing was changed. */
 export class MemberInputError extends Error {
@@ -143,7 +143,12 @@ export class MemberService {
 
   async issue(memberId: string, input: IssueCredentialInput): Promise<Issued> {
     const member = await this.mustGet(memberId);
+    if (input.kind === 'token' && (input.cardUid !== undefined || input.pin !== undefined)) {
+      throw new MemberInputError('bad-credential', 'Ein QR-Code hat keine Karten-UID und keine PIN (für eine Karte: kind "card")');
+    }
+    if (input.kind === 'card' && input.cardUid === undefined) throw new MemberInputError('bad-credential', 'Für eine Karte fehlt die Karten-UID (cardUid)');
     if (input.kind === 'token') this.key();
+    const cardUid = input.kind === 'card' ? (input.cardUid ?? null) : null;
     const now = this.deps.now();
     const id = newId(now).replace(/-/g, '');
     // Tokens carry whole seconds: store exactly what is signed, so a reprint signs the same token.
@@ -152,8 +157,8 @@ export class MemberService {
     const expiresAt = days === null ? null : issuedAt + days * DAY_MS;
     let pin: string | undefined;
     let pinHash: string | null = null;
-    if (input.kind === 'card') {
-      if (await this.activeCardHolder(input.cardUid)) throw cardInUse(input.cardUid);
+    if (cardUid !== null) {
+      if (await this.activeCardHolder(cardUid)) throw cardInUse(cardUid);
       pin = input.pin ?? randomPin();
       pinHash = await hashMemberPin(pin, this.deps.pinCost ?? DEFAULT_PIN_COST);
     }
@@ -161,7 +166,7 @@ export class MemberService {
       id,
       member_id: memberId,
       kind: input.kind,
-      card_uid: input.kind === 'card' ? input.cardUid : null,
+      card_uid: cardUid,
       pin_hash: pinHash,
       issued_at: issuedAt,
       expires_at: expiresAt,

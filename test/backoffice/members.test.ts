@@ -317,7 +317,8 @@ describe.each(variants)('members on $name', ({ kind, skip }) => {
         { method: 'POST', url: `/api/members/${m.id}/credentials`, payload: { kind: 'card', cardUid: '04A2197F', pin: '123' } },
         'bad-request',
       ],
-      ['PIN on a QR token', { method: 'POST', url: `/api/members/${m.id}/credentials`, payload: { kind: 'token', pin: '1234' } }, 'bad-request'],
+      ['PIN on a QR token', { method: 'POST', url: `/api/members/${m.id}/credentials`, payload: { kind: 'token', pin: '1234' } }, 'bad-credential'],
+      ['card without a UID', { method: 'POST', url: `/api/members/${m.id}/credentials`, payload: { kind: 'card', pin: '1234' } }, 'bad-credential'],
       ['unknown credential kind', { method: 'POST', url: `/api/members/${m.id}/credentials`, payload: { kind: 'implant' } }, 'bad-request'],
       ['validity of 0 days', { method: 'POST', url: `/api/members/${m.id}/credentials`, payload: { kind: 'token', validDays: 0 } }, 'bad-request'],
       ['revoke without a reason', { method: 'POST', url: `/api/members/${m.id}/credentials/${token.credential.id}/revoke`, payload: {} }, 'bad-request'],
@@ -342,6 +343,8 @@ describe.each(variants)('members on $name', ({ kind, skip }) => {
       ['member.create', 'bad-date'],
       ['member.create', 'bad-date'],
       ['member.create', 'unknown-site'],
+      ['member.credential.issue', 'bad-credential'],
+      ['member.credential.issue', 'bad-credential'],
       ['member.credential.issue', 'not-found'],
     ]);
   });

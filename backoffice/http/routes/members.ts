@@ -75,7 +75,7 @@ export function memberRoutes(app: App, deps: RouteDeps): void {
     async (req, reply) => {
       const { actor } = authOf(req);
       if (!deps.members) return reply.code(503).send(UNAVAILABLE);
-      const { pin: _pin, ...shown } = req.body as { pin?: string };
+      const { pin: _pin, ...shown } = req.body;
       const base: AuditEntry = { action: 'member.credential.issue', outcome: 'ok', target: req.params.id, detail: { ...shown } };
       try {
         const issued = await deps.members.issue(req.params.id, req.body);

@@ -4,7 +4,8 @@ import { CARD_UID_PATTERN_SOURCE, PIN_PATTERN_SOURCE } from '../../../controller
 import { SITE_ID_PATTERN } from '../../../controller/contract/sync/index.ts';
 import { EpochMs, Nullable } from './common.ts';
 
-export const MemberRoleSchema = Type.Union([Type.Literal('member'), Type.Literal('courier'), Type.Literal('operator')]);
+// Enums rather than unions of literals: a wrong value gets one clear message ("must be equal to one of the allowed values").
+export const MemberRoleSchema = Type.Enum(['member', 'courier', 'operator']);
 
 /** The points a member may enter: every point, or the listed ones. */
 export const MemberSitesSchema = Type.Union([
@@ -15,7 +16,7 @@ export const MemberSitesSchema = Type.Union([
 /** Age (18+) verified in person: how and on which day. Never an ID document or its number. */
 export const AgeVerifiedSchema = Type.Object(
   {
-    method: Type.Union([Type.Literal('id-card-seen'), Type.Literal('passport-seen'), Type.Literal('known-personally')]),
+    method: Type.Enum(['id-card-seen', 'passport-seen', 'known-personally']),
     date: Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$', description: 'YYYY-MM-DD, not in the future' }),
   },
   { additionalProperties: false },
@@ -46,19 +47,19 @@ const Id = Type.String({ pattern: '^[0-9a-f]{32}$' });
 export const MemberParams = Type.Object({ id: Id }, { additionalProperties: false });
 export const CredentialParams = Type.Object({ id: Id, cid: Id }, { additionalProperties: false });
 
-export const IssueCredentialBody = Type.Union([
-  Type.Object({ kind: Type.Literal('token'), validDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })) }, { additionalProperties: false }),
-  Type.Object(
-    {
-      kind: Type.Literal('card'),
-      cardUid: Type.String({ pattern: CARD_UID_PATTERN_SOURCE, description: '1-64 characters of A-Z a-z 0-9 : _ -' }),
-      /** 4-12 digits; omitted = the backoffice draws 6 random digits. Shown once in the answer. */
-      pin: Type.Optional(Type.String({ pattern: PIN_PATTERN_SOURCE })),
-      validDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
-    },
-    { additionalProperties: false },
-  ),
-]);
+/**
+ * `token`: a signed QR code (`validDays` default 730). `card`: `cardUid` required; `pin` 4-12 digits,
+ * omitted = 6 random digits; shown once in the answer; `validDays` omitted = no expiry.
+ */
+export const IssueCredentialBody = Type.Object(
+  {
+    kind: Type.Enum(['token', 'card']),
+    cardUid: Type.Optional(Type.String({ pattern: CARD_UID_PATTERN_SOURCE, description: '1-64 characters of A-Z a-z 0-9 : _ -' })),
+    pin: Type.Optional(Type.String({ pattern: PIN_PATTERN_SOURCE, description: '4-12 digits' })),
+    validDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
+  },
+  { additionalProperties: false },
+);
 export type IssueCredentialInput = Static<typeof IssueCredentialBody>;
 
 export const RevokeBody = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }) }, { additionalProperties: false });
@@ -67,7 +68,7 @@ export const CredentialView = Type.Object(
   {
     id: Type.String(),
     memberId: Type.String(),
-    kind: Type.Union([Type.Literal('token'), Type.Literal('card')]),
+    kind: Type.Enum(['token', 'card']),
     cardUid: Nullable(Type.String()),
     issuedAt: EpochMs,
     expiresAt: Nullable(EpochMs),
