@@ -1,7 +1,8 @@
 /**
  * `dorfpunkt backoffice [--db sqlite:<path>|postgres://...] [--mqtt url] [--port n] [--host h]
  *                       [--client-id id] [--shared-group g] [--embedded-broker [port]] [--data-dir dir]`
- * `--data-dir` (default `data`): where the member token signing key lives (`member-signing-key.pem`).
+ * `--data-dir` (default `data`): where the member token signing key lives (`member-signing-key.pem`), and the
+ *   embedded-broker setup's SQLite database.
  * `dorfpunkt backoffice site-credentials create <siteId> [--db ...] [--passwd-file path]`
  * `dorfpunkt backoffice user add <username> --role admin|operator|technician|accountant [--name "..."] [--db ...]`
  * `dorfpunkt backoffice user unlock <username> [--db ...]`
@@ -95,7 +96,7 @@ export async function runCli(argv: string[], out: (line: string) => void, logger
   if (embedded !== undefined) {
     const s = await startStandalone({
       db: parseDbArg(str(p, 'db')),
-      dataDir: 'data',
+      dataDir: str(p, 'data-dir') ?? 'data',
       brokerPort: embedded === true ? 1883 : Number(embedded),
       ...(http ? { http } : {}),
       ...auth,
