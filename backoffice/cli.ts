@@ -1,6 +1,8 @@
 /**
  * `dorfpunkt backoffice [--db sqlite:<path>|postgres://...] [--mqtt url] [--port n] [--host h]
- *                       [--client-id id] [--shared-group g] [--embedded-broker [port]]`
+ *                       [--client-id id] [--shared-group g] [--embedded-broker [port]] [--data-dir dir]`
+ * `--data-dir` (default `data`): where the member token signing key lives (`member-signing-key.pem`), and the
+ *   embedded-broker setup's SQLite database.
  * `dorfpunkt backoffice site-credentials create <siteId> [--db ...] [--passwd-file path]`
  * `dorfpunkt backoffice user add <username> --role admin|operator|technician|accountant [--name "..."] [--db ...]`
  * `dorfpunkt backoffice user unlock <username> [--db ...]`
@@ -13,6 +15,8 @@
  * MQTT credentials of the backoffice come from DORFPUNKT_MQTT_USERNAME / DORFPUNKT_MQTT_PASSWORD.
  */
 import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { SIGNING_KEY_FILE } from './credentials/signingKey.ts';
 import { pino } from 'pino';
 import { openDatabase, type DbConfig } from './db/database.ts';
 import { createSiteCredentials, upsertPasswdFile } from './credentials/siteCredentials.ts';
@@ -95,7 +99,7 @@ export async function runCli(argv: string[], out: (line: string) => void, logger
   if (embedded !== undefined) {
     const s = await startStandalone({
       db: parseDbArg(str(p, 'db')),
-      dataDir: 'data',
+      dataDir: str(p, 'data-dir') ?? 'data',
       brokerPort: embedded === true ? 1883 : Number(embedded),
       ...(http ? { http } : {}),
       ...auth,
@@ -114,6 +118,7 @@ export async function runCli(argv: string[], out: (line: string) => void, logger
       ...(process.env.DORFPUNKT_MQTT_PASSWORD ? { mqttPassword: process.env.DORFPUNKT_MQTT_PASSWORD } : {}),
       clientId: str(p, 'client-id') ?? `_backoffice-${hostname()}-${process.pid}`,
       ...(sharedGroup ? { sharedGroup } : {}),
+      memberSigningKeyPath: join(str(p, 'data-dir') ?? 'data', SIGNING_KEY_FILE),
       ...(http ? { http } : {}),
       ...auth,
       clock,

@@ -18,6 +18,8 @@ import Stripe from 'stripe';
 import { AuditLog } from './accounts/audit.ts';
 import { PayByPhone } from './payments/payByPhone.ts';
 import { StripeWebhookReceiver } from './payments/webhooks.ts';
+import { loadOrCreateSigningKey, type MemberSigningKey } from './credentials/signingKey.ts';
+import type { PinCost } from './credentials/pinHash.ts';
 
 export interface BackofficeOptions {
   db: DbConfig;
@@ -39,6 +41,14 @@ export interface BackofficeOptions {
   trustProxy?: boolean | string | string[];
   /** Crash tests only: hooks right before the ingest COMMIT and between COMMIT and `down/ack`. */
   ingestHooks?: IngestHooks;
+  /**
+   * The Ed25519 key file that signs member QR tokens (PKCS#8 PEM, 0600), created on first use;
+   * usually `<dataDir>/member-signing-key.pem`. Every instance behind one database needs the same
+   * file. Absent: members can be managed, but QR tokens and card sheets answer 503.
+   */
+  memberSigningKeyPath?: string;
+  /** scrypt cost of card PIN hashes (default N=16384, r=8, p=1 as on the point); tests lower it. */
+  memberPinCost?: PinCost;
   /** Failed broker logins and locks (embedded broker), shown in `/health` as `brokerLogins`. */
   loginStats?: () => LoginStats;
   /** Stripe (webhook receiver, pay by phone); without it the payment routes answer 503. */
@@ -121,9 +131,16 @@ export async function startBackoffice(opts: BackofficeOptions): Promise<Backoffi
       payByPhone: new PayByPhone({ db, stripe, publicBaseUrl: p.publicBaseUrl, now, logger: logger.child({ component: 'pay-by-phone' }) }),
     };
   }
+  let signingKey: MemberSigningKey | null = null;
+  const keyPath = opts.memberSigningKeyPath;
   const api = buildApi({
     ...(payments ? { payments } : {}),
     db,
+    members: {
+      changes: downlink,
+      ...(keyPath !== undefined ? { signingKey: () => (signingKey ??= loadOrCreateSigningKey(keyPath)) } : {}),
+      ...(opts.memberPinCost ? { pinCost: opts.memberPinCost } : {}),
+    },
     stats: () => router.stats,
     mqttConnected: () => router.connected,
     clock: opts.clock,

@@ -10,6 +10,7 @@ import { dbLoginLockStore } from './broker/loginLockStore.ts';
 import { generatePassword } from './credentials/passwordHash.ts';
 import { createSiteCredentials, dbCredentialLookup } from './credentials/siteCredentials.ts';
 import { startBackoffice, type Backoffice, type PaymentsOptions } from './main.ts';
+import { SIGNING_KEY_FILE } from './credentials/signingKey.ts';
 import type { DbConfig } from './db/database.ts';
 import type { Clock, Logger } from './platform.ts';
 import type { AuthConfig } from './accounts/login.ts';
@@ -65,6 +66,7 @@ export async function startStandalone(o: StandaloneOptions): Promise<Standalone>
       clientId: '_backoffice-1',
       ...(o.http ? { http: o.http } : {}),
       loginStats: () => broker.logins(),
+      memberSigningKeyPath: join(o.dataDir, SIGNING_KEY_FILE),
       ...(o.auth ? { auth: o.auth } : {}),
       ...(o.payments ? { payments: o.payments } : {}),
       clock: o.clock,

@@ -3,7 +3,7 @@
  * integer), app-generated text ids, no auto-increment, no dialect-specific SQL. Names are
  * timestamped so the Migrator keeps them in order.
  */
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
 const migrations: Record<string, Migration> = {
   '2026-11-21T00-00-init': {
@@ -306,6 +306,38 @@ const migrations: Record<string, Migration> = {
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addColumn('ended_at', 'bigint')
         .execute();
+    },
+  },
+  // Members of the village shops and their credentials (see backoffice/members/). Age verification
+  // keeps only the method and the date, never an ID document or its number; PINs only as scrypt hashes.
+  '2026-12-06T01-20-members': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('members')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('sites', 'text', (c) => c.notNull())
+        .addColumn('age_method', 'text')
+        .addColumn('age_date', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('member_credentials')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('member_id', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('card_uid', 'text')
+        .addColumn('pin_hash', 'text')
+        .addColumn('issued_at', 'bigint', (c) => c.notNull())
+        .addColumn('expires_at', 'bigint')
+        .addColumn('revoked_at', 'bigint')
+        .addColumn('revoke_reason', 'text')
+        .execute();
+      await db.schema.createIndex('member_credentials_member').on('member_credentials').column('member_id').execute();
+      // One active credential per card UID (the point looks cards up by UID); revoked ones may repeat.
+      await db.schema.createIndex('member_credentials_active_card').on('member_credentials').column('card_uid').unique().where(sql.ref('revoked_at'), 'is', null).execute();
     },
   },
 };

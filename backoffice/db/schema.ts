@@ -289,7 +289,45 @@ export interface PayLinksTable {
   ended_at: number | null;
 }
 
+export type MemberRole = 'member' | 'courier' | 'operator';
+export type AgeMethod = 'id-card-seen' | 'passport-seen' | 'known-personally';
+
+/** A person who may enter points (backoffice/members/). */
+export interface MembersTable {
+  /** 32 hex characters (fits the token's 1-32 character id). */
+  id: string;
+  name: string;
+  role: MemberRole;
+  /** JSON: `"all"` or an array of site ids. */
+  sites: string;
+  /** How and when age (18+) was verified in person; both null = not verified. Never a document number. */
+  age_method: AgeMethod | null;
+  /** `YYYY-MM-DD`. */
+  age_date: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A QR token or a card (UID + PIN hash) of a member. */
+export interface MemberCredentialsTable {
+  /** 32 hex characters. */
+  id: string;
+  member_id: string;
+  kind: 'token' | 'card';
+  card_uid: string | null;
+  /** Cards: `scrypt$N$r$p$salt$hash` (base64url); the PIN itself is never stored. */
+  pin_hash: string | null;
+  /** Whole ms; tokens are signed with it (floored to seconds). */
+  issued_at: number;
+  /** Whole ms; null = no expiry (cards only). */
+  expires_at: number | null;
+  revoked_at: number | null;
+  revoke_reason: string | null;
+}
+
 export interface DB {
+  members: MembersTable;
+  member_credentials: MemberCredentialsTable;
   users: UsersTable;
   sessions: SessionsTable;
   login_throttle: LoginThrottleTable;

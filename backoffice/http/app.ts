@@ -21,6 +21,10 @@ import { siteRoutes } from './routes/sites.ts';
 import { fleetRoutes } from './routes/fleet.ts';
 import { userRoutes } from './routes/users.ts';
 import { paymentRoutes, type PaymentsApi } from './routes/payments.ts';
+import { memberRoutes } from './routes/members.ts';
+import { MemberService, type ChangePublisher } from '../members/memberService.ts';
+import type { MemberSigningKey } from '../credentials/signingKey.ts';
+import type { PinCost } from '../credentials/pinHash.ts';
 
 export type { App, RouteDeps, PaymentsApi };
 
@@ -38,6 +42,11 @@ export interface ApiDeps {
   trustProxy?: boolean | string | string[];
   /** Stripe webhook receiver and pay by phone (backoffice/payments/); without it those routes answer 503. */
   payments?: PaymentsApi;
+  /**
+   * Member management (routes/members.ts): where changes go (the downlink), the token signing key
+   * (loaded or created on first use) and the PIN scrypt cost. Absent: the member routes answer 503.
+   */
+  members?: { changes: ChangePublisher; signingKey?: () => MemberSigningKey; pinCost?: PinCost };
 }
 
 export function buildApi(deps: ApiDeps): App {
@@ -79,11 +88,14 @@ export function buildApi(deps: ApiDeps): App {
 
   const audit = new AuditLog();
   registerAuth(app, { db: deps.db, audit, auth, now });
-  const rd: RouteDeps = { db: deps.db, stats: deps.stats, mqttConnected: deps.mqttConnected, loginStats: deps.loginStats, now, logger: deps.logger, auth, audit, login: new LoginService(deps.db, auth, audit, now) };
+  const rd: RouteDeps = { db: deps.db, stats: deps.stats, mqttConnected: deps.mqttConnected, loginStats: deps.loginStats, now, logger: deps.logger, auth, audit, login: new LoginService(deps.db, auth, audit, now),
+    members: deps.members ? new MemberService({ db: deps.db, now, ...deps.members }) : null,
+  };
   authRoutes(app, rd);
   userRoutes(app, rd);
   siteRoutes(app, rd);
   fleetRoutes(app, rd);
   paymentRoutes(app, rd, deps.payments ?? null);
+  memberRoutes(app, rd);
   return app;
 }

@@ -41,6 +41,14 @@ export const ROUTE_ACCESS = {
   'POST /api/pay-by-phone/sessions': ['admin', 'operator'],
   // Public: the customer's phone follows the QR code's short link to Stripe's page.
   'GET /p/:code': 'public',
+  // Members: admin and operator manage them; accountant and technician may only look. Printing
+  // cards is a write in effect (the sheet holds working credentials): admin and operator only.
+  'GET /api/members': ALL,
+  'POST /api/members': ['admin', 'operator'],
+  'PATCH /api/members/:id': ['admin', 'operator'],
+  'POST /api/members/:id/credentials': ['admin', 'operator'],
+  'POST /api/members/:id/credentials/:cid/revoke': ['admin', 'operator'],
+  'GET /api/members/cards.pdf': ['admin', 'operator'],
 } as const satisfies Record<string, Access>;
 
 export type RouteKey = keyof typeof ROUTE_ACCESS;

@@ -8,6 +8,7 @@ import type { IngestStats } from '../ingest/syncRouter.ts';
 import type { Logger } from '../platform.ts';
 import type { AuditLog } from '../accounts/audit.ts';
 import type { AuthConfig, LoginService } from '../accounts/login.ts';
+import type { MemberService } from '../members/memberService.ts';
 
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
 
@@ -22,5 +23,7 @@ export interface RouteDeps {
   auth: AuthConfig;
   audit: AuditLog;
   login: LoginService;
+  /** Null when the app was built without `members` (its routes then answer 503). */
+  members: MemberService | null;
 }
 

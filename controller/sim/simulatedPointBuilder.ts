@@ -34,6 +34,8 @@ export interface SimulatedPointOptions {
   limits?: StartPointOptions['limits'];
   /** Whether the wall clock counts as NTP-synchronised (default: yes, the host clock is trusted). */
   isClockSynced?: (() => boolean) | undefined;
+  /** Verify tokens with this public key (PEM; e.g. a backoffice's) instead of the demo key. */
+  publicKeyPem?: string | undefined;
 }
 
 export interface BuiltSimulatedPoint {
@@ -70,7 +72,7 @@ export async function buildSimulatedPoint(o: SimulatedPointOptions): Promise<Bui
       dataDir: o.dataDir,
       profile,
       gpio: sim.gpio,
-      publicKeyPem: keys.publicKeyPem,
+      publicKeyPem: o.publicKeyPem ?? keys.publicKeyPem,
       bundesland: 'BY',
       clock,
       logger: o.logger,

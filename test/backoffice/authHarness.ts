@@ -12,6 +12,12 @@ import { ManualClock } from '../../firmware-bridge/platform/clock.ts';
 import { createSilentLogger } from '../../firmware-bridge/platform/logger.ts';
 import { openTestDb, type TestDb } from '../support/testDb.ts';
 import { TEST_SCRYPT } from './authFixture.ts';
+import { Downlink } from '../../backoffice/downlink/downlink.ts';
+import { generateSigningKey, type MemberSigningKey } from '../../backoffice/credentials/signingKey.ts';
+import type { PinCost } from '../../backoffice/credentials/pinHash.ts';
+
+/** A cheap PIN scrypt cost for tests (the hash records it; the point verifies any valid cost). */
+export const TEST_PIN_COST: PinCost = { N: 1024, r: 8, p: 1 };
 
 export const ZERO_STATS: IngestStats = {
   messages: 0,
@@ -34,6 +40,11 @@ export interface Harness {
   app: App;
   clock: ManualClock;
   auth: AuthConfig;
+  /** The downlink the member routes publish to (changes stored in the DB; nothing is connected). */
+  downlink: Downlink;
+  /** Every downlink message "sent" (the broker is a recorder). */
+  published: { topic: string; payload: Buffer }[];
+  signingKey: MemberSigningKey;
   inject(o: InjectOptions): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
@@ -42,13 +53,32 @@ export async function startHarness(kind: 'sqlite' | 'postgres', auth: Partial<Au
   const db = await openTestDb(kind);
   const clock = new ManualClock(Date.UTC(2027, 2, 1, 9, 0, 0));
   const cfg: AuthConfig = { secureCookie: true, session: DEFAULT_SESSION_LIMITS, throttle: DEFAULT_THROTTLE, scryptCost: TEST_SCRYPT, ...auth };
-  const app = buildApi({ db: db.db, stats: () => ZERO_STATS, mqttConnected: () => true, clock, logger: createSilentLogger(), auth: cfg });
+  const logger = createSilentLogger();
+  const published: { topic: string; payload: Buffer }[] = [];
+  const downlink = new Downlink({
+    db: db.db,
+    publish: async (topic, payload) => {
+      published.push({ topic, payload });
+    },
+    publishNow: () => {
+      throw new Error('no broker in the API harness');
+    },
+    connected: () => true,
+    clock,
+    logger,
+  });
+  const signingKey = generateSigningKey();
+  const members = { changes: downlink, signingKey: () => signingKey, pinCost: TEST_PIN_COST };
+  const app = buildApi({ db: db.db, stats: () => ZERO_STATS, mqttConnected: () => true, clock, logger, auth: cfg, members });
   await app.ready();
   return {
     db,
     app,
     clock,
     auth: cfg,
+    downlink,
+    published,
+    signingKey,
     inject: (o) => app.inject(o),
     close: async () => {
       await app.close();

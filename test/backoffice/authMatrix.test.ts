@@ -17,6 +17,7 @@ import { openTestDb } from '../support/testDb.ts';
 import { ManualClock } from '../../firmware-bridge/platform/clock.ts';
 import { createSilentLogger } from '../../firmware-bridge/platform/logger.ts';
 import { Type } from 'typebox';
+import { randomBytes } from 'node:crypto';
 
 const pgSkip = await postgresSkipReason('backoffice auth tests on PostgreSQL');
 if (pgSkip) console.warn(pgSkip);
@@ -74,7 +75,41 @@ const SAMPLES: Record<RouteKey, Sample> = {
     ok: [503],
   },
   'GET /p/:code': { req: () => ({ method: 'GET', url: '/p/abcdefgh' }), ok: [503] },
+  'GET /api/members': { req: () => ({ method: 'GET', url: '/api/members' }), ok: [200] },
+  'POST /api/members': {
+    req: () => ({ method: 'POST', url: '/api/members', payload: { name: `Erika ${++seq}`, role: 'member', sites: ['site-a'], ageVerified: { method: 'id-card-seen', date: '2027-02-27' } } }),
+    ok: [200],
+  },
+  'PATCH /api/members/:id': {
+    req: async (h) => ({ method: 'PATCH', url: `/api/members/${(await seedMember(h)).memberId}`, payload: { name: `Umbenannt ${++seq}` } }),
+    ok: [200],
+  },
+  'POST /api/members/:id/credentials': {
+    req: async (h) => ({ method: 'POST', url: `/api/members/${(await seedMember(h)).memberId}/credentials`, payload: { kind: 'token' } }),
+    ok: [200],
+  },
+  'POST /api/members/:id/credentials/:cid/revoke': {
+    req: async (h) => {
+      const m = await seedMember(h);
+      return { method: 'POST', url: `/api/members/${m.memberId}/credentials/${m.credentialId}/revoke`, payload: { reason: 'Karte verloren' } };
+    },
+    ok: [200],
+  },
+  'GET /api/members/cards.pdf': { req: async (h) => ({ method: 'GET', url: `/api/members/cards.pdf?ids=${(await seedMember(h)).memberId}` }), ok: [200] },
 };
+
+/** A member of site-a with a valid QR token credential, written straight into the DB. */
+async function seedMember(h: Harness): Promise<{ memberId: string; credentialId: string }> {
+  const memberId = randomBytes(16).toString('hex');
+  const credentialId = randomBytes(16).toString('hex');
+  const now = h.clock.now();
+  await h.db.db.insertInto('members').values({ id: memberId, name: 'Seed', role: 'member', sites: '["site-a"]', age_method: null, age_date: null, created_at: now, updated_at: now }).execute();
+  await h.db.db
+    .insertInto('member_credentials')
+    .values({ id: credentialId, member_id: memberId, kind: 'token', card_uid: null, pin_hash: null, issued_at: Math.floor(now / 1000) * 1000, expires_at: now + 86_400_000, revoked_at: null, revoke_reason: null })
+    .execute();
+  return { memberId, credentialId };
+}
 
 /**
  * The spec, written out independently of http/permissions.ts: a change of the table that is not
@@ -103,6 +138,12 @@ const SPEC: Record<RouteKey, Access> = {
   'POST /api/stripe/webhook': 'public',
   'POST /api/pay-by-phone/sessions': ['admin', 'operator'],
   'GET /p/:code': 'public',
+  'GET /api/members': ALL,
+  'POST /api/members': ['admin', 'operator'],
+  'PATCH /api/members/:id': ['admin', 'operator'],
+  'POST /api/members/:id/credentials': ['admin', 'operator'],
+  'POST /api/members/:id/credentials/:cid/revoke': ['admin', 'operator'],
+  'GET /api/members/cards.pdf': ['admin', 'operator'],
 };
 
 function allowed(access: Access, who: Caller): boolean {
@@ -130,6 +171,9 @@ describe.each(variants)('backoffice access on $name', ({ kind, skip }) => {
       await h.db.db.selectFrom('users').selectAll().orderBy('id').execute(),
       await h.db.db.selectFrom('sites').selectAll().orderBy('site_id').execute(),
       await h.db.db.selectFrom('sessions').select(['id_hash', 'totp_verified']).orderBy('id_hash').execute(),
+      await h.db.db.selectFrom('members').selectAll().orderBy('id').execute(),
+      await h.db.db.selectFrom('member_credentials').selectAll().orderBy('id').execute(),
+      await h.db.db.selectFrom('changes').selectAll().orderBy('id').execute(),
     ]);
 
   beforeAll(async () => {
@@ -142,6 +186,8 @@ describe.each(variants)('backoffice access on $name', ({ kind, skip }) => {
   beforeEach(async () => {
     if (skip) return;
     await h.db.db.deleteFrom('sites').execute();
+    // A reset site starts again at change version 0: its old changes go too.
+    await h.db.db.deleteFrom('changes').execute();
     await h.db.db.insertInto('sites').values({
         site_id: 'site-a',
         created_at: h.clock.now(),
@@ -239,6 +285,10 @@ describe.each(variants)('backoffice access on $name', ({ kind, skip }) => {
       'POST /api/sites/:id/resolve-divergence': { as: 'operator', action: 'site.resolve-divergence', siteId: 'site-a' },
       'POST /api/users': { as: 'admin', action: 'user.create' },
       'PATCH /api/users/:id': { as: 'admin', action: 'user.update' },
+      'POST /api/members': { as: 'operator', action: 'member.create' },
+      'PATCH /api/members/:id': { as: 'admin', action: 'member.update' },
+      'POST /api/members/:id/credentials': { as: 'operator', action: 'member.credential.issue' },
+      'POST /api/members/:id/credentials/:cid/revoke': { as: 'admin', action: 'member.credential.revoke' },
     };
 
     // The payment routes need Stripe (absent here); their audit entries are checked in
