@@ -51,6 +51,7 @@ async function main(): Promise<void> {
       logger,
       profilePath: values.profile,
       boardPorts: values['board-ports'],
+      demoPickupCodes: true,
       http: { host: values.host ?? '127.0.0.1', port: Number(values.port ?? process.env['PORT'] ?? 8080) },
       limits: values.limits ? parseLimits(values.limits, '--limits') : undefined,
       sync: values.mqtt

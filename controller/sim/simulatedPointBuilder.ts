@@ -16,6 +16,7 @@ import { demoCredentials, ensureDemoKeys, seedDemoLedger, type DemoKeys } from '
 import { simControls } from './simControls.ts';
 import { createSimFridges, type SimFridges } from './simFridges.ts';
 import { simFridgeControls } from './simFridgeControls.ts';
+import { seedDemoPickupCodes } from './demoPickupCodes.ts';
 import { simBoardControls } from './simBoardControls.ts';
 import { startSimBoards } from './simBoards.ts';
 
@@ -24,6 +25,8 @@ export interface SimulatedPointOptions {
   /** Ledger and demo keys live here (kept between starts). */
   dataDir: string;
   clock: Clock;
+  /** Issue a small pool of demo pickup codes (plain codes in the data dir), as `npm start` does. */
+  demoPickupCodes?: boolean | undefined;
   logger: Logger;
   /** Hardware profile file (default: the bundled `simulated` profile). */
   profilePath?: string | undefined;
@@ -82,7 +85,10 @@ export async function buildSimulatedPoint(o: SimulatedPointOptions): Promise<Bui
         snapshot: () => ({ ...sim.snapshot(), cables: simBoards.boards.cables() }),
         onChange: (l) => sim.onChange(l),
       },
-      seed: seedDemoLedger,
+      seed: async (ledger) => {
+        await seedDemoLedger(ledger);
+        if (o.demoPickupCodes) await seedDemoPickupCodes(ledger, o.dataDir, clock);
+      },
       fridges: fridges?.entries(),
       limits: o.limits,
       isClockSynced: o.isClockSynced ?? (() => true), // simulation: the host clock is trusted

@@ -7,12 +7,18 @@ import type { Static, TSchema } from 'typebox';
 import { MembersChangeSchema, RevocationsChangeSchema } from './access.ts';
 import { OpeningRulesSchema } from './openingRules.ts';
 import { PaymentWebhookBody } from './payments.ts';
+import { CompartmentResetChange, OrderPackedChange, PickupCodesChange } from './lockers.ts';
+import { FRIDGE_CORRECTIVE_ACTION, FridgeCorrectiveActionBody } from './fridges.ts';
 
 export const changeSchemas = {
   members: MembersChangeSchema,
   revocations: RevocationsChangeSchema,
   'opening-rules': OpeningRulesSchema,
   'payment.webhook': PaymentWebhookBody,
+  'pickup-codes': PickupCodesChange,
+  'order.packed': OrderPackedChange,
+  'compartment.reset': CompartmentResetChange,
+  [FRIDGE_CORRECTIVE_ACTION]: FridgeCorrectiveActionBody,
 } as const satisfies Record<string, TSchema>;
 
 export type ChangeKind = keyof typeof changeSchemas;

@@ -3,6 +3,7 @@
  * point's handlers (controller/downlink/commands.ts) and the backoffice's sender.
  */
 import { Type, type Static, type TSchema } from 'typebox';
+import { LockerOpenCommand } from './lockers.ts';
 
 /** Longest door release a command may ask for (ms). */
 export const MAX_REMOTE_RELEASE_MS = 60_000;
@@ -21,6 +22,7 @@ export type DoorReleaseCommand = Static<typeof DoorReleaseCommandSchema>;
 
 export const commandSchemas = {
   'door.release': DoorReleaseCommandSchema,
+  'locker.open': LockerOpenCommand,
 } as const satisfies Record<string, TSchema>;
 
 export type CommandKind = keyof typeof commandSchemas;
