@@ -5,12 +5,14 @@
  */
 import type { Static, TSchema } from 'typebox';
 import { MembersChangeSchema, RevocationsChangeSchema } from './access.ts';
+import { CatalogChangeSchema } from './catalog.ts';
 import { OpeningRulesSchema } from './openingRules.ts';
 
 export const changeSchemas = {
   members: MembersChangeSchema,
   revocations: RevocationsChangeSchema,
   'opening-rules': OpeningRulesSchema,
+  catalog: CatalogChangeSchema,
 } as const satisfies Record<string, TSchema>;
 
 export type ChangeKind = keyof typeof changeSchemas;
@@ -18,3 +20,4 @@ export type ChangeBody<K extends ChangeKind> = Static<(typeof changeSchemas)[K]>
 
 export * from './access.ts';
 export * from './openingRules.ts';
+export * from './catalog.ts';
