@@ -1,7 +1,8 @@
 /**
  * Ledger events of the kiosk checkout (controller/machines/checkout), the catalog
  * (controller/catalog) and the member account payment provider (controller/payments/memberAccount.ts).
- * Every step of a sale is written before it is acted on; money is integer cents. Age-check
+ * Every step of a sale is written before it is acted on; money is integer cents. Refused input
+ * (unknown barcode, malformed GS1, tampered total, replayed approval) writes nothing. Age-check
  * evidence is method, result, time and member only — never document data.
  */
 import { Type } from 'typebox';
@@ -38,17 +39,9 @@ export const salesEvents = defineEvents({
     summary: 'A catalog from the downlink replaced the point\'s products (whole, by catalogId).',
     versions: [obj({ catalogId: Id, products: Type.Array(CatalogProductSchema, { maxItems: 5000 }) })],
   },
-  'sale.started': {
-    summary: 'A customer started a sale at the kiosk.',
-    versions: [obj({ saleId: Id })],
-  },
   'sale.cart-fixed': {
-    summary: 'The cart was priced by the point (never the kiosk) and fixed for payment.',
+    summary: 'A sale began: the cart was priced by the point (never the kiosk) and fixed for payment.',
     versions: [obj({ saleId: Id, lines: Type.Array(SaleLineSchema, { minItems: 1, maxItems: 200 }), totalCents: Cents, vat: Type.Array(VatLine, { maxItems: 2 }), requiredAge: Type.Union([Type.Literal(0), Age]) })],
-  },
-  'sale.refused': {
-    summary: 'Bad or forbidden input in a sale was refused (unknown barcode, expired, blocked fridge, tampered total...); nothing charged.',
-    versions: [obj({ saleId: Id, reason: Reason, detail: Detail })],
   },
   'sale.committed': {
     summary: 'The sale is complete: paid and booked (written with its stock movements in one transaction).',
