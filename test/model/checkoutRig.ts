@@ -1,0 +1,134 @@
+/**
+ * The checkout on real parts: a real ledger file, the catalog from the demo downlink change,
+ * members from a real `members` change, the Stripe fake with the real Terminal provider, the
+ * member account provider. `restart()` abandons the controller as a `kill -9` would (no
+ * cleanup of sales) and builds a new one on the same ledger file; the Stripe fake lives on.
+ */
+import { createSilentLogger } from '../../firmware-bridge/platform/logger.ts';
+import { startFake, type FakeHarness } from '../../fakes/stripe/testSupport.ts';
+import { hashPin } from '../../controller/access/pin.ts';
+import { Catalog, catalogChangeMapper } from '../../controller/catalog/catalog.ts';
+import { demoCatalogChange } from '../../controller/catalog/demoCatalog.ts';
+import { changeEvents } from '../../controller/downlink/changes.ts';
+import { ledgerFixture } from '../../controller/ledger/testSupport.ts';
+import type { Ledger } from '../../controller/ledger/ledger.ts';
+import { createCheckout, type CheckoutService } from '../../controller/machines/checkout/checkoutService.ts';
+import type { CheckoutDeps, CrashStep, RemoteAgePort } from '../../controller/machines/checkout/ports.ts';
+import { createMemberAccountProvider, type AccountTerms } from '../../controller/payments/memberAccount.ts';
+import { createStripeTerminalProvider } from '../../controller/payments/stripeTerminal.ts';
+
+export const PIN = '4711';
+export const ADULT_CARD = 'CARD-ADULT';
+export const YOUNG_CARD = 'CARD-YOUNG';
+export const TIMING = { idleMs: 180_000, ageMs: 120_000, remoteAgeMs: 60_000, maxPinAttempts: 3 };
+export const READER_TIMEOUT_MS = 60_000;
+
+export class SimulatedCrash extends Error {
+  override readonly name = 'SimulatedCrash';
+}
+
+export class CheckoutRig {
+  ledger!: Ledger;
+  catalog!: Catalog;
+  checkout!: CheckoutService;
+  readonly blocked = new Set<string>();
+  readonly remoteRequests: Array<{ saleId: string; checkId: string }> = [];
+  readonly terms = new Map<string, AccountTerms>();
+  /** Throw at this step once (then cleared): the controller is abandoned there. */
+  crashAt: CrashStep | null = null;
+  readerId = '';
+  private seq = 0;
+
+  private constructor(
+    readonly stripe: FakeHarness,
+    private readonly fx: ReturnType<typeof ledgerFixture>,
+  ) {}
+
+  static async create(): Promise<CheckoutRig> {
+    const stripe = await startFake();
+    const rig = new CheckoutRig(stripe, ledgerFixture());
+    rig.readerId = stripe.fake.registerReader('Kiosk').id;
+    rig.ledger = rig.fx.open({ clock: stripe.clock });
+    rig.ledger.appendMany(catalogChangeMapper(demoCatalogChange(), {} as never) as never);
+    const pinHash = await hashPin(PIN, { N: 1024, r: 8, p: 1 });
+    const members = {
+      members: [
+        { memberId: 'm-adult', name: 'Erika Muster', role: 'member', ageVerified: true },
+        { memberId: 'm-young', name: 'Jonas Jung', role: 'member', ageVerified: false },
+      ],
+      credentials: [
+        { credentialId: 'c-adult', memberId: 'm-adult', kind: 'card', cardUid: ADULT_CARD, pinHash, role: 'member', ageVerified: true, expiresAt: null },
+        { credentialId: 'c-young', memberId: 'm-young', kind: 'card', cardUid: YOUNG_CARD, pinHash, role: 'member', ageVerified: false, expiresAt: null },
+      ],
+    };
+    rig.ledger.appendMany(changeEvents['members']!(members, {} as never) as never);
+    rig.terms.set('m-adult', { mode: 'invoice', limitCents: 5_000, openCents: 0, sinceSeq: 0 });
+    rig.build();
+    return rig;
+  }
+
+  get clock() {
+    return this.stripe.clock;
+  }
+
+  private build(): void {
+    const remoteAge: RemoteAgePort = { request: (r) => this.remoteRequests.push({ saleId: r.saleId, checkId: r.checkId }) };
+    this.catalog = new Catalog(this.ledger);
+    const card = createStripeTerminalProvider(
+      {
+        secretKey: 'sk_test_dorfpunktFake0000000000',
+        readerId: this.readerId,
+        api: { host: '127.0.0.1', port: this.stripe.port, protocol: 'http' },
+        requestTimeoutMs: 2_000,
+        maxNetworkRetries: 0,
+        readerTimeoutMs: READER_TIMEOUT_MS,
+      },
+      { clock: this.clock, logger: createSilentLogger() },
+    );
+    const account = createMemberAccountProvider({ ledger: this.ledger, terms: (m) => this.terms.get(m) });
+    const deps: CheckoutDeps = {
+      ledger: this.ledger,
+      catalog: this.catalog,
+      fridges: { isBlocked: (id) => this.blocked.has(id) },
+      providers: { card, account },
+      clock: this.clock,
+      logger: createSilentLogger(),
+      shop: { name: 'Dorfladen Hemeringen', address: ['Hauptstraße 1', '31840 Hessisch Oldendorf'] },
+      remoteAge,
+      timing: TIMING,
+      newId: () => `s${++this.seq}-${Math.random().toString(36).slice(2, 8)}`,
+      probe: (step) => {
+        if (this.crashAt === step) {
+          this.crashAt = null;
+          throw new SimulatedCrash(`crash at ${step}`);
+        }
+      },
+    };
+    this.checkout = createCheckout(deps);
+  }
+
+  /** Abandon the controller (timers stopped, nothing finished) and start a new one on the same file. */
+  restart(): void {
+    this.checkout.close();
+    this.catalog.close();
+    this.ledger.close();
+    this.ledger = this.fx.open({ clock: this.clock });
+    this.build();
+  }
+
+  /** The customer taps a card on the reader (the fake's test helper). */
+  tap(number = '4242424242424242') {
+    return this.stripe.sdk().testHelpers.terminal.readers.presentPaymentMethod(this.readerId, { card_present: { number } });
+  }
+
+  events(type: string) {
+    return this.ledger.eventsOfTypes([type], 1, 100_000).map((e) => e.data as Record<string, unknown>);
+  }
+
+  async close(): Promise<void> {
+    this.checkout.close();
+    this.catalog.close();
+    this.fx.cleanup();
+    await this.stripe.close();
+  }
+}
