@@ -132,3 +132,42 @@ export class CheckoutRig {
     await this.stripe.close();
   }
 }
+
+export interface Audit {
+  sales: number;
+  committed: number;
+  doubleCharges: string[];
+  salesWithoutPayment: string[];
+  paymentsWithoutSale: string[];
+  /** Card payments still open at the provider (authorised or waiting): money that may move later. */
+  openAtProvider: string[];
+}
+
+/**
+ * The three counts of the issue, taken against the Stripe fake's own books (`GET /_fake/ledger`)
+ * and the point's ledger: a sale charged more than once; a committed sale without exactly its
+ * total captured; money captured (and not refunded) or held for a sale that was not committed.
+ */
+export async function audit(rig: CheckoutRig): Promise<Audit> {
+  const books = (await rig.stripe.control('GET', '/_fake/ledger')).body as {
+    paymentIntents: Array<{ id: string; status: string; amountCaptured: number; amountRefunded: number; metadata: { saleId?: string } }>;
+  };
+  const committed = new Map(rig.events('sale.committed').map((e) => [e['saleId'] as string, e['totalCents'] as number]));
+  const sales = new Set(rig.events('sale.cart-fixed').map((e) => e['saleId'] as string));
+  const bySale = new Map<string, typeof books.paymentIntents>();
+  for (const pi of books.paymentIntents) {
+    const id = pi.metadata.saleId ?? '?';
+    bySale.set(id, [...(bySale.get(id) ?? []), pi]);
+  }
+  const out: Audit = { sales: sales.size, committed: committed.size, doubleCharges: [], salesWithoutPayment: [], paymentsWithoutSale: [], openAtProvider: [] };
+  for (const saleId of new Set([...sales, ...bySale.keys()])) {
+    const pis = bySale.get(saleId) ?? [];
+    const charged = pis.filter((p) => p.amountCaptured - p.amountRefunded > 0);
+    if (charged.length > 1) out.doubleCharges.push(saleId);
+    const total = committed.get(saleId);
+    if (total !== undefined && !(charged.length === 1 && charged[0]!.amountCaptured - charged[0]!.amountRefunded === total)) out.salesWithoutPayment.push(saleId);
+    if (total === undefined && (charged.length > 0 || pis.some((p) => p.status === 'requires_capture'))) out.paymentsWithoutSale.push(saleId);
+    for (const p of pis) if (p.status === 'requires_capture' || p.status === 'requires_payment_method') out.openAtProvider.push(p.id);
+  }
+  return out;
+}
