@@ -64,7 +64,7 @@ export const checkoutMachine = setup({
   types: {
     context: {} as CheckoutContext,
     events: {} as CheckoutEvent,
-    input: {} as { timing: CheckoutTiming },
+    input: {} as { timing: CheckoutTiming } | undefined,
   },
   delays: {
     idle: ({ context }) => context.timing.idleMs,
@@ -78,7 +78,7 @@ export const checkoutMachine = setup({
   },
 }).createMachine({
   id: 'checkout',
-  context: ({ input }) => ({ timing: input.timing, endReason: null }),
+  context: ({ input }) => ({ timing: input?.timing ?? DEFAULT_CHECKOUT_TIMING, endReason: null }),
   initial: 'cart',
   states: {
     cart: {

@@ -63,6 +63,8 @@ export class CheckoutSession {
   private endReason: SaleView['endReason'] = null;
   private busy = false;
   private remoteTimer: unknown = null;
+  /** Voiding started by a timer (not by a call): `settled()` waits for it. */
+  private background: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly env: SessionEnv,
@@ -422,7 +424,10 @@ export class CheckoutSession {
     this.recordAbort(reason ?? 'customer');
     if (this.remoteTimer !== null) this.env.deps.clock.clearTimeout(this.remoteTimer);
     if (!this.busy) {
-      this.voidOpen().catch((err: unknown) => this.env.deps.logger.error({ saleId: this.saleId, err }, 'voiding after a timeout failed; reconciliation will'));
+      this.background = this.voidOpen().then(
+        () => {},
+        (err: unknown) => this.env.deps.logger.error({ saleId: this.saleId, err }, 'voiding after a timeout failed; reconciliation will'),
+      );
     }
   }
 
@@ -466,6 +471,11 @@ export class CheckoutSession {
     } finally {
       this.busy = false;
     }
+  }
+
+  /** Resolves when work a timer started (voiding after an idle timeout) has finished. */
+  settled(): Promise<void> {
+    return this.background;
   }
 
   /** Stops the machine's timers (the service closing; tests abandoning a "crashed" controller). */
