@@ -129,6 +129,7 @@ describe('checkout: scan, pay, prove your age, receipt', () => {
     expect(s.state()).toBe('ageCheck');
     await s.ageByMember(ADULT_CARD, '0002');
     expect(s.state()).toBe('aborted');
+    await s.settled();
     expect(rig.events('sale.aborted')).toEqual([{ saleId: s.saleId, reason: 'age-failed' }]);
     expect(await s.ageByTerminal()).toMatchObject({ ok: false, reason: 'age-method-unavailable' });
   });

@@ -18,7 +18,8 @@ type Snap = SnapshotFrom<typeof checkoutMachine>;
 const IDLE_CART = 'xstate.after.idle.checkout.cart';
 const IDLE_FAILED = 'xstate.after.idle.checkout.paymentFailed';
 const AGE_TIMEOUT = 'xstate.after.age.checkout.ageCheck';
-type ModelEvent = CheckoutEvent | { type: typeof IDLE_CART | typeof IDLE_FAILED | typeof AGE_TIMEOUT };
+const PAY_TIMEOUT = 'xstate.after.pay.checkout.payment';
+type ModelEvent = CheckoutEvent | { type: typeof IDLE_CART | typeof IDLE_FAILED | typeof AGE_TIMEOUT | typeof PAY_TIMEOUT };
 
 function events(s: Snap): CheckoutEvent[] {
   const ev: ModelEvent[] = [];
@@ -30,7 +31,7 @@ function events(s: Snap): CheckoutEvent[] {
       ev.push({ type: 'AGE_PASSED' }, { type: 'AGE_FAILED' }, { type: 'ABORT' }, { type: AGE_TIMEOUT });
       break;
     case 'payment':
-      ev.push({ type: 'PAY_APPROVED' }, { type: 'PAY_FAILED' }, { type: 'ABORT' });
+      ev.push({ type: 'PAY_APPROVED' }, { type: 'PAY_FAILED' }, { type: 'ABORT' }, { type: PAY_TIMEOUT });
       break;
     case 'paymentFailed':
       ev.push({ type: 'RETRY' }, { type: 'ABORT' }, { type: IDLE_FAILED });
@@ -103,6 +104,13 @@ async function stimulate(r: CheckoutRig, s: CheckoutSession, event: ModelEvent, 
     case AGE_TIMEOUT:
       r.clock.advance(TIMING.ageMs);
       return;
+    case PAY_TIMEOUT:
+      // the kiosk stopped asking (it died): the payment is voided on its own; the first cancel fails
+      await ensurePaying(r, s);
+      await fault(r, `/v1/payment_intents/${currentPi(r)}/cancel`);
+      r.clock.advance(TIMING.payMs);
+      await s.settled();
+      return;
     case IDLE_CART:
     case IDLE_FAILED:
       r.clock.advance(TIMING.idleMs);
@@ -153,7 +161,7 @@ describe('checkout machine paths on the real session', () => {
   it('the model has paths to both ends through every state', () => {
     const visited = new Set(paths.flatMap((p) => p.steps.map((st) => st.state.value as string)));
     expect([...visited].sort()).toEqual(['ageCheck', 'aborted', 'cart', 'committing', 'done', 'payment', 'paymentFailed', 'receipt', 'signing', 'voiding'].sort());
-    expect(paths.length).toBe(18);
+    expect(paths.length).toBe(20);
     expect(paths.filter((p) => p.steps.some((st) => st.event.type === 'RETRY'))).toHaveLength(3);
   });
 

@@ -7,7 +7,7 @@ import { assign, setup } from 'xstate';
  *
  *   cart          CHECKOUT(needsAge) → ageCheck | payment;   ABORT / idle → aborted
  *   ageCheck      AGE_PASSED → payment; AGE_FAILED → aborted; ABORT / ageMs → aborted
- *   payment       PAY_APPROVED → committing; PAY_FAILED → paymentFailed; ABORT → voiding
+ *   payment       PAY_APPROVED → committing; PAY_FAILED → paymentFailed; ABORT / payMs → voiding
  *   paymentFailed RETRY → payment; ABORT / idle → aborted
  *   voiding       VOIDED → aborted        (the payment was canceled or refunded)
  *   committing    COMMITTED → signing;    COMMIT_REFUSED → voiding (e.g. a fridge blocked meanwhile)
@@ -23,9 +23,11 @@ export interface CheckoutTiming {
   idleMs: number;
   /** How long an age check may take (remote operator included). */
   ageMs: number;
+  /** How long a payment may stay undecided (nobody polls: the kiosk died) before it is voided. */
+  payMs: number;
 }
 
-export const DEFAULT_CHECKOUT_TIMING: CheckoutTiming = { idleMs: 180_000, ageMs: 120_000 };
+export const DEFAULT_CHECKOUT_TIMING: CheckoutTiming = { idleMs: 180_000, ageMs: 120_000, payMs: 300_000 };
 
 export type CheckoutEvent =
   | { type: 'CHECKOUT'; needsAge: boolean }
@@ -53,7 +55,7 @@ export type CheckoutStateName =
   | 'done'
   | 'aborted';
 
-export type EndReason = 'customer' | 'idle' | 'age-failed' | 'age-timeout' | 'commit-refused' | null;
+export type EndReason = 'customer' | 'idle' | 'age-failed' | 'age-timeout' | 'payment-timeout' | 'commit-refused' | null;
 
 export interface CheckoutContext {
   timing: CheckoutTiming;
@@ -69,6 +71,7 @@ export const checkoutMachine = setup({
   delays: {
     idle: ({ context }) => context.timing.idleMs,
     age: ({ context }) => context.timing.ageMs,
+    pay: ({ context }) => context.timing.payMs,
   },
   guards: {
     needsAge: ({ event }) => event.type === 'CHECKOUT' && event.needsAge,
@@ -102,6 +105,7 @@ export const checkoutMachine = setup({
         PAY_FAILED: 'paymentFailed',
         ABORT: { target: 'voiding', actions: { type: 'because', params: { reason: 'customer' } } },
       },
+      after: { pay: { target: 'voiding', actions: { type: 'because', params: { reason: 'payment-timeout' } } } },
     },
     paymentFailed: {
       on: {

@@ -62,6 +62,7 @@ export class CheckoutSession {
   private abortRecorded = false;
   private endReason: SaleView['endReason'] = null;
   private busy = false;
+  private chain: Promise<void> = Promise.resolve();
   private remoteTimer: unknown = null;
   /** Voiding started by a timer (not by a call): `settled()` waits for it. */
   private background: Promise<void> = Promise.resolve();
@@ -72,7 +73,7 @@ export class CheckoutSession {
   ) {
     this.actor = createActor(checkoutMachine, { clock: env.deps.clock, input: { timing: env.timing } });
     this.actor.subscribe((s) => {
-      if (s.value === 'aborted') this.onAborted(s.context.endReason);
+      if (s.value === 'aborted' || s.value === 'voiding') this.onEnded(s.context.endReason);
     });
     this.actor.start();
   }
@@ -310,6 +311,7 @@ export class CheckoutSession {
       if (state !== 'payment' || !p || p.ref === null || p.status !== 'pending') return this.ok();
       const provider = this.providerOf(p);
       const o = await provider.poll(p.ref);
+      if (this.state() !== 'payment') return this.ok(); // timed out meanwhile: the voiding takes it
       if (o.kind === 'approved') {
         this.env.deps.ledger.append('payment.authorised', { saleId: this.saleId, paymentId: p.paymentId, ref: p.ref, amountCents: o.amountCents, card: o.card });
         p.status = 'authorised';
@@ -418,17 +420,24 @@ export class CheckoutSession {
     this.env.settle.probe('abort-recorded');
   }
 
-  /** Timers (idle, age) end a sale on their own: record it and give any money back. */
-  private onAborted(reason: EndReason): void {
+  /**
+   * A sale ends by a call (abort, a refused commit: the call records and voids) or by a timer
+   * (idle, age, payment timeout): then it is recorded here and the money given back in the
+   * background, after any step still running (`settled()` waits for it).
+   */
+  private onEnded(reason: EndReason): void {
     if (this.abortRecorded) return;
-    this.recordAbort(reason ?? 'customer');
     if (this.remoteTimer !== null) this.env.deps.clock.clearTimeout(this.remoteTimer);
-    if (!this.busy) {
-      this.background = this.voidOpen().then(
-        () => {},
-        (err: unknown) => this.env.deps.logger.error({ saleId: this.saleId, err }, 'voiding after a timeout failed; reconciliation will'),
-      );
-    }
+    this.remoteTimer = null;
+    this.background = this.serial(async () => {
+      this.recordAbort(reason ?? 'customer');
+      if (this.state() === 'voiding') await this.finishVoid();
+      else await this.voidOpen();
+      return this.ok();
+    }).then(
+      () => {},
+      (err: unknown) => this.env.deps.logger.error({ saleId: this.saleId, err }, 'voiding after a timeout failed; reconciliation will'),
+    );
   }
 
   private buildReceipt(sale: SaleRecord, p: PaymentRecord, seq: number): Receipt {
@@ -463,14 +472,27 @@ export class CheckoutSession {
     return { ok: true, view: this.view() };
   }
 
+  /** A kiosk call: refused while another step runs (the customer double-tapped). */
   private async exclusive(fn: () => Promise<Result>): Promise<Result> {
     if (this.busy) return refuse('not-now', 'busy with the previous step');
-    this.busy = true;
-    try {
-      return await fn();
-    } finally {
-      this.busy = false;
-    }
+    return this.serial(fn);
+  }
+
+  /** Runs `fn` after every step already running: one step at a time per sale. */
+  private serial(fn: () => Promise<Result>): Promise<Result> {
+    const run = this.chain.then(async () => {
+      this.busy = true;
+      try {
+        return await fn();
+      } finally {
+        this.busy = false;
+      }
+    });
+    this.chain = run.then(
+      () => {},
+      () => {},
+    );
+    return run;
   }
 
   /** Resolves when work a timer started (voiding after an idle timeout) has finished. */
