@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { demoGtin } from '../../controller/catalog/demoCatalog.ts';
+import { demoGtin, demoProducts } from '../../controller/catalog/demoCatalog.ts';
 import { refusalText } from '../../controller/machines/checkout/refusals.ts';
 import type { Result } from '../../controller/machines/checkout/checkoutSession.ts';
 import { ADULT_CARD, CheckoutRig, PIN, YOUNG_CARD } from './checkoutRig.ts';
@@ -92,6 +92,38 @@ describe('checkout: scan, pay, prove your age, receipt', () => {
     expect(v).toMatchObject({ state: 'aborted', endReason: 'commit-refused' });
     expect(rig.stripe.fake.ledger().paymentIntents).toEqual([expect.objectContaining({ status: 'canceled', amountCaptured: 0 })]);
     expect(rig.events('sale.committed')).toEqual([]);
+  });
+
+  it('a capture whose answer was lost, then a fridge block: the capture is found and refunded in full, no sale', async () => {
+    rig = await CheckoutRig.create();
+    const s = rig.checkout.begin();
+    ok(s.scan(MILK));
+    ok(s.checkout(129));
+    ok(await s.pay({ method: 'card' }));
+    await rig.tap();
+    const pi = rig.stripe.fake.ledger().paymentIntents[0]!.id;
+    // the capture runs and its answer is lost; the SDK's own retry (same key) fails too
+    await rig.stripe.control('POST', '/_fake/faults', { mode: 'dropAfterCommit', times: 1, method: 'POST', path: `/v1/payment_intents/${pi}/capture` });
+    await rig.stripe.control('POST', '/_fake/faults', { mode: 'status500', times: 3, method: 'POST', path: `/v1/payment_intents/${pi}/capture` });
+    expect(ok(await s.poll()).state).toBe('committing'); // captured at Stripe, the point does not know
+    rig.blocked.add('molkerei');
+    expect(ok(await s.poll())).toMatchObject({ state: 'aborted', endReason: 'commit-refused' });
+    expect(rig.stripe.fake.ledger().totals).toMatchObject({ captured: 129, refunded: 129 });
+    expect(rig.events('payment.refunded')).toEqual([expect.objectContaining({ saleId: s.saleId, amountCents: 129 })]);
+    expect(rig.events('sale.committed')).toEqual([]);
+  });
+
+  it('a cart worth more than a receipt can hold is refused before anything is written', async () => {
+    rig = await CheckoutRig.create();
+    const s = rig.checkout.begin();
+    const before = rig.ledger.lastSeq();
+    for (const p of demoProducts()) {
+      if (p.plu !== null) ok(s.addLoose(p.plu, 999));
+      else for (let i = 0; i < 999; i++) s.scan(p.gtin);
+    }
+    expect(s.view().totalCents).toBeGreaterThan(9_999_999);
+    expect(s.checkout(s.view().totalCents)).toMatchObject({ ok: false, reason: 'cart-full' });
+    expect(rig.ledger.lastSeq()).toBe(before);
   });
 
   it('remote age check: the operator approves once; a replayed or foreign approval is refused', async () => {

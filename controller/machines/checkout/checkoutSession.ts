@@ -8,7 +8,7 @@
 import { createActor, type Actor } from 'xstate';
 import type { Product } from '../../catalog/catalog.ts';
 import type { PaymentProvider } from '../../payments/ports.ts';
-import type { Receipt } from '../../receipts/receipt.ts';
+import { MAX_RECEIPT_CENTS, type Receipt } from '../../receipts/receipt.ts';
 import { checkMember } from './ageCheck.ts';
 import { checkoutMachine, type CheckoutEvent, type CheckoutStateName, type CheckoutTiming, type EndReason } from './checkoutMachine.ts';
 import type { CheckoutDeps } from './ports.ts';
@@ -166,6 +166,7 @@ export class CheckoutSession {
     }
     const lines = saleLines(this.cart);
     const t = totals(lines);
+    if (t.totalCents > MAX_RECEIPT_CENTS) return refuse('cart-full', `total ${t.totalCents} cents is more than one receipt can hold`);
     if (kioskTotalCents !== t.totalCents) {
       return refuse('total-mismatch', `kiosk says ${JSON.stringify(kioskTotalCents)}, the point ${t.totalCents} cents`);
     }
