@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { demoProducts } from '../../controller/catalog/demoCatalog.ts';
 import type { CrashStep } from '../../controller/machines/checkout/ports.ts';
-import { ADULT_CARD, audit, CheckoutRig, PIN } from './checkoutRig.ts';
+import { ADULT_CARD, audit, auditAccounts, CheckoutRig, PIN } from './checkoutRig.ts';
 
 /**
  * Many checkouts against the real Stripe fake and Terminal provider, each of which may be killed
@@ -33,6 +33,7 @@ describe(`${COUNT} checkouts with random crashes`, () => {
     const rnd = prng(seed);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
     rig = await CheckoutRig.create();
+    rig.terms.set('m-adult', { mode: 'invoice', limitCents: 100_000_000, openCents: 0, sinceSeq: 0 });
     const products = demoProducts().filter((p) => p.gtin !== null);
     let crashes = 0;
     const outcomes = { done: 0, aborted: 0, other: 0 };
@@ -67,9 +68,12 @@ describe(`${COUNT} checkouts with random crashes`, () => {
         const view = s.view();
         s.checkout(view.totalCents);
         if (s.state() === 'ageCheck') await s.ageByMember(ADULT_CARD, PIN);
-        await s.pay({ method: 'card' });
+        const byAccount = rnd() < 0.2;
+        await s.pay(byAccount ? { method: 'account', cardUid: ADULT_CARD, pin: PIN } : { method: 'card' });
         const r = rnd();
-        if (r < 0.7) await rig.tap();
+        if (byAccount) {
+          // nothing to tap: the account answers at once
+        } else if (r < 0.7) await rig.tap();
         else if (r < 0.8) await rig.tap('4000000000000002');
         if (rnd() < 0.1) await s.abort();
         await s.poll();
@@ -98,6 +102,7 @@ describe(`${COUNT} checkouts with random crashes`, () => {
       paymentsWithoutSale: 0,
       openAtProvider: 0,
     });
+    expect(auditAccounts(rig)).toEqual({ doubleCharges: [], salesWithoutPayment: [], paymentsWithoutSale: [], openAtProvider: [] });
     // the run exercised what it claims: crashes happened, and sales ended both ways
     expect(crashes).toBeGreaterThan(COUNT / 10);
     expect(a.committed).toBeGreaterThan(COUNT / 4);
@@ -105,6 +110,8 @@ describe(`${COUNT} checkouts with random crashes`, () => {
     expect(outcomes.other).toBe(0);
     const books = rig.stripe.fake.ledger();
     const committedTotal = rig.events('sale.committed').reduce((s, e) => s + (e['totalCents'] as number), 0);
-    expect(books.totals.captured - books.totals.refunded).toBe(committedTotal);
+    const accountNet = rig.events('account.captured').reduce((s, e) => s + (e['amountCents'] as number), 0) - rig.events('account.refunded').reduce((s, e) => s + (e['amountCents'] as number), 0);
+    expect(books.totals.captured - books.totals.refunded + accountNet).toBe(committedTotal);
+    expect(accountNet).toBeGreaterThan(0);
   });
 });

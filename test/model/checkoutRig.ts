@@ -152,14 +152,18 @@ export async function audit(rig: CheckoutRig): Promise<Audit> {
   const books = (await rig.stripe.control('GET', '/_fake/ledger')).body as {
     paymentIntents: Array<{ id: string; status: string; amountCaptured: number; amountRefunded: number; metadata: { saleId?: string } }>;
   };
-  const committed = new Map(rig.events('sale.committed').map((e) => [e['saleId'] as string, e['totalCents'] as number]));
+  const providerOf = new Map(rig.events('payment.started').map((e) => [e['paymentId'] as string, e['provider'] as string]));
+  // sales paid by card (the member account's books are audited by auditAccounts)
+  const committed = new Map(
+    rig.events('sale.committed').filter((e) => providerOf.get(e['paymentId'] as string) === 'stripe-terminal').map((e) => [e['saleId'] as string, e['totalCents'] as number]),
+  );
   const sales = new Set(rig.events('sale.cart-fixed').map((e) => e['saleId'] as string));
   const bySale = new Map<string, typeof books.paymentIntents>();
   for (const pi of books.paymentIntents) {
     const id = pi.metadata.saleId ?? '?';
     bySale.set(id, [...(bySale.get(id) ?? []), pi]);
   }
-  const out: Audit = { sales: sales.size, committed: committed.size, doubleCharges: [], salesWithoutPayment: [], paymentsWithoutSale: [], openAtProvider: [] };
+  const out: Audit = { sales: sales.size, committed: rig.events('sale.committed').length, doubleCharges: [], salesWithoutPayment: [], paymentsWithoutSale: [], openAtProvider: [] };
   for (const saleId of new Set([...sales, ...bySale.keys()])) {
     const pis = bySale.get(saleId) ?? [];
     const charged = pis.filter((p) => p.amountCaptured - p.amountRefunded > 0);
@@ -168,6 +172,39 @@ export async function audit(rig: CheckoutRig): Promise<Audit> {
     if (total !== undefined && !(charged.length === 1 && charged[0]!.amountCaptured - charged[0]!.amountRefunded === total)) out.salesWithoutPayment.push(saleId);
     if (total === undefined && (charged.length > 0 || pis.some((p) => p.status === 'requires_capture'))) out.paymentsWithoutSale.push(saleId);
     for (const p of pis) if (p.status === 'requires_capture' || p.status === 'requires_payment_method') out.openAtProvider.push(p.id);
+  }
+  return out;
+}
+
+/** The same three counts on the member account's own books (the `account.*` events). */
+export function auditAccounts(rig: CheckoutRig): Omit<Audit, 'sales' | 'committed'> {
+  const committed = new Map(rig.events('sale.committed').map((e) => [e['saleId'] as string, e['totalCents'] as number]));
+  const holds = new Map<string, { saleId: string; status: string; net: number }>();
+  for (const e of rig.ledger.eventsOfTypes(['account.authorised', 'account.captured', 'account.voided', 'account.refunded'], 1, 100_000)) {
+    const d = e.data as { ref: string; saleId?: string; amountCents?: number };
+    const h = holds.get(d.ref);
+    if (e.type === 'account.authorised') holds.set(d.ref, { saleId: d.saleId!, status: 'held', net: 0 });
+    else if (h && e.type === 'account.captured') Object.assign(h, { status: 'captured', net: d.amountCents! });
+    else if (h && e.type === 'account.voided') h.status = 'voided';
+    else if (h && e.type === 'account.refunded') h.net -= d.amountCents!;
+  }
+  const out: Omit<Audit, 'sales' | 'committed'> = { doubleCharges: [], salesWithoutPayment: [], paymentsWithoutSale: [], openAtProvider: [] };
+  const bySale = new Map<string, Array<{ status: string; net: number }>>();
+  for (const [ref, h] of holds) {
+    bySale.set(h.saleId, [...(bySale.get(h.saleId) ?? []), h]);
+    if (h.status === 'held') out.openAtProvider.push(ref);
+  }
+  for (const [saleId, hs] of bySale) {
+    const charged = hs.filter((h) => h.net > 0);
+    if (charged.length > 1) out.doubleCharges.push(saleId);
+    const total = committed.get(saleId);
+    if (total === undefined && charged.length > 0) out.paymentsWithoutSale.push(saleId);
+  }
+  const providerOf = new Map(rig.events('payment.started').map((e) => [e['paymentId'] as string, e['provider'] as string]));
+  for (const e of rig.events('sale.committed')) {
+    if (providerOf.get(e['paymentId'] as string) !== 'member-account') continue;
+    const charged = (bySale.get(e['saleId'] as string) ?? []).filter((h) => h.net > 0);
+    if (!(charged.length === 1 && charged[0]!.net === e['totalCents'])) out.salesWithoutPayment.push(e['saleId'] as string);
   }
   return out;
 }
