@@ -150,6 +150,20 @@ describe('checkout: scan, pay, prove your age, receipt', () => {
     expect(rig.events('age-check.decided').at(-1)).toMatchObject({ saleId: b.saleId, passed: false, reason: 'remote-timeout' });
   });
 
+  it('an approval for a check the point lost in a restart is refused, and the interrupted sale is closed', async () => {
+    rig = await CheckoutRig.create();
+    const s = rig.checkout.begin();
+    ok(s.scan(SCHNAPPS));
+    ok(s.checkout(899));
+    ok(s.ageByRemote());
+    const req = rig.remoteRequests[0]!;
+    rig.restart();
+    expect(await rig.checkout.reconcile()).toMatchObject({ aborted: [s.saleId] });
+    expect(rig.checkout.remoteAgeDecision({ checkId: req.checkId, saleId: s.saleId, approved: true, operator: 'op1' })).toMatchObject({ ok: false, reason: 'age-approval-unknown' });
+    expect(rig.checkout.remoteAgeDecision({ checkId: 42, saleId: s.saleId, approved: 'yes' })).toMatchObject({ ok: false, reason: 'age-approval-unknown' });
+    expect(rig.events('age-check.decided')).toEqual([]);
+  });
+
   it('a member who is not age-verified, and three wrong PINs, do not pass; the third ends the sale', async () => {
     rig = await CheckoutRig.create();
     const s = rig.checkout.begin();

@@ -48,5 +48,7 @@ export function totals(lines: readonly SaleLine[]): Totals {
 
 /** Berlin calendar date `YYYY-MM-DD` of an epoch ms (best-before dates are local dates). */
 export function berlinDate(epochMs: number): string {
-  return new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(epochMs));
+  return BERLIN_DATE.format(new Date(epochMs));
 }
+
+const BERLIN_DATE = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit' });
