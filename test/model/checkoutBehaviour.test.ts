@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { demoGtin, demoProducts } from '../../controller/catalog/demoCatalog.ts';
 import { refusalText } from '../../controller/machines/checkout/refusals.ts';
 import type { Result } from '../../controller/machines/checkout/checkoutSession.ts';
-import { ADULT_CARD, CheckoutRig, PIN, YOUNG_CARD } from './checkoutRig.ts';
+import { ADULT_CARD, CheckoutRig, PIN, READER_TIMEOUT_MS, YOUNG_CARD } from './checkoutRig.ts';
 
 let rig: CheckoutRig;
 afterEach(async () => rig?.close());
@@ -195,6 +195,21 @@ describe('checkout: scan, pay, prove your age, receipt', () => {
     expect(rig.events('payment.failed').at(-1)).toMatchObject({ reason: 'rejected', detail: expect.stringContaining('credit limit: 710 cents available') });
     expect(await b.pay({ method: 'account', cardUid: ADULT_CARD, pin: '9999' })).toMatchObject({ ok: false });
     expect(rig.stripe.fake.ledger().paymentIntents).toEqual([]);
+  });
+
+  it('nobody taps within the reader timeout: the payment fails, the retry collects on the same payment', async () => {
+    rig = await CheckoutRig.create();
+    const s = rig.checkout.begin();
+    ok(s.scan(MILK));
+    ok(s.checkout(129));
+    ok(await s.pay({ method: 'card' }));
+    rig.clock.advance(READER_TIMEOUT_MS);
+    expect(ok(await s.poll()).state).toBe('paymentFailed');
+    expect(rig.events('payment.failed')).toEqual([expect.objectContaining({ reason: 'timeout' })]);
+    expect(ok(await s.retry()).state).toBe('payment');
+    await rig.tap();
+    expect(ok(await s.poll()).state).toBe('done');
+    expect(rig.stripe.fake.ledger().paymentIntents).toEqual([expect.objectContaining({ amountCaptured: 129 })]);
   });
 
   it('a declined card can be retried on the same payment; the customer can abort and nothing is charged', async () => {
