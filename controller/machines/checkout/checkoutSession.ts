@@ -6,53 +6,22 @@
  * nothing. Methods never run concurrently for one sale (a second call while one runs: `not-now`).
  */
 import { createActor, type Actor } from 'xstate';
-import type { Product } from '../../catalog/catalog.ts';
 import type { PaymentProvider } from '../../payments/ports.ts';
-import { MAX_RECEIPT_CENTS, type Receipt } from '../../receipts/receipt.ts';
+import type { Receipt } from '../../receipts/receipt.ts';
 import { checkMember } from './ageCheck.ts';
-import { checkoutMachine, type CheckoutEvent, type CheckoutStateName, type CheckoutTiming, type EndReason } from './checkoutMachine.ts';
-import type { CheckoutDeps } from './ports.ts';
-import { berlinDate, MAX_LINES, MAX_QUANTITY, saleLines, totals, type CartEntry, type SaleLine } from './pricing.ts';
-import { refuse, type Refusal } from './refusals.ts';
+import { checkoutMachine, type CheckoutEvent, type CheckoutStateName, type EndReason } from './checkoutMachine.ts';
+import { blockedReason, Cart } from './cart.ts';
+import { receiptOf, totals } from './pricing.ts';
+import { refuse } from './refusals.ts';
+import type { PayRequest, RemoteDecision, Result, SaleView, SessionEnv } from './sessionTypes.ts';
 import { isOpen, type PaymentRecord, type SaleRecord } from './saleBook.ts';
-import { captureAndCommit, keyOf, signSale, voidPayment, type SettleContext } from './settle.ts';
+import { captureAndCommit, keyOf, signSale, voidPayment } from './settle.ts';
 
-export interface SaleView {
-  saleId: string;
-  state: CheckoutStateName;
-  lines: SaleLine[];
-  totalCents: number;
-  requiredAge: 0 | 16 | 18;
-  agePassed: boolean;
-  payment: { paymentId: string; status: PaymentRecord['status']; provider: string } | null;
-  endReason: EndReason | 'capture-failed' | null;
-  receipt: Receipt | null;
-}
-
-export type Result = { ok: true; view: SaleView } | Refusal;
-
-export type PayRequest = { method: 'card' } | { method: 'account'; cardUid: string; pin: string };
-
-export interface RemoteDecision {
-  checkId: string;
-  saleId: string;
-  approved: boolean;
-  operator: string;
-}
-
-/** What the service shares with its sessions. */
-export interface SessionEnv {
-  deps: CheckoutDeps;
-  settle: SettleContext;
-  timing: CheckoutTiming & { remoteAgeMs: number; maxPinAttempts: number };
-  newId: () => string;
-  /** checkId → sale, for routing remote decisions; decided ids stay (a replay is refused). */
-  checks: Map<string, { session: CheckoutSession; decided: boolean }>;
-}
+export type { PayRequest, RemoteDecision, Result, SaleView, SessionEnv } from './sessionTypes.ts';
 
 export class CheckoutSession {
   private readonly actor: Actor<typeof checkoutMachine>;
-  private cart: CartEntry[] = [];
+  private readonly cart: Cart;
   private sale: SaleRecord | null = null;
   private requiredAge: 0 | 16 | 18 = 0;
   private agePassed = false;
@@ -71,6 +40,7 @@ export class CheckoutSession {
     private readonly env: SessionEnv,
     readonly saleId: string,
   ) {
+    this.cart = new Cart(env.deps);
     this.actor = createActor(checkoutMachine, { clock: env.deps.clock, input: { timing: env.timing } });
     this.actor.subscribe((s) => {
       if (s.value === 'aborted' || s.value === 'voiding') this.onEnded(s.context.endReason);
@@ -83,7 +53,7 @@ export class CheckoutSession {
   }
 
   view(): SaleView {
-    const lines = this.sale?.lines ?? saleLines(this.cart);
+    const lines = this.sale?.lines ?? this.cart.lines();
     const t = totals(lines);
     return {
       saleId: this.saleId,
@@ -102,74 +72,26 @@ export class CheckoutSession {
 
   scan(code: unknown): Result {
     if (this.state() !== 'cart') return refuse('not-now', `scan in ${this.state()}`);
-    const found = this.env.deps.catalog.lookup(code);
-    if (!found.ok) return refuse(found.reason, found.detail);
-    const today = berlinDate(this.env.deps.clock.now());
-    if (found.scan?.bestBefore && found.scan.bestBefore < today) {
-      return refuse('expired', `${found.product.name}: best before ${found.scan.bestBefore}, today ${today}`);
-    }
-    return this.add(found.product, 1, found.scan?.batch ?? null);
+    return this.cart.scan(code) ?? this.ok();
   }
 
   /** Loose goods from the picture grid. */
   addLoose(plu: unknown, quantity: unknown): Result {
     if (this.state() !== 'cart') return refuse('not-now', `add in ${this.state()}`);
-    const product = typeof plu === 'string' ? this.env.deps.catalog.byPlu(plu) : undefined;
-    if (!product) return refuse('unknown-product', `no loose product ${String(plu)}`);
-    return this.add(product, quantity, null);
+    return this.cart.addLoose(plu, quantity) ?? this.ok();
   }
 
   remove(productId: unknown): Result {
     if (this.state() !== 'cart') return refuse('not-now', `remove in ${this.state()}`);
-    const i = this.cart.findIndex((e) => e.product.productId === productId);
-    if (i === -1) return refuse('unknown-product', `${String(productId)} is not in the cart`);
-    this.cart.splice(i, 1);
-    return this.ok();
+    return this.cart.remove(productId) ?? this.ok();
   }
 
-  private add(product: Product, quantity: unknown, batch: string | null): Result {
-    if (typeof quantity !== 'number' || !Number.isInteger(quantity) || quantity < 1 || quantity > MAX_QUANTITY) {
-      return refuse('bad-quantity', `quantity ${String(quantity)}`);
-    }
-    const blocked = this.blockedReason(product);
-    if (blocked) return blocked;
-    const same = this.cart.find((e) => e.product.productId === product.productId && e.batch === batch);
-    if (same) {
-      if (same.quantity + quantity > MAX_QUANTITY) return refuse('bad-quantity', `more than ${MAX_QUANTITY} of ${product.name}`);
-      same.quantity += quantity;
-    } else {
-      if (this.cart.length >= MAX_LINES) return refuse('cart-full', `more than ${MAX_LINES} lines`);
-      this.cart.push({ product, quantity, batch });
-    }
-    return this.ok();
-  }
-
-  private blockedReason(p: { name: string; fridgeId: string | null }): Refusal | null {
-    return p.fridgeId !== null && this.env.deps.fridges.isBlocked(p.fridgeId)
-      ? refuse('fridge-blocked', `${p.name}: fridge ${p.fridgeId} is blocked (cold chain)`)
-      : null;
-  }
-
-  /**
-   * Fix the cart for payment. `kioskTotalCents` is what the kiosk showed the customer: it must
-   * equal the point's own total, else the sale is refused (a tampered or stale kiosk).
-   */
+  /** Fix the cart for payment (`Cart.fix`: priced by the point, the kiosk's total only compared). */
   checkout(kioskTotalCents: unknown): Result {
     if (this.state() !== 'cart') return refuse('not-now', `checkout in ${this.state()}`);
-    if (this.cart.length === 0) return refuse('empty-cart', 'nothing to pay');
-    for (const e of this.cart) {
-      const now = this.env.deps.catalog.product(e.product.productId);
-      if (!now) return refuse('unknown-product', `${e.product.name} left the catalog`);
-      const blocked = this.blockedReason(now);
-      if (blocked) return blocked;
-      e.product = now; // the current price
-    }
-    const lines = saleLines(this.cart);
-    const t = totals(lines);
-    if (t.totalCents > MAX_RECEIPT_CENTS) return refuse('cart-full', `total ${t.totalCents} cents is more than one receipt can hold`);
-    if (kioskTotalCents !== t.totalCents) {
-      return refuse('total-mismatch', `kiosk says ${JSON.stringify(kioskTotalCents)}, the point ${t.totalCents} cents`);
-    }
+    const fixed = this.cart.fix(kioskTotalCents);
+    if ('ok' in fixed) return fixed;
+    const { lines, totals: t } = fixed;
     this.env.deps.ledger.append('sale.cart-fixed', { saleId: this.saleId, lines, totalCents: t.totalCents, vat: t.vat, requiredAge: t.requiredAge });
     this.sale = { saleId: this.saleId, lines, totalCents: t.totalCents, payments: [], committed: null, aborted: null, signed: false, receipt: false };
     this.requiredAge = t.requiredAge;
@@ -370,7 +292,7 @@ export class CheckoutSession {
     const p = this.payment!;
     for (const l of sale.lines) {
       const product = this.env.deps.catalog.product(l.productId);
-      const blocked = product ? this.blockedReason(product) : null;
+      const blocked = product ? blockedReason(this.env.deps, product) : null;
       if (blocked) return this.refuseCommit('commit-refused', blocked.detail);
     }
     const r = await captureAndCommit(this.env.settle, sale, p, false);
@@ -380,7 +302,7 @@ export class CheckoutSession {
     this.send({ type: 'COMMITTED' });
     await signSale(this.env.settle, sale);
     this.send({ type: 'SIGNED' });
-    this.receipt = this.buildReceipt(sale, p, r.seq);
+    this.receipt = receiptOf(sale, { shop: this.env.deps.shop, at: Math.trunc(this.env.deps.clock.now()), payment: p.provider === this.env.deps.providers.account?.name ? 'account' : 'card', ledgerSeq: r.seq });
     this.env.deps.ledger.append('sale.receipt-issued', { saleId: sale.saleId, totalCents: sale.totalCents });
     sale.receipt = true;
     this.send({ type: 'RECEIPT_DONE' });
@@ -439,22 +361,6 @@ export class CheckoutSession {
       () => {},
       (err: unknown) => this.env.deps.logger.error({ saleId: this.saleId, err }, 'voiding after a timeout failed; reconciliation will'),
     );
-  }
-
-  private buildReceipt(sale: SaleRecord, p: PaymentRecord, seq: number): Receipt {
-    const items = sale.lines.map((l) => ({ name: l.name, quantity: l.quantity, unitCents: l.unitCents, vatRate: l.vatRate }));
-    const deposits = sale.lines.filter((l) => l.depositCents > 0).map((l) => ({ quantity: l.quantity, unitCents: l.depositCents, vatRate: l.vatRate }));
-    return {
-      shop: this.env.deps.shop,
-      at: Math.trunc(this.env.deps.clock.now()),
-      items,
-      deposits,
-      vat: totals(sale.lines).vat,
-      totalCents: sale.totalCents,
-      payment: p.provider === this.env.deps.providers.account?.name ? 'account' : 'card',
-      transactionId: sale.saleId.slice(0, 40),
-      ledgerSeq: seq,
-    };
   }
 
   // ---- plumbing ----------------------------------------------------------------------------

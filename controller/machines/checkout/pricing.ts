@@ -2,7 +2,7 @@
  * The point prices the cart, never the kiosk: unit prices, deposits and VAT come from the
  * catalog, totals are integer cents. A deposit (Pfand) carries the VAT rate of its product.
  */
-import { vatLines, type VatLine } from '../../receipts/receipt.ts';
+import { vatLines, type PaymentMethod, type Receipt, type VatLine } from '../../receipts/receipt.ts';
 import type { Product } from '../../catalog/catalog.ts';
 import type { SalesPayloads } from '../../contract/events/sales.ts';
 
@@ -52,3 +52,21 @@ export function berlinDate(epochMs: number): string {
 }
 
 const BERLIN_DATE = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/** The receipt of a committed sale: its recorded lines, deposits per line, VAT per rate. */
+export function receiptOf(
+  sale: { saleId: string; lines: readonly SaleLine[]; totalCents: number },
+  o: { shop: Receipt['shop']; at: number; payment: PaymentMethod; ledgerSeq: number },
+): Receipt {
+  return {
+    shop: o.shop,
+    at: o.at,
+    items: sale.lines.map((l) => ({ name: l.name, quantity: l.quantity, unitCents: l.unitCents, vatRate: l.vatRate })),
+    deposits: sale.lines.filter((l) => l.depositCents > 0).map((l) => ({ quantity: l.quantity, unitCents: l.depositCents, vatRate: l.vatRate })),
+    vat: totals(sale.lines).vat,
+    totalCents: sale.totalCents,
+    payment: o.payment,
+    transactionId: sale.saleId.slice(0, 40),
+    ledgerSeq: o.ledgerSeq,
+  };
+}
