@@ -1,7 +1,6 @@
 /** The shapes a checkout session hands out and shares with its service. */
 import type { Receipt } from '../../receipts/receipt.ts';
 import type { CheckoutStateName, CheckoutTiming, EndReason } from './checkoutMachine.ts';
-import type { CheckoutSession } from './checkoutSession.ts';
 import type { CheckoutDeps } from './ports.ts';
 import type { SaleLine } from './pricing.ts';
 import type { Refusal } from './refusals.ts';
@@ -38,6 +37,12 @@ export interface SessionEnv {
   timing: CheckoutTiming & { remoteAgeMs: number; maxPinAttempts: number };
   newId: () => string;
   /** checkId → sale, for routing remote decisions; decided ids stay (a replay is refused). */
-  checks: Map<string, { session: CheckoutSession; decided: boolean }>;
+  checks: Map<string, { session: RemoteAgeHolder; decided: boolean }>;
 }
 
+
+/** The sale a remote age check belongs to (a CheckoutSession). */
+export interface RemoteAgeHolder {
+  readonly saleId: string;
+  remoteDecided(d: RemoteDecision): Result;
+}
