@@ -212,6 +212,22 @@ describe('checkout: scan, pay, prove your age, receipt', () => {
     expect(rig.stripe.fake.ledger().paymentIntents).toEqual([expect.objectContaining({ amountCaptured: 129 })]);
   });
 
+  it('an offline reader: the payment fails at once and is canceled; after RETRY a new payment is started', async () => {
+    rig = await CheckoutRig.create();
+    const s = rig.checkout.begin();
+    ok(s.scan(MILK));
+    ok(s.checkout(129));
+    await rig.stripe.control('POST', `/_fake/readers/${rig.readerId}/behaviour`, { mode: 'offline' });
+    expect(ok(await s.pay({ method: 'card' }))).toMatchObject({ state: 'paymentFailed', payment: { status: 'canceled' } });
+    expect(rig.events('payment.failed')).toEqual([expect.objectContaining({ reason: 'reader-offline' })]);
+    await rig.stripe.control('POST', `/_fake/readers/${rig.readerId}/behaviour`, { mode: 'normal' });
+    expect(ok(await s.retry()).state).toBe('payment');
+    ok(await s.pay({ method: 'card' }));
+    await rig.tap();
+    expect(ok(await s.poll()).state).toBe('done');
+    expect(rig.stripe.fake.ledger().paymentIntents.map((p) => [p.status, p.amountCaptured])).toEqual([['canceled', 0], ['succeeded', 129]]);
+  });
+
   it('a declined card can be retried on the same payment; the customer can abort and nothing is charged', async () => {
     rig = await CheckoutRig.create();
     const s = rig.checkout.begin();
