@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { demoGtin, demoProducts } from '../../controller/catalog/demoCatalog.ts';
 import { refusalText } from '../../controller/machines/checkout/refusals.ts';
 import type { Result } from '../../controller/machines/checkout/checkoutSession.ts';
-import { ADULT_CARD, CheckoutRig, PIN, READER_TIMEOUT_MS, YOUNG_CARD } from './checkoutRig.ts';
+import { ADULT_CARD, CheckoutRig, PIN, READER_TIMEOUT_MS, TIMING, YOUNG_CARD } from './checkoutRig.ts';
 
 let rig: CheckoutRig;
 afterEach(async () => rig?.close());
@@ -111,6 +111,22 @@ describe('checkout: scan, pay, prove your age, receipt', () => {
     expect(rig.stripe.fake.ledger().totals).toMatchObject({ captured: 129, refunded: 129 });
     expect(rig.events('payment.refunded')).toEqual([expect.objectContaining({ saleId: s.saleId, amountCents: 129 })]);
     expect(rig.events('sale.committed')).toEqual([]);
+  });
+
+  it('the provider cannot take the capture: the sale waits in committing and finishes on its own retry, without the kiosk', async () => {
+    rig = await CheckoutRig.create();
+    const s = rig.checkout.begin();
+    ok(s.scan(MILK));
+    ok(s.checkout(129));
+    ok(await s.pay({ method: 'card' }));
+    await rig.tap();
+    const pi = rig.stripe.fake.ledger().paymentIntents[0]!.id;
+    await rig.stripe.control('POST', '/_fake/faults', { mode: 'status500', times: 1, method: 'POST', path: `/v1/payment_intents/${pi}/capture` });
+    expect(ok(await s.poll()).state).toBe('committing');
+    rig.clock.advance(TIMING.retryMs);
+    await s.settled();
+    expect(s.view()).toMatchObject({ state: 'done', receipt: { totalCents: 129 } });
+    expect(rig.stripe.fake.ledger().totals).toMatchObject({ captured: 129, refunded: 0 });
   });
 
   it('a cart worth more than a receipt can hold is refused before anything is written', async () => {

@@ -20,7 +20,7 @@ import { createStripeTerminalProvider } from '../../controller/payments/stripeTe
 export const PIN = '4711';
 export const ADULT_CARD = 'CARD-ADULT';
 export const YOUNG_CARD = 'CARD-YOUNG';
-export const TIMING = { idleMs: 180_000, ageMs: 120_000, payMs: 300_000, remoteAgeMs: 60_000, maxPinAttempts: 3 };
+export const TIMING = { idleMs: 180_000, ageMs: 120_000, payMs: 300_000, remoteAgeMs: 60_000, maxPinAttempts: 3, retryMs: 15_000 };
 export const READER_TIMEOUT_MS = 60_000;
 
 export class SimulatedCrash extends Error {

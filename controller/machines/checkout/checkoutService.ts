@@ -24,6 +24,8 @@ export interface CheckoutService {
 
 export const DEFAULT_REMOTE_AGE_MS = 90_000;
 export const DEFAULT_MAX_PIN_ATTEMPTS = 3;
+/** A capture or void the provider could not take is tried again after this long. */
+export const DEFAULT_RETRY_MS = 15_000;
 
 export function createCheckout(deps: CheckoutDeps): CheckoutService {
   const providers = new Map<string, PaymentProvider>([[deps.providers.card.name, deps.providers.card]]);
@@ -42,6 +44,7 @@ export function createCheckout(deps: CheckoutDeps): CheckoutService {
       ...DEFAULT_CHECKOUT_TIMING,
       remoteAgeMs: DEFAULT_REMOTE_AGE_MS,
       maxPinAttempts: DEFAULT_MAX_PIN_ATTEMPTS,
+      retryMs: DEFAULT_RETRY_MS,
       ...deps.timing,
     },
     newId: deps.newId ?? randomUUID,

@@ -33,6 +33,7 @@ export class CheckoutSession {
   private busy = false;
   private chain: Promise<void> = Promise.resolve();
   private remoteTimer: unknown = null;
+  private retryTimer: unknown = null;
   /** Voiding started by a timer (not by a call): `settled()` waits for it. */
   private background: Promise<void> = Promise.resolve();
 
@@ -296,7 +297,10 @@ export class CheckoutSession {
       if (blocked) return this.refuseCommit('commit-refused', blocked.detail);
     }
     const r = await captureAndCommit(this.env.settle, sale, p, false);
-    if (r.kind === 'deferred') return this.ok(); // the provider is away: poll again
+    if (r.kind === 'deferred') {
+      this.retryLater(); // the provider is away: again soon, whether or not the kiosk polls
+      return this.ok();
+    }
     if (r.kind === 'refused') return this.refuseCommit('capture-failed', r.detail);
     if (r.kind !== 'committed') return this.ok();
     this.send({ type: 'COMMITTED' });
@@ -320,7 +324,24 @@ export class CheckoutSession {
   private async finishVoid(): Promise<Result> {
     const done = await this.voidOpen();
     if (done && this.state() === 'voiding') this.send({ type: 'VOIDED' });
+    if (!done) this.retryLater();
     return this.ok();
+  }
+
+  /** A deferred capture or void is tried again after `retryMs` (one timer at a time). */
+  private retryLater(): void {
+    if (this.retryTimer !== null) return;
+    this.retryTimer = this.env.deps.clock.setTimeout(() => {
+      this.retryTimer = null;
+      this.background = this.serial(async () => {
+        if (this.state() === 'committing') return this.complete();
+        if (this.state() === 'voiding') return this.finishVoid();
+        return this.ok();
+      }).then(
+        () => {},
+        (err: unknown) => this.env.deps.logger.error({ saleId: this.saleId, err }, 'retrying a deferred step failed; reconciliation will'),
+      );
+    }, this.env.timing.retryMs);
   }
 
   /** Voids every open payment of this sale; false if one is left for later (provider away). */
@@ -410,6 +431,7 @@ export class CheckoutSession {
   /** Stops the machine's timers (the service closing; tests abandoning a "crashed" controller). */
   stop(): void {
     if (this.remoteTimer !== null) this.env.deps.clock.clearTimeout(this.remoteTimer);
+    if (this.retryTimer !== null) this.env.deps.clock.clearTimeout(this.retryTimer);
     this.actor.stop();
   }
 }

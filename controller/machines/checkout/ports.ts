@@ -74,7 +74,7 @@ export interface CheckoutDeps {
   remoteAge?: RemoteAgePort;
   ageTerminal?: AgeTerminal;
   fiscal?: FiscalSigner;
-  timing?: Partial<CheckoutTiming & { remoteAgeMs: number; maxPinAttempts: number }>;
+  timing?: Partial<CheckoutTiming & { remoteAgeMs: number; maxPinAttempts: number; retryMs: number }>;
   newId?: () => string;
   probe?: CrashProbe;
 }

@@ -34,7 +34,7 @@ export interface RemoteDecision {
 export interface SessionEnv {
   deps: CheckoutDeps;
   settle: SettleContext;
-  timing: CheckoutTiming & { remoteAgeMs: number; maxPinAttempts: number };
+  timing: CheckoutTiming & { remoteAgeMs: number; maxPinAttempts: number; retryMs: number };
   newId: () => string;
   /** checkId → sale, for routing remote decisions; decided ids stay (a replay is refused). */
   checks: Map<string, { session: RemoteAgeHolder; decided: boolean }>;
