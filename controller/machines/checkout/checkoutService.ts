@@ -54,14 +54,20 @@ export function createCheckout(deps: CheckoutDeps): CheckoutService {
 
   return {
     async reconcile() {
-      const live = new Set([...sessions.values()].filter((s) => !['done', 'aborted'].includes(s.state())).map((s) => s.saleId));
+      // sales this process still holds (a finished one may still be voiding in the background)
+      const live = new Set(sessions.keys());
       return reconcile(env.settle, SaleBook.fromLedger(deps.ledger), live);
     },
 
     begin() {
       const s = new CheckoutSession(env, env.newId());
       sessions.set(s.saleId, s);
-      for (const [id, old] of sessions) if (id !== s.saleId && ['done', 'aborted'].includes(old.state())) sessions.delete(id);
+      for (const [id, old] of sessions) {
+        if (id === s.saleId || !['done', 'aborted'].includes(old.state())) continue;
+        sessions.delete(id);
+        // its remote checks go too: a late answer is then refused as unknown
+        for (const [checkId, c] of env.checks) if (c.session === old) env.checks.delete(checkId);
+      }
       return s;
     },
 
