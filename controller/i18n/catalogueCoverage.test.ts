@@ -14,6 +14,7 @@ import type { DoorView } from '../machines/door/doorController.ts';
 import { expectedOutputs } from '../machines/door/doorMachine.ts';
 import type { StatusEntry } from '../../hardware/boards/status.ts';
 import { catalog, isMessageKey, LANGS } from './i18n.ts';
+import { REFUSAL_REASONS } from '../machines/checkout/refusals.ts';
 
 const REASONS: Record<Reason, true> = {
   granted: true,
@@ -40,6 +41,7 @@ const COMPUTED: Record<string, string[]> = {
   'alarm.': Object.keys(ALARMS),
   'hardware.': Object.keys(HARDWARE_STATUSES),
   'door.state.': DOOR_STATES,
+  'checkout.refused.': [...REFUSAL_REASONS],
 };
 /** `tr(x)` arguments that are neither literals nor computed keys, and where their keys come from. */
 const INDIRECT = new Set(['el.dataset.i18n', 'el.dataset.i18nPlaceholder', 'c.note']);
@@ -104,6 +106,10 @@ describe('message catalogue coverage', () => {
     for (const s of DOOR_STATES) expectKey(`door.state.${s}`, 'door state');
     for (const a of Object.keys(ALARMS)) expectKey(`alarm.${a}`, 'alarm');
     for (const h of Object.keys(HARDWARE_STATUSES)) expectKey(`hardware.${h}`, 'hardware status');
+  });
+
+  it('has a German and an English text for every checkout refusal', () => {
+    for (const r of REFUSAL_REASONS) expectKey(`checkout.refused.${r}`, 'checkout refusal');
   });
 
   it('holds no key that nothing uses', () => {

@@ -5,6 +5,7 @@
  */
 import type { Static, TSchema } from 'typebox';
 import { MembersChangeSchema, RevocationsChangeSchema } from './access.ts';
+import { CatalogChangeSchema } from './catalog.ts';
 import { OpeningRulesSchema } from './openingRules.ts';
 import { PaymentWebhookBody } from './payments.ts';
 import { CompartmentResetChange, OrderPackedChange, PickupCodesChange } from './lockers.ts';
@@ -19,6 +20,7 @@ export const changeSchemas = {
   'order.packed': OrderPackedChange,
   'compartment.reset': CompartmentResetChange,
   [FRIDGE_CORRECTIVE_ACTION]: FridgeCorrectiveActionBody,
+  catalog: CatalogChangeSchema,
 } as const satisfies Record<string, TSchema>;
 
 export type ChangeKind = keyof typeof changeSchemas;
@@ -27,3 +29,4 @@ export type ChangeBody<K extends ChangeKind> = Static<(typeof changeSchemas)[K]>
 export * from './access.ts';
 export * from './openingRules.ts';
 export * from './payments.ts';
+export * from './catalog.ts';

@@ -12,6 +12,7 @@ import { doorEvents } from './door.ts';
 import { fridgeEvents } from './fridges.ts';
 import { hardwareEvents } from './hardware.ts';
 import { lockerEvents } from './lockers.ts';
+import { salesEvents } from './sales.ts';
 
 export const eventCatalogue = {
   ...doorEvents,
@@ -20,6 +21,7 @@ export const eventCatalogue = {
   ...lockerEvents,
   ...alarmEvents,
   ...fridgeEvents,
+  ...salesEvents,
 } as const satisfies Record<string, EventTypeDef>;
 
 export type EventCatalogue = typeof eventCatalogue;

@@ -1,0 +1,48 @@
+/** The shapes a checkout session hands out and shares with its service. */
+import type { Receipt } from '../../receipts/receipt.ts';
+import type { CheckoutStateName, CheckoutTiming, EndReason } from './checkoutMachine.ts';
+import type { CheckoutDeps } from './ports.ts';
+import type { SaleLine } from './pricing.ts';
+import type { Refusal } from './refusals.ts';
+import type { PaymentRecord } from './saleBook.ts';
+import type { SettleContext } from './settle.ts';
+
+export interface SaleView {
+  saleId: string;
+  state: CheckoutStateName;
+  lines: SaleLine[];
+  totalCents: number;
+  requiredAge: 0 | 16 | 18;
+  agePassed: boolean;
+  payment: { paymentId: string; status: PaymentRecord['status']; provider: string } | null;
+  endReason: EndReason | 'capture-failed' | null;
+  receipt: Receipt | null;
+}
+
+export type Result = { ok: true; view: SaleView } | Refusal;
+
+export type PayRequest = { method: 'card' } | { method: 'account'; cardUid: string; pin: string };
+
+export interface RemoteDecision {
+  checkId: string;
+  saleId: string;
+  approved: boolean;
+  operator: string;
+}
+
+/** What the service shares with its sessions. */
+export interface SessionEnv {
+  deps: CheckoutDeps;
+  settle: SettleContext;
+  timing: CheckoutTiming & { remoteAgeMs: number; maxPinAttempts: number; retryMs: number };
+  newId: () => string;
+  /** checkId → sale, for routing remote decisions; decided ids stay (a replay is refused). */
+  checks: Map<string, { session: RemoteAgeHolder; decided: boolean }>;
+}
+
+
+/** The sale a remote age check belongs to (a CheckoutSession). */
+export interface RemoteAgeHolder {
+  readonly saleId: string;
+  remoteDecided(d: RemoteDecision): Result;
+}
