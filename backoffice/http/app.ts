@@ -81,9 +81,11 @@ export function buildApi(deps: ApiDeps): App {
   const routes: { method: string; url: string }[] = [];
   const withoutResponses: string[] = [];
   app.addHook('onRoute', (r) => {
-    for (const m of Array.isArray(r.method) ? r.method : [r.method]) routes.push({ method: m, url: r.url });
     const response = (r.schema as { response?: Record<string, unknown> } | undefined)?.response;
-    if (r.method !== 'HEAD' && !response?.['200'] && !STATIC_ROUTES.has(`${String(r.method)} ${r.url}`)) withoutResponses.push(`${String(r.method)} ${r.url}`);
+    for (const m of Array.isArray(r.method) ? r.method : [r.method]) {
+      routes.push({ method: m, url: r.url });
+      if (m !== 'HEAD' && !response?.['200'] && !STATIC_ROUTES.has(`${m} ${r.url}`)) withoutResponses.push(`${m} ${r.url}`);
+    }
   });
   app.addHook('onReady', async () => {
     if (withoutResponses.length > 0) throw new Error(`routes without a 200 response schema: ${withoutResponses.join(', ')}`);

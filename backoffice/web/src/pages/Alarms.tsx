@@ -14,7 +14,9 @@ export function AlarmsPage(props: { api: ApiClient; siteId: string; onSessionEnd
   return (
     <section aria-labelledby="alarms-heading">
       <p>
-        <a href="#/">← {t('backToFleet')}</a>
+        <a class="button" href="#/">
+          ← {t('backToFleet')}
+        </a>
       </p>
       <h1 id="alarms-heading">{t('alarmsHeading', { site: props.siteId })}</h1>
       <p class="status-line" role="status">

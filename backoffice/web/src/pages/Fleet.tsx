@@ -98,7 +98,9 @@ function SiteCard({ site, t, lang, now }: { site: FleetSite; t: T; lang: Lang; n
         </dd>
         <dt>{t('lockers')}</dt>
         <dd data-testid="lockers">
-          {t('lockersSummary', { free: site.lockers.free, occupied: site.lockers.occupied, reserved: site.lockers.reserved, total: site.lockers.compartments })}
+          {site.lockers.compartments === 0
+            ? t('noLockers')
+            : t('lockersSummary', { free: site.lockers.free, occupied: site.lockers.occupied, reserved: site.lockers.reserved, total: site.lockers.compartments })}
           {site.lockers.outOfService > 0 ? <span> · {t('lockersOut', { n: site.lockers.outOfService })}</span> : null}
           {site.lockers.uncollected > 0 ? <span> · {t('lockersUncollected', { n: site.lockers.uncollected })}</span> : null}
         </dd>
