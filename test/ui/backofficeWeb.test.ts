@@ -152,6 +152,8 @@ describe.skipIf(skip !== null)('backoffice web app in Chromium', () => {
     expect(await card.getByTestId('alarms-critical').textContent()).toBe('0 kritisch');
     // The simulated point has reported no compartment events yet.
     expect(await card.getByTestId('lockers').textContent()).toBe('keine gemeldet');
+    // Everything the point had at its connect arrives: the backlog empties on the page.
+    await expect.poll(() => card.getByTestId('backlog').textContent(), { timeout: 20_000 }).toMatch(/^keiner \(letzte Daten vor \d+ s\)$/);
     expect(await page.getByTestId('fleet-status').textContent()).toMatch(/^Stand \d\d:\d\d:\d\d Uhr/);
   });
 

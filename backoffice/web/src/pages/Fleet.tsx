@@ -106,8 +106,9 @@ function SiteCard({ site, t, lang, now }: { site: FleetSite; t: T; lang: Lang; n
         </dd>
         <dt>{t('backlog')}</dt>
         <dd data-testid="backlog">
-          {site.sync.pending === null ? t('backlogUnknown') : site.sync.pending === 0 ? t('backlogNone') : t('backlogPending', { n: site.sync.pending })}
-          {site.sync.missing ? <span> · {t('backlogMissing', { n: site.sync.missing })}</span> : null}
+          {/* missing: what the point had at its last connect and the backoffice has not stored yet; it shrinks as events arrive. */}
+          {site.sync.missing === null ? t('backlogUnknown') : site.sync.missing === 0 ? t('backlogNone') : t('backlogMissing', { n: site.sync.missing })}
+          {site.sync.lastBatchAt !== null ? <span class="muted"> ({t('lastBatch', { ago: ago(t, site.sync.lastBatchAt, now) })})</span> : null}
         </dd>
       </dl>
       <a class="button" href={`#/sites/${encodeURIComponent(site.siteId)}/alarms`} data-testid="alarms-link">
