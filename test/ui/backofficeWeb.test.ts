@@ -52,6 +52,7 @@ describe.skipIf(skip !== null)('backoffice web app in Chromium', () => {
   let page: Page;
   let url: string;
   let operator: SignedIn;
+  let pointClosed = false;
 
   beforeAll(async () => {
     const webRoot = await buildWebApp();
@@ -70,7 +71,7 @@ describe.skipIf(skip !== null)('backoffice web app in Chromium', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await f?.close();
+    if (!pointClosed) await f?.close();
     await office?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -119,6 +120,15 @@ describe.skipIf(skip !== null)('backoffice web app in Chromium', () => {
     await expect.poll(() => page.getByTestId('login-error').textContent()).toBe('Benutzername, Passwort oder Code ist falsch.');
     expect(await page.getByLabel('Passwort').inputValue()).toBe('');
     expect(await page.locator('h1').textContent()).toBe('Anmelden');
+  });
+
+  it('asks for the authenticator code when the password is right but the code is missing, and keeps the password', async () => {
+    await page.getByLabel('Benutzername').fill('anna');
+    await page.getByLabel('Passwort').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Anmelden' }).click();
+    await expect.poll(() => page.getByTestId('login-error').textContent()).toBe('Bitte den 6-stelligen Code aus der Authenticator-App eingeben.');
+    expect(await page.getByLabel('Passwort').inputValue()).toBe(TEST_PASSWORD);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('totp');
   });
 
   it('tells a locked account how long to wait', async () => {
@@ -184,5 +194,20 @@ describe.skipIf(skip !== null)('backoffice web app in Chromium', () => {
     expect(smallest).toBeGreaterThanOrEqual(44);
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: join(SHOTS, 'backoffice-fleet-phone.png'), fullPage: true });
+  });
+
+  it('shows the point offline once it disconnects, without a reload', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const card = page.getByTestId(`site-${siteId}`);
+    expect(await card.getByTestId('presence').textContent()).toBe('online');
+    pointClosed = true;
+    await f.close();
+    await expect.poll(() => card.getByTestId('presence').textContent(), { timeout: 20_000 }).toBe('offline');
+  });
+
+  it('sends the operator back to sign-in with a message when the session ends on the server', async () => {
+    await office.backoffice.db.deleteFrom('sessions').execute();
+    await expect.poll(() => page.locator('h1').textContent(), { timeout: 10_000 }).toBe('Anmelden');
+    expect(await page.getByRole('status').first().textContent()).toBe('Die Sitzung ist abgelaufen. Bitte erneut anmelden.');
   });
 });
