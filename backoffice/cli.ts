@@ -8,6 +8,8 @@
  * `dorfpunkt backoffice user unlock <username> [--db ...]`
  * `dorfpunkt backoffice projections rebuild [--db ...]`: empty the read models and replay every stored event
  *
+ * `--web <dir>`: serve the built operators' web app from <dir> (`backoffice/web/dist`, built by
+ *   `backoffice/web/build.ts`; `npm start` builds it and passes this) at `/`.
  * `--insecure-http`: the session cookie without `Secure` (plain-HTTP development only).
  * `--demo-operator`: create (or renew) the demo operator `demo` and print its password and TOTP
  * URI and secret (`npm start` only; never in production).
@@ -94,6 +96,8 @@ export async function runCli(argv: string[], out: (line: string) => void, logger
   const http = port !== undefined ? { port: Number(port), host: str(p, 'host') ?? '127.0.0.1' } : undefined;
   const clock = systemClock();
   const auth = p.flags.get('insecure-http') === true ? { auth: { secureCookie: false } } : {};
+  const webRoot = str(p, 'web');
+  const web = webRoot !== undefined ? { webRoot } : {};
   const embedded = p.flags.get('embedded-broker');
   let stop: () => Promise<void>;
   if (embedded !== undefined) {
@@ -103,6 +107,7 @@ export async function runCli(argv: string[], out: (line: string) => void, logger
       brokerPort: embedded === true ? 1883 : Number(embedded),
       ...(http ? { http } : {}),
       ...auth,
+      ...web,
       clock,
       logger,
     });
@@ -121,6 +126,7 @@ export async function runCli(argv: string[], out: (line: string) => void, logger
       memberSigningKeyPath: join(str(p, 'data-dir') ?? 'data', SIGNING_KEY_FILE),
       ...(http ? { http } : {}),
       ...auth,
+      ...web,
       clock,
       logger,
     });

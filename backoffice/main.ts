@@ -53,6 +53,8 @@ export interface BackofficeOptions {
   loginStats?: () => LoginStats;
   /** Stripe (webhook receiver, pay by phone); without it the payment routes answer 503. */
   payments?: PaymentsOptions;
+  /** The built operators' web app (`backoffice/web/dist`, see web/build.ts), served at `/`; absent: not served. */
+  webRoot?: string;
   clock: Clock;
   logger: Logger;
 }
@@ -148,6 +150,7 @@ export async function startBackoffice(opts: BackofficeOptions): Promise<Backoffi
     ...(opts.loginStats ? { loginStats: opts.loginStats } : {}),
     ...(opts.auth ? { auth: opts.auth } : {}),
     ...(opts.trustProxy !== undefined ? { trustProxy: opts.trustProxy } : {}),
+    ...(opts.webRoot !== undefined ? { webRoot: opts.webRoot } : {}),
   });
   let httpUrl: string | null = null;
   try {

@@ -28,6 +28,8 @@ export interface StandaloneOptions {
   auth?: Partial<AuthConfig>;
   /** Stripe webhook receiver and pay by phone (see main.ts). */
   payments?: PaymentsOptions;
+  /** The built operators' web app (backoffice/web/dist), served at `/`. */
+  webRoot?: string;
   clock: Clock;
   logger: Logger;
 }
@@ -69,6 +71,7 @@ export async function startStandalone(o: StandaloneOptions): Promise<Standalone>
       memberSigningKeyPath: join(o.dataDir, SIGNING_KEY_FILE),
       ...(o.auth ? { auth: o.auth } : {}),
       ...(o.payments ? { payments: o.payments } : {}),
+      ...(o.webRoot !== undefined ? { webRoot: o.webRoot } : {}),
       clock: o.clock,
       logger: o.logger,
     });

@@ -14,7 +14,7 @@ import type { IngestStats } from '../ingest/syncRouter.ts';
 import type { Clock, Logger } from '../platform.ts';
 import { AuditLog } from '../accounts/audit.ts';
 import { DEFAULT_AUTH, LoginService, type AuthConfig } from '../accounts/login.ts';
-import { assertEveryRouteListed } from './permissions.ts';
+import { assertEveryRouteListed, STATIC_ROUTES } from './permissions.ts';
 import { registerAuth } from './plugins/auth.ts';
 import { authRoutes } from './routes/auth.ts';
 import { siteRoutes } from './routes/sites.ts';
@@ -22,6 +22,7 @@ import { fleetRoutes } from './routes/fleet.ts';
 import { userRoutes } from './routes/users.ts';
 import { paymentRoutes, type PaymentsApi } from './routes/payments.ts';
 import { memberRoutes } from './routes/members.ts';
+import { webRoutes } from './routes/web.ts';
 import { MemberService, type ChangePublisher } from '../members/memberService.ts';
 import type { MemberSigningKey } from '../credentials/signingKey.ts';
 import type { PinCost } from '../credentials/pinHash.ts';
@@ -47,6 +48,8 @@ export interface ApiDeps {
    * (loaded or created on first use) and the PIN scrypt cost. Absent: the member routes answer 503.
    */
   members?: { changes: ChangePublisher; signingKey?: () => MemberSigningKey; pinCost?: PinCost };
+  /** The built operators' web app (backoffice/web/dist): served at `/` and `/assets/*`; absent: not served. */
+  webRoot?: string;
 }
 
 export function buildApi(deps: ApiDeps): App {
@@ -70,16 +73,19 @@ export function buildApi(deps: ApiDeps): App {
     return reply.code(status).send({ error: err.validation ? 'bad-request' : 'error', message: err.message });
   });
   app.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: 'not-found', message: 'Unbekannte Adresse' }));
-  app.addHook('onSend', async (_req, reply) => {
-    reply.header('cache-control', 'no-store');
+  app.addHook('onSend', async (req, reply) => {
+    // The web app's hashed assets may be cached (routes/web.ts); everything else never.
+    if (req.routeOptions.url !== '/assets/*') reply.header('cache-control', 'no-store');
   });
 
   const routes: { method: string; url: string }[] = [];
   const withoutResponses: string[] = [];
   app.addHook('onRoute', (r) => {
-    for (const m of Array.isArray(r.method) ? r.method : [r.method]) routes.push({ method: m, url: r.url });
     const response = (r.schema as { response?: Record<string, unknown> } | undefined)?.response;
-    if (r.method !== 'HEAD' && !response?.['200']) withoutResponses.push(`${String(r.method)} ${r.url}`);
+    for (const m of Array.isArray(r.method) ? r.method : [r.method]) {
+      routes.push({ method: m, url: r.url });
+      if (m !== 'HEAD' && !response?.['200'] && !STATIC_ROUTES.has(`${m} ${r.url}`)) withoutResponses.push(`${m} ${r.url}`);
+    }
   });
   app.addHook('onReady', async () => {
     if (withoutResponses.length > 0) throw new Error(`routes without a 200 response schema: ${withoutResponses.join(', ')}`);
@@ -97,5 +103,6 @@ export function buildApi(deps: ApiDeps): App {
   fleetRoutes(app, rd);
   paymentRoutes(app, rd, deps.payments ?? null);
   memberRoutes(app, rd);
+  if (deps.webRoot !== undefined) webRoutes(app, deps.webRoot);
   return app;
 }

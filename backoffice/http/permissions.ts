@@ -49,7 +49,16 @@ export const ROUTE_ACCESS = {
   'POST /api/members/:id/credentials': ['admin', 'operator'],
   'POST /api/members/:id/credentials/:cid/revoke': ['admin', 'operator'],
   'GET /api/members/cards.pdf': ['admin', 'operator'],
+  // Public: the operators' web app (routes/web.ts) holds no data; every API call it makes needs a session.
+  'GET /': 'public',
+  'GET /assets/*': 'public',
 } as const satisfies Record<string, Access>;
+
+/**
+ * Routes that answer files, not JSON, and so have no 200 response schema (the app otherwise refuses
+ * to start with such a route): the web app's page and its assets (routes/web.ts).
+ */
+export const STATIC_ROUTES: ReadonlySet<string> = new Set(['GET /', 'GET /assets/*']);
 
 export type RouteKey = keyof typeof ROUTE_ACCESS;
 

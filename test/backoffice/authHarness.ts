@@ -15,6 +15,9 @@ import { TEST_SCRYPT } from './authFixture.ts';
 import { Downlink } from '../../backoffice/downlink/downlink.ts';
 import { generateSigningKey, type MemberSigningKey } from '../../backoffice/credentials/signingKey.ts';
 import type { PinCost } from '../../backoffice/credentials/pinHash.ts';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** A cheap PIN scrypt cost for tests (the hash records it; the point verifies any valid cost). */
 export const TEST_PIN_COST: PinCost = { N: 1024, r: 8, p: 1 };
@@ -69,7 +72,12 @@ export async function startHarness(kind: 'sqlite' | 'postgres', auth: Partial<Au
   });
   const signingKey = generateSigningKey();
   const members = { changes: downlink, signingKey: () => signingKey, pinCost: TEST_PIN_COST };
-  const app = buildApi({ db: db.db, stats: () => ZERO_STATS, mqttConnected: () => true, clock, logger, auth: cfg, members });
+  // A stand-in for the built web app (backoffice/web/dist): its page and one asset.
+  const webRoot = mkdtempSync(join(tmpdir(), 'dorfpunkt-web-'));
+  mkdirSync(join(webRoot, 'assets'));
+  writeFileSync(join(webRoot, 'index.html'), '<!doctype html><title>dorfpunkt</title>');
+  writeFileSync(join(webRoot, 'assets', 'app.js'), 'export {};');
+  const app = buildApi({ db: db.db, stats: () => ZERO_STATS, mqttConnected: () => true, clock, logger, auth: cfg, members, webRoot });
   await app.ready();
   return {
     db,
@@ -83,6 +91,7 @@ export async function startHarness(kind: 'sqlite' | 'postgres', auth: Partial<Au
     close: async () => {
       await app.close();
       await db.dispose();
+      rmSync(webRoot, { recursive: true, force: true });
     },
   };
 }

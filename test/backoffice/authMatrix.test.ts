@@ -34,6 +34,8 @@ interface Sample {
 let seq = 0;
 const SAMPLES: Record<RouteKey, Sample> = {
   'GET /health': { req: () => ({ method: 'GET', url: '/health' }), ok: [200] },
+  'GET /': { req: () => ({ method: 'GET', url: '/' }), ok: [200] },
+  'GET /assets/*': { req: () => ({ method: 'GET', url: '/assets/app.js' }), ok: [200] },
   'POST /api/auth/login': {
     req: async (h) => {
       const u = await signIn(h.db.db, 'accountant', h.clock.now());
@@ -144,6 +146,8 @@ const SPEC: Record<RouteKey, Access> = {
   'POST /api/members/:id/credentials': ['admin', 'operator'],
   'POST /api/members/:id/credentials/:cid/revoke': ['admin', 'operator'],
   'GET /api/members/cards.pdf': ['admin', 'operator'],
+  'GET /': 'public',
+  'GET /assets/*': 'public',
 };
 
 function allowed(access: Access, who: Caller): boolean {

@@ -1,0 +1,85 @@
+/**
+ * Typed client of the backoffice API for the web app. The bodies are the route schemas' own types
+ * (backoffice/http/schemas, imported type-only: nothing of them reaches the bundle). The session is
+ * the HttpOnly cookie; the CSRF token from the login answer / `me` goes with every write.
+ */
+import type { SessionAnswerBody } from '../../http/schemas/auth.ts';
+import type { ErrorBody } from '../../http/schemas/common.ts';
+import type { FleetViewBody, SiteAlarmsBody } from '../../http/schemas/fleet.ts';
+
+export type Session = SessionAnswerBody;
+export type Fleet = FleetViewBody;
+export type FleetSite = FleetViewBody['sites'][number];
+export type SiteAlarms = SiteAlarmsBody;
+export type Alarm = SiteAlarmsBody['alarms'][number];
+
+/** A refused or failed call: HTTP status (0: no connection), the API's error code, seconds to wait (429). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly retryAfterSec: number | null = null,
+  ) {
+    super(message);
+  }
+}
+
+export interface LoginInput {
+  username: string;
+  password: string;
+  totp?: string;
+}
+
+export interface ApiClient {
+  login(input: LoginInput): Promise<Session>;
+  me(): Promise<Session>;
+  logout(): Promise<void>;
+  fleet(): Promise<Fleet>;
+  alarms(siteId: string): Promise<SiteAlarms>;
+}
+
+export function createApi(fetchImpl: typeof fetch = (i, o) => fetch(i, o), base = ''): ApiClient {
+  let csrfToken: string | null = null;
+
+  async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (method !== 'GET' && csrfToken !== null) headers['x-csrf-token'] = csrfToken;
+    let res: Response;
+    try {
+      res = await fetchImpl(`${base}${path}`, { method, headers, credentials: 'same-origin', ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    } catch {
+      throw new ApiError(0, 'network', 'no connection');
+    }
+    const text = await res.text();
+    let parsed: unknown = null;
+    try {
+      parsed = text === '' ? null : JSON.parse(text);
+    } catch {
+      parsed = null;
+    }
+    if (!res.ok) {
+      const e = (parsed ?? {}) as Partial<ErrorBody>;
+      const retry = Number(res.headers.get('retry-after'));
+      throw new ApiError(res.status, e.error ?? 'error', e.message ?? `HTTP ${res.status}`, Number.isFinite(retry) && retry > 0 ? retry : null);
+    }
+    return parsed as T;
+  }
+
+  const remember = (s: Session): Session => {
+    csrfToken = s.csrfToken;
+    return s;
+  };
+
+  return {
+    login: async (input) => remember(await call<Session>('POST', '/api/auth/login', input.totp ? input : { username: input.username, password: input.password })),
+    me: async () => remember(await call<Session>('GET', '/api/auth/me')),
+    logout: async () => {
+      await call('POST', '/api/auth/logout');
+      csrfToken = null;
+    },
+    fleet: () => call<Fleet>('GET', '/api/fleet'),
+    alarms: (siteId) => call<SiteAlarms>('GET', `/api/sites/${encodeURIComponent(siteId)}/alarms`),
+  };
+}

@@ -1,0 +1,2 @@
+/** Vite turns `import './x.css'` into a stylesheet of the page. */
+declare module '*.css';
