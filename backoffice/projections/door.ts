@@ -31,6 +31,8 @@ async function change(db: Db, e: ProjectedEvent, c: DoorChange): Promise<void> {
 export const doorProjectors: Projectors = {
   'door.opened': (db, e) => change(db, e, { state: 'open' }),
   'door.open-at-boot': (db, e) => change(db, e, { state: 'open' }),
+  // A forced door is open (the door machine records only the alarm, no door.opened).
+  'alarm.forced-open': (db, e) => change(db, e, { state: 'open' }),
   'door.closed': (db, e) => change(db, e, { state: 'closed' }),
   // Older software recorded its state machine's state name; only the contact part is taken.
   'door.state': (db, e) => {
