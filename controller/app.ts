@@ -111,8 +111,9 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
     // 3d. Fridges: HACCP record, alarms, cold-chain block (queryable by the checkout); their stop()
     //     writes the pending readings, before the ledger closes.
     //     Without `opts.fridges` (a real point), the profile's fridges on their probes and pins.
-    const fridgeUnits = opts.fridges ?? profileFridges({ profile: opts.profile, gpio: opts.gpio, hardware, clock, logger, oneWireRoot: opts.oneWireRoot });
-    const fridges = createFridges({ clock, logger, ledger: ledger.featureLedger, alarms, fridges: fridgeUnits });
+    const real = opts.fridges ? undefined : profileFridges({ profile: opts.profile, gpio: opts.gpio, hardware, clock, logger, oneWireRoot: opts.oneWireRoot });
+    const fridgeRelays = real?.relays;
+    const fridges = createFridges({ clock, logger, ledger: ledger.featureLedger, alarms, fridges: opts.fridges ?? real?.entries ?? [] });
     // 3e. Sync with the backoffice: outbox up, changes and commands down (offline without it:
     //     the outbox keeps everything).
     const sync = opts.sync
@@ -148,7 +149,7 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
     const http = opts.http
       ? createPointHttp({ listen: opts.http, point: view, sim: opts.sim?.controls, servePages: opts.sim !== undefined, clock, logger })
       : undefined;
-    features = { outputs, ledger, alarms, access, door, entry, hardware, lockers, fridges, sync, view, http };
+    features = { outputs, ledger, alarms, access, door, entry, hardware, lockers, fridgeRelays, fridges, sync, view, http };
   } catch (err) {
     await io.stop();
     ledger.stop();

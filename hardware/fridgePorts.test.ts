@@ -8,7 +8,7 @@ import { BoardSet } from './boards/boardSet.ts';
 import { FakeGpio } from './gpio/fakeGpio.ts';
 import type { BoardsConfig } from './profile/boardsSchema.ts';
 import type { FridgesProfile } from './profile/fridgesSchema.ts';
-import { createFridgePorts } from './fridgePorts.ts';
+import { createFridgePorts, fridgeRelaysSettled } from './fridgePorts.ts';
 
 const MODBUS = 'tcp://modbus.sim:2';
 const ONEWIRE_ROOT = fileURLToPath(new URL('./onewire/fixtures/sys', import.meta.url));
@@ -135,7 +135,7 @@ describe('createFridgePorts on fake GPIO, 1-wire fixtures and a simulated Modbus
     expect(gpio.electrical(22)).toBe(0);
   });
 
-  it('the board relay switches its mapped channel on the Modbus relay board and starts not cut', async () => {
+  it('the board relay switches its mapped channel on the Modbus relay board, starts not cut, and settles once answered', async () => {
     await startBoards();
     const { truhe } = build();
     await set.start();
@@ -143,7 +143,12 @@ describe('createFridgePorts on fake GPIO, 1-wire fixtures and a simulated Modbus
     expect(truhe.compressorCut!.read()).toBe(false);
     expect(relays.coils).toEqual([false, false, false, false]);
     truhe.compressorCut!.write(true);
+    let settled = false;
+    void fridgeRelaysSettled([{ ports: truhe }]).then(() => (settled = true));
+    await settle();
+    expect(settled).toBe(false); // the command is still on the bus
     await run(30);
+    expect(settled).toBe(true);
     expect(relays.coils).toEqual([false, true, false, false]);
     expect(truhe.compressorCut!.read()).toBe(true);
   });

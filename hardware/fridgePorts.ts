@@ -3,7 +3,7 @@ import type { Logger } from '../firmware-bridge/platform/logger.ts';
 import type { BoardSet } from './boards/boardSet.ts';
 import { IoBoardHandle, ModbusHandle, type BoardHandle } from './boards/boardHandles.ts';
 import { ioBoardTemperatureProbe, modbusTemperatureProbe } from './boards/boardProbes.ts';
-import { boardInput, boardRelayOutput } from './boards/boardIo.ts';
+import { boardInput, boardRelayOutput, type BoardRelayOutput } from './boards/boardIo.ts';
 import { Ds18b20Probe } from './onewire/ds18b20.ts';
 import type { DigitalInput, DigitalOutput, GpioBackend, TemperatureProbe } from './ports.ts';
 import type { BoardsConfig } from './profile/boardsSchema.ts';
@@ -44,6 +44,13 @@ const INPUT_CHECK_MS = 1000;
 
 export function createFridgePorts(section: FridgesProfile, deps: FridgePortsDeps): Array<{ id: string; ports: FridgePortSet }> {
   return section.units.map((u) => ({ id: u.id, ports: unitPorts(u, deps) }));
+}
+
+/** Resolves once every board relay command sent so far is answered or failed (call before the boards stop). */
+export async function fridgeRelaysSettled(units: ReadonlyArray<{ ports: FridgePortSet }>): Promise<void> {
+  await Promise.all(
+    units.map((u) => (u.ports.compressorCut && 'settled' in u.ports.compressorCut ? (u.ports.compressorCut as BoardRelayOutput).settled() : undefined)),
+  );
 }
 
 function unitPorts(u: FridgeUnitProfile, deps: FridgePortsDeps): FridgePortSet {

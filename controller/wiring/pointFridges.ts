@@ -6,12 +6,13 @@
  */
 import type { Clock } from '../../firmware-bridge/platform/clock.ts';
 import type { Logger } from '../../firmware-bridge/platform/logger.ts';
-import { createFridgePorts } from '../../hardware/fridgePorts.ts';
+import { createFridgePorts, fridgeRelaysSettled } from '../../hardware/fridgePorts.ts';
 import type { GpioBackend } from '../../hardware/ports.ts';
 import type { HardwareProfile } from '../../hardware/profile/schema.ts';
 import { fridgeConfigsFromProfile, type FridgeConfig } from '../fridges/config.ts';
 import type { FridgePorts } from '../fridges/fridges.ts';
 import type { HardwareStatus } from '../hardware/hardwareStatus.ts';
+import type { Feature } from '../features.ts';
 
 export interface ProfileFridgesDeps {
   profile: HardwareProfile;
@@ -23,18 +24,30 @@ export interface ProfileFridgesDeps {
   oneWireRoot?: string | undefined;
 }
 
-export function profileFridges(deps: ProfileFridgesDeps): Array<{ config: FridgeConfig; ports: FridgePorts }> {
+export interface ProfileFridges {
+  entries: Array<{ config: FridgeConfig; ports: FridgePorts }>;
+  /**
+   * Stop after the fridges feature (which releases the compressor relays) and before the boards:
+   * waits for the board relay commands to be answered, so a compressor cut for a defrost window
+   * is not left cut because the bus closed first.
+   */
+  relays: Feature;
+}
+
+export function profileFridges(deps: ProfileFridgesDeps): ProfileFridges {
   const section = deps.profile.fridges;
-  if (!section) return [];
-  const ports = new Map(
-    createFridgePorts(section, {
-      gpio: deps.gpio,
-      boards: deps.hardware.boards,
-      boardsConfig: deps.profile.boards,
-      clock: deps.clock,
-      logger: deps.logger.child({ module: 'fridges' }),
-      oneWireRoot: deps.oneWireRoot,
-    }).map((u) => [u.id, u.ports]),
-  );
-  return fridgeConfigsFromProfile(section).map((config) => ({ config, ports: ports.get(config.id)! }));
+  if (!section) return { entries: [], relays: { start() {}, stop() {} } };
+  const units = createFridgePorts(section, {
+    gpio: deps.gpio,
+    boards: deps.hardware.boards,
+    boardsConfig: deps.profile.boards,
+    clock: deps.clock,
+    logger: deps.logger.child({ module: 'fridges' }),
+    oneWireRoot: deps.oneWireRoot,
+  });
+  const ports = new Map(units.map((u) => [u.id, u.ports]));
+  return {
+    entries: fridgeConfigsFromProfile(section).map((config) => ({ config, ports: ports.get(config.id)! })),
+    relays: { start() {}, stop: () => fridgeRelaysSettled(units) },
+  };
 }

@@ -8,24 +8,31 @@ import type { DigitalInput, DigitalOutput } from '../ports.ts';
  *
  * A relay write is a bus command: `write` keeps the level and sends it in the background; a
  * failed switch is logged (the caller writes again on its next sample, the feature repeats it).
- * An input reads the handle's last polled level (false until the board answered) and `watch`
+ * `settled()` lets the point wait for the last switch (the compressor released on stop) before
+ * the boards stop. An input reads the handle's last polled level (false until the board answered) and `watch`
  * checks it on the injected clock every `everyMs` (the board's poll period).
  */
 
 type SetRelay = (channel: number, on: boolean) => Promise<{ ok: true } | { ok: false; reason: string; detail: string }>;
 
-export function boardRelayOutput(name: string, board: { setRelay: SetRelay }, channel: number, logger: Logger): DigitalOutput {
+/** A board relay; `settled()` resolves once every switch sent so far was answered or failed (stop: before the bus closes). */
+export type BoardRelayOutput = DigitalOutput & { settled(): Promise<void> };
+
+export function boardRelayOutput(name: string, board: { setRelay: SetRelay }, channel: number, logger: Logger): BoardRelayOutput {
   let level = false;
+  let pending: Promise<void> = Promise.resolve();
   return {
     name,
+    settled: () => pending,
     write(active) {
       level = active;
-      board.setRelay(channel, active).then(
+      const sent = board.setRelay(channel, active).then(
         (r) => {
           if (!r.ok) logger.warn({ relay: name, channel, active, reason: r.reason, detail: r.detail }, 'board relay switch failed');
         },
         (err: unknown) => logger.error({ relay: name, channel, active, err: String(err) }, 'board relay switch threw'),
       );
+      pending = Promise.all([pending, sent]).then(() => {});
     },
     read: () => level,
   };

@@ -81,5 +81,24 @@ describe('a real point builds its fridges from the profile', () => {
     expect(readings('getraenke')).toContain(65);
     const molkerei = p.fridges.view().find((v) => v.id === 'molkerei')!;
     expect(molkerei).toMatchObject({ doorOpen: false, above: true, faultyProbes: [] });
+
+    // stop waits for the compressor release on the Modbus relay board (a bus command on this clock)
+    let stopped = false;
+    void p.stop().then(() => (stopped = true));
+    for (let t = 0; t <= 10_000 && !stopped; t += 20) {
+      await settle();
+      await new Promise((r) => setTimeout(r, 2));
+      await settle();
+      clock.advance(20);
+    }
+    expect(stopped).toBe(true);
+    point = undefined;
+    // getraenke's compressor relay ("Kühlschrank Kompressor": relay board @1, channel 2) was
+    // switched on the board, never cut outside a defrost window, and released by the stop
+    const relayBoard = boards.boards.modbus('kuehl-relais')!.slave(1);
+    const switches = relayBoard.log.filter((r) => r.kind === 'writeSingleCoil' && r.coil === 1);
+    expect(switches.length).toBeGreaterThan(1);
+    expect(switches.every((r) => r.kind === 'writeSingleCoil' && r.value === false)).toBe(true);
+    expect(relayBoard.coils[1]).toBe(false);
   }, 30_000);
 });
