@@ -18,6 +18,7 @@ import { createPointLockers } from './wiring/pointLockers.ts';
 import type { Lockers } from './lockers/lockers.ts';
 import { createFridges, type Fridges, type FridgePorts } from './fridges/fridges.ts';
 import type { FridgeConfig } from './fridges/config.ts';
+import { profileFridges } from './wiring/pointFridges.ts';
 import { createPointSync, type PointSyncOptions } from './wiring/pointSync.ts';
 import type { SyncClient } from './sync/syncClient.ts';
 import { lockerKioskApi } from './lockers/kioskApi.ts';
@@ -48,6 +49,8 @@ export interface StartPointOptions {
   isClockSynced?: (() => boolean) | undefined;
   /** The fridges with their ports (the simulated point's thermal models; a real point's probes). */
   fridges?: ReadonlyArray<{ config: FridgeConfig; ports: FridgePorts }> | undefined;
+  /** Without `fridges`: sysfs root of the profile's 1-wire fridge probes (default `/sys`). */
+  oneWireRoot?: string | undefined;
   /** Brute-force limits (default: DEFAULT_LIMITS, the promised ones). */
   limits?: Limits | undefined;
   /** This machine's boot id (default: read from the kernel; tests pass one to model reboots). */
@@ -107,7 +110,10 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
     const lockers = createPointLockers({ profile: opts.profile, hardware, ledger: db, publicKey: access.publicKey, alarms, bootId, clock, logger });
     // 3d. Fridges: HACCP record, alarms, cold-chain block (queryable by the checkout); their stop()
     //     writes the pending readings, before the ledger closes.
-    const fridges = createFridges({ clock, logger, ledger: ledger.featureLedger, alarms, fridges: opts.fridges ?? [] });
+    //     Without `opts.fridges` (a real point), the profile's fridges on their probes and pins.
+    const real = opts.fridges ? undefined : profileFridges({ profile: opts.profile, gpio: opts.gpio, hardware, clock, logger, oneWireRoot: opts.oneWireRoot });
+    const fridgeRelays = real?.relays;
+    const fridges = createFridges({ clock, logger, ledger: ledger.featureLedger, alarms, fridges: opts.fridges ?? real?.entries ?? [] });
     // 3e. Sync with the backoffice: outbox up, changes and commands down (offline without it:
     //     the outbox keeps everything).
     const sync = opts.sync
@@ -143,7 +149,7 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
     const http = opts.http
       ? createPointHttp({ listen: opts.http, point: view, sim: opts.sim?.controls, servePages: opts.sim !== undefined, clock, logger })
       : undefined;
-    features = { outputs, ledger, alarms, access, door, entry, hardware, lockers, fridges, sync, view, http };
+    features = { outputs, ledger, alarms, access, door, entry, hardware, lockers, fridgeRelays, fridges, sync, view, http };
   } catch (err) {
     await io.stop();
     ledger.stop();

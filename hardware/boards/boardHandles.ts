@@ -113,6 +113,7 @@ export class ModbusHandle implements BoardHandle {
   readonly pollMs: number;
   private readonly counter = new FailureCounter();
   private readonly read: () => Promise<{ ok: true; value: unknown } | { ok: false; reason: string; detail: string }>;
+  private readonly relay: RelayBoard | undefined;
   /** last value read: relay/input states, or `{ temperatureC, humidityPct }` */
   last: unknown = null;
 
@@ -128,6 +129,7 @@ export class ModbusHandle implements BoardHandle {
     if (device.kind === 'relay') {
       const b = new RelayBoard(master, { address, channels });
       this.read = () => b.read();
+      this.relay = b;
     } else if (device.kind === 'input') {
       const b = new InputBoard(master, { address, channels });
       this.read = () => b.read();
@@ -150,12 +152,22 @@ export class ModbusHandle implements BoardHandle {
     account(this.counter, r.ok, r.ok ? undefined : r);
     if (r.ok) this.last = r.value;
   }
+
+  /** Switch one relay (1-based) of a relay board; refused (not thrown) for any other kind. */
+  async setRelay(channel: number, on: boolean): Promise<{ ok: true } | { ok: false; reason: string; detail: string }> {
+    if (!this.relay) return { ok: false, reason: 'invalid-argument', detail: `board ${this.device.id} is not a relay board` };
+    const r = await this.relay.set(channel, on);
+    account(this.counter, r.ok, r.ok ? undefined : r);
+    return r.ok ? { ok: true } : r;
+  }
 }
 
 export class IoBoardHandle implements BoardHandle {
   readonly pollMs: number;
   private detail = 'not identified yet';
   temps: (number | null)[] = [];
+  /** Input levels, index 0 = input 1 (empty until read). */
+  inputs: boolean[] = [];
 
   constructor(
     readonly device: BoardDevice,
@@ -182,6 +194,7 @@ export class IoBoardHandle implements BoardHandle {
   onChange(l: () => void): Unsubscribe {
     return this.io.onEvent((e) => {
       if (e.type === 'health') this.detail = e.detail;
+      if (e.type === 'inputChanged') this.inputs = e.inputs;
       l();
     });
   }
@@ -189,6 +202,14 @@ export class IoBoardHandle implements BoardHandle {
   async poll(): Promise<void> {
     const r = await this.io.readTemps();
     if (r.ok) this.temps = r.value;
+    const i = await this.io.readInputs();
+    if (i.ok) this.inputs = i.value;
+  }
+
+  /** Switch one relay (1-based). */
+  async setRelay(channel: number, on: boolean): Promise<{ ok: true } | { ok: false; reason: string; detail: string }> {
+    const r = await this.io.setRelay(channel, on);
+    return r.ok ? { ok: true } : r;
   }
 }
 
