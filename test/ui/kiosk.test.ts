@@ -76,7 +76,7 @@ describe.skipIf(skip !== null)('the kiosk app in Chromium', () => {
   it('opens on the German welcome screen with the three big choices and passes the audit', async () => {
     await page.goto(kioskUrl());
     await expect.poll(() => page.textContent('h1')).toBe('Willkommen!');
-    expect(await page.getAttribute('html', 'lang')).toBe('de');
+    await expect.poll(() => page.getAttribute('html', 'lang')).toBe('de');
     for (const name of ['Paket abholen', 'Paket einliefern (Kurier)', 'Hilfe']) {
       const box = await page.getByRole('button', { name: new RegExp(`^.?\\s*${name.replace(/[()]/g, '\\$&')}`) }).first().boundingBox();
       expect(box!.height).toBeGreaterThanOrEqual(60);
@@ -113,7 +113,7 @@ describe.skipIf(skip !== null)('the kiosk app in Chromium', () => {
   it('switches to English with one tap: screen, speech and the point’s answers', async () => {
     await page.getByRole('button', { name: 'English' }).click();
     await expect.poll(() => page.textContent('h1')).toBe('Collect a parcel');
-    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    await expect.poll(() => page.getAttribute('html', 'lang')).toBe('en');
     for (const digit of '12345678901') await page.getByRole('group', { name: 'Number keys' }).getByRole('button', { name: digit, exact: true }).click();
     await page.click('[data-testid=pickup-submit]');
     await expect.poll(() => page.textContent('[data-testid=pickup-message]')).toBe('✖ This pickup code is not valid.');
