@@ -78,7 +78,7 @@ export function App({ options }: { options: KioskOptions }) {
           {t('toolbar.contrast')}
         </button>
         <button aria-pressed={speech} onClick={() => setSpeech(!speech)} data-testid="speech">
-          <span aria-hidden="true">{speech ? '🔊 ' : '🔇 '}</span>
+          <span aria-hidden="true">{speech ? '♪ ' : '✕ '}</span>
           {t('toolbar.speech')}: {speech ? t('toolbar.on') : t('toolbar.off')}
         </button>
         {screen !== 'help' ? (
@@ -96,7 +96,7 @@ export function App({ options }: { options: KioskOptions }) {
       ) : null}
       {up && broken.length > 0 ? (
         <p class="banner out-of-service" role="alert" data-testid="out-of-service">
-          <span aria-hidden="true">⛔ </span>
+          <span aria-hidden="true">⚠ </span>
           {t('status.outOfService', { what: broken.join(', ') })}
         </p>
       ) : null}

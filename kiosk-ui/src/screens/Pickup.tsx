@@ -49,6 +49,13 @@ export function Pickup({ ctx }: { ctx: Ctx }) {
     <section aria-labelledby="title" data-screen="pickup">
       <h1 id="title">{t('pickup.title')}</h1>
       <p class="lead">{t('pickup.lead')}</p>
+      <Message text={result?.text ?? null} ok={result?.ok ?? false} testId="pickup-message" />
+      {waitSeconds > 0 ? (
+        <p class="wait" data-testid="pickup-wait">
+          <span aria-hidden="true">⚠ </span>
+          {t('pickup.wait', { seconds: waitSeconds })}
+        </p>
+      ) : null}
       <div class="pickup">
         <form
           class="stack"
@@ -93,13 +100,6 @@ export function Pickup({ ctx }: { ctx: Ctx }) {
           </p>
         </form>
       </div>
-      <Message text={result?.text ?? null} ok={result?.ok ?? false} testId="pickup-message" />
-      {waitSeconds > 0 ? (
-        <p class="wait" data-testid="pickup-wait">
-          <span aria-hidden="true">⏳ </span>
-          {t('pickup.wait', { seconds: waitSeconds })}
-        </p>
-      ) : null}
     </section>
   );
 }
