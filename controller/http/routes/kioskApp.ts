@@ -9,7 +9,8 @@ import fastifyStatic from '@fastify/static';
  */
 export const kioskAppRoutes: FastifyPluginAsync<{ dir: string }> = async (app, { dir }) => {
   if (existsSync(join(dir, 'index.html'))) {
-    await app.register(fastifyStatic, { root: dir, prefix: '/kiosk/', redirect: true, decorateReply: false, index: ['index.html'] });
+    await app.register(fastifyStatic, { root: dir, prefix: '/kiosk/', decorateReply: false, index: ['index.html'] });
+    app.get('/kiosk', (_req, reply) => reply.redirect('/kiosk/', 301));
     return;
   }
   const missing = async (_req: unknown, reply: import('fastify').FastifyReply): Promise<string> => {
