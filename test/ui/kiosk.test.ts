@@ -122,6 +122,24 @@ describe.skipIf(skip !== null)('the kiosk app in Chromium', () => {
     await expect.poll(() => page.textContent('h1')).toBe('Paket abholen');
   });
 
+  it('after too many wrong codes shows the lockout wait, counts it down in words, and keeps the submit key off', async () => {
+    const failed = () => f.point.ledger.events(1, 10_000).filter((e) => e.type === 'pickup.failed').length;
+    for (let i = 0; i < 5 && !(await page.getByTestId('pickup-wait').isVisible()); i++) {
+      const before = failed();
+      await page.fill('[data-testid=pickup-code]', `1111111111${i}`);
+      await page.click('[data-testid=pickup-submit]');
+      await expect.poll(failed).toBeGreaterThan(before);
+      await expect.poll(() => page.inputValue('[data-testid=pickup-code]')).toBe('');
+    }
+    const wait = await page.textContent('[data-testid=pickup-wait]');
+    expect(wait).toMatch(/Bitte warten: wieder möglich in \d+ Sekunden\./);
+    expect(Number(/(\d+) Sekunden/.exec(wait!)![1])).toBeGreaterThan(0);
+    expect((await spoken()).at(-1)).toMatch(/Wieder möglich in \d+ s\./);
+    await page.fill('[data-testid=pickup-code]', '22222222222');
+    expect(await page.isDisabled('[data-testid=pickup-submit]')).toBe(true);
+    await audit('pickup-locked-out');
+  });
+
   it('walks a courier through pass, tracking number and size, and ends the session', async () => {
     await page.click('[data-testid=back]');
     await page.getByRole('button', { name: /Paket einliefern/ }).click();
