@@ -43,7 +43,7 @@ export function App({ options }: { options: KioskOptions }) {
     if (next !== 'welcome') say(t(SPOKEN_ON_ENTRY[next]));
   };
   const idle = useInactivity(
-    screen !== 'welcome',
+    screen !== 'welcome' || lang !== options.lang,
     options.idleMs,
     options.warnMs,
     () => {
@@ -57,7 +57,8 @@ export function App({ options }: { options: KioskOptions }) {
   );
 
   const noBackoffice = state?.sync ? !state.sync.connected : false;
-  const broken = state ? [...(state.door.faulted ? [t('status.door')] : []), ...state.hardware.filter((h) => h.status === 'lost').map((h) => h.name)] : [];
+  const lost = state ? state.hardware.filter((h) => h.status === 'lost').map((h) => h.name) : [];
+  const broken = [...(state?.door.faulted ? [t('status.door')] : []), ...(lost.length > 0 ? [t('status.hardware')] : [])];
   const ctx: Ctx = { t, lang, client, say, go, from, noBackoffice };
 
   return (
@@ -98,6 +99,7 @@ export function App({ options }: { options: KioskOptions }) {
         <p class="banner out-of-service" role="alert" data-testid="out-of-service">
           <span aria-hidden="true">⚠ </span>
           {t('status.outOfService', { what: broken.join(', ') })}
+          {lost.length > 0 ? <small class="technical"> {t('status.technical')} {lost.join('; ')}</small> : null}
         </p>
       ) : null}
       {up && noBackoffice ? (

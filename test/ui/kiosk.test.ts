@@ -195,6 +195,19 @@ describe.skipIf(skip !== null)('the kiosk app in Chromium', () => {
     await page.click('[data-testid=contrast]');
   });
 
+  it('shows "out of service" while a board is lost, with the board for the technician, and clears it when the board is back', async () => {
+    const post = (body: unknown) => fetch(`http://127.0.0.1:${port}/api/sim/cable`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    await page.goto(kioskUrl());
+    expect((await post({ board: 'schliessfach-1', plugged: false })).status).toBe(200);
+    const banner = page.getByTestId('out-of-service');
+    await banner.waitFor({ timeout: 10_000 });
+    expect(await banner.textContent()).toContain('Außer Betrieb: ein Teil der Technik. Bitte rufen Sie Hilfe.');
+    expect(await banner.textContent()).toContain('schliessfach-1');
+    await audit('out-of-service');
+    expect((await post({ board: 'schliessfach-1', plugged: true })).status).toBe(200);
+    await banner.waitFor({ state: 'detached', timeout: 15_000 });
+  }, 45_000);
+
   it('shows that the point is unreachable while the controller restarts, and works again after it', async () => {
     await page.goto(kioskUrl());
     await page.click('[data-testid=help]');

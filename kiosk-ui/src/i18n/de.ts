@@ -53,6 +53,8 @@ export const de = {
   'status.offline': 'Keine Verbindung zum Punkt. Wird wiederhergestellt …',
   'status.outOfService': 'Außer Betrieb: {what}. Bitte rufen Sie Hilfe.',
   'status.door': 'die Tür',
+  'status.hardware': 'ein Teil der Technik',
+  'status.technical': 'Für die Technik:',
   'status.noBackoffice': 'Offline-Betrieb: Zentrale nicht erreichbar. Alles wird gespeichert und später übertragen.',
   'error.unreachable': 'Der Punkt antwortet gerade nicht. Bitte versuchen Sie es gleich noch einmal.',
   'error.generic': 'Das hat nicht geklappt. Bitte versuchen Sie es noch einmal oder rufen Sie Hilfe.',

@@ -55,6 +55,8 @@ export const en: Strings = {
   'status.offline': 'No connection to the point. Reconnecting …',
   'status.outOfService': 'Out of service: {what}. Please call for help.',
   'status.door': 'the door',
+  'status.hardware': 'part of the equipment',
+  'status.technical': 'For the technician:',
   'status.noBackoffice': 'Offline mode: the operators cannot be reached. Everything is kept and sent later.',
   'error.unreachable': 'The point is not answering right now. Please try again in a moment.',
   'error.generic': 'That did not work. Please try again or call for help.',
