@@ -102,9 +102,13 @@ describe.skipIf(skip !== null)('the kiosk app in Chromium', () => {
     await audit('pickup-refused');
   });
 
-  it('takes a QR code from a scanner typing into its field and Enter, and refuses it the same way', async () => {
-    await page.fill('[data-testid=pickup-qr]', '98765432101');
-    await page.press('[data-testid=pickup-qr]', 'Enter');
+  it('takes a QR code from a scanner acting as a keyboard, even when a keypad key had the focus, and refuses it the same way', async () => {
+    await page.getByRole('group', { name: 'Zifferntasten' }).getByRole('button', { name: '5', exact: true }).click();
+    await page.getByRole('button', { name: 'Alles löschen' }).click(); // the focus is on a keypad key now
+    await page.keyboard.type('98765432101');
+    expect(await page.inputValue('[data-testid=pickup-qr]')).toBe('98765432101');
+    expect(await page.inputValue('[data-testid=pickup-code]')).toBe('');
+    await page.keyboard.press('Enter');
     await expect.poll(() => f.point.ledger.events(1, 10_000).filter((e) => e.type === 'pickup.failed').length).toBe(2);
     expect(await page.textContent('[data-testid=pickup-message]')).toBe('✖ Dieser Abholcode ist nicht gültig.');
     expect(await page.inputValue('[data-testid=pickup-qr]')).toBe('');

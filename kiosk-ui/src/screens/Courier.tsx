@@ -51,7 +51,7 @@ export function Courier({ ctx }: { ctx: Ctx }) {
           }}
         >
           <label for="token">{t('courier.token')}</label>
-          <input id="token" data-testid="courier-token" autoComplete="off" value={token} onInput={(e) => setToken(e.currentTarget.value)} />
+          <input id="token" autoFocus data-testid="courier-token" autoComplete="off" value={token} onInput={(e) => setToken(e.currentTarget.value)} />
           <button type="submit" class="primary">
             {t('courier.start')}
           </button>
@@ -66,7 +66,7 @@ export function Courier({ ctx }: { ctx: Ctx }) {
           }}
         >
           <label for="reference">{t('courier.reference')}</label>
-          <input id="reference" data-testid="courier-reference" autoComplete="off" value={reference} onInput={(e) => setReference(e.currentTarget.value)} />
+          <input id="reference" autoFocus data-testid="courier-reference" autoComplete="off" value={reference} onInput={(e) => setReference(e.currentTarget.value)} />
           <button type="submit" class="primary">
             {t('courier.next')}
           </button>

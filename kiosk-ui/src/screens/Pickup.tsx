@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { failureText, type Ctx } from '../context.ts';
 import { Message } from './Message.tsx';
 
@@ -13,6 +13,16 @@ export function Pickup({ ctx }: { ctx: Ctx }) {
   const [lockedUntil, setLockedUntil] = useState(0);
   const [now, setNow] = useState(Date.now());
   const [busy, setBusy] = useState(false);
+  const qrField = useRef<HTMLInputElement>(null);
+
+  // A scanner acting as a keyboard types wherever the focus is: typing outside a field goes to the QR field.
+  useEffect(() => {
+    const toQrField = (e: KeyboardEvent): void => {
+      if (e.key.length === 1 && !(document.activeElement instanceof HTMLInputElement)) qrField.current?.focus();
+    };
+    window.addEventListener('keydown', toQrField, true);
+    return () => window.removeEventListener('keydown', toQrField, true);
+  }, []);
 
   useEffect(() => {
     if (lockedUntil <= now) return;
@@ -94,7 +104,7 @@ export function Pickup({ ctx }: { ctx: Ctx }) {
           }}
         >
           <label for="qr">{t('pickup.qr')}</label>
-          <input id="qr" data-testid="pickup-qr" autoComplete="off" aria-describedby="qr-hint" value={qr} onInput={(e) => setQr(e.currentTarget.value)} />
+          <input id="qr" ref={qrField} autoFocus data-testid="pickup-qr" autoComplete="off" aria-describedby="qr-hint" value={qr} onInput={(e) => setQr(e.currentTarget.value)} />
           <p id="qr-hint" class="hint">
             {t('pickup.qrHint')}
           </p>
