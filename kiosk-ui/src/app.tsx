@@ -43,7 +43,7 @@ export function App({ options }: { options: KioskOptions }) {
     if (next !== 'welcome') say(t(SPOKEN_ON_ENTRY[next]));
   };
   const idle = useInactivity(
-    screen !== 'welcome' || lang !== options.lang,
+    screen !== 'welcome' || lang !== options.lang || contrast || !speech,
     options.idleMs,
     options.warnMs,
     () => {
@@ -51,8 +51,11 @@ export function App({ options }: { options: KioskOptions }) {
       say(t('idle.spoken'));
     },
     () => {
+      // the next person finds the kiosk as it starts: welcome screen, default language and settings
       setScreen('welcome');
       setLang(options.lang);
+      setContrast(false);
+      setSpeech(true);
     },
   );
 

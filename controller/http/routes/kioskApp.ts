@@ -6,6 +6,7 @@ import fastifyStatic from '@fastify/static';
 /**
  * The kiosk app (kiosk-ui, built by `kiosk-ui/build.ts` into kiosk-ui/dist) at `/kiosk/`. A
  * missing build is said plainly there (503 with the command that builds it), never a bare 404.
+ * Whether the build exists is decided when the server starts (a later build needs a restart).
  */
 export const kioskAppRoutes: FastifyPluginAsync<{ dir: string }> = async (app, { dir }) => {
   if (existsSync(join(dir, 'index.html'))) {
@@ -18,7 +19,7 @@ export const kioskAppRoutes: FastifyPluginAsync<{ dir: string }> = async (app, {
     return (
       '<!doctype html><html lang="en"><meta charset="utf-8"><title>Kiosk app not built</title>' +
       `<h1>The kiosk app is not built</h1><p>No <code>index.html</code> in <code>${escapeHtml(dir)}</code>. ` +
-      'Build it with <code>npx tsx kiosk-ui/build.ts</code> (<code>npm start</code> builds it before starting the point), then reload.</p></html>'
+      'Build it with <code>npx tsx kiosk-ui/build.ts</code> (<code>npm start</code> builds it before starting the point), then restart the point.</p></html>'
     );
   };
   app.get('/kiosk', missing);
