@@ -1,7 +1,8 @@
 /**
  * The kiosk app (kiosk-ui) in real Chromium against a simulated point: built with Vite, served
  * by the controller at /kiosk/, every screen audited with axe-core (WCAG 2.1 A/AA: no serious
- * or critical findings) and photographed into docs/screenshots/kiosk-*.png.
+ * or critical findings) and photographed (kiosk-*.png) into .tmp/screenshots, or into the README's
+ * docs/screenshots with KIOSK_SCREENSHOTS_DIR=docs/screenshots (so a test run leaves the tree clean).
  */
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -17,7 +18,7 @@ const skip = chromiumSkipReason();
 if (skip) console.warn(`SKIP kiosk app tests: ${skip}`);
 
 const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-const SHOTS = 'docs/screenshots';
+const SHOTS = process.env['KIOSK_SCREENSHOTS_DIR'] ?? '.tmp/screenshots';
 
 /** Records what the page speaks and how often it beeps (stubs speechSynthesis.speak, counts WebAudio tones). */
 function recordSpeechAndBeeps(): void {
