@@ -111,8 +111,8 @@ describe.skipIf(skip !== null)('the kiosk app in Chromium', () => {
     expect(await page.inputValue('[data-testid=pickup-code]')).toBe('');
     await page.keyboard.press('Enter');
     await expect.poll(() => f.point.ledger.events(1, 10_000).filter((e) => e.type === 'pickup.failed').length).toBe(2);
+    await expect.poll(() => page.inputValue('[data-testid=pickup-qr]')).toBe(''); // cleared once the answer is in
     expect(await page.textContent('[data-testid=pickup-message]')).toBe('✖ Dieser Abholcode ist nicht gültig.');
-    expect(await page.inputValue('[data-testid=pickup-qr]')).toBe('');
   });
 
   it('switches to English with one tap: screen, speech and the point’s answers', async () => {
