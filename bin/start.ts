@@ -2,7 +2,8 @@
  * `npm start`: a whole simulated supply point on this machine, as three parts would run in the
  * field — an MQTT broker (embedded Aedes) with the backoffice on SQLite, and one point controller
  * with simulated hardware — each in its own process, wired by configuration only. The backoffice's
- * web app (backoffice/web) is built first and served by the backoffice at its root.
+ * web app (backoffice/web) and the kiosk app (kiosk-ui) are built first; the backoffice serves its
+ * web app at its root, the point the kiosk at /kiosk/.
  *
  * Environment: DORFPUNKT_DATA (default data/sim), PORT (virtual point page, 8080),
  * DORFPUNKT_BROKER_PORT (18830), DORFPUNKT_BACKOFFICE_PORT (8081), LOG_LEVEL (warn).
@@ -13,6 +14,7 @@ import { Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildWebApp } from '../backoffice/web/build.ts';
+import { buildKiosk, JS_GZIP_BUDGET } from '../kiosk-ui/build.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dataDir = resolve(process.env['DORFPUNKT_DATA'] ?? 'data/sim');
@@ -96,6 +98,12 @@ async function main(): Promise<void> {
     if (await portOpen(port)) throw new Error(`port ${port} is already in use; set ${what} to another port`);
   }
   ensureSiteCredentials();
+  try {
+    const kiosk = await buildKiosk();
+    process.stdout.write(`kiosk app built: ${(kiosk.jsGzipBytes / 1024).toFixed(1)} KB of JavaScript gzipped (budget ${JS_GZIP_BUDGET / 1024} KB)\n`);
+  } catch (err) {
+    process.stderr.write(`building the kiosk app failed (the point says so at /kiosk/): ${err instanceof Error ? err.message : String(err)}\n`);
+  }
   process.stdout.write('building the backoffice web app …\n');
   const webRoot = await buildWebApp();
   run('backoffice', 'backoffice/cli.ts', ['--embedded-broker', String(brokerPort), '--db', backofficeDb, '--port', String(backofficePort), '--insecure-http', '--demo-operator', '--web', webRoot]);
@@ -121,6 +129,7 @@ async function main(): Promise<void> {
       'dorfpunkt simulation is running:',
       `  virtual point page   http://127.0.0.1:${pointPort}/`,
       `  backoffice web app   http://127.0.0.1:${backofficePort}/  (sign in as the demo operator printed above)`,
+      `  kiosk app            http://127.0.0.1:${pointPort}/kiosk/`,
       `  backoffice API       http://127.0.0.1:${backofficePort}/api/sites`,
       `  MQTT broker (Aedes)  mqtt://127.0.0.1:${brokerPort}  (site ${siteId}, password in ${passwordFile})`,
       `  data                 ${dataDir}`,

@@ -57,6 +57,8 @@ export interface StartPointOptions {
   bootId?: string | undefined;
   /** Called with the ledger right after it opens (simulation seeds demo data here). */
   seed?: ((ledger: Ledger) => Promise<void> | void) | undefined;
+  /** Serve the built kiosk app (kiosk-ui/dist) from this folder at `/kiosk/` (simulation: the repo's build). */
+  kioskDir?: string | undefined;
 }
 
 export interface RunningPoint {
@@ -144,10 +146,15 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
       hardware,
       sync,
       sim: opts.sim,
-      extras: { ...lockerKioskApi(lockers.lockers), fridges: () => fridges.view(), openAlarms: () => alarms.open() },
+      extras: {
+        ...lockerKioskApi(lockers.lockers),
+        fridges: () => fridges.view(),
+        openAlarms: () => alarms.open(),
+        requestHelp: (screen) => ledger.recorder.record('help.requested', { at: Math.floor(clock.now()), screen }),
+      },
     });
     const http = opts.http
-      ? createPointHttp({ listen: opts.http, point: view, sim: opts.sim?.controls, servePages: opts.sim !== undefined, clock, logger })
+      ? createPointHttp({ listen: opts.http, point: view, sim: opts.sim?.controls, servePages: opts.sim !== undefined, kioskDir: opts.kioskDir, clock, logger })
       : undefined;
     features = { outputs, ledger, alarms, access, door, entry, hardware, lockers, fridgeRelays, fridges, sync, view, http };
   } catch (err) {

@@ -4,7 +4,8 @@
  *   tsx controller/main.ts --sim [--data dir] [--port n] [--profile file] [--board-ports 4001,4002]   a simulated point with demo data
  *     (the profile's serial boards are served by simulators on 127.0.0.1, ephemeral ports unless
  *     --board-ports gives one per link, and the profile's link addresses are rewritten to them)
- *   tsx controller/main.ts --config /etc/dorfpunkt/point.json  a real point on a Pi
+ *   tsx controller/main.ts --config /etc/dorfpunkt/point.json [--kiosk-dir kiosk-ui/dist]  a real point on a Pi
+ *     (--kiosk-dir: serve the built kiosk app at /kiosk/; the simulation always serves the repo's build)
  *
  * Builds the process-wide clock and logger once and hands them to the composition root.
  */
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
       'mqtt-username': { type: 'string' },
       'mqtt-password-file': { type: 'string' },
       limits: { type: 'string' },
+      'kiosk-dir': { type: 'string' },
     },
   });
   const clock = createSystemClock();
@@ -54,6 +56,7 @@ async function main(): Promise<void> {
       demoPickupCodes: true,
       http: { host: values.host ?? '127.0.0.1', port: Number(values.port ?? process.env['PORT'] ?? 8080) },
       limits: values.limits ? parseLimits(values.limits, '--limits') : undefined,
+      kioskDir: values['kiosk-dir'] ? resolve(values['kiosk-dir']) : undefined,
       sync: values.mqtt
         ? {
             brokerUrl: values.mqtt,
@@ -82,6 +85,7 @@ async function main(): Promise<void> {
       clock,
       logger,
       http: config.http,
+      kioskDir: values['kiosk-dir'] ? resolve(values['kiosk-dir']) : undefined,
       limits: resolveLimits(config.limits),
       isClockSynced: createClockSyncProbe({ clock }),
       sync: config.mqtt
@@ -93,6 +97,7 @@ async function main(): Promise<void> {
   process.stdout.write(`\ndorfpunkt point ${point.api.siteId} is running.\n`);
   process.stdout.write(boardsBanner);
   if (point.url) process.stdout.write(`Open the ${values.sim ? 'virtual point page' : 'point API'}: ${point.url}/\n\n`);
+  if (point.url && (values.sim || values['kiosk-dir'])) process.stdout.write(`The kiosk app: ${point.url}/kiosk/\n\n`);
 
   let stopping = false;
   const shutdown = (signal: string): void => {

@@ -36,6 +36,8 @@ export interface PointApi {
   fridges?(): FridgeViewData[];
   /** The alarm model's open alarms. */
   openAlarms?(): OpenAlarmData[];
+  /** Record a help request from the kiosk (`help.requested`); returns its seq. Throws when the ledger refuses. */
+  requestHelp?(screen: string): number;
 }
 
 /** Why a locker action was refused: a machine code and the catalogue key of the kiosk's text. */

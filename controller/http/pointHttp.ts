@@ -13,6 +13,8 @@ export interface PointHttpDeps {
   sim?: SimControls | undefined;
   /** Serve the virtual point page (simulation mode). */
   servePages: boolean;
+  /** Serve the kiosk app's build from this folder at `/kiosk/`. */
+  kioskDir?: string | undefined;
   clock: Clock;
   logger: Logger;
 }
@@ -38,7 +40,7 @@ export function createPointHttp(deps: PointHttpDeps): PointHttp {
     },
     async start() {
       if (app) return;
-      app = await buildHttpServer({ point: deps.point, sim: deps.sim, logger: deps.logger, clock: deps.clock, servePages: deps.servePages });
+      app = await buildHttpServer({ point: deps.point, sim: deps.sim, logger: deps.logger, clock: deps.clock, servePages: deps.servePages, kioskDir: deps.kioskDir });
       url = await app.listen({ host: deps.listen.host, port: deps.listen.port });
     },
     async stop() {

@@ -27,7 +27,7 @@ export interface PointViewDeps {
   sync?: { status(): SyncStatus; onStatus(l: () => void): Unsubscribe } | undefined;
   sim?: { snapshot(): SimSnapshot; onChange(l: () => void): Unsubscribe } | undefined;
   /** The kiosk's locker, fridge and alarm accessors (controller/lockers/kioskApi.ts, fridges, alarms). */
-  extras?: Partial<Pick<PointApi, 'lockers' | 'pickup' | 'dropOff' | 'fridges' | 'openAlarms'>>;
+  extras?: Partial<Pick<PointApi, 'lockers' | 'pickup' | 'dropOff' | 'fridges' | 'openAlarms' | 'requestHelp'>>;
 }
 
 export interface PointView extends PointApi {

@@ -15,6 +15,8 @@ import { hardwareRoutes } from './routes/hardware.ts';
 import { lockerRoutes } from './routes/lockers.ts';
 import { fridgeAlarmRoutes } from './routes/fridgesAlarms.ts';
 import { errorHandler } from './errors.ts';
+import { helpRoutes } from './routes/help.ts';
+import { kioskAppRoutes } from './routes/kioskApp.ts';
 
 export interface HttpServerOptions {
   point: PointApi;
@@ -24,6 +26,8 @@ export interface HttpServerOptions {
   clock: Clock;
   /** Serve the virtual point page (simulation mode). */
   servePages: boolean;
+  /** Serve the built kiosk app (kiosk-ui/dist) from this folder at `/kiosk/`; a missing build is said plainly there. */
+  kioskDir?: string | undefined;
 }
 
 export type App = FastifyInstance;
@@ -50,7 +54,9 @@ export async function buildHttpServer(opts: HttpServerOptions): Promise<App> {
   await app.register(hardwareRoutes, { point: opts.point });
   await app.register(lockerRoutes, { point: opts.point });
   await app.register(fridgeAlarmRoutes, { point: opts.point });
+  await app.register(helpRoutes, { point: opts.point });
   if (opts.sim) await app.register(simRoutes, { sim: opts.sim });
+  if (opts.kioskDir !== undefined) await app.register(kioskAppRoutes, { dir: opts.kioskDir });
   if (opts.servePages) {
     await app.register(fastifyStatic, {
       root: fileURLToPath(new URL('./public/', import.meta.url)),

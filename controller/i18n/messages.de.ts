@@ -120,6 +120,8 @@ export const de = {
   'locker.title': 'Paketfächer',
   'locker.none': 'An diesem Punkt gibt es keine Paketfächer.',
   'locker.unavailable': 'An diesem Punkt gibt es keine Paketfächer.',
+  'help.requested': 'Hilfe ist gerufen. Jemand aus dem Team meldet sich oder öffnet die Tür für Sie.',
+  'help.unavailable': 'Hilfe kann an diesem Punkt nicht gerufen werden.',
   'locker.status.free': 'frei',
   'locker.status.reserved': 'reserviert',
   'locker.status.occupied': 'belegt',

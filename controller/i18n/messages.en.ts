@@ -122,6 +122,8 @@ export const en: Record<MessageKey, string> = {
   'locker.title': 'Parcel lockers',
   'locker.none': 'This point has no parcel lockers.',
   'locker.unavailable': 'This point has no parcel lockers.',
+  'help.requested': 'Help has been called. Someone from the team will get back to you or open the door for you.',
+  'help.unavailable': 'Help cannot be called at this point.',
   'locker.status.free': 'free',
   'locker.status.reserved': 'reserved',
   'locker.status.occupied': 'occupied',

@@ -5,6 +5,7 @@
  * keys, members and credentials, thermal models of the profile's fridges, and `startPoint` on all
  * of it. `stop()` stops the point first (outputs safe), then the simulators.
  */
+import { fileURLToPath } from 'node:url';
 import type { Clock } from '../../firmware-bridge/platform/clock.ts';
 import type { Logger } from '../../firmware-bridge/platform/logger.ts';
 import { bundledProfilePath, loadHardwareProfile } from '../../hardware/profile/load.ts';
@@ -39,6 +40,8 @@ export interface SimulatedPointOptions {
   isClockSynced?: (() => boolean) | undefined;
   /** Verify tokens with this public key (PEM; e.g. a backoffice's) instead of the demo key. */
   publicKeyPem?: string | undefined;
+  /** Serve the kiosk app from this folder at `/kiosk/` (default: the repo's build, kiosk-ui/dist). */
+  kioskDir?: string | undefined;
 }
 
 export interface BuiltSimulatedPoint {
@@ -80,6 +83,7 @@ export async function buildSimulatedPoint(o: SimulatedPointOptions): Promise<Bui
       clock,
       logger: o.logger,
       http: o.http,
+      kioskDir: o.kioskDir ?? fileURLToPath(new URL('../../kiosk-ui/dist/', import.meta.url)),
       sim: {
         controls: { ...simControls(sim, credentials), ...simBoardControls(simBoards.boards), ...(fridges ? simFridgeControls(fridges) : {}) },
         snapshot: () => ({ ...sim.snapshot(), cables: simBoards.boards.cables() }),

@@ -86,6 +86,7 @@ describe('the kiosk contract, checked against a running simulated point', () => 
     dropOff: { body: { step: 'start', token: 'DP1.not-a-real-token' } },
     fridges: {},
     alarms: {},
+    help: { body: { screen: 'welcome' } },
     simPush: {},
     simForce: {},
     simClose: {},
@@ -124,6 +125,7 @@ describe('the kiosk contract, checked against a running simulated point', () => 
       ['POST', '/api/lockers/pickup', { code: '12345678901', compartment: 'A1' }, /additional|code/],
       ['POST', '/api/lockers/drop-off', { step: 'size', sessionId: 's', size: 'XL' }, /./],
       ['POST', '/api/sim/fridge', { fridge: 'molkerei', action: 'explode' }, /action/],
+      ['POST', '/api/help', { screen: 'Welcome!' }, /screen/],
     ];
     for (const [method, path, body, field] of bad) {
       const res = await request(method as 'GET' | 'POST', path, body, { 'accept-language': 'en' });

@@ -11,6 +11,7 @@ import type { EventType as EventTypeDef, Latest } from './define.ts';
 import { doorEvents } from './door.ts';
 import { fridgeEvents } from './fridges.ts';
 import { hardwareEvents } from './hardware.ts';
+import { kioskEvents } from './kiosk.ts';
 import { lockerEvents } from './lockers.ts';
 import { salesEvents } from './sales.ts';
 
@@ -22,6 +23,7 @@ export const eventCatalogue = {
   ...alarmEvents,
   ...fridgeEvents,
   ...salesEvents,
+  ...kioskEvents,
 } as const satisfies Record<string, EventTypeDef>;
 
 export type EventCatalogue = typeof eventCatalogue;

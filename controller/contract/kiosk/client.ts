@@ -7,7 +7,7 @@
 import type { Static, TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { ErrorSchema } from './common.ts';
-import { LIVE_PATH, kioskRoutes, type CableBody, type CardBody, type FireBody, type I18nQuery, type KioskRoutes, type RouteDef, type TokenBody } from './routes.ts';
+import { LIVE_PATH, kioskRoutes, type CableBody, type CardBody, type FireBody, type HelpBody, type I18nQuery, type KioskRoutes, type RouteDef, type TokenBody } from './routes.ts';
 import type { DropOffBody, PickupBody, SimFridgeBody } from './lockers.ts';
 
 /** The point answered with an error (4xx/5xx) in the contract's error shape. */
@@ -87,6 +87,8 @@ export interface KioskClient {
   dropOff(body: DropOffBody): Promise<Answer<KioskRoutes['dropOff']>>;
   fridges(): Promise<Answer<KioskRoutes['fridges']>>;
   alarms(): Promise<Answer<KioskRoutes['alarms']>>;
+  /** Ask for help (recorded for the backoffice). */
+  help(body: HelpBody): Promise<Answer<KioskRoutes['help']>>;
   /** Controls of a simulated point (404 on a real one). */
   sim: {
     push(): Promise<Answer<KioskRoutes['simPush']>>;
@@ -150,6 +152,7 @@ export function createKioskClient(opts: KioskClientOptions = {}): KioskClient {
     dropOff: (body) => call(r.dropOff, { body }),
     fridges: () => call(r.fridges),
     alarms: () => call(r.alarms),
+    help: (body) => call(r.help, { body }),
     sim: {
       push: () => call(r.simPush),
       force: () => call(r.simForce),

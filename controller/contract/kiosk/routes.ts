@@ -63,6 +63,16 @@ export const CableBodySchema = Type.Object(
 );
 export type CableBody = Static<typeof CableBodySchema>;
 
+/** The kiosk screens a help request can come from (kiosk-ui). */
+export const HELP_SCREEN_PATTERN_SOURCE = '^[a-z][a-z-]{0,39}$';
+
+/** `POST /api/help`: a person at the kiosk asks for help; `screen` is where they were. */
+export const HelpBodySchema = Type.Object(
+  { screen: Type.String({ minLength: 1, maxLength: 40, pattern: HELP_SCREEN_PATTERN_SOURCE }) },
+  { additionalProperties: false },
+);
+export type HelpBody = Static<typeof HelpBodySchema>;
+
 // ---- responses ---------------------------------------------------------------------------
 
 /** `GET /health`: only a lost link or board (or a faulted door) makes it not ok; degraded still works. */
@@ -83,6 +93,10 @@ export const HardwareAnswerSchema = Type.Object({
   compartments: Type.Array(CompartmentSchema),
 });
 export type HardwareAnswer = Static<typeof HardwareAnswerSchema>;
+
+/** `POST /api/help`: recorded (the ledger event's seq) and the text telling the person what happens next. */
+export const HelpAnswerSchema = Type.Object({ ok: Type.Literal(true), seq: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }), message: Type.String() });
+export type HelpAnswer = Static<typeof HelpAnswerSchema>;
 
 export const LangSchema = Type.Union([Type.Literal('de'), Type.Literal('en')]);
 export type Lang = Static<typeof LangSchema>;
@@ -143,6 +157,8 @@ export const kioskRoutes = {
   /** One step of a courier's drop-off (see DropOffBodySchema). 404 `not-available` without lockers. */
   dropOff: { method: 'POST', path: '/api/lockers/drop-off', body: DropOffBodySchema, response: DropOffAnswerSchema },
   fridges: { method: 'GET', path: '/api/fridges', response: FridgesAnswerSchema },
+  /** A help request from the kiosk: recorded as `help.requested` for the backoffice. */
+  help: { method: 'POST', path: '/api/help', body: HelpBodySchema, response: HelpAnswerSchema },
   alarms: { method: 'GET', path: '/api/alarms', response: AlarmsAnswerSchema },
   simPush: { method: 'POST', path: '/api/sim/door/push', response: PushAnswerSchema, simOnly: true },
   simForce: { method: 'POST', path: '/api/sim/door/force', response: OkSchema, simOnly: true },
