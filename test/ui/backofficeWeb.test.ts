@@ -3,7 +3,7 @@
  * SQLite) with a simulated point connected to it: sign-in with a TOTP code, the point online on the
  * fleet page, a forced door showing up as a critical alarm, the language switch, wrong-password and
  * lockout messages, the phone width, and an axe-core audit (WCAG 2.1 A/AA: no serious or critical
- * findings). Screenshots go to docs/screenshots/backoffice-*.png.
+ * findings). Screenshots go to .tmp/screenshots (SCREENSHOTS_DIR=docs/screenshots renews the README's).
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,7 +25,8 @@ import { chromiumSkipReason, launchChromium } from './chromium.ts';
 const skip = chromiumSkipReason();
 if (skip) console.warn(`SKIP backoffice web app tests: ${skip}`);
 
-const SHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
+// .tmp/screenshots by default, so a test run leaves the tree clean; SCREENSHOTS_DIR=docs/screenshots renews the README's.
+const SHOTS = process.env['SCREENSHOTS_DIR'] ?? fileURLToPath(new URL('../../.tmp/screenshots/', import.meta.url));
 const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 /** axe-core in the page; the serious and critical violations as readable lines. */

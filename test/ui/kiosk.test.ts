@@ -18,7 +18,7 @@ const skip = chromiumSkipReason();
 if (skip) console.warn(`SKIP kiosk app tests: ${skip}`);
 
 const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-const SHOTS = process.env['KIOSK_SCREENSHOTS_DIR'] ?? '.tmp/screenshots';
+const SHOTS = process.env['SCREENSHOTS_DIR'] ?? process.env['KIOSK_SCREENSHOTS_DIR'] ?? '.tmp/screenshots';
 
 /** Records what the page speaks and how often it beeps (stubs speechSynthesis.speak, counts WebAudio tones). */
 function recordSpeechAndBeeps(): void {
