@@ -40,7 +40,14 @@ export function createPointHttp(deps: PointHttpDeps): PointHttp {
     },
     async start() {
       if (app) return;
-      app = await buildHttpServer({ point: deps.point, sim: deps.sim, logger: deps.logger, clock: deps.clock, servePages: deps.servePages, kioskDir: deps.kioskDir });
+      app = await buildHttpServer({
+        point: deps.point,
+        sim: deps.sim,
+        logger: deps.logger,
+        clock: deps.clock,
+        servePages: deps.servePages,
+        kioskDir: deps.kioskDir,
+      });
       url = await app.listen({ host: deps.listen.host, port: deps.listen.port });
     },
     async stop() {

@@ -102,7 +102,12 @@ export function App({ options }: { options: KioskOptions }) {
         <p class="banner out-of-service" role="alert" data-testid="out-of-service">
           <span aria-hidden="true">⚠ </span>
           {t('status.outOfService', { what: broken.join(', ') })}
-          {lost.length > 0 ? <small class="technical"> {t('status.technical')} {lost.join('; ')}</small> : null}
+          {lost.length > 0 ? (
+            <small class="technical">
+              {' '}
+              {t('status.technical')} {lost.join('; ')}
+            </small>
+          ) : null}
         </p>
       ) : null}
       {up && noBackoffice ? (

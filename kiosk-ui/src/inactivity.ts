@@ -6,7 +6,13 @@ import { useEffect, useRef, useState } from 'preact/hooks';
  * input before the warning restarts the wait; while it shows, only its button extends (a touch
  * elsewhere does not silently dismiss it); at zero `onTimeout` runs. Returns the seconds left while warning.
  */
-export function useInactivity(active: boolean, idleMs: number, warnMs: number, onWarn: () => void, onTimeout: () => void): { secondsLeft: number | null; extend: () => void } {
+export function useInactivity(
+  active: boolean,
+  idleMs: number,
+  warnMs: number,
+  onWarn: () => void,
+  onTimeout: () => void,
+): { secondsLeft: number | null; extend: () => void } {
   const [lastInput, setLastInput] = useState(() => Date.now());
   const [now, setNow] = useState(() => Date.now());
   const [warned, setWarned] = useState(false);

@@ -19,7 +19,10 @@ let audio: AudioContext | undefined;
 export function beep(): void {
   try {
     audio ??= new AudioContext();
-    for (const [at, hz] of [[0, 880], [0.25, 660]] as const) {
+    for (const [at, hz] of [
+      [0, 880],
+      [0.25, 660],
+    ] as const) {
       const osc = audio.createOscillator();
       const gain = audio.createGain();
       gain.gain.value = 0.2;

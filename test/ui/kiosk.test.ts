@@ -46,7 +46,11 @@ describe.skipIf(skip !== null)('the kiosk app in Chromium', () => {
   async function audit(name: string): Promise<void> {
     if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE_PATH });
     const violations = await page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run(ctx: Document, o: unknown): Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown }> }> }> } }).axe;
+      const axe = (
+        window as unknown as {
+          axe: { run(ctx: Document, o: unknown): Promise<{ violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown }> }> }> };
+        }
+      ).axe;
       const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
       return r.violations.map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.map((n) => JSON.stringify(n.target)) }));
     });
@@ -79,7 +83,10 @@ describe.skipIf(skip !== null)('the kiosk app in Chromium', () => {
     await expect.poll(() => page.textContent('h1')).toBe('Willkommen!');
     await expect.poll(() => page.getAttribute('html', 'lang')).toBe('de');
     for (const name of ['Paket abholen', 'Paket einliefern (Kurier)', 'Hilfe']) {
-      const box = await page.getByRole('button', { name: new RegExp(`^.?\\s*${name.replace(/[()]/g, '\\$&')}`) }).first().boundingBox();
+      const box = await page
+        .getByRole('button', { name: new RegExp(`^.?\\s*${name.replace(/[()]/g, '\\$&')}`) })
+        .first()
+        .boundingBox();
       expect(box!.height).toBeGreaterThanOrEqual(60);
     }
     await audit('welcome');
@@ -204,7 +211,8 @@ describe.skipIf(skip !== null)('the kiosk app in Chromium', () => {
   });
 
   it('shows "out of service" while a board is lost, with the board for the technician, and clears it when the board is back', async () => {
-    const post = (body: unknown) => fetch(`http://127.0.0.1:${port}/api/sim/cable`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const post = (body: unknown) =>
+      fetch(`http://127.0.0.1:${port}/api/sim/cable`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     await page.goto(kioskUrl());
     expect((await post({ board: 'schliessfach-1', plugged: false })).status).toBe(200);
     const banner = page.getByTestId('out-of-service');

@@ -7,7 +7,18 @@
 import type { Static, TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { ErrorSchema } from './common.ts';
-import { LIVE_PATH, kioskRoutes, type CableBody, type CardBody, type FireBody, type HelpBody, type I18nQuery, type KioskRoutes, type RouteDef, type TokenBody } from './routes.ts';
+import {
+  LIVE_PATH,
+  kioskRoutes,
+  type CableBody,
+  type CardBody,
+  type FireBody,
+  type HelpBody,
+  type I18nQuery,
+  type KioskRoutes,
+  type RouteDef,
+  type TokenBody,
+} from './routes.ts';
 import type { DropOffBody, PickupBody, SimFridgeBody } from './lockers.ts';
 
 /** The point answered with an error (4xx/5xx) in the contract's error shape. */

@@ -57,10 +57,7 @@ export const FireBodySchema = Type.Object({ active: Type.Boolean() }, { addition
 export type FireBody = Static<typeof FireBodySchema>;
 
 /** `POST /api/sim/cable`: pull (`plugged: false`) or replug the cable of the link a board hangs on. */
-export const CableBodySchema = Type.Object(
-  { board: Type.String({ minLength: 1, maxLength: 40 }), plugged: Type.Boolean() },
-  { additionalProperties: false },
-);
+export const CableBodySchema = Type.Object({ board: Type.String({ minLength: 1, maxLength: 40 }), plugged: Type.Boolean() }, { additionalProperties: false });
 export type CableBody = Static<typeof CableBodySchema>;
 
 /** The kiosk screens a help request can come from (kiosk-ui). */
@@ -95,7 +92,11 @@ export const HardwareAnswerSchema = Type.Object({
 export type HardwareAnswer = Static<typeof HardwareAnswerSchema>;
 
 /** `POST /api/help`: recorded (the ledger event's seq) and the text telling the person what happens next. */
-export const HelpAnswerSchema = Type.Object({ ok: Type.Literal(true), seq: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }), message: Type.String() });
+export const HelpAnswerSchema = Type.Object({
+  ok: Type.Literal(true),
+  seq: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
+  message: Type.String(),
+});
 export type HelpAnswer = Static<typeof HelpAnswerSchema>;
 
 export const LangSchema = Type.Union([Type.Literal('de'), Type.Literal('en')]);

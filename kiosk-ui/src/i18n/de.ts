@@ -42,7 +42,8 @@ export const de = {
   'courier.finish': 'Beenden',
   'courier.step': 'Schritt {n} von 3',
   'help.title': 'Hilfe',
-  'help.lead': 'Wenn Sie nicht weiterkommen, rufen Sie das Team. Ihre Anfrage geht an die Zentrale. Jemand meldet sich bei Ihnen oder öffnet Ihnen die Tür aus der Ferne.',
+  'help.lead':
+    'Wenn Sie nicht weiterkommen, rufen Sie das Team. Ihre Anfrage geht an die Zentrale. Jemand meldet sich bei Ihnen oder öffnet Ihnen die Tür aus der Ferne.',
   'help.call': 'Hilfe rufen',
   'help.offline': 'Der Punkt ist gerade ohne Verbindung zur Zentrale. Ihre Anfrage wird gesendet, sobald die Verbindung wieder steht.',
   'help.emergency': 'Im Notfall: 112.',

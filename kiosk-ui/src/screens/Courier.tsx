@@ -66,7 +66,14 @@ export function Courier({ ctx }: { ctx: Ctx }) {
           }}
         >
           <label for="reference">{t('courier.reference')}</label>
-          <input id="reference" autoFocus data-testid="courier-reference" autoComplete="off" value={reference} onInput={(e) => setReference(e.currentTarget.value)} />
+          <input
+            id="reference"
+            autoFocus
+            data-testid="courier-reference"
+            autoComplete="off"
+            value={reference}
+            onInput={(e) => setReference(e.currentTarget.value)}
+          />
           <button type="submit" class="primary">
             {t('courier.next')}
           </button>

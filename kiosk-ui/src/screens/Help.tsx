@@ -27,7 +27,9 @@ export function Help({ ctx }: { ctx: Ctx }) {
       <p class="lead">{t('help.lead')}</p>
       {noBackoffice ? <p class="notice">{t('help.offline')}</p> : null}
       <button class="big primary" data-testid="help-call" disabled={busy || result?.ok === true} onClick={() => void call()}>
-        <span aria-hidden="true" class="icon">?</span>
+        <span aria-hidden="true" class="icon">
+          ?
+        </span>
         <span class="label">{t('help.call')}</span>
       </button>
       <Message text={result?.text ?? null} ok={result?.ok ?? false} testId="help-message" />

@@ -4,7 +4,9 @@ export function Message({ text, ok, testId }: { text: string | null; ok: boolean
     <p class={`message ${text ? (ok ? 'ok' : 'refused') : ''}`} role="status" aria-live="assertive" data-testid={testId}>
       {text ? (
         <>
-          <span aria-hidden="true" class="symbol">{ok ? '✔ ' : '✖ '}</span>
+          <span aria-hidden="true" class="symbol">
+            {ok ? '✔ ' : '✖ '}
+          </span>
           {text}
         </>
       ) : null}

@@ -75,7 +75,15 @@ export function Pickup({ ctx }: { ctx: Ctx }) {
           }}
         >
           <label for="code">{t('pickup.code')}</label>
-          <input id="code" class="code" data-testid="pickup-code" inputMode="none" autoComplete="off" value={code} onInput={(e) => setCode(e.currentTarget.value.replace(/[^0-9 ]/g, ''))} />
+          <input
+            id="code"
+            class="code"
+            data-testid="pickup-code"
+            inputMode="none"
+            autoComplete="off"
+            value={code}
+            onInput={(e) => setCode(e.currentTarget.value.replace(/[^0-9 ]/g, ''))}
+          />
           <div class="keypad" role="group" aria-label={t('pickup.keypad')}>
             {KEYS.map((k) => (
               <button type="button" key={k} onClick={() => press(k)}>
@@ -104,7 +112,16 @@ export function Pickup({ ctx }: { ctx: Ctx }) {
           }}
         >
           <label for="qr">{t('pickup.qr')}</label>
-          <input id="qr" ref={qrField} autoFocus data-testid="pickup-qr" autoComplete="off" aria-describedby="qr-hint" value={qr} onInput={(e) => setQr(e.currentTarget.value)} />
+          <input
+            id="qr"
+            ref={qrField}
+            autoFocus
+            data-testid="pickup-qr"
+            autoComplete="off"
+            aria-describedby="qr-hint"
+            value={qr}
+            onInput={(e) => setQr(e.currentTarget.value)}
+          />
           <p id="qr-hint" class="hint">
             {t('pickup.qrHint')}
           </p>
