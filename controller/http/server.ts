@@ -14,6 +14,7 @@ import { i18nRoutes } from './routes/i18n.ts';
 import { hardwareRoutes } from './routes/hardware.ts';
 import { lockerRoutes } from './routes/lockers.ts';
 import { fridgeAlarmRoutes } from './routes/fridgesAlarms.ts';
+import { checkoutRoutes } from './routes/checkout.ts';
 import { errorHandler } from './errors.ts';
 
 export interface HttpServerOptions {
@@ -50,6 +51,7 @@ export async function buildHttpServer(opts: HttpServerOptions): Promise<App> {
   await app.register(hardwareRoutes, { point: opts.point });
   await app.register(lockerRoutes, { point: opts.point });
   await app.register(fridgeAlarmRoutes, { point: opts.point });
+  await app.register(checkoutRoutes, { point: opts.point });
   if (opts.sim) await app.register(simRoutes, { sim: opts.sim });
   if (opts.servePages) {
     await app.register(fastifyStatic, {

@@ -19,6 +19,7 @@ import { simFridgeControls } from './simFridgeControls.ts';
 import { seedDemoPickupCodes } from './demoPickupCodes.ts';
 import { simBoardControls } from './simBoardControls.ts';
 import { startSimBoards } from './simBoards.ts';
+import { seedDemoCatalog } from './demoCatalogSeed.ts';
 
 export interface SimulatedPointOptions {
   siteId: string;
@@ -39,6 +40,8 @@ export interface SimulatedPointOptions {
   isClockSynced?: (() => boolean) | undefined;
   /** Verify tokens with this public key (PEM; e.g. a backoffice's) instead of the demo key. */
   publicKeyPem?: string | undefined;
+  /** Stripe Terminal (e.g. the local fake); without it card payments are refused as not set up. */
+  payments?: StartPointOptions['payments'];
 }
 
 export interface BuiltSimulatedPoint {
@@ -87,12 +90,15 @@ export async function buildSimulatedPoint(o: SimulatedPointOptions): Promise<Bui
       },
       seed: async (ledger) => {
         await seedDemoLedger(ledger);
+        seedDemoCatalog(ledger);
         if (o.demoPickupCodes) await seedDemoPickupCodes(ledger, o.dataDir, clock);
       },
       fridges: fridges?.entries(),
       limits: o.limits,
       isClockSynced: o.isClockSynced ?? (() => true), // simulation: the host clock is trusted
       sync: o.sync,
+      payments: o.payments,
+      shop: { name: 'Dorfladen Musterdorf', address: ['Hauptstraße 1', '12345 Musterdorf'] },
     });
   } catch (err) {
     sim.stop();

@@ -9,6 +9,7 @@ import { Compile } from 'typebox/compile';
 import { ErrorSchema } from './common.ts';
 import { LIVE_PATH, kioskRoutes, type CableBody, type CardBody, type FireBody, type I18nQuery, type KioskRoutes, type RouteDef, type TokenBody } from './routes.ts';
 import type { DropOffBody, PickupBody, SimFridgeBody } from './lockers.ts';
+import type { ConfirmBody, LooseBody, PayBody, ScanBody } from './checkout.ts';
 
 /** The point answered with an error (4xx/5xx) in the contract's error shape. */
 export class KioskHttpError extends Error {
@@ -87,6 +88,17 @@ export interface KioskClient {
   dropOff(body: DropOffBody): Promise<Answer<KioskRoutes['dropOff']>>;
   fridges(): Promise<Answer<KioskRoutes['fridges']>>;
   alarms(): Promise<Answer<KioskRoutes['alarms']>>;
+  /** The kiosk checkout: a refusal is an answer with `ok: false`; an unknown sale throws KioskHttpError 404. */
+  checkout: {
+    begin(): Promise<Answer<KioskRoutes['checkoutBegin']>>;
+    scan(saleId: string, body: ScanBody): Promise<Answer<KioskRoutes['checkoutScan']>>;
+    loose(saleId: string, body: LooseBody): Promise<Answer<KioskRoutes['checkoutLoose']>>;
+    looseCatalog(): Promise<Answer<KioskRoutes['catalogLoose']>>;
+    confirm(saleId: string, body: ConfirmBody): Promise<Answer<KioskRoutes['checkoutConfirm']>>;
+    pay(saleId: string, body: PayBody): Promise<Answer<KioskRoutes['checkoutPay']>>;
+    sale(saleId: string): Promise<Answer<KioskRoutes['checkoutSale']>>;
+    abort(saleId: string): Promise<Answer<KioskRoutes['checkoutAbort']>>;
+  };
   /** Controls of a simulated point (404 on a real one). */
   sim: {
     push(): Promise<Answer<KioskRoutes['simPush']>>;
@@ -105,11 +117,12 @@ export function createKioskClient(opts: KioskClientOptions = {}): KioskClient {
   const base = (opts.baseUrl ?? '').replace(/\/$/, '');
   const doFetch = opts.fetch ?? ((input, init) => fetch(input, init));
 
-  async function call<R extends RouteDef>(route: R, input: { body?: unknown; query?: Record<string, string | undefined> } = {}): Promise<Answer<R>> {
+  async function call<R extends RouteDef>(route: R, input: { body?: unknown; query?: Record<string, string | undefined>; id?: string } = {}): Promise<Answer<R>> {
     const name = `${route.method} ${route.path}`;
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(input.query ?? {})) if (v !== undefined) params.set(k, v);
-    const url = base + route.path + (params.toString() ? `?${params.toString()}` : '');
+    const path = input.id !== undefined ? route.path.replace(':id', encodeURIComponent(input.id)) : route.path;
+    const url = base + path + (params.toString() ? `?${params.toString()}` : '');
     const headers: Record<string, string> = { accept: 'application/json' };
     if (opts.lang) headers['accept-language'] = opts.lang;
     // no content-type without a body: fastify refuses an empty JSON body
@@ -150,6 +163,16 @@ export function createKioskClient(opts: KioskClientOptions = {}): KioskClient {
     dropOff: (body) => call(r.dropOff, { body }),
     fridges: () => call(r.fridges),
     alarms: () => call(r.alarms),
+    checkout: {
+      begin: () => call(r.checkoutBegin),
+      scan: (id, body) => call(r.checkoutScan, { id, body }),
+      loose: (id, body) => call(r.checkoutLoose, { id, body }),
+      looseCatalog: () => call(r.catalogLoose),
+      confirm: (id, body) => call(r.checkoutConfirm, { id, body }),
+      pay: (id, body) => call(r.checkoutPay, { id, body }),
+      sale: (id) => call(r.checkoutSale, { id }),
+      abort: (id) => call(r.checkoutAbort, { id }),
+    },
     sim: {
       push: () => call(r.simPush),
       force: () => call(r.simForce),

@@ -13,6 +13,7 @@ import {
   PIN_PATTERN_SOURCE,
 } from '../credentialFormats.ts';
 import { ErrorSchema, NonNegInt, OkSchema } from './common.ts';
+import { CheckoutAnswerSchema, ConfirmBodySchema, LooseBodySchema, LooseCatalogSchema, PayBodySchema, SaleParamsSchema, SaleViewSchema, ScanBodySchema } from './checkout.ts';
 import {
   AlarmsAnswerSchema,
   DropOffAnswerSchema,
@@ -123,6 +124,8 @@ export interface RouteDef {
   path: string;
   body?: TSchema;
   query?: TSchema;
+  /** Path parameters (`:id`). */
+  params?: TSchema;
   /** The 200 answer. Every route answers errors (4xx, 5xx) as ErrorSchema. */
   response: TSchema;
   /** Only served by a simulated point. */
@@ -144,6 +147,16 @@ export const kioskRoutes = {
   dropOff: { method: 'POST', path: '/api/lockers/drop-off', body: DropOffBodySchema, response: DropOffAnswerSchema },
   fridges: { method: 'GET', path: '/api/fridges', response: FridgesAnswerSchema },
   alarms: { method: 'GET', path: '/api/alarms', response: AlarmsAnswerSchema },
+  /** Kiosk checkout (contract/kiosk/checkout.ts). Refusals answer 200 `ok: false` with reason and message; an unknown or ended sale 404 `unknown-sale`; a point without checkout 404 `not-available`. */
+  checkoutBegin: { method: 'POST', path: '/api/checkout', response: CheckoutAnswerSchema },
+  checkoutScan: { method: 'POST', path: '/api/checkout/:id/scan', params: SaleParamsSchema, body: ScanBodySchema, response: CheckoutAnswerSchema },
+  checkoutLoose: { method: 'POST', path: '/api/checkout/:id/loose', params: SaleParamsSchema, body: LooseBodySchema, response: CheckoutAnswerSchema },
+  catalogLoose: { method: 'GET', path: '/api/catalog/loose', response: LooseCatalogSchema },
+  checkoutConfirm: { method: 'POST', path: '/api/checkout/:id/confirm', params: SaleParamsSchema, body: ConfirmBodySchema, response: CheckoutAnswerSchema },
+  checkoutPay: { method: 'POST', path: '/api/checkout/:id/pay', params: SaleParamsSchema, body: PayBodySchema, response: CheckoutAnswerSchema },
+  /** Where the sale stands; while a payment runs this asks the provider (the kiosk polls it). */
+  checkoutSale: { method: 'GET', path: '/api/checkout/:id', params: SaleParamsSchema, response: SaleViewSchema },
+  checkoutAbort: { method: 'POST', path: '/api/checkout/:id/abort', params: SaleParamsSchema, response: CheckoutAnswerSchema },
   simPush: { method: 'POST', path: '/api/sim/door/push', response: PushAnswerSchema, simOnly: true },
   simForce: { method: 'POST', path: '/api/sim/door/force', response: OkSchema, simOnly: true },
   simClose: { method: 'POST', path: '/api/sim/door/close', response: OkSchema, simOnly: true },
