@@ -1,7 +1,7 @@
 import type { Compartment, DecisionViewData, PointSnapshotData, SimSnapshot } from '../contract/kiosk/snapshot.ts';
 import type { DemoCredentialData } from '../contract/kiosk/routes.ts';
 import type { DropOffBody, DropOffViewData, FridgeViewData, LockersAnswer, OpenAlarmData, SimFridgeBody, SimFridgeData } from '../contract/kiosk/lockers.ts';
-import type { LooseCatalogData, PayBody, SaleViewData } from '../contract/kiosk/checkout.ts';
+import type { AgeBody, LooseCatalogData, PayBody, SaleViewData } from '../contract/kiosk/checkout.ts';
 import type { MessageKey } from '../i18n/i18n.ts';
 
 /**
@@ -51,6 +51,7 @@ export type CheckoutAction =
   | { kind: 'scan'; code: string }
   | { kind: 'loose'; plu: string; qty: number }
   | { kind: 'confirm'; totalCents: number }
+  | { kind: 'age'; age: AgeBody }
   | { kind: 'pay'; pay: PayBody }
   | { kind: 'abort' };
 

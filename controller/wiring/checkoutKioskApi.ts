@@ -57,6 +57,10 @@ export function checkoutKioskApi(checkout: CheckoutService, catalog: Catalog): C
         return s.addLoose(a.plu, a.qty);
       case 'confirm':
         return s.checkout(a.totalCents);
+      case 'age':
+        if (a.age.method === 'remote') return s.ageByRemote();
+        if (a.age.method === 'terminal') return s.ageByTerminal();
+        return s.ageByMember(a.age.memberCredential?.cardUid ?? '', a.age.memberCredential?.pin ?? '');
       case 'pay':
         return a.pay.method === 'account'
           ? s.pay({ method: 'account', cardUid: a.pay.memberCredential?.cardUid ?? '', pin: a.pay.memberCredential?.pin ?? '' })

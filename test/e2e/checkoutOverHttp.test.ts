@@ -76,6 +76,20 @@ describe('checkout over the kiosk HTTP API, card payments on the Stripe fake', (
     expect(books.totals.captured).toBe(828);
   });
 
+  it('sells beer only after the age check: a wrong PIN is refused, an age-verified member card passes, then the card pays incl. Pfand', async () => {
+    const saleId = (await kiosk.checkout.begin()).sale!.saleId;
+    await kiosk.checkout.scan(saleId, { code: demoGtin('Pils') });
+    expect(await kiosk.checkout.confirm(saleId, { totalCents: 109 + 8 })).toMatchObject({ ok: true, sale: { state: 'ageCheck', requiredAge: 16 } });
+    expect(await kiosk.checkout.pay(saleId, { method: 'card' })).toMatchObject({ ok: false, reason: 'not-now' });
+    expect(await kiosk.checkout.age(saleId, { method: 'member', memberCredential: { cardUid: '04:A2:19:7C', pin: '0000' } })).toEqual({ ok: false, reason: 'age-wrong-pin', message: 'Falsche PIN.' });
+    expect(await kiosk.checkout.age(saleId, { method: 'member', memberCredential: { cardUid: '04:A2:19:7C', pin: '4711' } })).toMatchObject({ ok: true, sale: { state: 'payment', agePassed: true } });
+    await kiosk.checkout.pay(saleId, { method: 'card' });
+    await tap();
+    expect(await kiosk.checkout.sale(saleId)).toMatchObject({ state: 'done', totalCents: 117 });
+    expect(eventsOf('age-check.decided').map((e) => e.data)).toEqual([expect.objectContaining({ saleId, method: 'member-pin', passed: true, memberId: 'm-dieter' })]);
+    expect((await stripe.control('GET', '/_fake/ledger')).body).toMatchObject({ totals: { captured: 117 } });
+  });
+
   it('refuses a kiosk total that is not the point\'s: nothing is fixed, nothing is charged', async () => {
     const saleId = await cartOfTwo();
     const refused = await kiosk.checkout.confirm(saleId, { totalCents: 1 });

@@ -103,6 +103,7 @@ describe('the kiosk contract, checked against a running simulated point', () => 
     checkoutLoose: { body: { plu: '1001', qty: 2 } },
     catalogLoose: {},
     checkoutConfirm: { body: { totalCents: 1 } },
+    checkoutAge: { body: { method: 'remote' } }, // no age check open: refused
     checkoutPay: { body: { method: 'card' } },
     checkoutSale: {},
     checkoutAbort: {},
@@ -140,6 +141,7 @@ describe('the kiosk contract, checked against a running simulated point', () => 
       ['POST', '/api/checkout/any/loose', { plu: '1001', qty: 0 }, /qty/],
       ['POST', '/api/checkout/any/confirm', { totalCents: 12.5 }, /totalCents/],
       ['POST', '/api/checkout/any/pay', { method: 'cash' }, /method/],
+      ['POST', '/api/checkout/any/age', { method: 'passport' }, /method/],
       ['POST', '/api/checkout/any/pay', { method: 'account', memberCredential: { cardUid: '04:A2:19:7C', pin: 'abcd' } }, /pin/],
     ];
     for (const [method, path, body, field] of bad) {

@@ -33,23 +33,31 @@ export type LooseBody = Static<typeof LooseBodySchema>;
 export const ConfirmBodySchema = Type.Object({ totalCents: Cents }, { additionalProperties: false });
 export type ConfirmBody = Static<typeof ConfirmBodySchema>;
 
-/** `POST /api/checkout/:id/pay`: by card at the reader, or from the member account (card UID + PIN). */
-export const PayBodySchema = Type.Object(
+/** A member's card UID and PIN (credentialFormats). */
+export const MemberCredentialSchema = Type.Object(
   {
-    method: Type.Union([Type.Literal('card'), Type.Literal('account')]),
-    memberCredential: Type.Optional(
-      Type.Object(
-        {
-          cardUid: Type.String({ minLength: 1, maxLength: CARD_UID_MAX_LENGTH, pattern: CARD_UID_PATTERN_SOURCE }),
-          pin: Type.String({ minLength: PIN_MIN_LENGTH, maxLength: PIN_MAX_LENGTH, pattern: PIN_PATTERN_SOURCE }),
-        },
-        { additionalProperties: false },
-      ),
-    ),
+    cardUid: Type.String({ minLength: 1, maxLength: CARD_UID_MAX_LENGTH, pattern: CARD_UID_PATTERN_SOURCE }),
+    pin: Type.String({ minLength: PIN_MIN_LENGTH, maxLength: PIN_MAX_LENGTH, pattern: PIN_PATTERN_SOURCE }),
   },
   { additionalProperties: false },
 );
+
+/** `POST /api/checkout/:id/pay`: by card at the reader, or from the member account (card UID + PIN). */
+export const PayBodySchema = Type.Object(
+  { method: Type.Union([Type.Literal('card'), Type.Literal('account')]), memberCredential: Type.Optional(MemberCredentialSchema) },
+  { additionalProperties: false },
+);
 export type PayBody = Static<typeof PayBodySchema>;
+
+/**
+ * `POST /api/checkout/:id/age`: the age check of a sale with age-restricted goods — an
+ * age-verified member's card + PIN, a remote check by an operator, or an age terminal.
+ */
+export const AgeBodySchema = Type.Object(
+  { method: Type.Union([Type.Literal('member'), Type.Literal('remote'), Type.Literal('terminal')]), memberCredential: Type.Optional(MemberCredentialSchema) },
+  { additionalProperties: false },
+);
+export type AgeBody = Static<typeof AgeBodySchema>;
 
 // ---- answers -----------------------------------------------------------------------------
 

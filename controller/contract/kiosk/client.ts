@@ -9,7 +9,7 @@ import { Compile } from 'typebox/compile';
 import { ErrorSchema } from './common.ts';
 import { LIVE_PATH, kioskRoutes, type CableBody, type CardBody, type FireBody, type I18nQuery, type KioskRoutes, type RouteDef, type TokenBody } from './routes.ts';
 import type { DropOffBody, PickupBody, SimFridgeBody } from './lockers.ts';
-import type { ConfirmBody, LooseBody, PayBody, ScanBody } from './checkout.ts';
+import type { AgeBody, ConfirmBody, LooseBody, PayBody, ScanBody } from './checkout.ts';
 
 /** The point answered with an error (4xx/5xx) in the contract's error shape. */
 export class KioskHttpError extends Error {
@@ -95,6 +95,7 @@ export interface KioskClient {
     loose(saleId: string, body: LooseBody): Promise<Answer<KioskRoutes['checkoutLoose']>>;
     looseCatalog(): Promise<Answer<KioskRoutes['catalogLoose']>>;
     confirm(saleId: string, body: ConfirmBody): Promise<Answer<KioskRoutes['checkoutConfirm']>>;
+    age(saleId: string, body: AgeBody): Promise<Answer<KioskRoutes['checkoutAge']>>;
     pay(saleId: string, body: PayBody): Promise<Answer<KioskRoutes['checkoutPay']>>;
     sale(saleId: string): Promise<Answer<KioskRoutes['checkoutSale']>>;
     abort(saleId: string): Promise<Answer<KioskRoutes['checkoutAbort']>>;
@@ -169,6 +170,7 @@ export function createKioskClient(opts: KioskClientOptions = {}): KioskClient {
       loose: (id, body) => call(r.checkoutLoose, { id, body }),
       looseCatalog: () => call(r.catalogLoose),
       confirm: (id, body) => call(r.checkoutConfirm, { id, body }),
+      age: (id, body) => call(r.checkoutAge, { id, body }),
       pay: (id, body) => call(r.checkoutPay, { id, body }),
       sale: (id) => call(r.checkoutSale, { id }),
       abort: (id) => call(r.checkoutAbort, { id }),

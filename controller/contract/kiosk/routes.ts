@@ -13,7 +13,7 @@ import {
   PIN_PATTERN_SOURCE,
 } from '../credentialFormats.ts';
 import { ErrorSchema, NonNegInt, OkSchema } from './common.ts';
-import { CheckoutAnswerSchema, ConfirmBodySchema, LooseBodySchema, LooseCatalogSchema, PayBodySchema, SaleParamsSchema, SaleViewSchema, ScanBodySchema } from './checkout.ts';
+import { AgeBodySchema, CheckoutAnswerSchema, ConfirmBodySchema, LooseBodySchema, LooseCatalogSchema, PayBodySchema, SaleParamsSchema, SaleViewSchema, ScanBodySchema } from './checkout.ts';
 import {
   AlarmsAnswerSchema,
   DropOffAnswerSchema,
@@ -153,6 +153,7 @@ export const kioskRoutes = {
   checkoutLoose: { method: 'POST', path: '/api/checkout/:id/loose', params: SaleParamsSchema, body: LooseBodySchema, response: CheckoutAnswerSchema },
   catalogLoose: { method: 'GET', path: '/api/catalog/loose', response: LooseCatalogSchema },
   checkoutConfirm: { method: 'POST', path: '/api/checkout/:id/confirm', params: SaleParamsSchema, body: ConfirmBodySchema, response: CheckoutAnswerSchema },
+  checkoutAge: { method: 'POST', path: '/api/checkout/:id/age', params: SaleParamsSchema, body: AgeBodySchema, response: CheckoutAnswerSchema },
   checkoutPay: { method: 'POST', path: '/api/checkout/:id/pay', params: SaleParamsSchema, body: PayBodySchema, response: CheckoutAnswerSchema },
   /** Where the sale stands; while a payment runs this asks the provider (the kiosk polls it). */
   checkoutSale: { method: 'GET', path: '/api/checkout/:id', params: SaleParamsSchema, response: SaleViewSchema },

@@ -5,11 +5,12 @@ import type { CheckoutAnswer, SaleViewData } from '../../contract/kiosk/checkout
 import { isMessageKey, pickLang, t, type Lang } from '../../i18n/i18n.ts';
 import type { CheckoutAction, CheckoutKioskApi, CheckoutOutcome, PointApi, SaleView } from '../pointApi.ts';
 
-const { checkoutBegin, checkoutScan, checkoutLoose, catalogLoose, checkoutConfirm, checkoutPay, checkoutSale, checkoutAbort } = kioskRoutes;
+const { checkoutBegin, checkoutScan, checkoutLoose, catalogLoose, checkoutConfirm, checkoutAge, checkoutPay, checkoutSale, checkoutAbort } = kioskRoutes;
 
 /**
  * The kiosk checkout: begin a sale, scan barcodes and add loose goods, confirm the kiosk's total
- * (the point prices, the kiosk's figure is only compared), pay by card or member account, poll,
+ * (the point prices, the kiosk's figure is only compared), check the buyer's age (member card +
+ * PIN, remote operator, age terminal) when the cart needs it, pay by card or member account, poll,
  * abort. A refusal is a 200 answer with `ok: false`, its reason and the translated message
  * (`checkout.refused.<reason>`); it changed nothing. An unknown or ended sale answers 404
  * `unknown-sale`; a point without checkout 404 `not-available`.
@@ -44,6 +45,10 @@ export const checkoutRoutes: FastifyPluginAsyncTypebox<{ point: PointApi }> = as
 
   app.post(checkoutConfirm.path, { schema: { params: checkoutConfirm.params, body: checkoutConfirm.body, response: responses(checkoutConfirm.response) } }, async (req, reply) =>
     act(point.checkout, req.params.id, { kind: 'confirm', totalCents: req.body.totalCents }, reply, pickLang(req.headers['accept-language'])),
+  );
+
+  app.post(checkoutAge.path, { schema: { params: checkoutAge.params, body: checkoutAge.body, response: responses(checkoutAge.response) } }, async (req, reply) =>
+    act(point.checkout, req.params.id, { kind: 'age', age: req.body }, reply, pickLang(req.headers['accept-language'])),
   );
 
   app.post(checkoutPay.path, { schema: { params: checkoutPay.params, body: checkoutPay.body, response: responses(checkoutPay.response) } }, async (req, reply) =>
