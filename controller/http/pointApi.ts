@@ -56,7 +56,7 @@ export type CheckoutAction =
   | { kind: 'abort' };
 
 export interface CheckoutKioskApi {
-  /** Start a sale (a sale left open at the kiosk ends when the next begins). */
+  /** Start a sale (an unfinished one runs on until its idle limit; a finished one is forgotten when the next begins: then 404). */
   begin(): SaleView;
   /** One step of a sale; undefined = no such open sale. */
   act(saleId: string, action: CheckoutAction): Promise<CheckoutOutcome | undefined>;
