@@ -33,7 +33,7 @@ module.exports = {
     },
     {
       name: 'backoffice-web-imports-only-the-contract-and-api-schemas',
-      comment: 'The operators\' web app (a browser bundle) may use the contract and the API\'s route schemas (types), nothing else of the backoffice.',
+      comment: "The operators' web app (a browser bundle) may use the contract and the API's route schemas (types), nothing else of the backoffice.",
       severity: 'error',
       from: { path: '^backoffice/web/src/' },
       to: { path: '^(firmware-bridge|hardware|kiosk-ui|test|fakes)/|^controller/(?!contract/)|^backoffice/(?!web/src/|http/schemas/)' },

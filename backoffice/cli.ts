@@ -148,7 +148,8 @@ async function printDemoOperator(db: Parameters<typeof ensureDemoOperator>[0], o
   out(`demo operator TOTP secret ${d.secret} (${d.totpUri})`);
 }
 
-const USER_USAGE = 'usage: dorfpunkt backoffice user add <username> --role admin|operator|technician|accountant [--name "..."] [--db ...]\n       dorfpunkt backoffice user unlock <username> [--db ...]';
+const USER_USAGE =
+  'usage: dorfpunkt backoffice user add <username> --role admin|operator|technician|accountant [--name "..."] [--db ...]\n       dorfpunkt backoffice user unlock <username> [--db ...]';
 
 async function userCommand(p: Parsed, out: (line: string) => void): Promise<number> {
   const [, sub, username] = p.positional;
@@ -160,7 +161,10 @@ async function userCommand(p: Parsed, out: (line: string) => void): Promise<numb
   const database = await openDatabase(parseDbArg(str(p, 'db')));
   try {
     if (sub === 'unlock') {
-      await database.db.deleteFrom('login_throttle').where('key', '=', `user:${normaliseUsername(username)}`).execute();
+      await database.db
+        .deleteFrom('login_throttle')
+        .where('key', '=', `user:${normaliseUsername(username)}`)
+        .execute();
       out(`login lock of ${normaliseUsername(username)} cleared`);
       return 0;
     }

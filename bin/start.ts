@@ -92,13 +92,28 @@ function ensureSiteCredentials(): void {
 }
 
 async function main(): Promise<void> {
-  for (const [port, what] of [[brokerPort, 'DORFPUNKT_BROKER_PORT'], [backofficePort, 'DORFPUNKT_BACKOFFICE_PORT'], [pointPort, 'PORT']] as const) {
+  for (const [port, what] of [
+    [brokerPort, 'DORFPUNKT_BROKER_PORT'],
+    [backofficePort, 'DORFPUNKT_BACKOFFICE_PORT'],
+    [pointPort, 'PORT'],
+  ] as const) {
     if (await portOpen(port)) throw new Error(`port ${port} is already in use; set ${what} to another port`);
   }
   ensureSiteCredentials();
   process.stdout.write('building the backoffice web app …\n');
   const webRoot = await buildWebApp();
-  run('backoffice', 'backoffice/cli.ts', ['--embedded-broker', String(brokerPort), '--db', backofficeDb, '--port', String(backofficePort), '--insecure-http', '--demo-operator', '--web', webRoot]);
+  run('backoffice', 'backoffice/cli.ts', [
+    '--embedded-broker',
+    String(brokerPort),
+    '--db',
+    backofficeDb,
+    '--port',
+    String(backofficePort),
+    '--insecure-http',
+    '--demo-operator',
+    '--web',
+    webRoot,
+  ]);
   await waitForPort(brokerPort, 'the embedded broker');
   const point = run('point', 'controller/main.ts', [
     '--sim',
@@ -136,4 +151,3 @@ main().catch((err: unknown) => {
   process.stderr.write(`dorfpunkt simulation cannot start: ${err instanceof Error ? err.message : String(err)}\n`);
   stop(1);
 });
-

@@ -108,9 +108,24 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
     const alarms = createAlarms({ clock, logger, ledger: ledger.featureLedger });
     // 2. Access decisions: public key, revocations and cards from the ledger, opening rules, time
     //    floor, replay window (controller/access/pointAccess.ts).
-    const access = createPointAccess({ ledger: db, publicKeyPem: opts.publicKeyPem, bundesland: opts.bundesland, bootId, limits: opts.limits ?? DEFAULT_LIMITS, clock, logger });
+    const access = createPointAccess({
+      ledger: db,
+      publicKeyPem: opts.publicKeyPem,
+      bundesland: opts.bundesland,
+      bootId,
+      limits: opts.limits ?? DEFAULT_LIMITS,
+      clock,
+      logger,
+    });
     // 3. Door machine and the entry flow.
-    const door = createDoorController({ io, timing: opts.profile.door.timing, clock, record: ledger.recorder.tryRecord, alarms, logger: logger.child({ module: 'door' }) });
+    const door = createDoorController({
+      io,
+      timing: opts.profile.door.timing,
+      clock,
+      record: ledger.recorder.tryRecord,
+      alarms,
+      logger: logger.child({ module: 'door' }),
+    });
     const entry = createEntryService({ decider: access.decider, door, record: ledger.recorder.tryRecord, logger: logger.child({ module: 'entry' }) });
     // 3b. Serial boards (lock boards, Modbus I/O, scanners) from the profile and their live status.
     const hardware = createHardwareStatus({ profile: opts.profile, gpioKind: opts.gpio.kind, clock, logger, record: ledger.recorder.tryRecord, door });
@@ -124,7 +139,16 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
     const fridges = createFridges({ clock, logger, ledger: ledger.featureLedger, alarms, fridges: opts.fridges ?? real?.entries ?? [] });
     // 3e. The kiosk checkout: catalog from the ledger, card and member account providers, cold-chain
     //     blocks from the fridges; its start reconciles unfinished sales before the API takes new ones.
-    const checkout = createPointCheckout({ siteId: opts.siteId, ledger: db, fridges, payments: opts.payments, accountTerms: opts.accountTerms, shop: opts.shop, clock, logger });
+    const checkout = createPointCheckout({
+      siteId: opts.siteId,
+      ledger: db,
+      fridges,
+      payments: opts.payments,
+      accountTerms: opts.accountTerms,
+      shop: opts.shop,
+      clock,
+      logger,
+    });
     // 3f. Sync with the backoffice: outbox up, changes and commands down (offline without it:
     //     the outbox keeps everything).
     const sync = opts.sync

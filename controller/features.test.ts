@@ -23,7 +23,14 @@ describe('features in fail-safe order', () => {
   it('starts in list order and stops the door and outputs first, then the rest in reverse, once', async () => {
     const r = recorder();
     const running = await startFeatures(
-      { outputs: r.feature('outputs'), ledger: r.feature('ledger'), door: r.feature('door'), entry: r.feature('entry'), sync: undefined, http: r.feature('http') },
+      {
+        outputs: r.feature('outputs'),
+        ledger: r.feature('ledger'),
+        door: r.feature('door'),
+        entry: r.feature('entry'),
+        sync: undefined,
+        http: r.feature('http'),
+      },
       { stopFirst: ['entry', 'door', 'outputs'], logger: createRecordingLogger() },
     );
     expect(r.log).toEqual(['start outputs', 'start ledger', 'start door', 'start entry', 'start http']);
@@ -38,7 +45,13 @@ describe('features in fail-safe order', () => {
     const logger = createRecordingLogger();
     await expect(
       startFeatures(
-        { outputs: r.feature('outputs'), ledger: r.feature('ledger'), door: r.feature('door'), hardware: r.feature('hardware', { failStart: true }), http: r.feature('http') },
+        {
+          outputs: r.feature('outputs'),
+          ledger: r.feature('ledger'),
+          door: r.feature('door'),
+          hardware: r.feature('hardware', { failStart: true }),
+          http: r.feature('http'),
+        },
         { stopFirst: ['door', 'outputs'], logger },
       ),
     ).rejects.toThrow('hardware cannot start');
@@ -48,7 +61,14 @@ describe('features in fail-safe order', () => {
   it('stops the link and the ledger last, after the features that write their last events', async () => {
     const r = recorder();
     const running = await startFeatures(
-      { outputs: r.feature('outputs'), ledger: r.feature('ledger'), door: r.feature('door'), fridges: r.feature('fridges'), sync: r.feature('sync'), http: r.feature('http') },
+      {
+        outputs: r.feature('outputs'),
+        ledger: r.feature('ledger'),
+        door: r.feature('door'),
+        fridges: r.feature('fridges'),
+        sync: r.feature('sync'),
+        http: r.feature('http'),
+      },
       { stopFirst: ['door', 'outputs'], stopLast: ['sync', 'ledger'], logger: createRecordingLogger() },
     );
     r.log.length = 0;
@@ -69,7 +89,9 @@ describe('features in fail-safe order', () => {
 
   it('refuses a stopFirst name that is not in the list (a typo would silently lose the fail-safe order)', async () => {
     const r = recorder();
-    await expect(startFeatures({ outputs: r.feature('outputs') }, { stopFirst: ['dor'], logger: createRecordingLogger() })).rejects.toThrow(/stop order names dor/);
+    await expect(startFeatures({ outputs: r.feature('outputs') }, { stopFirst: ['dor'], logger: createRecordingLogger() })).rejects.toThrow(
+      /stop order names dor/,
+    );
     expect(r.log).toEqual([]);
   });
 });

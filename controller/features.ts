@@ -38,7 +38,8 @@ export interface RunningFeatures {
  */
 export async function startFeatures(features: FeatureList, o: StopOrder): Promise<RunningFeatures> {
   const last = o.stopLast ?? [];
-  for (const name of [...o.stopFirst, ...last]) if (!Object.hasOwn(features, name)) throw new Error(`stop order names ${name}, which is not in the feature list`);
+  for (const name of [...o.stopFirst, ...last])
+    if (!Object.hasOwn(features, name)) throw new Error(`stop order names ${name}, which is not in the feature list`);
   const started: string[] = [];
   let stopped = false;
   const stop = async (): Promise<void> => {

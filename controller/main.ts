@@ -85,7 +85,12 @@ async function main(): Promise<void> {
       limits: resolveLimits(config.limits),
       isClockSynced: createClockSyncProbe({ clock }),
       sync: config.mqtt
-        ? { brokerUrl: config.mqtt.url, username: config.mqtt.username ?? config.siteId, password: config.mqtt.password, keepaliveSec: config.mqtt.keepaliveSec }
+        ? {
+            brokerUrl: config.mqtt.url,
+            username: config.mqtt.username ?? config.siteId,
+            password: config.mqtt.password,
+            keepaliveSec: config.mqtt.keepaliveSec,
+          }
         : undefined,
     });
   }

@@ -65,10 +65,7 @@ export function createPointIo(profile: HardwareProfile, backend: GpioBackend, cl
       strike,
       siren: sirenOut,
       contact: debounced(backend.input('door.contact', door.contact.bcm, pinOptions(door.contact)), door.timing.contactDebounceMs),
-      exitButton: debounced(
-        backend.input('door.exitButton', door.exitButton.bcm, pinOptions(door.exitButton)),
-        door.timing.exitButtonDebounceMs,
-      ),
+      exitButton: debounced(backend.input('door.exitButton', door.exitButton.bcm, pinOptions(door.exitButton)), door.timing.exitButtonDebounceMs),
       fireAlarm: debounced(backend.input('fireAlarm', fireAlarm.bcm, pinOptions(fireAlarm)), fireAlarm.debounceMs),
     };
   } catch (err) {
@@ -93,7 +90,10 @@ export function createPointIo(profile: HardwareProfile, backend: GpioBackend, cl
         }
         for (const u of [...unwatches]) u();
         const failures: string[] = [];
-        for (const [out, level] of [[io.strike, fire], [io.siren, false]] as const) {
+        for (const [out, level] of [
+          [io.strike, fire],
+          [io.siren, false],
+        ] as const) {
           try {
             out.write(level);
           } catch (err) {

@@ -24,8 +24,7 @@ export interface DigitalInput {
 }
 
 export type TemperatureReading =
-  | { ok: true; celsius: number; probeId: string }
-  | { ok: false; probeId: string; fault: 'crc' | 'power-on-value' | 'missing' | 'read-error'; detail: string };
+  { ok: true; celsius: number; probeId: string } | { ok: false; probeId: string; fault: 'crc' | 'power-on-value' | 'missing' | 'read-error'; detail: string };
 
 export interface TemperatureProbe {
   readonly id: string;

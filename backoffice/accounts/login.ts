@@ -77,14 +77,29 @@ export class LoginService {
         this.now(),
       );
       const who = user ? { ...actor, userId: user.id, role: user.role } : actor;
-      await this.audit.record(this.db, who, { action: 'auth.login', outcome: 'failed', detail: { reason: failure, ...(lockSet > 0 ? { lockedUntil: lockSet } : {}) } }, this.now());
+      await this.audit.record(
+        this.db,
+        who,
+        { action: 'auth.login', outcome: 'failed', detail: { reason: failure, ...(lockSet > 0 ? { lockedUntil: lockSet } : {}) } },
+        this.now(),
+      );
       return { ok: false, code: failure ?? 'invalid-credentials' };
     }
     if (step !== null) {
       // Claim the step atomically: of two concurrent logins with the same code only one wins.
-      const claimed = await this.db.updateTable('users').set({ totp_last_step: step }).where('id', '=', user.id).where('totp_last_step', '<', step).executeTakeFirst();
+      const claimed = await this.db
+        .updateTable('users')
+        .set({ totp_last_step: step })
+        .where('id', '=', user.id)
+        .where('totp_last_step', '<', step)
+        .executeTakeFirst();
       if (Number(claimed.numUpdatedRows) === 0) {
-        await this.audit.record(this.db, { ...actor, userId: user.id, role: user.role }, { action: 'auth.login', outcome: 'failed', detail: { reason: 'totp-replayed' } }, this.now());
+        await this.audit.record(
+          this.db,
+          { ...actor, userId: user.id, role: user.role },
+          { action: 'auth.login', outcome: 'failed', detail: { reason: 'totp-replayed' } },
+          this.now(),
+        );
         return { ok: false, code: 'invalid-credentials' };
       }
     }
@@ -92,7 +107,12 @@ export class LoginService {
     const enrolmentRequired = totpRequired(user.role) && Number(user.totp_enabled) !== 1;
     await purgeExpiredSessions(this.db, this.now(), this.cfg.session);
     const session = await createSession(this.db, user.id, step !== null, clientAddress, this.now(), this.cfg.session);
-    await this.audit.record(this.db, { ...actor, userId: user.id, role: user.role }, { action: 'auth.login', outcome: 'ok', detail: { totp: step !== null, enrolmentRequired } }, this.now());
+    await this.audit.record(
+      this.db,
+      { ...actor, userId: user.id, role: user.role },
+      { action: 'auth.login', outcome: 'ok', detail: { totp: step !== null, enrolmentRequired } },
+      this.now(),
+    );
     return { ok: true, user, session, enrolmentRequired };
   }
 

@@ -27,7 +27,12 @@ export async function addUser(
 ): Promise<ProvisionedUser> {
   const password = u.password ?? generatePassword();
   const secret = totpRequired(u.role) ? newTotpSecret() : undefined;
-  const user = await createUser(db, { username: u.username, displayName: u.displayName ?? u.username, role: u.role, password, ...(secret ? { totpSecret: secret } : {}) }, now, cost);
+  const user = await createUser(
+    db,
+    { username: u.username, displayName: u.displayName ?? u.username, role: u.role, password, ...(secret ? { totpSecret: secret } : {}) },
+    now,
+    cost,
+  );
   return { user, password, totpUri: secret ? totpUri(secret, user.username) : null };
 }
 
@@ -46,7 +51,15 @@ export async function ensureDemoOperator(db: Kysely<DB>, now: number, cost?: Scr
   }
   await db
     .updateTable('users')
-    .set({ password_hash: await hashUserPassword(password, cost), totp_secret: secret, totp_enabled: 1, totp_last_step: 0, disabled: 0, role: 'operator', updated_at: Math.floor(now) })
+    .set({
+      password_hash: await hashUserPassword(password, cost),
+      totp_secret: secret,
+      totp_enabled: 1,
+      totp_last_step: 0,
+      disabled: 0,
+      role: 'operator',
+      updated_at: Math.floor(now),
+    })
     .where('id', '=', existing.id)
     .execute();
   await db.deleteFrom('sessions').where('user_id', '=', existing.id).execute();

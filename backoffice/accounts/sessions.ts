@@ -43,13 +43,28 @@ export interface NewSession {
   expiresAt: number;
 }
 
-export async function createSession(db: Kysely<DB>, userId: string, totpVerified: boolean, clientAddress: string | null, now: number, limits: SessionLimits): Promise<NewSession> {
+export async function createSession(
+  db: Kysely<DB>,
+  userId: string,
+  totpVerified: boolean,
+  clientAddress: string | null,
+  now: number,
+  limits: SessionLimits,
+): Promise<NewSession> {
   const id = randomBytes(32).toString('base64url');
   const at = Math.floor(now);
   const expiresAt = at + limits.absoluteMs;
   await db
     .insertInto('sessions')
-    .values({ id_hash: hashSessionId(id), user_id: userId, created_at: at, last_seen_at: at, expires_at: expiresAt, totp_verified: totpVerified ? 1 : 0, client_address: clientAddress })
+    .values({
+      id_hash: hashSessionId(id),
+      user_id: userId,
+      created_at: at,
+      last_seen_at: at,
+      expires_at: expiresAt,
+      totp_verified: totpVerified ? 1 : 0,
+      client_address: clientAddress,
+    })
     .execute();
   return { id, expiresAt };
 }
@@ -72,7 +87,12 @@ export async function lookupSession(db: Kysely<DB>, id: string | undefined, now:
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .selectAll('users')
-    .select(['sessions.last_seen_at as s_last_seen', 'sessions.expires_at as s_expires', 'sessions.totp_verified as s_totp', 'sessions.created_at as s_created'])
+    .select([
+      'sessions.last_seen_at as s_last_seen',
+      'sessions.expires_at as s_expires',
+      'sessions.totp_verified as s_totp',
+      'sessions.created_at as s_created',
+    ])
     .where('sessions.id_hash', '=', idHash)
     .executeTakeFirst();
   if (!row) return null;

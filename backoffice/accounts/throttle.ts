@@ -51,7 +51,11 @@ export async function recordFailure(db: Kysely<DB>, keys: { key: string; policy:
       .executeTakeFirstOrThrow();
     const lockMs = lockMsAfter(Number(r.failures), policy);
     if (lockMs > 0) {
-      await db.updateTable('login_throttle').set({ locked_until: at + lockMs }).where('key', '=', key).execute();
+      await db
+        .updateTable('login_throttle')
+        .set({ locked_until: at + lockMs })
+        .where('key', '=', key)
+        .execute();
       latest = Math.max(latest, at + lockMs);
     }
   }
@@ -68,5 +72,9 @@ export async function clearFailures(db: Kysely<DB>, keys: string[]): Promise<voi
  */
 export async function purgeStaleThrottle(db: Kysely<DB>, now: number, quietMs = 24 * 3_600_000): Promise<void> {
   const at = Math.floor(now);
-  await db.deleteFrom('login_throttle').where('updated_at', '<', at - quietMs).where('locked_until', '<=', at).execute();
+  await db
+    .deleteFrom('login_throttle')
+    .where('updated_at', '<', at - quietMs)
+    .where('locked_until', '<=', at)
+    .execute();
 }

@@ -70,7 +70,8 @@ function authError(code: 2 | 3 | 4 | 5, message: string): AuthenticateError {
 
 export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
   for (const s of opts.serviceAccounts) {
-    if (!SERVICE_USERNAME_PATTERN.test(s.username)) throw new Error(`service account ${JSON.stringify(s.username)} must start with '_' (so it can never be a site id)`);
+    if (!SERVICE_USERNAME_PATTERN.test(s.username))
+      throw new Error(`service account ${JSON.stringify(s.username)} must start with '_' (so it can never be a site id)`);
   }
   const principals = new WeakMap<Client, Principal>();
   const denied = { publish: 0, subscribe: 0 };

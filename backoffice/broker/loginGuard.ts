@@ -13,7 +13,8 @@ import { LoginLimiter, type LoginKeyKind, type LoginLimitPolicy, type LoginStats
 import type { LoginLockStore } from './loginLockStore.ts';
 
 /** What the password check found. `refuse` = refused for another reason (not a failed guess, not counted). */
-export type LoginVerdict = { ok: true } | { ok: false; reason: 'no-credentials' | 'unknown-user' | 'bad-password' } | { ok: false; refuse: 2 | 3 | 5; reason: string };
+export type LoginVerdict =
+  { ok: true } | { ok: false; reason: 'no-credentials' | 'unknown-user' | 'bad-password' } | { ok: false; refuse: 2 | 3 | 5; reason: string };
 
 export type LoginOutcome = { ok: true } | { ok: false; returnCode: 2 | 3 | 4 | 5; message: string };
 
@@ -46,7 +47,8 @@ export class LoginGuard {
     await store.save(changed);
     await store.remove(stale);
     const s = this.limiter.stats();
-    if (s.lockedUsernames.length + s.lockedAddresses.length > 0) this.o.logger.warn({ lockedUsernames: s.lockedUsernames, lockedAddresses: s.lockedAddresses }, 'broker logins still locked after restart');
+    if (s.lockedUsernames.length + s.lockedAddresses.length > 0)
+      this.o.logger.warn({ lockedUsernames: s.lockedUsernames, lockedAddresses: s.lockedAddresses }, 'broker logins still locked after restart');
   }
 
   /** A new password was issued for `username`: its count and lock go (address locks stay). */
@@ -69,7 +71,12 @@ export class LoginGuard {
    * One login. `username` is null when none was sent or it can never be an account (it then
    * counts only against the address, so junk usernames cannot fill memory).
    */
-  async attempt(username: string | null, address: string, check: () => Promise<LoginVerdict>, logged: { clientId: string; username: string | undefined }): Promise<LoginOutcome> {
+  async attempt(
+    username: string | null,
+    address: string,
+    check: () => Promise<LoginVerdict>,
+    logged: { clientId: string; username: string | undefined },
+  ): Promise<LoginOutcome> {
     const release = [await this.acquire(`a:${address}`), ...(username === null ? [] : [await this.acquire(`u:${username}`)])];
     try {
       return await this.attemptLocked(username, address, check, logged);
@@ -78,7 +85,12 @@ export class LoginGuard {
     }
   }
 
-  private async attemptLocked(username: string | null, address: string, check: () => Promise<LoginVerdict>, logged: { clientId: string; username: string | undefined }): Promise<LoginOutcome> {
+  private async attemptLocked(
+    username: string | null,
+    address: string,
+    check: () => Promise<LoginVerdict>,
+    logged: { clientId: string; username: string | undefined },
+  ): Promise<LoginOutcome> {
     const log = this.o.logger;
     // Junk usernames / client ids can be 64 KiB long: log a bounded prefix.
     const who = { username: logged.username?.slice(0, 100), clientId: logged.clientId.slice(0, 100), address };

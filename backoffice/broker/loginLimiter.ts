@@ -90,7 +90,8 @@ export function resolvePolicy(p: Partial<LoginLimitPolicy> = {}): LoginLimitPoli
   positiveInt('baseLockMs', policy.baseLockMs);
   positiveInt('maxLockMs', policy.maxLockMs);
   positiveInt('forgetAfterMs', policy.forgetAfterMs);
-  if (!Number.isSafeInteger(policy.restartMinLockMs) || policy.restartMinLockMs < 0) throw new Error(`broker login limit: restartMinLockMs must be a whole number >= 0`);
+  if (!Number.isSafeInteger(policy.restartMinLockMs) || policy.restartMinLockMs < 0)
+    throw new Error(`broker login limit: restartMinLockMs must be a whole number >= 0`);
   if (policy.maxLockMs < policy.baseLockMs) throw new Error('broker login limit: maxLockMs must be >= baseLockMs');
   if (policy.forgetAfterMs < policy.maxLockMs) throw new Error('broker login limit: forgetAfterMs must be >= maxLockMs (or doubling never reaches the cap)');
   return policy;
@@ -145,7 +146,10 @@ export class LoginLimiter {
    * One failed login. Returns the updated counts, the locks this failure started and the records
    * to persist.
    */
-  recordFailure(username: string | null, address: string): { usernameFailures: number; addressFailures: number; started: LockedBy[]; changed: LoginLockRecord[] } {
+  recordFailure(
+    username: string | null,
+    address: string,
+  ): { usernameFailures: number; addressFailures: number; started: LockedBy[]; changed: LoginLockRecord[] } {
     this.counters.failures++;
     const started: LockedBy[] = [];
     const changed: LoginLockRecord[] = [];
@@ -159,7 +163,16 @@ export class LoginLimiter {
     for (const [kind, key] of keys) {
       if (key === null) continue;
       const k = id(kind, key);
-      const e: Entry = this.entries.get(k) ?? { kind, key, failures: 0, lockMs: 0, lockedUntilMono: null, lockedUntilWall: null, lastFailureMono: mono, lastFailureWall: wall };
+      const e: Entry = this.entries.get(k) ?? {
+        kind,
+        key,
+        failures: 0,
+        lockMs: 0,
+        lockedUntilMono: null,
+        lockedUntilWall: null,
+        lastFailureMono: mono,
+        lastFailureWall: wall,
+      };
       e.failures++;
       e.lastFailureMono = mono;
       e.lastFailureWall = Math.floor(wall);
@@ -221,7 +234,16 @@ export class LoginLimiter {
         stale.push({ kind: r.kind, key: r.key });
         continue;
       }
-      const e: Entry = { kind: r.kind, key: r.key, failures: Math.max(0, Math.floor(r.failures)), lockMs: r.lockMs, lockedUntilMono: null, lockedUntilWall: r.lockedUntil, lastFailureMono: mono - age, lastFailureWall: r.lastFailureAt };
+      const e: Entry = {
+        kind: r.kind,
+        key: r.key,
+        failures: Math.max(0, Math.floor(r.failures)),
+        lockMs: r.lockMs,
+        lockedUntilMono: null,
+        lockedUntilWall: r.lockedUntil,
+        lastFailureMono: mono - age,
+        lastFailureWall: r.lastFailureAt,
+      };
       if (active) {
         const floor = Math.min(r.lockMs, this.policy.restartMinLockMs);
         const left = Math.min(r.lockMs, Math.max(Math.ceil(remainingWall), floor));

@@ -26,7 +26,14 @@ export function dbLoginLockStore(db: Kysely<DB>): LoginLockStore {
       const out: LoginLockRecord[] = [];
       for (const r of rows) {
         if (r.kind !== 'username' && r.kind !== 'address') continue;
-        out.push({ kind: r.kind, key: r.key, failures: Number(r.failures), lockMs: Number(r.lock_ms), lockedUntil: r.locked_until === null ? null : Number(r.locked_until), lastFailureAt: Number(r.last_failure_at) });
+        out.push({
+          kind: r.kind,
+          key: r.key,
+          failures: Number(r.failures),
+          lockMs: Number(r.lock_ms),
+          lockedUntil: r.locked_until === null ? null : Number(r.locked_until),
+          lastFailureAt: Number(r.last_failure_at),
+        });
       }
       return out;
     },
@@ -34,7 +41,12 @@ export function dbLoginLockStore(db: Kysely<DB>): LoginLockStore {
       if (records.length === 0) return;
       await db.transaction().execute(async (trx) => {
         for (const r of records) {
-          const row = { failures: whole(r.failures), lock_ms: whole(r.lockMs), locked_until: r.lockedUntil === null ? null : whole(r.lockedUntil), last_failure_at: Math.floor(r.lastFailureAt) };
+          const row = {
+            failures: whole(r.failures),
+            lock_ms: whole(r.lockMs),
+            locked_until: r.lockedUntil === null ? null : whole(r.lockedUntil),
+            last_failure_at: Math.floor(r.lastFailureAt),
+          };
           await trx
             .insertInto('broker_login_locks')
             .values({ kind: r.kind, key: r.key, ...row })

@@ -87,10 +87,16 @@ const migrations: Record<string, Migration> = {
   },
   '2026-12-01T00-00-divergence': {
     async up(db: Kysely<unknown>): Promise<void> {
-      await db.schema.alterTable('sites').addColumn('events_session', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema
+        .alterTable('sites')
+        .addColumn('events_session', 'bigint', (c) => c.notNull().defaultTo(0))
+        .execute();
       await db.schema.alterTable('sites').addColumn('diverged_at', 'bigint').execute();
       await db.schema.alterTable('sites').addColumn('diverged_reason', 'text').execute();
-      await db.schema.alterTable('sites').addColumn('epoch', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema
+        .alterTable('sites')
+        .addColumn('epoch', 'bigint', (c) => c.notNull().defaultTo(0))
+        .execute();
       await db.schema
         .createTable('archived_events')
         .addColumn('site_id', 'text', (c) => c.notNull())
@@ -337,7 +343,13 @@ const migrations: Record<string, Migration> = {
         .execute();
       await db.schema.createIndex('member_credentials_member').on('member_credentials').column('member_id').execute();
       // One active credential per card UID (the point looks cards up by UID); revoked ones may repeat.
-      await db.schema.createIndex('member_credentials_active_card').on('member_credentials').column('card_uid').unique().where(sql.ref('revoked_at'), 'is', null).execute();
+      await db.schema
+        .createIndex('member_credentials_active_card')
+        .on('member_credentials')
+        .column('card_uid')
+        .unique()
+        .where(sql.ref('revoked_at'), 'is', null)
+        .execute();
     },
   },
 };

@@ -124,7 +124,10 @@ export class Downlink {
       .limit(this.deps.maxChangesPerRound ?? 200)
       .execute();
     for (const r of rows) {
-      await this.publishSafe(topics.downChanges(siteId), encode('changes', { v: 1, version: Number(r.version), kind: r.kind, body: JSON.parse(r.body) as unknown }));
+      await this.publishSafe(
+        topics.downChanges(siteId),
+        encode('changes', { v: 1, version: Number(r.version), kind: r.kind, body: JSON.parse(r.body) as unknown }),
+      );
     }
     return rows.length;
   }
@@ -168,15 +171,24 @@ export class Downlink {
    * the site is not online or the broker connection is down: a command is never queued for later,
    * where a `door.release` could fire long after the operator gave up on it.
    */
-  async sendCommand<K extends CommandKind>(siteId: string, kind: K, body: CommandBody<K>, ttlMs: number): Promise<{ id: string; expiresAt: number; session: number }> {
+  async sendCommand<K extends CommandKind>(
+    siteId: string,
+    kind: K,
+    body: CommandBody<K>,
+    ttlMs: number,
+  ): Promise<{ id: string; expiresAt: number; session: number }> {
     if (!isValidSiteId(siteId)) throw new Error(`invalid siteId ${JSON.stringify(siteId)}`);
     checkBody('command', commandSchemas, kind, body);
     if (!Number.isInteger(ttlMs) || ttlMs < 1 || ttlMs > MAX_COMMAND_TTL_MS) throw new Error(`ttlMs must be an integer in 1..${MAX_COMMAND_TTL_MS}`);
-    if (!this.deps.connected()) throw new CommandRefusedError('broker-disconnected', `command ${kind} for ${siteId} not sent: the backoffice is not connected to the broker`);
+    if (!this.deps.connected())
+      throw new CommandRefusedError('broker-disconnected', `command ${kind} for ${siteId} not sent: the backoffice is not connected to the broker`);
     const now = this.deps.clock.now();
     const site = await this.deps.db.selectFrom('sites').select(['status', 'session']).where('site_id', '=', siteId).executeTakeFirst();
     if (!site || site.status !== 'online') {
-      throw new CommandRefusedError('site-not-online', `command ${kind} for ${siteId} not sent: the site is ${site ? site.status : 'unknown'}, commands go only to an online site`);
+      throw new CommandRefusedError(
+        'site-not-online',
+        `command ${kind} for ${siteId} not sent: the site is ${site ? site.status : 'unknown'}, commands go only to an online site`,
+      );
     }
     const session = Number(site.session);
     const id = newId(now).replace(/-/g, '');
@@ -185,13 +197,30 @@ export class Downlink {
     const payload = encode('commands', msg);
     await this.deps.db
       .insertInto('commands')
-      .values({ id, site_id: siteId, kind, body: JSON.stringify(body ?? null), issued_at: now, ttl_ms: ttlMs, expires_at: expiresAt, session, status: 'sent', reason: null, result: null, result_at: null })
+      .values({
+        id,
+        site_id: siteId,
+        kind,
+        body: JSON.stringify(body ?? null),
+        issued_at: now,
+        ttl_ms: ttlMs,
+        expires_at: expiresAt,
+        session,
+        status: 'sent',
+        reason: null,
+        result: null,
+        result_at: null,
+      })
       .execute();
     try {
       this.deps.publishNow(topics.downCommands(siteId), payload);
     } catch (e) {
       // The connection went down meanwhile: the command is recorded as never sent.
-      await this.deps.db.updateTable('commands').set({ status: 'failed', reason: 'not-sent: broker disconnected', result_at: now }).where('id', '=', id).execute();
+      await this.deps.db
+        .updateTable('commands')
+        .set({ status: 'failed', reason: 'not-sent: broker disconnected', result_at: now })
+        .where('id', '=', id)
+        .execute();
       throw new CommandRefusedError('broker-disconnected', `command ${kind} for ${siteId} not sent: ${(e as Error).message}`);
     }
     return { id, expiresAt, session };

@@ -94,7 +94,16 @@ export function buildApi(deps: ApiDeps): App {
 
   const audit = new AuditLog();
   registerAuth(app, { db: deps.db, audit, auth, now });
-  const rd: RouteDeps = { db: deps.db, stats: deps.stats, mqttConnected: deps.mqttConnected, loginStats: deps.loginStats, now, logger: deps.logger, auth, audit, login: new LoginService(deps.db, auth, audit, now),
+  const rd: RouteDeps = {
+    db: deps.db,
+    stats: deps.stats,
+    mqttConnected: deps.mqttConnected,
+    loginStats: deps.loginStats,
+    now,
+    logger: deps.logger,
+    auth,
+    audit,
+    login: new LoginService(deps.db, auth, audit, now),
     members: deps.members ? new MemberService({ db: deps.db, now, ...deps.members }) : null,
   };
   authRoutes(app, rd);

@@ -26,4 +26,3 @@ export interface RouteDeps {
   /** Null when the app was built without `members` (its routes then answer 503). */
   members: MemberService | null;
 }
-

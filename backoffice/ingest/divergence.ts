@@ -29,9 +29,7 @@ export async function markDiverged(trx: Kysely<DB> | Transaction<DB>, siteId: st
   return Number(r.numUpdatedRows) > 0;
 }
 
-export type ResolveResult =
-  | { ok: true; action: DivergenceAction; archived: number; epoch: number }
-  | { ok: false; code: 'not-found' | 'not-diverged' };
+export type ResolveResult = { ok: true; action: DivergenceAction; archived: number; epoch: number } | { ok: false; code: 'not-found' | 'not-diverged' };
 
 /** `inTransaction` runs inside the resolving transaction after the change (the audit row: both commit or neither). */
 export async function resolveDivergence(
@@ -59,7 +57,13 @@ export async function resolveDivergence(
   });
 }
 
-async function applyAction(trx: Transaction<DB>, siteId: string, action: DivergenceAction, epoch: number, now: number): Promise<{ archived: number; epoch: number }> {
+async function applyAction(
+  trx: Transaction<DB>,
+  siteId: string,
+  action: DivergenceAction,
+  epoch: number,
+  now: number,
+): Promise<{ archived: number; epoch: number }> {
   if (action === 'dismiss') return { archived: 0, epoch };
   const moved = await trx
     .insertInto('archived_events')
@@ -67,18 +71,7 @@ async function applyAction(trx: Transaction<DB>, siteId: string, action: Diverge
     .expression((eb) =>
       eb
         .selectFrom('events')
-        .select((s) => [
-          'site_id',
-          s.lit(epoch).as('epoch'),
-          'seq',
-          'type',
-          'at',
-          'clock_synced',
-          'data',
-          'hash',
-          'received_at',
-          s.val(now).as('archived_at'),
-        ])
+        .select((s) => ['site_id', s.lit(epoch).as('epoch'), 'seq', 'type', 'at', 'clock_synced', 'data', 'hash', 'received_at', s.val(now).as('archived_at')])
         .where('site_id', '=', siteId),
     )
     .executeTakeFirst();

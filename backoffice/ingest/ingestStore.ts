@@ -116,7 +116,8 @@ function insertEventsSql(trx: Transaction<DB>, cacheKey: object, n: number): str
       .values(Array.from({ length: n }, () => placeholder))
       .onConflict((oc) => oc.columns(['site_id', 'seq']).doNothing())
       .compile();
-    if (compiled.parameters.length !== n * EVENT_COLUMNS.length) throw new Error(`unexpected events INSERT shape: ${compiled.parameters.length} parameters for ${n} rows`);
+    if (compiled.parameters.length !== n * EVENT_COLUMNS.length)
+      throw new Error(`unexpected events INSERT shape: ${compiled.parameters.length} parameters for ${n} rows`);
     sql = compiled.sql;
     if (byCount.size >= MAX_CACHED_SHAPES) byCount.clear();
     byCount.set(n, sql);
@@ -224,7 +225,15 @@ export async function ingestBatches(db: Kysely<DB>, items: readonly IngestItem[]
         // of every projection and report (they read events without a flagged_events row).
         const decoded = decodeEvent(e.type, e.data);
         if (!decoded.ok) flaggedHere++;
-        if (!decoded.ok) flaggedRows.push({ site_id: siteId, seq: e.seq, type: e.type, problem: decoded.problem, message: decoded.message.slice(0, 1000), flagged_at: receivedAt });
+        if (!decoded.ok)
+          flaggedRows.push({
+            site_id: siteId,
+            seq: e.seq,
+            type: e.type,
+            problem: decoded.problem,
+            message: decoded.message.slice(0, 1000),
+            flagged_at: receivedAt,
+          });
         rows.push({
           site_id: siteId,
           seq: e.seq,
@@ -270,7 +279,11 @@ export async function ingestBatches(db: Kysely<DB>, items: readonly IngestItem[]
     await insertEvents(trx, db, storedRows);
     const flagged = flaggedRows.filter((r) => !newlyDiverged.has(r.site_id));
     if (flagged.length > 0) {
-      await trx.insertInto('flagged_events').values(flagged).onConflict((oc) => oc.columns(['site_id', 'seq']).doNothing()).execute();
+      await trx
+        .insertInto('flagged_events')
+        .values(flagged)
+        .onConflict((oc) => oc.columns(['site_id', 'seq']).doNothing())
+        .execute();
     }
     // Read models (backoffice/projections), in this transaction: exactly the events stored now, never a flagged one.
     await projectStoredEvents(trx, storedRows, flagged);
@@ -354,7 +367,13 @@ async function storedHashesOfDuplicates(
   }
   const out = new Map<string, Map<number, string | null>>();
   for (const [siteId, r] of ranges) {
-    const rows = await trx.selectFrom('events').select(['seq', 'hash']).where('site_id', '=', siteId).where('seq', '>=', r.min).where('seq', '<=', r.max).execute();
+    const rows = await trx
+      .selectFrom('events')
+      .select(['seq', 'hash'])
+      .where('site_id', '=', siteId)
+      .where('seq', '>=', r.min)
+      .where('seq', '<=', r.max)
+      .execute();
     out.set(siteId, new Map(rows.map((x) => [Number(x.seq), x.hash])));
   }
   return out;

@@ -123,7 +123,8 @@ describe('sync router: group commit', () => {
     cleanups.push(() => database.close());
     const reader = new BetterSqlite3(path, { readonly: true });
     cleanups.push(() => void reader.close());
-    const committedUpTo = (): number => Number((reader.prepare("SELECT coalesce(max(seq), 0) AS m FROM events WHERE site_id = 'puback-site'").get() as { m: number }).m);
+    const committedUpTo = (): number =>
+      Number((reader.prepare("SELECT coalesce(max(seq), 0) AS m FROM events WHERE site_id = 'puback-site'").get() as { m: number }).m);
 
     // PUBACKs come in the order the broker delivered (= published), so the k-th PUBACK belongs to
     // the k-th batch: at that moment its events must be visible to another connection (committed).

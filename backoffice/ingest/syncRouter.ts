@@ -84,7 +84,21 @@ const MAX_UNACKED = 256;
 
 export class SyncRouter {
   private client: MqttClient | null = null;
-  readonly stats: IngestStats = { messages: 0, batches: 0, eventsStored: 0, duplicates: 0, held: 0, resendRequests: 0, acksSent: 0, rejected: 0, rejectedByCode: {}, dbErrors: 0, divergences: 0, divergedBatches: 0, flaggedEvents: 0 };
+  readonly stats: IngestStats = {
+    messages: 0,
+    batches: 0,
+    eventsStored: 0,
+    duplicates: 0,
+    held: 0,
+    resendRequests: 0,
+    acksSent: 0,
+    rejected: 0,
+    rejectedByCode: {},
+    dbErrors: 0,
+    divergences: 0,
+    divergedBatches: 0,
+    flaggedEvents: 0,
+  };
 
   private readonly queue: IngestQueue;
   /** Set by stop()/kill(): messages still delivered are dropped unprocessed (and un-PUBACKed). */

@@ -87,7 +87,11 @@ export class PayByPhone {
 
   async create(req: PayByPhoneRequest): Promise<PayByPhoneAnswer> {
     const amountCents = req.lines.reduce((s, l) => s + l.unitCents * l.quantity, 0);
-    if (amountCents < MIN_TOTAL_CENTS) throw new PayByPhoneError('amount-too-small', `Mit dem Telefon zahlbar ab 0,50 €, der Einkauf kostet ${(amountCents / 100).toFixed(2).replace('.', ',')} €`);
+    if (amountCents < MIN_TOTAL_CENTS)
+      throw new PayByPhoneError(
+        'amount-too-small',
+        `Mit dem Telefon zahlbar ab 0,50 €, der Einkauf kostet ${(amountCents / 100).toFixed(2).replace('.', ',')} €`,
+      );
     const now = this.deps.now();
     const links = await this.deps.db.selectFrom('pay_links').selectAll().where('site_id', '=', req.siteId).where('sale_id', '=', req.saleId).execute();
     const open = links.filter((l) => l.ended_at === null && Number(l.expires_at) > now);
@@ -103,7 +107,10 @@ export class PayByPhone {
       session = await this.deps.stripe.checkout.sessions.create(
         {
           mode: 'payment',
-          line_items: req.lines.map((l) => ({ quantity: l.quantity, price_data: { currency: 'eur', unit_amount: l.unitCents, product_data: { name: l.name } } })),
+          line_items: req.lines.map((l) => ({
+            quantity: l.quantity,
+            price_data: { currency: 'eur', unit_amount: l.unitCents, product_data: { name: l.name } },
+          })),
           expires_at: Math.floor(now / 1000) + SESSION_TTL_S,
           metadata: { siteId: req.siteId, saleId: req.saleId },
           client_reference_id: req.saleId,
@@ -113,7 +120,8 @@ export class PayByPhone {
     } catch (e) {
       const err = e as { type?: string; code?: string; message?: string };
       this.deps.logger.warn({ siteId: req.siteId, saleId: req.saleId, type: err.type, code: err.code }, 'pay by phone: checkout session not created');
-      if (err.type === 'StripeConnectionError' || err.type === 'StripeAPIError') throw new PayByPhoneError('stripe-unreachable', 'Stripe ist gerade nicht erreichbar; bitte anders bezahlen');
+      if (err.type === 'StripeConnectionError' || err.type === 'StripeAPIError')
+        throw new PayByPhoneError('stripe-unreachable', 'Stripe ist gerade nicht erreichbar; bitte anders bezahlen');
       throw new PayByPhoneError('stripe-refused', `Stripe hat die Zahlung abgelehnt (${err.code ?? err.type ?? 'unbekannt'})`);
     }
     if (!session.url) throw new PayByPhoneError('stripe-refused', 'Stripe hat keine Bezahlseite geliefert');
@@ -124,7 +132,17 @@ export class PayByPhone {
       const code = randomCode();
       const r = await this.deps.db
         .insertInto('pay_links')
-        .values({ code, session_id: session.id, site_id: req.siteId, sale_id: req.saleId, url: session.url, amount: session.amount_total ?? amountCents, expires_at: expiresAt, created_at: now, ended_at: null })
+        .values({
+          code,
+          session_id: session.id,
+          site_id: req.siteId,
+          sale_id: req.saleId,
+          url: session.url,
+          amount: session.amount_total ?? amountCents,
+          expires_at: expiresAt,
+          created_at: now,
+          ended_at: null,
+        })
         .onConflict((oc) => oc.doNothing())
         .executeTakeFirst();
       if (Number(r.numInsertedOrUpdatedRows ?? 0n) === 1) {
@@ -145,7 +163,8 @@ export class PayByPhone {
     } catch (e) {
       const err = e as { type?: string; code?: string };
       // Already complete or expired at Stripe: nothing to stop. Anything else: do not open a second payable session.
-      if (err.type !== 'StripeInvalidRequestError') throw new PayByPhoneError('stripe-unreachable', 'Stripe ist gerade nicht erreichbar; bitte anders bezahlen');
+      if (err.type !== 'StripeInvalidRequestError')
+        throw new PayByPhoneError('stripe-unreachable', 'Stripe ist gerade nicht erreichbar; bitte anders bezahlen');
     }
     await this.deps.db.updateTable('pay_links').set({ ended_at: now }).where('session_id', '=', sessionId).where('ended_at', 'is', null).execute();
     this.deps.logger.info({ sessionId }, 'pay by phone: previous session of the sale expired (basket changed)');

@@ -64,7 +64,16 @@ const RELAYED: ReadonlySet<string> = new Set(RELAYED_STRIPE_EVENTS);
  * expiry under `payment_method_details`) and the customer's personal data. Stripe never sends card
  * numbers; we keep neither these details nor names, e-mail addresses or postal addresses.
  */
-const REDACTED_KEYS: ReadonlySet<string> = new Set(['payment_method_details', 'billing_details', 'customer_details', 'customer_email', 'receipt_email', 'shipping', 'shipping_details', 'card']);
+const REDACTED_KEYS: ReadonlySet<string> = new Set([
+  'payment_method_details',
+  'billing_details',
+  'customer_details',
+  'customer_email',
+  'receipt_email',
+  'shipping',
+  'shipping_details',
+  'card',
+]);
 
 export function redactEvent(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(redactEvent);
@@ -142,9 +151,25 @@ export class StripeWebhookReceiver {
           .executeTakeFirst();
         if (Number(r.numInsertedOrUpdatedRows ?? 0n) === 0) return false;
         if (ev.type === 'checkout.session.completed' || ev.type === 'checkout.session.expired') {
-          await trx.updateTable('pay_links').set({ ended_at: now }).where('session_id', '=', str(ev.object['id']) ?? '').where('ended_at', 'is', null).execute();
+          await trx
+            .updateTable('pay_links')
+            .set({ ended_at: now })
+            .where('session_id', '=', str(ev.object['id']) ?? '')
+            .where('ended_at', 'is', null)
+            .execute();
         }
-        await this.deps.audit.record(trx, actor, { action: 'stripe.webhook', outcome: 'ok', siteId: target?.siteId ?? null, target: ev.id, detail: { type: ev.type, objectId: str(ev.object['id']), relay } }, now);
+        await this.deps.audit.record(
+          trx,
+          actor,
+          {
+            action: 'stripe.webhook',
+            outcome: 'ok',
+            siteId: target?.siteId ?? null,
+            target: ev.id,
+            detail: { type: ev.type, objectId: str(ev.object['id']), relay },
+          },
+          now,
+        );
         return true;
       });
       // Another instance stored it between our look-up and insert: it relays.
@@ -185,7 +210,16 @@ export class StripeWebhookReceiver {
     const type = str(parsed['type']);
     const created = parsed['created'];
     const data = parsed['data'];
-    if (!id || !/^evt_[A-Za-z0-9_]{1,250}$/.test(id) || !type || type.length > 100 || !Number.isSafeInteger(created) || (created as number) < 0 || !isObj(data) || !isObj(data['object'])) {
+    if (
+      !id ||
+      !/^evt_[A-Za-z0-9_]{1,250}$/.test(id) ||
+      !type ||
+      type.length > 100 ||
+      !Number.isSafeInteger(created) ||
+      (created as number) < 0 ||
+      !isObj(data) ||
+      !isObj(data['object'])
+    ) {
       return refuse('bad-event');
     }
     return { ok: true, event: { id, type, created: created as number, object: data['object'], stored: JSON.stringify(redactEvent(parsed)) } };

@@ -44,7 +44,8 @@ function restartEvidence(state: SiteState, site: { session: number; upTo: number
     return `birth of session ${state.session}: the point's ledger ends at seq ${lastSeq}, below the stored mark ${site.upTo}`;
   }
   if (state.session < site.session) {
-    if (behind) return `birth of session ${state.session} (known: ${site.session}): the point's ledger ends at seq ${lastSeq}, below the stored mark ${site.upTo}`;
+    if (behind)
+      return `birth of session ${state.session} (known: ${site.session}): the point's ledger ends at seq ${lastSeq}, below the stored mark ${site.upTo}`;
     if (state.appliedVersion !== undefined && state.appliedVersion < site.appliedVersion) {
       return `birth of session ${state.session} (known: ${site.session}): applied change version ${state.appliedVersion}, below the confirmed ${site.appliedVersion}`;
     }
@@ -60,7 +61,12 @@ export async function applyState(db: Kysely<DB>, siteId: string, state: SiteStat
       .onConflict((oc) => oc.column('site_id').doUpdateSet({ last_seen_at: now }))
       .returning(['session', 'status', 'up_to', 'applied_version', 'events_session', 'diverged_at'])
       .executeTakeFirstOrThrow();
-    const site = { session: Number(row.session), upTo: Number(row.up_to), appliedVersion: Number(row.applied_version), eventsSession: Number(row.events_session) };
+    const site = {
+      session: Number(row.session),
+      upTo: Number(row.up_to),
+      appliedVersion: Number(row.applied_version),
+      eventsSession: Number(row.events_session),
+    };
     const evidence = restartEvidence(state, site);
     let diverged = row.diverged_at !== null;
     let divergedReason: string | undefined;
@@ -72,7 +78,12 @@ export async function applyState(db: Kysely<DB>, siteId: string, state: SiteStat
     let appliedLowered = false;
     if (online && !sameBirthAgain && state.appliedVersion !== undefined && state.appliedVersion < site.appliedVersion) {
       await trx.updateTable('sites').set({ applied_version: state.appliedVersion }).where('site_id', '=', siteId).execute();
-      await trx.updateTable('changes').set({ applied_at: null, outcome: null }).where('site_id', '=', siteId).where('version', '>', state.appliedVersion).execute();
+      await trx
+        .updateTable('changes')
+        .set({ applied_at: null, outcome: null })
+        .where('site_id', '=', siteId)
+        .where('version', '>', state.appliedVersion)
+        .execute();
       appliedLowered = true;
     }
 

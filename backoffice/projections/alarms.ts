@@ -81,10 +81,25 @@ export const alarmProjectors: Projectors = {
   'alarm.held-open': (db, e) => {
     const d = e.data as P<'alarm.held-open'>;
     const s = Math.round(d.openForMs / 1000);
-    return raise(db, e, { key: DOOR_ALARM_KEY['held-open'], source: 'door', kind: 'held-open', severity: 'critical', reason: `door held open for more than ${s} s`, since: Math.max(0, e.at - d.openForMs) });
+    return raise(db, e, {
+      key: DOOR_ALARM_KEY['held-open'],
+      source: 'door',
+      kind: 'held-open',
+      severity: 'critical',
+      reason: `door held open for more than ${s} s`,
+      since: Math.max(0, e.at - d.openForMs),
+    });
   },
   'alarm.forced-open': (db, e) =>
-    raise(db, e, { key: DOOR_ALARM_KEY['forced-open'], source: 'door', kind: 'forced-open', severity: 'critical', reason: 'door opened without a grant', since: e.at }),
-  'alarm.fire': (db, e) => raise(db, e, { key: DOOR_ALARM_KEY.fire, source: 'door', kind: 'fire', severity: 'critical', reason: 'fire input active: doors released', since: e.at }),
+    raise(db, e, {
+      key: DOOR_ALARM_KEY['forced-open'],
+      source: 'door',
+      kind: 'forced-open',
+      severity: 'critical',
+      reason: 'door opened without a grant',
+      since: e.at,
+    }),
+  'alarm.fire': (db, e) =>
+    raise(db, e, { key: DOOR_ALARM_KEY.fire, source: 'door', kind: 'fire', severity: 'critical', reason: 'fire input active: doors released', since: e.at }),
   'alarm.fire-cleared': (db, e) => clear(db, e, DOOR_ALARM_KEY.fire, 'fire input inactive'),
 };

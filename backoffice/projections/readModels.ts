@@ -52,7 +52,12 @@ export async function fleet(db: Kysely<DB>): Promise<FleetSiteBody[]> {
   for (const d of doors) {
     const s = out.get(d.site_id);
     if (!s) continue;
-    s.door = { state: d.state === 'open' || d.state === 'closed' ? d.state : 'unknown', changedAt: Number(d.changed_at), fire: Number(d.fire) === 1, faulted: Number(d.faulted) === 1 };
+    s.door = {
+      state: d.state === 'open' || d.state === 'closed' ? d.state : 'unknown',
+      changedAt: Number(d.changed_at),
+      fire: Number(d.fire) === 1,
+      faulted: Number(d.faulted) === 1,
+    };
   }
   for (const f of fridges) {
     out.get(f.site_id)?.fridges.push({

@@ -12,7 +12,16 @@ beforeAll(async () => {
 });
 
 function withCard(f: Fixture, overrides: Partial<CardRecord> = {}): Fixture {
-  f.state.addCard({ cardUid: '04A1B2C3', memberId: 'M2002', credentialId: 'card-2002', role: 'member', pinHash, ageVerified: true, expiresAt: null, ...overrides });
+  f.state.addCard({
+    cardUid: '04A1B2C3',
+    memberId: 'M2002',
+    credentialId: 'card-2002',
+    role: 'member',
+    pinHash,
+    ageVerified: true,
+    expiresAt: null,
+    ...overrides,
+  });
   return f;
 }
 

@@ -1,11 +1,5 @@
 import type { Logger } from '../../firmware-bridge/platform/logger.ts';
-import {
-  OpeningRulesEngine,
-  defaultRulesNiedersachsen,
-  type CourierAccess,
-  type OpeningEvaluation,
-  type OpeningRules,
-} from './openingRules.ts';
+import { OpeningRulesEngine, defaultRulesNiedersachsen, type CourierAccess, type OpeningEvaluation, type OpeningRules } from './openingRules.ts';
 import { parseOpeningRules } from './openingRulesSchema.ts';
 import type { Bundesland } from './holidays.ts';
 

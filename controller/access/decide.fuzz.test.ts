@@ -11,11 +11,18 @@ describe('access decision under hostile input (fast-check, fixed seed)', () => {
 
   it('never throws and never grants on arbitrary strings', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 300 }), fc.string({ unit: 'binary', maxLength: 200 }), fc.base64String({ maxLength: 200 }).map((s) => `DP1.${s}`)), (text) => {
-        const d = f.decider.decideToken(text);
-        expect(d.granted).toBe(false);
-        expect(['malformed', 'unknown-version', 'bad-signature']).toContain(d.reason);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 300 }),
+          fc.string({ unit: 'binary', maxLength: 200 }),
+          fc.base64String({ maxLength: 200 }).map((s) => `DP1.${s}`),
+        ),
+        (text) => {
+          const d = f.decider.decideToken(text);
+          expect(d.granted).toBe(false);
+          expect(['malformed', 'unknown-version', 'bad-signature']).toContain(d.reason);
+        },
+      ),
       { seed: SEED, numRuns: 3000 },
     );
   });

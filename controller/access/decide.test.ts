@@ -27,7 +27,15 @@ describe('AccessDecider.decideToken', () => {
   it('denies a token signed by a foreign key as bad-signature', () => {
     const f = fixture();
     const foreign = generateSigningKeyPair();
-    const text = issueToken(foreign.privateKey, { role: 'operator', age16: false, age18: false, memberId: 'X', credentialId: 'X', issuedAt: 1, expiresAt: 2 ** 32 - 1 });
+    const text = issueToken(foreign.privateKey, {
+      role: 'operator',
+      age16: false,
+      age18: false,
+      memberId: 'X',
+      credentialId: 'X',
+      issuedAt: 1,
+      expiresAt: 2 ** 32 - 1,
+    });
     expect(f.decider.decideToken(text)).toMatchObject({ granted: false, reason: 'bad-signature' });
   });
 
@@ -59,7 +67,10 @@ describe('AccessDecider.decideToken', () => {
   it('denies a token valid only from tomorrow as not-yet-valid but tolerates 5 min clock skew', () => {
     const f = fixture();
     const nowS = Math.floor(f.clock.now() / 1000);
-    expect(f.decider.decideToken(f.token({ issuedAt: nowS + 86_400, expiresAt: nowS + 2 * 86_400 }))).toMatchObject({ granted: false, reason: 'not-yet-valid' });
+    expect(f.decider.decideToken(f.token({ issuedAt: nowS + 86_400, expiresAt: nowS + 2 * 86_400 }))).toMatchObject({
+      granted: false,
+      reason: 'not-yet-valid',
+    });
     expect(f.decider.decideToken(f.token({ credentialId: 'skew', issuedAt: nowS + 240 })).granted).toBe(true);
   });
 

@@ -76,7 +76,7 @@ const RULES: readonly Rule[] = [
     // The Wednesday strictly before 23 November, i.e. between 16 and 22 November.
     date: (year) => {
       const nov23 = new Date(Date.UTC(year, 10, 23));
-      const back = ((nov23.getUTCDay() - 3 + 7) % 7) || 7;
+      const back = (nov23.getUTCDay() - 3 + 7) % 7 || 7;
       return iso(year, 11, 23 - back);
     },
   },

@@ -22,7 +22,11 @@ describe('opening rules engine', () => {
   });
 
   it('closes on Easter Monday 2026 (6 April) like a Sunday and names the holiday', () => {
-    expect(ni.evaluate(berlin('2026-04-06T12:00', 2))).toEqual({ audience: 'closed', reason: 'holiday Ostermontag: no window at this time', holiday: 'Ostermontag' });
+    expect(ni.evaluate(berlin('2026-04-06T12:00', 2))).toEqual({
+      audience: 'closed',
+      reason: 'holiday Ostermontag: no window at this time',
+      holiday: 'Ostermontag',
+    });
     expect(ni.evaluate(berlin('2026-04-07T12:00', 2)).audience).toBe('everyone');
   });
 
@@ -65,14 +69,20 @@ describe('opening rules engine', () => {
   });
 
   it('the most open window wins where windows overlap', () => {
-    const e = new OpeningRulesEngine(weekdayRules('NI', { weekly: { mon: [{ from: '05:00', to: '23:00', audience: 'members' }, ...day], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] } }));
+    const e = new OpeningRulesEngine(
+      weekdayRules('NI', {
+        weekly: { mon: [{ from: '05:00', to: '23:00', audience: 'members' }, ...day], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] },
+      }),
+    );
     expect(e.evaluate(berlin('2026-11-23T05:30', 1)).audience).toBe('members');
     expect(e.evaluate(berlin('2026-11-23T12:00', 1)).audience).toBe('everyone');
   });
 
   describe('across daylight saving changes (Berlin wall time)', () => {
     const night = [{ from: '02:00', to: '03:00', audience: 'members' as const }];
-    const e = new OpeningRulesEngine(parseOpeningRules({ version: 1, state: 'NI', holidays: 'ignore', weekly: { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: night } }));
+    const e = new OpeningRulesEngine(
+      parseOpeningRules({ version: 1, state: 'NI', holidays: 'ignore', weekly: { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: night } }),
+    );
     const openMinutes = (fromUtcMs: number, hours: number): number => {
       let n = 0;
       for (let t = fromUtcMs; t < fromUtcMs + hours * 3_600_000; t += 60_000) if (e.evaluate(t).audience === 'members') n++;
@@ -131,8 +141,19 @@ describe('opening rules validation', () => {
   });
 
   it('refuses impossible and duplicate exception dates', () => {
-    expect(() => parseOpeningRules(defaultRulesNiedersachsen({ exceptions: [{ date: '2026-02-30', windows: [] }] }))).toThrow(/2026-02-30 is not a calendar date/);
-    expect(() => parseOpeningRules(defaultRulesNiedersachsen({ exceptions: [{ date: '2026-12-24', windows: [] }, { date: '2026-12-24', windows: [] }] }))).toThrow(/appears twice/);
+    expect(() => parseOpeningRules(defaultRulesNiedersachsen({ exceptions: [{ date: '2026-02-30', windows: [] }] }))).toThrow(
+      /2026-02-30 is not a calendar date/,
+    );
+    expect(() =>
+      parseOpeningRules(
+        defaultRulesNiedersachsen({
+          exceptions: [
+            { date: '2026-12-24', windows: [] },
+            { date: '2026-12-24', windows: [] },
+          ],
+        }),
+      ),
+    ).toThrow(/appears twice/);
   });
 
   it('requires holidayWindows when holidays use their own windows, and reports JSON syntax errors', () => {

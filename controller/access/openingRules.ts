@@ -34,7 +34,9 @@ export class OpeningRulesEngine implements OpeningRules {
   /** `rules` must come from parseOpeningRules (validated). */
   constructor(private readonly rules: OpeningRulesDocument) {
     this.calendar = new HolidayCalendar(rules.state as Bundesland);
-    this.exceptions = new Map((rules.exceptions ?? []).map((e) => [e.date, e.note === undefined ? { windows: e.windows } : { windows: e.windows, note: e.note }]));
+    this.exceptions = new Map(
+      (rules.exceptions ?? []).map((e) => [e.date, e.note === undefined ? { windows: e.windows } : { windows: e.windows, note: e.note }]),
+    );
     this.courierAccess = rules.couriers ?? 'always';
   }
 

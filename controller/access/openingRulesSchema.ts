@@ -9,7 +9,6 @@ import { type Bundesland, holidaysFor } from './holidays.ts';
 
 export { OpeningRulesSchema, WindowSchema, type OpeningRulesDocument, type OpeningWindow };
 
-
 export class OpeningRulesError extends Error {
   override readonly name = 'OpeningRulesError';
   constructor(

@@ -70,7 +70,13 @@ export class PointPickupGuard {
       trustedNow: deps.trustedNow,
       policy: this.policy.lockout,
       store: {
-        get: () => ({ failures: this.state.failures, lockedUntil: this.state.lockedUntil, lockMs: this.state.lockMs, bootId: this.state.bootId, monoUntil: this.state.monoUntil }),
+        get: () => ({
+          failures: this.state.failures,
+          lockedUntil: this.state.lockedUntil,
+          lockMs: this.state.lockMs,
+          bootId: this.state.bootId,
+          monoUntil: this.state.monoUntil,
+        }),
         set: (_key, rec) => this.persist({ ...this.state, ...rec }),
       },
     });
@@ -115,7 +121,12 @@ export class PointPickupGuard {
     const n = this.failuresThisHour();
     if (!this.alarmed && n >= this.policy.alarmFailuresPerHour) {
       this.alarmed = true;
-      this.deps.alarms?.raise(PICKUP_ALARM_KEY, { source: 'access', kind: 'pickup-guessing', severity: 'critical', reason: `${n} wrong pickup codes within an hour` });
+      this.deps.alarms?.raise(PICKUP_ALARM_KEY, {
+        source: 'access',
+        kind: 'pickup-guessing',
+        severity: 'critical',
+        reason: `${n} wrong pickup codes within an hour`,
+      });
     } else if (this.alarmed && n < this.policy.alarmFailuresPerHour) {
       this.alarmed = false;
       this.deps.alarms?.clear(PICKUP_ALARM_KEY, 'fewer wrong pickup codes within the last hour');

@@ -35,9 +35,16 @@ function scryptAsync(pin: string, salt: Buffer, params: ScryptParams, keyLen: nu
 
 function validParams(p: ScryptParams): boolean {
   return (
-    Number.isInteger(p.N) && p.N >= 2 && p.N <= MAX_N && (p.N & (p.N - 1)) === 0 &&
-    Number.isInteger(p.r) && p.r >= 1 && p.r <= 32 &&
-    Number.isInteger(p.p) && p.p >= 1 && p.p <= 16
+    Number.isInteger(p.N) &&
+    p.N >= 2 &&
+    p.N <= MAX_N &&
+    (p.N & (p.N - 1)) === 0 &&
+    Number.isInteger(p.r) &&
+    p.r >= 1 &&
+    p.r <= 32 &&
+    Number.isInteger(p.p) &&
+    p.p >= 1 &&
+    p.p <= 16
   );
 }
 

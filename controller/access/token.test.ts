@@ -71,7 +71,11 @@ describe('credential token', () => {
     const bytes = Buffer.from(text.slice(4), 'base64url');
     const flagged = Buffer.from(bytes);
     flagged[2] = 0x80;
-    expect(decodeToken(TOKEN_PREFIX + flagged.toString('base64url'))).toMatchObject({ ok: false, reason: 'malformed', detail: expect.stringContaining('reserved flag') });
+    expect(decodeToken(TOKEN_PREFIX + flagged.toString('base64url'))).toMatchObject({
+      ok: false,
+      reason: 'malformed',
+      detail: expect.stringContaining('reserved flag'),
+    });
     const longer = Buffer.concat([bytes.subarray(0, bytes.length - 64), Buffer.from([0]), bytes.subarray(bytes.length - 64)]);
     expect(decodeToken(TOKEN_PREFIX + longer.toString('base64url'))).toMatchObject({ ok: false, reason: 'malformed' });
     expect(decodeToken(42)).toMatchObject({ ok: false, reason: 'malformed' });

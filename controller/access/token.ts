@@ -48,12 +48,9 @@ export interface TokenClaims {
 export type TokenFailure = 'malformed' | 'unknown-version' | 'bad-signature';
 
 export type DecodeResult =
-  | { ok: true; claims: TokenClaims; payload: Buffer; signature: Buffer }
-  | { ok: false; reason: Exclude<TokenFailure, 'bad-signature'>; detail: string };
+  { ok: true; claims: TokenClaims; payload: Buffer; signature: Buffer } | { ok: false; reason: Exclude<TokenFailure, 'bad-signature'>; detail: string };
 
-export type VerifyResult =
-  | { ok: true; claims: TokenClaims }
-  | { ok: false; reason: TokenFailure; detail: string };
+export type VerifyResult = { ok: true; claims: TokenClaims } | { ok: false; reason: TokenFailure; detail: string };
 
 export class TokenIssueError extends Error {
   override readonly name = 'TokenIssueError';

@@ -97,7 +97,12 @@ describe('alarm model', () => {
 
   it('still shows an alarm whose event could not be written (disk full)', () => {
     const ledger = fx.open();
-    const failing = { append: () => { throw new Error('SQLITE_FULL'); }, eventsOfTypes: ledger.eventsOfTypes.bind(ledger) };
+    const failing = {
+      append: () => {
+        throw new Error('SQLITE_FULL');
+      },
+      eventsOfTypes: ledger.eventsOfTypes.bind(ledger),
+    };
     const alarms = createAlarms({ clock: fx.clock, logger: createSilentLogger(), ledger: failing });
     alarms.start();
     alarms.raise('fridge:k1:temperature', fridgeHot);
@@ -106,7 +111,13 @@ describe('alarm model', () => {
 
   it('writes events that decode with the declared catalogue', () => {
     const { alarms, ledger } = rig();
-    alarms.raise('fridge:k1:probe', { source: 'fridge', kind: 'probe-lost', severity: 'critical', reason: 'no reading for 3 intervals', detail: { probeId: '28-0316a2790aff', fault: 'missing' } });
+    alarms.raise('fridge:k1:probe', {
+      source: 'fridge',
+      kind: 'probe-lost',
+      severity: 'critical',
+      reason: 'no reading for 3 intervals',
+      detail: { probeId: '28-0316a2790aff', fault: 'missing' },
+    });
     alarms.acknowledge('fridge:k1:probe', 'op-anna');
     alarms.clear('fridge:k1:probe', 'probe reads again');
     const events = ledger.events(1, 100);

@@ -93,8 +93,7 @@ export function createAlarms(deps: AlarmsDeps): Alarms {
   const listeners = new Set<(open: readonly OpenAlarm[]) => void>();
   let started = false;
 
-  const list = (): OpenAlarm[] =>
-    [...byKey.values()].sort((a, b) => RANK[a.severity] - RANK[b.severity] || a.since - b.since || a.seq - b.seq);
+  const list = (): OpenAlarm[] => [...byKey.values()].sort((a, b) => RANK[a.severity] - RANK[b.severity] || a.since - b.since || a.seq - b.seq);
 
   const notify = (): void => {
     const snapshot = list();
@@ -168,7 +167,9 @@ export function createAlarms(deps: AlarmsDeps): Alarms {
       };
       if (spec.detail !== undefined) data['detail'] = spec.detail;
       if (!raisedCheck.Check(data)) {
-        throw new AlarmInputError(`alarm ${JSON.stringify(key)} refused: ${schemaProblems(alarmEvents['alarm.raised'].versions[0], data).slice(0, 3).join('; ')}`);
+        throw new AlarmInputError(
+          `alarm ${JSON.stringify(key)} refused: ${schemaProblems(alarmEvents['alarm.raised'].versions[0], data).slice(0, 3).join('; ')}`,
+        );
       }
       if (byKey.has(key)) return;
       const seq = record('alarm.raised', data);
@@ -193,7 +194,10 @@ export function createAlarms(deps: AlarmsDeps): Alarms {
       const a = byKey.get(key);
       if (!a || a.acknowledged) return false;
       const data: Record<string, unknown> = note === undefined ? { key, by } : { key, by, note };
-      if (!ackCheck.Check(data)) throw new AlarmInputError(`acknowledging alarm ${JSON.stringify(key)} refused: ${schemaProblems(alarmEvents['alarm.acknowledged'].versions[0], data).join('; ')}`);
+      if (!ackCheck.Check(data))
+        throw new AlarmInputError(
+          `acknowledging alarm ${JSON.stringify(key)} refused: ${schemaProblems(alarmEvents['alarm.acknowledged'].versions[0], data).join('; ')}`,
+        );
       record('alarm.acknowledged', data);
       apply('alarm.acknowledged', data, 0);
       notify();

@@ -17,8 +17,7 @@ export interface Product extends CatalogProduct {
 }
 
 export type Lookup =
-  | { ok: true; product: Product; scan: Scan | null }
-  | { ok: false; reason: 'malformed-gs1' | 'bad-gtin' | 'unknown-product'; detail: string };
+  { ok: true; product: Product; scan: Scan | null } | { ok: false; reason: 'malformed-gs1' | 'bad-gtin' | 'unknown-product'; detail: string };
 
 /** What the catalog needs of the ledger (structurally `Ledger`). */
 export interface CatalogLedger {

@@ -52,7 +52,9 @@ export function parseScan(input: unknown): ScanResult {
   let s = input.trim();
   if (/^[0-9]+$/.test(s) && s.length <= 14) {
     const g = parseGtin(s);
-    return g.ok ? { ok: true, scan: { gtin14: g.gtin14, batch: null, bestBefore: null } } : { ok: false, reason: 'bad-gtin', detail: `GTIN ${s}: ${g.problem}` };
+    return g.ok
+      ? { ok: true, scan: { gtin14: g.gtin14, batch: null, bestBefore: null } }
+      : { ok: false, reason: 'bad-gtin', detail: `GTIN ${s}: ${g.problem}` };
   }
   s = s.replace(SYMBOLOGY, '');
   if (s.startsWith('(')) {

@@ -62,13 +62,32 @@ describe('credentials CLI', () => {
     const svg = join(dir, 'qr.svg');
     const png = join(dir, 'qr.png');
     const code = await runCredentialsCli(
-      ['issue', '--key', join(dir, 'signing-key.pem'), '--member', 'M77', '--role', 'member', '--age18', '--days', '30', '--qr', '--qr-svg', svg, '--qr-png', png],
+      [
+        'issue',
+        '--key',
+        join(dir, 'signing-key.pem'),
+        '--member',
+        'M77',
+        '--role',
+        'member',
+        '--age18',
+        '--days',
+        '30',
+        '--qr',
+        '--qr-svg',
+        svg,
+        '--qr-png',
+        png,
+      ],
       io,
     );
     expect(code).toBe(0);
     const token = (io.out[0] ?? '').trim();
     const decoded = decodeToken(token);
-    expect(decoded).toMatchObject({ ok: true, claims: { memberId: 'M77', role: 'member', age16: true, age18: true, issuedAt: NOW / 1000, expiresAt: NOW / 1000 + 30 * 86_400 } });
+    expect(decoded).toMatchObject({
+      ok: true,
+      claims: { memberId: 'M77', role: 'member', age16: true, age18: true, issuedAt: NOW / 1000, expiresAt: NOW / 1000 + 30 * 86_400 },
+    });
     expect(io.out[1]).toMatch(/▄|█/); // terminal QR
     expect(io.err.join('')).toMatch(/QR version 8 \(M\)/);
     expect(await readFile(svg, 'utf8')).toMatch(/^<svg/);

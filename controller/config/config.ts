@@ -3,9 +3,7 @@ import { Type, type Static } from 'typebox';
 import { parseJsonWithSchema, validateWithSchema } from '../../firmware-bridge/platform/validation.ts';
 import { LimitsSchema } from './limits.ts';
 
-const Bundesland = Type.Union(
-  ['BW', 'BY', 'BE', 'BB', 'HB', 'HH', 'HE', 'MV', 'NI', 'NW', 'RP', 'SL', 'SN', 'ST', 'SH', 'TH'].map((c) => Type.Literal(c)),
-);
+const Bundesland = Type.Union(['BW', 'BY', 'BE', 'BB', 'HB', 'HH', 'HE', 'MV', 'NI', 'NW', 'RP', 'SL', 'SN', 'ST', 'SH', 'TH'].map((c) => Type.Literal(c)));
 
 /**
  * The controller's own configuration file (one per point). Everything about pins and boards

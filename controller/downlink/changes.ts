@@ -38,7 +38,8 @@ export const changeEvents: Readonly<Record<string, ChangeEventMapper>> = {
     const known = new Set(b.members.map((m) => m.memberId));
     const entries: LedgerEntry[] = b.members.map((m) => ({ type: 'member.upserted', data: { ...m } }));
     for (const c of b.credentials ?? []) {
-      if (c.kind === 'card' && (!c.cardUid || !c.pinHash)) throw new InvalidChange(`members change: card credential ${c.credentialId} needs cardUid and pinHash`);
+      if (c.kind === 'card' && (!c.cardUid || !c.pinHash))
+        throw new InvalidChange(`members change: card credential ${c.credentialId} needs cardUid and pinHash`);
       if (!known.has(c.memberId)) throw new InvalidChange(`members change: credential ${c.credentialId} names member ${c.memberId} not in this change`);
       entries.push({ type: 'credential.issued', data: { ...c } });
     }

@@ -21,5 +21,7 @@ export function correctiveActionEvents(
   const b: FridgeCorrectiveAction = body;
   if (!known.hasFridge(b.fridgeId)) throw new ChangeRejected(`fridge.corrective-action: no fridge "${b.fridgeId}" at this point`);
   if (known.isApplied(b.actionId)) throw new ChangeRejected(`fridge.corrective-action: action ${b.actionId} was already applied; nothing changed`);
-  return [{ type: 'fridge.corrective-action', data: { fridgeId: b.fridgeId, actionId: b.actionId, by: b.by, note: b.note, lifted: known.isBlocked(b.fridgeId) } }];
+  return [
+    { type: 'fridge.corrective-action', data: { fridgeId: b.fridgeId, actionId: b.actionId, by: b.by, note: b.note, lifted: known.isBlocked(b.fridgeId) } },
+  ];
 }

@@ -105,7 +105,10 @@ describe('fridges: HACCP on the injected clock (a night in milliseconds)', () =>
     expect(rig.alarms.isOpen('fridge:molkerei:blocked')).toBe(false);
     // the same version again (resend) and the same action as a new version: nothing changes
     expect(applier.apply({ v: 1, version: 1, kind: 'fridge.corrective-action', body }).outcome).toBe('duplicate');
-    expect(applier.apply({ v: 1, version: 2, kind: 'fridge.corrective-action', body })).toMatchObject({ outcome: 'rejected', reason: expect.stringContaining('ca-17 was already applied') });
+    expect(applier.apply({ v: 1, version: 2, kind: 'fridge.corrective-action', body })).toMatchObject({
+      outcome: 'rejected',
+      reason: expect.stringContaining('ca-17 was already applied'),
+    });
     expect(rig.events('fridge.corrective-action').map((e) => e.data)).toEqual([{ ...body, lifted: true }]);
 
     // a later breach blocks again; the old action id still cannot lift it, even after a restart

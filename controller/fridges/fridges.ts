@@ -184,12 +184,25 @@ export function createFridges(deps: FridgesDeps): Fridges {
         case 'raise':
           if (e.alarm === 'temperature') {
             safely('raising an alarm', () =>
-              alarms.raise(key(u, 'temperature'), { source: 'fridge', kind: 'temperature', severity: 'critical', reason: `${name}: ${e.reason}`, since: e.since, detail: { fridgeId: id, tenths: e.tenths, limitTenths } }),
+              alarms.raise(key(u, 'temperature'), {
+                source: 'fridge',
+                kind: 'temperature',
+                severity: 'critical',
+                reason: `${name}: ${e.reason}`,
+                since: e.since,
+                detail: { fridgeId: id, tenths: e.tenths, limitTenths },
+              }),
             );
           } else {
             const kind = e.fault === 'implausible' || e.fault === 'power-on-value' ? 'probe-implausible' : 'probe-lost';
             safely('raising an alarm', () =>
-              alarms.raise(probeKey(u, e.probeId), { source: 'fridge', kind, severity: 'critical', reason: `${name}: ${e.reason}`.slice(0, 500), detail: { fridgeId: id, probeId: e.probeId, fault: e.fault } }),
+              alarms.raise(probeKey(u, e.probeId), {
+                source: 'fridge',
+                kind,
+                severity: 'critical',
+                reason: `${name}: ${e.reason}`.slice(0, 500),
+                detail: { fridgeId: id, probeId: e.probeId, fault: e.fault },
+              }),
             );
           }
           break;
@@ -233,8 +246,13 @@ export function createFridges(deps: FridgesDeps): Fridges {
         clock.clearTimeout(timer);
         resolve(r);
       };
-      const timer = clock.setTimeout(() => finish({ ok: false, probeId: probe.id, fault: 'read-error', detail: `no answer within ${timeoutMs} ms` }), timeoutMs);
-      probe.read().then(finish, (err: unknown) => finish({ ok: false, probeId: probe.id, fault: 'read-error', detail: String((err as Error)?.message ?? err) }));
+      const timer = clock.setTimeout(
+        () => finish({ ok: false, probeId: probe.id, fault: 'read-error', detail: `no answer within ${timeoutMs} ms` }),
+        timeoutMs,
+      );
+      probe
+        .read()
+        .then(finish, (err: unknown) => finish({ ok: false, probeId: probe.id, fault: 'read-error', detail: String((err as Error)?.message ?? err) }));
     });
   };
 
@@ -245,14 +263,20 @@ export function createFridges(deps: FridgesDeps): Fridges {
     const prev = u.prevSample;
     u.prevSample = { wall: at, mono };
     const jumped = prev !== null && Math.abs(at - prev.wall - (mono - prev.mono)) > CLOCK_JUMP_MS;
-    if (jumped) logger.warn({ fridgeId: u.cfg.id, wallMs: at - prev.wall, monotonicMs: Math.round(mono - prev.mono) }, 'fridges: the wall clock jumped; the breach clock restarts');
+    if (jumped)
+      logger.warn(
+        { fridgeId: u.cfg.id, wallMs: at - prev.wall, monotonicMs: Math.round(mono - prev.mono) },
+        'fridges: the wall clock jumped; the breach clock restarts',
+      );
     if (u.ports.compressorCut) safely('switching the compressor relay', () => u.ports.compressorCut!.write(u.haccp.inDefrost(at)));
     const reads = Promise.all(u.ports.probes.map((p) => readProbe(u, p)));
-    chain = chain.then(async () => {
-      const readings = await reads;
-      if (jumped) feed(u, { type: 'clock-jump', at });
-      feed(u, { type: 'sample', at, readings });
-    }).catch((err: unknown) => logger.error({ err, fridgeId: u.cfg.id }, 'fridges: judging a sample failed'));
+    chain = chain
+      .then(async () => {
+        const readings = await reads;
+        if (jumped) feed(u, { type: 'clock-jump', at });
+        feed(u, { type: 'sample', at, readings });
+      })
+      .catch((err: unknown) => logger.error({ err, fridgeId: u.cfg.id }, 'fridges: judging a sample failed'));
   };
 
   const watchDoor = (u: Unit): void => {
@@ -266,7 +290,14 @@ export function createFridges(deps: FridgesDeps): Fridges {
         u.doorTimer = clock.setTimeout(() => {
           u.doorTimer = null;
           safely('raising an alarm', () =>
-            alarms.raise(key(u, 'door-open'), { source: 'fridge', kind: 'door-open', severity: 'warning', reason: `${u.cfg.name}: door open for more than ${Math.round(u.cfg.doorOpenAlarmMs / 1000)} s`, since: openedAt, detail: { fridgeId: u.cfg.id } }),
+            alarms.raise(key(u, 'door-open'), {
+              source: 'fridge',
+              kind: 'door-open',
+              severity: 'warning',
+              reason: `${u.cfg.name}: door open for more than ${Math.round(u.cfg.doorOpenAlarmMs / 1000)} s`,
+              since: openedAt,
+              detail: { fridgeId: u.cfg.id },
+            }),
           );
         }, u.cfg.doorOpenAlarmMs);
       } else safely('clearing an alarm', () => alarms.clear(key(u, 'door-open'), `${u.cfg.name}: door closed`));
@@ -367,7 +398,9 @@ export function createFridges(deps: FridgesDeps): Fridges {
         above: u.state.above,
         blocked: u.block,
         doorOpen: u.ports.door ? u.ports.door.read() : null,
-        faultyProbes: Object.entries(u.state.probes).filter(([, p]) => p.fault !== null).map(([id]) => id),
+        faultyProbes: Object.entries(u.state.probes)
+          .filter(([, p]) => p.fault !== null)
+          .map(([id]) => id),
       })),
 
     onChange(listener) {

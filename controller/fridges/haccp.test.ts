@@ -47,8 +47,16 @@ describe('HACCP reducer', () => {
   });
 
   it('refuses implausible probe values with a clear reason', () => {
-    expect(plausibleTenths(ok(85))).toEqual({ ok: false, fault: 'power-on-value', reason: 'probe p1: 85.0 °C is the DS18B20 power-on value, not a measurement' });
-    expect(plausibleTenths(ok(-127))).toEqual({ ok: false, fault: 'implausible', reason: 'probe p1: -127 °C is outside the plausible range −40.0..60.0 °C for a fridge' });
+    expect(plausibleTenths(ok(85))).toEqual({
+      ok: false,
+      fault: 'power-on-value',
+      reason: 'probe p1: 85.0 °C is the DS18B20 power-on value, not a measurement',
+    });
+    expect(plausibleTenths(ok(-127))).toEqual({
+      ok: false,
+      fault: 'implausible',
+      reason: 'probe p1: -127 °C is outside the plausible range −40.0..60.0 °C for a fridge',
+    });
     expect(plausibleTenths(ok(Number.NaN))).toMatchObject({ ok: false, fault: 'implausible', reason: 'probe p1: NaN is not a number of degrees' });
     expect(plausibleTenths(ok(-18.04))).toEqual({ ok: true, tenths: -180 });
     expect(plausibleTenths(ok(-0.01))).toEqual({ ok: true, tenths: 0 });
@@ -60,7 +68,10 @@ describe('HACCP reducer', () => {
   });
 
   it('defrost windows are Europe/Berlin wall time, also across the DST change', () => {
-    const inDefrost = defrostChecker([{ start: '03:00', minutes: 30 }, { start: '23:50', minutes: 20 }]);
+    const inDefrost = defrostChecker([
+      { start: '03:00', minutes: 30 },
+      { start: '23:50', minutes: 20 },
+    ]);
     expect(inDefrost(Date.UTC(2026, 0, 15, 2, 10))).toBe(true); // 03:10 CET
     expect(inDefrost(Date.UTC(2026, 6, 15, 1, 10))).toBe(true); // 03:10 CEST
     expect(inDefrost(Date.UTC(2026, 6, 15, 2, 10))).toBe(false); // 04:10 CEST

@@ -108,7 +108,13 @@ export function step(config: HaccpConfig, state: HaccpState, input: HaccpInput):
     if (prev.fault === null) effects.push({ type: 'probe-fault', probeId: r.probeId, fault: p.fault, detail: p.reason.slice(0, 500) });
     if (!next.alarmed && next.faultRun >= config.lostAfterReadings) {
       next.alarmed = true;
-      effects.push({ type: 'raise', alarm: 'probe', probeId: r.probeId, fault: p.fault, reason: `no plausible reading for ${next.faultRun} readings: ${p.reason}` });
+      effects.push({
+        type: 'raise',
+        alarm: 'probe',
+        probeId: r.probeId,
+        fault: p.fault,
+        reason: `no plausible reading for ${next.faultRun} readings: ${p.reason}`,
+      });
     }
     s.probes[r.probeId] = next;
   }
@@ -157,7 +163,11 @@ export function step(config: HaccpConfig, state: HaccpState, input: HaccpInput):
   }
   if (!s.above && s.alarmed) {
     s.alarmed = false;
-    effects.push({ type: 'clear', alarm: 'temperature', reason: `back to ${formatTenths(v)}, at or below ${formatTenths(config.limitTenths - config.hysteresisTenths)}` });
+    effects.push({
+      type: 'clear',
+      alarm: 'temperature',
+      reason: `back to ${formatTenths(v)}, at or below ${formatTenths(config.limitTenths - config.hysteresisTenths)}`,
+    });
   }
   return { state: s, effects };
 }

@@ -12,9 +12,7 @@ const DS18B20_POWER_ON_TENTHS = 850;
 
 export type ProbeFault = 'crc' | 'power-on-value' | 'missing' | 'read-error' | 'implausible' | 'timeout';
 
-export type Plausible =
-  | { ok: true; tenths: number }
-  | { ok: false; fault: ProbeFault; reason: string };
+export type Plausible = { ok: true; tenths: number } | { ok: false; fault: ProbeFault; reason: string };
 
 /** Classify one raw probe reading: a temperature in integer tenths of °C, or a refusal with its reason. */
 export function plausibleTenths(reading: TemperatureReading): Plausible {

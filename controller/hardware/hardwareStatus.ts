@@ -74,7 +74,13 @@ export class HardwareStatus {
     return [
       { name: `GPIO (${this.opts.gpioKind})`, status: 'ok' },
       ...(doorFaulted
-        ? [{ name: 'door controller', status: 'lost' as const, detail: 'door state machine failed repeatedly: fail-safe outputs (locked, released on fire), no grants, until restart' }]
+        ? [
+            {
+              name: 'door controller',
+              status: 'lost' as const,
+              detail: 'door state machine failed repeatedly: fail-safe outputs (locked, released on fire), no grants, until restart',
+            },
+          ]
         : []),
       ...this.boards.statuses().map((s) => ({ name: s.name, status: s.status, ...(s.detail !== undefined ? { detail: s.detail } : {}) })),
     ];

@@ -82,7 +82,10 @@ export function createPointView(deps: PointViewDeps): PointView {
 }
 
 /** An entry result as the kiosk sees it (retryAfterMs in whole ms; seq of its `access.decision` event). */
-export function decisionView(r: { decision: { granted: boolean; reason: string; memberId?: string; role?: string; retryAfterMs?: number }; seq?: number }): DecisionView {
+export function decisionView(r: {
+  decision: { granted: boolean; reason: string; memberId?: string; role?: string; retryAfterMs?: number };
+  seq?: number;
+}): DecisionView {
   const d = r.decision;
   return {
     granted: d.granted,

@@ -63,14 +63,7 @@ function unserialisable(path: string, why: string): LedgerError {
 }
 
 /** sha256 hex of one event's chained fields; `canonicalData` is the stored data text. */
-export function eventHash(
-  prevHash: string,
-  seq: number,
-  type: string,
-  at: number,
-  clockSynced: boolean,
-  canonicalData: string,
-): string {
+export function eventHash(prevHash: string, seq: number, type: string, at: number, clockSynced: boolean, canonicalData: string): string {
   return createHash('sha256')
     .update(JSON.stringify([prevHash, seq, type, at, clockSynced, canonicalData]))
     .digest('hex');

@@ -68,11 +68,7 @@ export function openDatabase(path: string, logger: Logger): Db {
     db.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT_BYTES}`);
   } catch (err) {
     db.close();
-    throw new LedgerError(
-      'corrupt',
-      `ledger database ${path} is not a readable SQLite database (${message(err)}); refusing to start on it`,
-      { cause: err },
-    );
+    throw new LedgerError('corrupt', `ledger database ${path} is not a readable SQLite database (${message(err)}); refusing to start on it`, { cause: err });
   }
   let problems: string[];
   try {
@@ -84,10 +80,7 @@ export function openDatabase(path: string, logger: Logger): Db {
     db.close();
     const detail = problems.slice(0, 5).join('; ');
     logger.error({ path, problems: problems.slice(0, 20) }, 'ledger database failed integrity_check');
-    throw new LedgerError(
-      'corrupt',
-      `ledger database ${path} failed integrity_check (${detail}); refusing to start on a corrupt ledger`,
-    );
+    throw new LedgerError('corrupt', `ledger database ${path} failed integrity_check (${detail}); refusing to start on a corrupt ledger`);
   }
   try {
     checkPragmas(db);

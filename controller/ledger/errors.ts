@@ -1,9 +1,4 @@
-export type LedgerErrorCode =
-  | 'corrupt'
-  | 'pragma'
-  | 'migration'
-  | 'invalid-event'
-  | 'site-mismatch';
+export type LedgerErrorCode = 'corrupt' | 'pragma' | 'migration' | 'invalid-event' | 'site-mismatch';
 
 /** Every failure the ledger reports on purpose; `code` says which kind, the message says what. */
 export class LedgerError extends Error {

@@ -148,7 +148,12 @@ describe('append', () => {
     );
     expect(() =>
       l.appendUnchecked('credential.issued', {
-        credentialId: 'c1', memberId: 'm1', kind: 'card', role: 'member', ageVerified: false, expiresAt: null,
+        credentialId: 'c1',
+        memberId: 'm1',
+        kind: 'card',
+        role: 'member',
+        ageVerified: false,
+        expiresAt: null,
       }),
     ).toThrow(/kind card needs cardUid and pinHash/);
     expect(l.lastSeq()).toBe(0);
@@ -166,7 +171,7 @@ describe('append-only and tamper evidence', () => {
   });
 
   it.each([
-    ['data', "UPDATE events SET data = '{\"credentialId\":\"c9\"}' WHERE seq = 2", 'hash does not match'],
+    ['data', 'UPDATE events SET data = \'{"credentialId":"c9"}\' WHERE seq = 2', 'hash does not match'],
     ['at', 'UPDATE events SET at = at + 1 WHERE seq = 2', 'hash does not match'],
     ['hash', 'UPDATE events SET hash = upper(hash) WHERE seq = 2', 'hash does not match'],
     ['deleted row', 'DELETE FROM events WHERE seq = 2', 'seq 2 is missing'],
@@ -254,7 +259,12 @@ describe('appendMany', () => {
     expect(events[1]!.prevHash).toBe(events[0]!.hash);
     expect(seen).toEqual([1, 2]);
     expect(l.outboxCount()).toBe(2);
-    expect(l.state.members().map((m) => m.memberId).sort()).toEqual(['m1', 'm2']);
+    expect(
+      l.state
+        .members()
+        .map((m) => m.memberId)
+        .sort(),
+    ).toEqual(['m1', 'm2']);
     expect(l.verifyChain()).toEqual({ ok: true, count: 2 });
   });
 

@@ -93,9 +93,7 @@ export class Ledger {
     this.state = new StateRepos(db);
     this.stmt = {
       last: db.prepare('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1'),
-      insertEvent: db.prepare(
-        'INSERT INTO events (seq, type, at, clock_synced, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ),
+      insertEvent: db.prepare('INSERT INTO events (seq, type, at, clock_synced, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       insertOutbox: db.prepare('INSERT INTO outbox (seq) VALUES (?)'),
       range: db.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE seq >= ? ORDER BY seq LIMIT ?`),
       pending: db.prepare(
@@ -114,33 +112,31 @@ export class Ledger {
       setDelivered: db.prepare("UPDATE ledger_meta SET value = ? WHERE key = 'delivered_up_to'"),
       ackOutbox: db.prepare('DELETE FROM outbox WHERE seq <= ?'),
     };
-    this.appendTx = db.transaction(
-      (entries: Array<{ type: string; dataText: string; data: Record<string, unknown> }>, alsoInTx?: (db: Database) => void) => {
-        const last = this.stmt.last.get() as { seq: number; hash: string } | undefined;
-        let seq = last?.seq ?? 0;
-        let prevHash = last?.hash ?? GENESIS_HASH;
-        const at = Math.trunc(this.clock.now());
-        const clockSynced = this.isClockSynced() === true;
-        const events: LedgerEvent[] = [];
-        for (const { type, dataText, data } of entries) {
-          seq += 1;
-          const hash = eventHash(prevHash, seq, type, at, clockSynced, dataText);
-          this.stmt.insertEvent.run(seq, type, at, clockSynced ? 1 : 0, dataText, prevHash, hash);
-          this.stmt.insertOutbox.run(seq);
-          const event: LedgerEvent = { seq, type, at, clockSynced, data, prevHash, hash };
-          applyEvent(db, event);
-          events.push(event);
-          prevHash = hash;
+    this.appendTx = db.transaction((entries: Array<{ type: string; dataText: string; data: Record<string, unknown> }>, alsoInTx?: (db: Database) => void) => {
+      const last = this.stmt.last.get() as { seq: number; hash: string } | undefined;
+      let seq = last?.seq ?? 0;
+      let prevHash = last?.hash ?? GENESIS_HASH;
+      const at = Math.trunc(this.clock.now());
+      const clockSynced = this.isClockSynced() === true;
+      const events: LedgerEvent[] = [];
+      for (const { type, dataText, data } of entries) {
+        seq += 1;
+        const hash = eventHash(prevHash, seq, type, at, clockSynced, dataText);
+        this.stmt.insertEvent.run(seq, type, at, clockSynced ? 1 : 0, dataText, prevHash, hash);
+        this.stmt.insertOutbox.run(seq);
+        const event: LedgerEvent = { seq, type, at, clockSynced, data, prevHash, hash };
+        applyEvent(db, event);
+        events.push(event);
+        prevHash = hash;
+      }
+      if (alsoInTx) {
+        const result: unknown = alsoInTx(db);
+        if (result instanceof Promise) {
+          throw new LedgerError('invalid-event', `alsoInTx of "${entries[0]?.type}" returned a promise; it must be synchronous`);
         }
-        if (alsoInTx) {
-          const result: unknown = alsoInTx(db);
-          if (result instanceof Promise) {
-            throw new LedgerError('invalid-event', `alsoInTx of "${entries[0]?.type}" returned a promise; it must be synchronous`);
-          }
-        }
-        return events;
-      },
-    );
+      }
+      return events;
+    });
   }
 
   /**
@@ -235,9 +231,7 @@ export class Ledger {
    * the seq key), so it is cheap at start however long the ledger is.
    */
   timeFloorMs(): number {
-    this.timeFloorStmt ??= this.db.prepare(
-      'SELECT max(at) AS at FROM (SELECT at FROM events ORDER BY seq DESC LIMIT ?)',
-    );
+    this.timeFloorStmt ??= this.db.prepare('SELECT max(at) AS at FROM (SELECT at FROM events ORDER BY seq DESC LIMIT ?)');
     const row = this.timeFloorStmt.get(TIME_FLOOR_WINDOW) as { at: number | null } | undefined;
     return Math.max(0, row?.at ?? 0);
   }
@@ -399,9 +393,6 @@ function bindSite(db: Database, siteId: string, path: string): void {
   if (!row) {
     db.prepare("INSERT INTO ledger_meta (key, value) VALUES ('site_id', ?)").run(siteId);
   } else if (row.value !== siteId) {
-    throw new LedgerError(
-      'site-mismatch',
-      `ledger database ${path} belongs to site "${row.value}", not "${siteId}"; refusing to mix sites`,
-    );
+    throw new LedgerError('site-mismatch', `ledger database ${path} belongs to site "${row.value}", not "${siteId}"; refusing to mix sites`);
   }
 }

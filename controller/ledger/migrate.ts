@@ -20,9 +20,7 @@ export function runMigrations(db: Database, list: readonly Migration[], clock: C
     id TEXT PRIMARY KEY,
     applied_at INTEGER NOT NULL
   ) STRICT`);
-  const done = new Set(
-    (db.prepare('SELECT id FROM migrations').all() as Array<{ id: string }>).map((r) => r.id),
-  );
+  const done = new Set((db.prepare('SELECT id FROM migrations').all() as Array<{ id: string }>).map((r) => r.id));
   const record = db.prepare('INSERT INTO migrations (id, applied_at) VALUES (?, ?)');
   const applied: string[] = [];
   for (const m of list) {

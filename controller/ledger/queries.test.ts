@@ -16,7 +16,11 @@ describe('ledger read queries for feature rebuilds', () => {
       l.append('door.opened', { via: 'grant' });
     }
     const first = l.eventsOfTypes(['alarm.raised', 'alarm.cleared'], 1, 3);
-    expect(first.map((e) => [e.seq, e.data['key']])).toEqual([[1, 'k0'], [3, 'k1'], [5, 'k2']]);
+    expect(first.map((e) => [e.seq, e.data['key']])).toEqual([
+      [1, 'k0'],
+      [3, 'k1'],
+      [5, 'k2'],
+    ]);
     const rest = l.eventsOfTypes(['alarm.raised'], first.at(-1)!.seq + 1, 3);
     expect(rest.map((e) => e.data['key'])).toEqual(['k3', 'k4']);
     expect(l.eventsOfTypes([], 1, 10)).toEqual([]);

@@ -60,7 +60,10 @@ export function lockerChangeEvents(state: () => LockerState): Readonly<Record<st
       if (b.code.validUntil <= b.code.validFrom) throw new ChangeRejected('order.packed: code validUntil must be after validFrom');
       return [
         { type: 'pickup-code.issued', data: { ...b.code } },
-        { type: 'order.packed', data: { orderId: b.orderId, parcelId: `order-${b.orderId}`, compartment: b.compartment, codeId: b.code.codeId, packedAt: b.packedAt } },
+        {
+          type: 'order.packed',
+          data: { orderId: b.orderId, parcelId: `order-${b.orderId}`, compartment: b.compartment, codeId: b.code.codeId, packedAt: b.packedAt },
+        },
       ];
     },
     'compartment.reset'(body) {

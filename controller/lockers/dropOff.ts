@@ -71,7 +71,11 @@ export class DropOffSession {
     if (this.state() !== 'awaitingCredential') return this.wrongStep('credential');
     const v = this.deps.couriers.verify(token);
     if (!v.ok) {
-      this.deps.record('courier.refused', { reason: v.reason, credentialId: v.credentialId ?? null, role: v.role ?? null } satisfies LockerPayloads['courier.refused']);
+      this.deps.record('courier.refused', {
+        reason: v.reason,
+        credentialId: v.credentialId ?? null,
+        role: v.role ?? null,
+      } satisfies LockerPayloads['courier.refused']);
       if (v.reason === 'not-a-courier') return refused('not-a-courier', `credential ${v.credentialId ?? '?'} has role ${v.role ?? '?'}, not courier`);
       if (v.reason === 'expired') return refused('credential-expired', 'credential expired');
       if (v.reason === 'revoked') return refused('credential-revoked', 'credential revoked');
@@ -84,7 +88,8 @@ export class DropOffSession {
 
   reference(text: unknown): StepResult {
     if (this.state() !== 'awaitingReference') return this.wrongStep('reference');
-    if (typeof text !== 'string' || !REFERENCE_PATTERN.test(text.trim())) return refused('reference-invalid', 'parcel reference must be 4..64 printable characters (letters, digits, space . / _ -)');
+    if (typeof text !== 'string' || !REFERENCE_PATTERN.test(text.trim()))
+      return refused('reference-invalid', 'parcel reference must be 4..64 printable characters (letters, digits, space . / _ -)');
     this.actor.send({ type: 'REFERENCE', reference: text.trim() });
     return { ok: true, state: this.state() };
   }
@@ -92,13 +97,19 @@ export class DropOffSession {
   /** Choose a size: reserves the best fit and opens it; resolves with the open's outcome. */
   chooseSize(size: unknown): Promise<StepResult> {
     if (this.state() !== 'awaitingSize') return Promise.resolve(this.wrongStep('size'));
-    if (typeof size !== 'string' || !SIZES.includes(size as Size)) return Promise.resolve(refused('size-invalid', `size must be S, M or L, got ${JSON.stringify(size)}`));
+    if (typeof size !== 'string' || !SIZES.includes(size as Size))
+      return Promise.resolve(refused('size-invalid', `size must be S, M or L, got ${JSON.stringify(size)}`));
     const s = size as Size;
     const { state, record } = this.deps;
     const code = state.nextCode(this.deps.time.now());
     if (!code) {
       record('locker.codes-exhausted', { courierId: this.courier!.courierId });
-      this.deps.alarms.raise('locker.codes-exhausted', { source: 'locker', kind: 'codes-exhausted', severity: 'warning', reason: 'no valid unassigned pickup code left at this point' });
+      this.deps.alarms.raise('locker.codes-exhausted', {
+        source: 'locker',
+        kind: 'codes-exhausted',
+        severity: 'warning',
+        reason: 'no valid unassigned pickup code left at this point',
+      });
       return Promise.resolve(refused('no-pickup-code', 'no valid unassigned pickup code in the pool'));
     }
     const c = state.bestFit(s);
@@ -107,7 +118,12 @@ export class DropOffSession {
       return Promise.resolve(refused('no-free-compartment', `no free compartment of size ${s} or larger`));
     }
     // choose and reserve in one synchronous step: nothing can take it in between
-    record('compartment.reserved', { compartment: c.id, size: c.size, requested: s, sessionId: this.sessionId } satisfies LockerPayloads['compartment.reserved']);
+    record('compartment.reserved', {
+      compartment: c.id,
+      size: c.size,
+      requested: s,
+      sessionId: this.sessionId,
+    } satisfies LockerPayloads['compartment.reserved']);
     this.size = s;
     this.codeId = code.codeId;
     this.actor.send({ type: 'COMPARTMENT', compartment: c.id });
@@ -162,7 +178,11 @@ export class DropOffSession {
   private end(): void {
     for (const c of this.deps.state.compartments.values()) {
       if (c.status === 'reserved' && c.sessionId === this.sessionId) {
-        this.deps.record('compartment.released', { compartment: c.id, sessionId: this.sessionId, reason: 'session-ended' } satisfies LockerPayloads['compartment.released']);
+        this.deps.record('compartment.released', {
+          compartment: c.id,
+          sessionId: this.sessionId,
+          reason: 'session-ended',
+        } satisfies LockerPayloads['compartment.released']);
       }
     }
     this.deps.onEnded(this);

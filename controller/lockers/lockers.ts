@@ -114,7 +114,8 @@ export class Lockers {
     if (this.running) return;
     this.running = true;
     for (const e of this.deps.ledger.replay(STATE_EVENT_TYPES)) this.state.apply(e.type, e.data, e.seq);
-    if (this.state.skipped > 0) this.deps.logger.warn({ skipped: this.state.skipped }, 'locker events naming compartments this profile does not have were skipped');
+    if (this.state.skipped > 0)
+      this.deps.logger.warn({ skipped: this.state.skipped }, 'locker events naming compartments this profile does not have were skipped');
     this.unsubs.push(
       this.deps.ledger.onAppended((e) => {
         if ((STATE_EVENT_TYPES as readonly string[]).includes(e.type)) this.state.apply(e.type, e.data, e.seq);
@@ -127,7 +128,12 @@ export class Lockers {
       }),
     );
     for (const c of this.state.compartments.values()) {
-      if (c.status === 'reserved') this.record('compartment.released', { compartment: c.id, sessionId: c.sessionId ?? 'unknown', reason: 'restart' } satisfies LockerPayloads['compartment.released']);
+      if (c.status === 'reserved')
+        this.record('compartment.released', {
+          compartment: c.id,
+          sessionId: c.sessionId ?? 'unknown',
+          reason: 'restart',
+        } satisfies LockerPayloads['compartment.released']);
     }
     this.unsubs.push(this.deps.hardware.onChange(() => this.hardwareChanged()));
     this.scheduleUncollected();
@@ -197,7 +203,12 @@ export class Lockers {
     if (!openCheck.Check(body)) return refused('wrong-step', 'locker.open needs { compartment: "A1", operator, reason, takeBack? }');
     const c = this.state.compartments.get(body.compartment);
     if (!c) return refused('unknown-compartment', `this point has no compartment ${body.compartment}`);
-    this.record('locker.remote-open', { compartment: c.id, commandId, operator: body.operator, reason: body.reason } satisfies LockerPayloads['locker.remote-open']);
+    this.record('locker.remote-open', {
+      compartment: c.id,
+      commandId,
+      operator: body.operator,
+      reason: body.reason,
+    } satisfies LockerPayloads['locker.remote-open']);
     const parcelId = c.parcelId;
     const result = await this.runner.open({ compartment: c.id, purpose: 'remote', onClosed: () => this.freedIfEmpty(c.id) });
     if (result.outcome !== 'open') {
@@ -235,7 +246,12 @@ export class Lockers {
     let flagged = 0;
     for (const p of [...this.state.parcels.values()]) {
       if (p.flaggedUncollected || now - p.depositedAt < days * 86_400_000) continue;
-      this.record('parcel.uncollected', { parcelId: p.parcelId, compartment: p.compartment, days, depositedAt: p.depositedAt } satisfies LockerPayloads['parcel.uncollected']);
+      this.record('parcel.uncollected', {
+        parcelId: p.parcelId,
+        compartment: p.compartment,
+        days,
+        depositedAt: p.depositedAt,
+      } satisfies LockerPayloads['parcel.uncollected']);
       flagged++;
     }
     return flagged;
@@ -270,7 +286,12 @@ export class Lockers {
 
   private outOfService(compartment: string, reason: string, detail: string): void {
     this.record('compartment.out-of-service', { compartment, reason, detail: detail.slice(0, 500) } satisfies LockerPayloads['compartment.out-of-service']);
-    this.deps.alarms.raise(`locker.out-of-service:${compartment}`, { source: 'locker', kind: 'out-of-service', severity: 'warning', reason: `compartment ${compartment} out of service: ${reason}` });
+    this.deps.alarms.raise(`locker.out-of-service:${compartment}`, {
+      source: 'locker',
+      kind: 'out-of-service',
+      severity: 'warning',
+      reason: `compartment ${compartment} out of service: ${reason}`,
+    });
   }
 
   private freed(compartment: string, reason: string): void {

@@ -15,9 +15,7 @@ import { lockerOpenMachine, type LockerOpenStateName } from '../machines/lockers
 import type { AlarmSink, LockerHardware } from './ports.ts';
 import { recordedOpen } from './recordedOpen.ts';
 
-export type OpenOutcome =
-  | { outcome: 'open'; requestId: string }
-  | { outcome: 'not-opened' | 'unknown' | 'refused'; requestId: string; detail: string };
+export type OpenOutcome = { outcome: 'open'; requestId: string } | { outcome: 'not-opened' | 'unknown' | 'refused'; requestId: string; detail: string };
 
 export interface OpenRequest {
   compartment: string;
@@ -60,7 +58,8 @@ export class OpenRunner {
   open(req: OpenRequest): Promise<OpenOutcome> {
     const requestId = `open-${Math.trunc(this.deps.clock.now())}-${++counter}`;
     if (this.stopped) return Promise.resolve({ outcome: 'refused', requestId, detail: 'lockers are stopping' });
-    if (this.running.has(req.compartment)) return Promise.resolve({ outcome: 'refused', requestId, detail: `compartment ${req.compartment} is already being opened` });
+    if (this.running.has(req.compartment))
+      return Promise.resolve({ outcome: 'refused', requestId, detail: `compartment ${req.compartment} is already being opened` });
     const { deps } = this;
     return new Promise<OpenOutcome>((resolve) => {
       let settled = false;
@@ -99,7 +98,13 @@ export class OpenRunner {
                   if (!r.ok) actor.send({ type: 'READ_FAILED', detail: r.detail });
                   else if (r.latched) {
                     failDetail = 'read-back after the open shows the lock still latched';
-                    this.safeRecord('locker.not-opened', { compartment: req.compartment, ...this.where(req.compartment), reason: 'still-latched', detail: 'read-back after the open shows the lock still latched', requestId });
+                    this.safeRecord('locker.not-opened', {
+                      compartment: req.compartment,
+                      ...this.where(req.compartment),
+                      reason: 'still-latched',
+                      detail: 'read-back after the open shows the lock still latched',
+                      requestId,
+                    });
                     actor.send({ type: 'READ_LATCHED' });
                   } else actor.send({ type: 'READ_OPEN' });
                 },

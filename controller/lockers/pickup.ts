@@ -91,7 +91,12 @@ export class Pickup {
   }
 
   /** The right secret, but the code cannot be used: recorded, not a guess. */
-  private refuseRight(reason: 'used' | 'expired' | 'not-yet-valid' | 'not-assigned', slot: number, codeId: string, refusal: 'code-used' | 'code-expired' | 'code-invalid'): Refused {
+  private refuseRight(
+    reason: 'used' | 'expired' | 'not-yet-valid' | 'not-assigned',
+    slot: number,
+    codeId: string,
+    refusal: 'code-used' | 'code-expired' | 'code-invalid',
+  ): Refused {
     this.deps.record('pickup.failed', { reason, slot, codeId } satisfies LockerPayloads['pickup.failed']);
     return refused(refusal, reason);
   }

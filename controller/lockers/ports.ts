@@ -41,7 +41,12 @@ export interface TimeSource {
 
 export type CourierCheck =
   | { ok: true; courierId: string; credentialId: string }
-  | { ok: false; reason: 'not-a-courier' | 'malformed' | 'bad-signature' | 'unknown-version' | 'expired' | 'not-yet-valid' | 'revoked'; credentialId?: string; role?: string };
+  | {
+      ok: false;
+      reason: 'not-a-courier' | 'malformed' | 'bad-signature' | 'unknown-version' | 'expired' | 'not-yet-valid' | 'revoked';
+      credentialId?: string;
+      role?: string;
+    };
 
 /** Verifies a DP1 credential for a drop-off (see courierCheck.ts for the token-based one). */
 export interface CourierVerifier {

@@ -14,7 +14,13 @@ const settle = async (rounds = 10) => {
 async function setup(opts: { failRecord?: (type: string) => boolean } = {}) {
   const clock = new ManualClock();
   const profile = await loadHardwareProfile(bundledProfilePath('simulated'));
-  const boards = { devices: profile.boards!.devices.filter((d) => d.protocol === 'kerong'), compartments: profile.boards!.compartments, relays: [], inputs: [], probes: [] };
+  const boards = {
+    devices: profile.boards!.devices.filter((d) => d.protocol === 'kerong'),
+    compartments: profile.boards!.compartments,
+    relays: [],
+    inputs: [],
+    probes: [],
+  };
   const pair = createMemoryLinkPair({ name: 'kerong', clock });
   const kerong = new KerongSimulator({ clock, boards: [0] });
   kerong.attach(pair.device);
@@ -67,7 +73,13 @@ describe('a locker open in the ledger (recordedOpen)', () => {
     }
     const r = await pending;
     expect(r.result).toBe('unknown');
-    expect(t.events().at(-1)).toMatchObject({ type: 'locker.open-unknown', compartment: 'A2', board: expect.any(String), lock: 2, detail: expect.stringMatching(/\S/) });
+    expect(t.events().at(-1)).toMatchObject({
+      type: 'locker.open-unknown',
+      compartment: 'A2',
+      board: expect.any(String),
+      lock: 2,
+      detail: expect.stringMatching(/\S/),
+    });
     expect(t.kerong.requests('unlock')).toHaveLength(1);
     await t.stop();
   });

@@ -69,7 +69,16 @@ export class LockerState {
 
   constructor(config: readonly CompartmentConfig[]) {
     for (const c of config) {
-      this.compartments.set(c.id, { id: c.id, size: c.size, board: c.board, lock: c.lock, status: 'free', parcelId: null, sessionId: null, outOfServiceReason: null });
+      this.compartments.set(c.id, {
+        id: c.id,
+        size: c.size,
+        board: c.board,
+        lock: c.lock,
+        status: 'free',
+        parcelId: null,
+        sessionId: null,
+        outOfServiceReason: null,
+      });
     }
   }
 
@@ -113,7 +122,14 @@ export class LockerState {
         const d = data as { parcelId: string; codeId: string; compartment: string; depositedAt?: number; packedAt?: number };
         Object.assign(c!, { status: 'occupied', parcelId: d.parcelId, sessionId: null });
         const at = d.depositedAt ?? d.packedAt ?? 0;
-        this.parcels.set(d.parcelId, { parcelId: d.parcelId, compartment: c!.id, codeId: d.codeId, depositedAt: at, kind: type === 'order.packed' ? 'order' : 'parcel', flaggedUncollected: false });
+        this.parcels.set(d.parcelId, {
+          parcelId: d.parcelId,
+          compartment: c!.id,
+          codeId: d.codeId,
+          depositedAt: at,
+          kind: type === 'order.packed' ? 'order' : 'parcel',
+          flaggedUncollected: false,
+        });
         const code = this.codeById(d.codeId);
         if (code) code.parcelId = d.parcelId;
         return;
@@ -151,7 +167,9 @@ export class LockerState {
   /** Best fit: the smallest size >= requested with a free compartment (S→M→L), lowest id first. */
   bestFit(requested: Size): CompartmentRecord | undefined {
     for (const size of SIZES.slice(SIZES.indexOf(requested))) {
-      const free = [...this.compartments.values()].filter((c) => c.size === size && c.status === 'free').sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
+      const free = [...this.compartments.values()]
+        .filter((c) => c.size === size && c.status === 'free')
+        .sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
       if (free[0]) return free[0];
     }
     return undefined;

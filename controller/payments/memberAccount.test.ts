@@ -22,7 +22,11 @@ describe('member account provider (offline, on the point ledger)', () => {
     expect(a).toEqual({ kind: 'pending', ref: 'acct_pay-p1' });
     expect(await acct.poll('acct_pay-p1')).toMatchObject({ kind: 'approved', amountCents: 600, captured: false });
     expect(await acct.capture('acct_pay-p1', 600, 'pay-p1:capture')).toEqual({ kind: 'captured', ref: 'acct_pay-p1', amountCents: 600 });
-    expect(await acct.start(started(ledger, 'p2', 'm1', 500))).toMatchObject({ kind: 'failed', reason: 'rejected', detail: expect.stringContaining('400 cents available') });
+    expect(await acct.start(started(ledger, 'p2', 'm1', 500))).toMatchObject({
+      kind: 'failed',
+      reason: 'rejected',
+      detail: expect.stringContaining('400 cents available'),
+    });
     const refund = await acct.refund('acct_pay-p1', 600, 'pay-p1:refund');
     expect(refund).toMatchObject({ kind: 'refunded', amountCents: 600 });
     expect(await acct.refund('acct_pay-p1', 600, 'pay-p1:refund')).toEqual(refund); // same key: same answer, one credit

@@ -65,7 +65,7 @@ export function createMemberAccountProvider(deps: MemberAccountDeps): PaymentPro
       h.refundId = d.refundId;
     }
   };
-  for (let from = 1; ; ) {
+  for (let from = 1; ;) {
     const page = deps.ledger.eventsOfTypes(TYPES, from, 1000);
     page.forEach(apply);
     if (page.length < 1000) break;
@@ -100,7 +100,8 @@ export function createMemberAccountProvider(deps: MemberAccountDeps): PaymentPro
     availableCents: available,
 
     async start(req): Promise<StartResult> {
-      if (!Number.isInteger(req.amountCents) || req.amountCents <= 0) return { kind: 'failed', reason: 'rejected', detail: 'amount must be positive integer cents' };
+      if (!Number.isInteger(req.amountCents) || req.amountCents <= 0)
+        return { kind: 'failed', reason: 'rejected', detail: 'amount must be positive integer cents' };
       const ref = `acct_${req.idempotencyKey}`;
       if (holds.has(ref)) return { kind: 'pending', ref };
       const paymentId = req.idempotencyKey.replace(/^pay-/, '');
@@ -134,7 +135,8 @@ export function createMemberAccountProvider(deps: MemberAccountDeps): PaymentPro
       const h = holds.get(ref);
       if (!h || h.status === 'voided') return { kind: 'failed', reason: 'not-capturable', detail: 'no hold' };
       if (h.status === 'captured') return { kind: 'captured', ref, amountCents: h.capturedCents };
-      if (!Number.isInteger(amountCents) || amountCents <= 0 || amountCents > h.amountCents) return { kind: 'failed', reason: 'rejected', detail: 'amount above the hold' };
+      if (!Number.isInteger(amountCents) || amountCents <= 0 || amountCents > h.amountCents)
+        return { kind: 'failed', reason: 'rejected', detail: 'amount above the hold' };
       record('account.captured', { ref, amountCents });
       return { kind: 'captured', ref, amountCents };
     },

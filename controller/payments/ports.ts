@@ -56,9 +56,7 @@ export type CaptureResult =
   | { kind: 'unavailable'; detail: string };
 
 export type CancelResult =
-  | { kind: 'canceled'; ref: PaymentRef }
-  | { kind: 'failed'; reason: 'already-captured' | 'rejected'; detail: string }
-  | { kind: 'unavailable'; detail: string };
+  { kind: 'canceled'; ref: PaymentRef } | { kind: 'failed'; reason: 'already-captured' | 'rejected'; detail: string } | { kind: 'unavailable'; detail: string };
 
 export type RefundResult =
   | { kind: 'refunded'; ref: PaymentRef; refundId: string; amountCents: number }

@@ -3,9 +3,7 @@
  * (retry later), or Stripe answered with a code. Decided by the SDK's error type, HTTP status and
  * `code` — never by the message text.
  */
-export type StripeFailure =
-  | { kind: 'unavailable'; detail: string }
-  | { kind: 'api'; code: string; declineCode: string | null; status: number; detail: string };
+export type StripeFailure = { kind: 'unavailable'; detail: string } | { kind: 'api'; code: string; declineCode: string | null; status: number; detail: string };
 
 interface SdkErrorLike {
   type?: unknown;

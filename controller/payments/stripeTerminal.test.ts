@@ -30,8 +30,7 @@ beforeEach(async () => {
 });
 afterEach(() => h.close());
 
-const tap = (number = '4242424242424242') =>
-  h.sdk().testHelpers.terminal.readers.presentPaymentMethod(readerId, { card_present: { number } });
+const tap = (number = '4242424242424242') => h.sdk().testHelpers.terminal.readers.presentPaymentMethod(readerId, { card_present: { number } });
 
 async function started(amountCents = 1290, key = 'pay-L1'): Promise<string> {
   const r = await provider.start({ saleId: 'S-1', amountCents, idempotencyKey: key });

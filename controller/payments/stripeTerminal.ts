@@ -289,7 +289,10 @@ export function createStripeTerminalProvider(config: StripeTerminalConfig, deps:
       if (obj.object === 'payment_intent' && typeof obj.id === 'string') {
         const pi = obj as unknown as PI;
         const done = settledOutcome(pi);
-        if (done && (event.type === 'payment_intent.amount_capturable_updated' || event.type === 'payment_intent.succeeded' || event.type === 'payment_intent.canceled')) {
+        if (
+          done &&
+          (event.type === 'payment_intent.amount_capturable_updated' || event.type === 'payment_intent.succeeded' || event.type === 'payment_intent.canceled')
+        ) {
           // The relayed object does not expand the charge: keep a card summary we already have.
           const prev = settled.get(pi.id);
           settled.set(pi.id, done.kind === 'approved' && prev?.kind === 'approved' && !done.card ? { ...done, card: prev.card } : done);

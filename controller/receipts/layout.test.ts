@@ -86,7 +86,10 @@ describe('receipt layout', () => {
   });
 
   it('wraps a long product name above its amount instead of overflowing the paper', () => {
-    const r = demoReceipt({ items: [{ name: 'Hessisch Oldendorfer Landmetzgerei Bauernbratwurst grob', quantity: 1, unitCents: 349, vatRate: 7 }], deposits: [] });
+    const r = demoReceipt({
+      items: [{ name: 'Hessisch Oldendorfer Landmetzgerei Bauernbratwurst grob', quantity: 1, unitCents: 349, vatRate: 7 }],
+      deposits: [],
+    });
     r.vat = vatLines(r.items);
     r.totalCents = 349;
     const text = receiptText(layoutReceipt(r));

@@ -26,9 +26,7 @@ export const RECEIPT_COLUMNS = 42;
 
 export type Align = 'left' | 'center' | 'right';
 
-export type ReceiptDocLine =
-  | { kind: 'text'; text: string; align: Align; bold: boolean; width: 1 | 2; height: 1 | 2 }
-  | { kind: 'qr'; data: string };
+export type ReceiptDocLine = { kind: 'text'; text: string; align: Align; bold: boolean; width: 1 | 2; height: 1 | 2 } | { kind: 'qr'; data: string };
 
 export interface ReceiptDoc {
   columns: number;

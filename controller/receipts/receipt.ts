@@ -16,7 +16,6 @@ export type VatRate = (typeof VAT_RATES)[number];
 /** The letter printed after each amount and in the VAT table (A = 19 %, B = 7 %). */
 export const VAT_LETTER: Record<VatRate, string> = { 19: 'A', 7: 'B' };
 
-
 /** Largest receipt total we print (99.999,99 €): keeps every amount inside its column. */
 export const MAX_RECEIPT_CENTS = 9_999_999;
 
@@ -45,10 +44,7 @@ export const DepositLineSchema = Type.Object(
   { additionalProperties: false },
 );
 
-export const VatLineSchema = Type.Object(
-  { rate: Rate, netCents: Cents, vatCents: Cents, grossCents: Cents },
-  { additionalProperties: false },
-);
+export const VatLineSchema = Type.Object({ rate: Rate, netCents: Cents, vatCents: Cents, grossCents: Cents }, { additionalProperties: false });
 
 export const ReceiptSchema = Type.Object(
   {

@@ -49,7 +49,8 @@ export class ReceiptPrinter {
       );
     }
     const outcome = await this.deps.printer.print(job);
-    if (outcome.outcome !== 'printed') this.deps.logger.warn({ transactionId: receipt.transactionId, outcome: outcome.outcome, sent: outcome.sent }, `receipt not printed: ${outcome.detail}`);
+    if (outcome.outcome !== 'printed')
+      this.deps.logger.warn({ transactionId: receipt.transactionId, outcome: outcome.outcome, sent: outcome.sent }, `receipt not printed: ${outcome.detail}`);
     return { ok: true, outcome, message: outcomeMessage(outcome), text: receiptText(doc), replaced: job.replaced };
   }
 }

@@ -50,12 +50,41 @@ interface DemoMember {
 }
 
 export const DEMO_MEMBERS: readonly DemoMember[] = [
-  { memberId: 'm-anna', name: 'Anna Becker', role: 'member', age18: true, note: 'demo.note.printed', credential: { kind: 'token', expiresInDays: 365, printed: true } },
+  {
+    memberId: 'm-anna',
+    name: 'Anna Becker',
+    role: 'member',
+    age18: true,
+    note: 'demo.note.printed',
+    credential: { kind: 'token', expiresInDays: 365, printed: true },
+  },
   { memberId: 'm-bernd', name: 'Bernd Vogt', role: 'member', age18: false, note: 'demo.note.no-age', credential: { kind: 'token', expiresInDays: 365 } },
-  { memberId: 'm-clara', name: 'Clara Hoff', role: 'member', age18: true, note: 'demo.note.revoked', credential: { kind: 'token', expiresInDays: 365 }, revoked: true },
+  {
+    memberId: 'm-clara',
+    name: 'Clara Hoff',
+    role: 'member',
+    age18: true,
+    note: 'demo.note.revoked',
+    credential: { kind: 'token', expiresInDays: 365 },
+    revoked: true,
+  },
   { memberId: 'm-erika', name: 'Erika Sommer', role: 'member', age18: true, note: 'demo.note.expired', credential: { kind: 'token', expiresInDays: -1 } },
-  { memberId: 'm-dieter', name: 'Dieter Lange', role: 'member', age18: true, note: 'demo.note.card', credential: { kind: 'card', uid: '04:A2:19:7C', pin: '4711' } },
-  { memberId: 'c-paket', name: 'Paketdienst Weser', role: 'courier', age18: false, note: 'demo.note.courier', credential: { kind: 'token', expiresInDays: 30 } },
+  {
+    memberId: 'm-dieter',
+    name: 'Dieter Lange',
+    role: 'member',
+    age18: true,
+    note: 'demo.note.card',
+    credential: { kind: 'card', uid: '04:A2:19:7C', pin: '4711' },
+  },
+  {
+    memberId: 'c-paket',
+    name: 'Paketdienst Weser',
+    role: 'courier',
+    age18: false,
+    note: 'demo.note.courier',
+    credential: { kind: 'token', expiresInDays: 30 },
+  },
 ];
 
 /** Simulation opening rules: a 24/7 members' shop (as Bavaria allows since 2025), open to everyone 06–22. */

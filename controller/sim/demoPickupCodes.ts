@@ -18,7 +18,10 @@ export const DEMO_PICKUP_CODES_FILE = 'demo-pickup-codes.txt';
 export async function seedDemoPickupCodes(ledger: Ledger, dataDir: string, clock: Clock, count = 6): Promise<void> {
   if (ledger.recentOfTypes(['pickup-code.issued'], 1).length > 0) return;
   const from = Math.floor(clock.now());
-  const lines: string[] = ['# Demo pickup codes (the backoffice sends each to the recipient of the parcel it is assigned to)', '# slot  code            QR text'];
+  const lines: string[] = [
+    '# Demo pickup codes (the backoffice sends each to the recipient of the parcel it is assigned to)',
+    '# slot  code            QR text',
+  ];
   for (let i = 1; i <= count; i++) {
     const issued = await issuePickupCode({ codeId: `demo-code-${i}`, slot: 100 + i, validFrom: from - 60_000, validUntil: from + 30 * 86_400_000 });
     ledger.append('pickup-code.issued', { ...issued.wire });

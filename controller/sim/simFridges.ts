@@ -28,8 +28,7 @@ export interface SimFridges {
   view(): Array<{ id: string } & FridgeSimView>;
 }
 
-const probeIdOf = (ref: FridgesProfile['units'][number]['probes'][number]): string =>
-  'onewire' in ref ? ref.onewire : `${ref.board}#${ref.channel ?? 1}`;
+const probeIdOf = (ref: FridgesProfile['units'][number]['probes'][number]): string => ('onewire' in ref ? ref.onewire : `${ref.board}#${ref.channel ?? 1}`);
 
 export function createSimFridges(clock: Clock, section: FridgesProfile): SimFridges {
   const configs = fridgeConfigsFromProfile(section);

@@ -52,7 +52,10 @@ export class Backoff {
     const jitter = ceiling > 0 ? (ceiling - this.opts.floorMs) / ceiling : 0;
     // backoffDelayMs shaves `jitter * r` off the ceiling; 1 - random() keeps "random 1 = ceiling".
     const r = Math.min(1, Math.max(0, this.random()));
-    return Math.max(this.opts.floorMs, backoffDelayMs(attempt, { ...this.ceilings, jitter }, () => 1 - r));
+    return Math.max(
+      this.opts.floorMs,
+      backoffDelayMs(attempt, { ...this.ceilings, jitter }, () => 1 - r),
+    );
   }
 
   attempts(): number {

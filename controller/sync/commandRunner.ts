@@ -19,7 +19,10 @@ import type { Command, CommandResult } from '../contract/sync/index.ts';
 
 export class CommandRefused extends Error {
   override readonly name = 'CommandRefused';
-  constructor(readonly reason: 'invalid-body' | 'unknown-kind', message: string) {
+  constructor(
+    readonly reason: 'invalid-body' | 'unknown-kind',
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -56,9 +59,7 @@ export class CommandRunner {
   constructor(private readonly o: CommandRunnerOptions) {
     this.stmt = {
       get: o.db.prepare('SELECT status, reason, result, decided_at, clock_synced FROM sync_commands WHERE id = ?'),
-      insert: o.db.prepare(
-        'INSERT INTO sync_commands (id, kind, status, reason, result, decided_at, clock_synced) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ),
+      insert: o.db.prepare('INSERT INTO sync_commands (id, kind, status, reason, result, decided_at, clock_synced) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       update: o.db.prepare('UPDATE sync_commands SET status = ?, reason = ?, result = ?, decided_at = ? WHERE id = ?'),
     };
   }

@@ -39,9 +39,7 @@ export class SyncMeta {
 
   constructor(private readonly db: Database) {
     this.getStmt = db.prepare('SELECT value FROM sync_meta WHERE key = ?');
-    this.setStmt = db.prepare(
-      'INSERT INTO sync_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
-    );
+    this.setStmt = db.prepare('INSERT INTO sync_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
   }
 
   get(key: string): number {

@@ -272,10 +272,7 @@ export class OutboxRelay<B extends RelayBatch = EventListBatch> {
     }
     if (resendFrom !== undefined && resendFrom > this.acked && resendFrom <= this.sentUpTo) {
       const now = this.clock.monotonic();
-      const recent =
-        this.lastRewind !== undefined &&
-        this.lastRewind.from <= resendFrom &&
-        now - this.lastRewind.at < this.currentTimeout;
+      const recent = this.lastRewind !== undefined && this.lastRewind.from <= resendFrom && now - this.lastRewind.at < this.currentTimeout;
       if (!recent) this.rewind(resendFrom - 1, 'resendFrom');
     }
     this.pump();
@@ -288,7 +285,7 @@ export class OutboxRelay<B extends RelayBatch = EventListBatch> {
     if (upTo > this.lastSeq) return 'ack beyond the last seq of this ledger';
     if (upToHash === undefined || this.source.hashAt === undefined) return undefined;
     const own = this.source.hashAt(upTo);
-    if (own !== undefined && own !== upToHash) return 'ack hash differs from this ledger\'s event hash';
+    if (own !== undefined && own !== upToHash) return "ack hash differs from this ledger's event hash";
     return undefined;
   }
 
@@ -337,10 +334,7 @@ export class OutboxRelay<B extends RelayBatch = EventListBatch> {
     let sentAny = false;
     const { maxInflight, maxInflightBytes, maxBatchEvents, maxBatchBytes } = this.opts;
     const pipe = this.pipe;
-    while (
-      this.inflight.length === 0 ||
-      (this.inflight.length < maxInflight && this.inflightBytes < maxInflightBytes && pipe.busy?.() !== true)
-    ) {
+    while (this.inflight.length === 0 || (this.inflight.length < maxInflight && this.inflightBytes < maxInflightBytes && pipe.busy?.() !== true)) {
       const batch = pipe.read(this.sentUpTo, maxBatchEvents, maxBatchBytes);
       if (batch === undefined) break;
       if (batch.first !== this.sentUpTo + 1) {

@@ -45,13 +45,20 @@ describe('OutboxRelay flow control', () => {
     const { relay, sent } = setup(100, { maxInflight: 100, maxInflightBytes: 2_500 });
     relay.setOnline(true);
     // 1,000 bytes per batch: sends while below 2,500 in flight, so the third one crosses the window.
-    expect(ranges(sent)).toEqual([[1, 10], [11, 20], [21, 30]]);
+    expect(ranges(sent)).toEqual([
+      [1, 10],
+      [11, 20],
+      [21, 30],
+    ]);
     relay.onAck(5); // no batch completed: still 3,000 in flight
     expect(sent).toHaveLength(3);
     relay.onAck(10); // 2,000 in flight: one more
     expect(ranges(sent.slice(3))).toEqual([[31, 40]]);
     relay.onAck(30); // 1,000 in flight: two more
-    expect(ranges(sent.slice(4))).toEqual([[41, 50], [51, 60]]);
+    expect(ranges(sent.slice(4))).toEqual([
+      [41, 50],
+      [51, 60],
+    ]);
     expect(relay.status().inflightBatches).toBe(3);
   });
 
@@ -115,7 +122,13 @@ describe('OutboxRelay flow control', () => {
     expect(sent.at(-1)!.last).toBe(20);
     relay.onAck(20);
     relay.onAck(40);
-    expect(ranges(sent)).toEqual([[1, 10], [11, 20], [21, 30], [31, 40], [41, 41]]);
+    expect(ranges(sent)).toEqual([
+      [1, 10],
+      [11, 20],
+      [21, 30],
+      [31, 40],
+      [41, 41],
+    ]);
   });
 
   it('releases its timer on stop', () => {

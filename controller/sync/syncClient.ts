@@ -160,7 +160,11 @@ export class SyncClient {
           (payload) => this.publishBatch(payload),
           () => this.transportBusy(),
         )
-      : eventListPipe(o.ledger, (events) => this.sendBatch(events), (e) => Buffer.byteLength(this.wireJson(e)) + 1);
+      : eventListPipe(
+          o.ledger,
+          (events) => this.sendBatch(events),
+          (e) => Buffer.byteLength(this.wireJson(e)) + 1,
+        );
     this.relay = new OutboxRelay<RelayBatch>(o.ledger, pipe, o.clock, this.log, {
       maxBatchEvents: MAX_EVENTS_PER_BATCH,
       maxBatchBytes: MAX_BYTES.events - 1024,
@@ -276,7 +280,11 @@ export class SyncClient {
   private async onConnect(client: MqttClient, session: number): Promise<void> {
     try {
       const s = this.o.siteId;
-      const granted = await client.subscribeAsync({ [topics.downAck(s)]: { qos: 1 }, [topics.downChanges(s)]: { qos: 1 }, [topics.downCommands(s)]: { qos: 1 } });
+      const granted = await client.subscribeAsync({
+        [topics.downAck(s)]: { qos: 1 },
+        [topics.downChanges(s)]: { qos: 1 },
+        [topics.downCommands(s)]: { qos: 1 },
+      });
       if (this.client !== client || !client.connected) return;
       const refused = granted.filter((g) => g.qos === 128).map((g) => g.topic);
       if (refused.length > 0) {
@@ -335,7 +343,13 @@ export class SyncClient {
 
   private sendBatch(events: OutboxEvent[]): boolean {
     if (!this.connected) return false;
-    return this.publishBatch(encodeEventBatch(this.o.siteId, this.session, events.map((e) => this.wireJson(e))));
+    return this.publishBatch(
+      encodeEventBatch(
+        this.o.siteId,
+        this.session,
+        events.map((e) => this.wireJson(e)),
+      ),
+    );
   }
 
   private publishBatch(payload: Buffer): boolean {

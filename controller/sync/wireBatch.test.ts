@@ -18,7 +18,11 @@ function reference(l: Ledger, afterSeq: number, limit: number): Buffer {
 
 function fast(l: Ledger, afterSeq: number, limit: number): Buffer | undefined {
   const sent: Buffer[] = [];
-  const pipe = jsonEventsPipe(l, () => eventBatchHeader('site-test', 3), (p) => (sent.push(p), true));
+  const pipe = jsonEventsPipe(
+    l,
+    () => eventBatchHeader('site-test', 3),
+    (p) => (sent.push(p), true),
+  );
   const batch = pipe.read(afterSeq, limit, 1 << 30);
   if (!batch) return undefined;
   pipe.send(batch);
@@ -84,7 +88,11 @@ describe('pre-serialised outbox batches (Ledger.outboxPendingJson + jsonEventsPi
     const l = fx.open();
     for (let i = 0; i < 20; i++) l.appendUnchecked('sale', { i, pad: 'p'.repeat(50) });
     l.appendUnchecked('sale', { huge: 'h'.repeat(5_000) });
-    const pipe = jsonEventsPipe(l, () => eventBatchHeader('site-test', 1), () => true);
+    const pipe = jsonEventsPipe(
+      l,
+      () => eventBatchHeader('site-test', 1),
+      () => true,
+    );
     const one = pipe.read(0, 500, 1_000)!;
     expect(one.first).toBe(1);
     expect(one.count).toBeGreaterThan(1);

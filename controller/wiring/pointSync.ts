@@ -48,7 +48,12 @@ export function createPointSync(deps: PointSyncDeps): SyncClient {
     clock: deps.clock,
     ...(deps.isClockSynced ? { isClockSynced: deps.isClockSynced } : {}),
     logger: deps.logger.child({ module: 'sync' }),
-    changeEvents: { ...changeEvents, ...deps.lockers.changeEvents(), 'fridge.corrective-action': deps.fridges.correctiveActionMapper, catalog: catalogChangeMapper },
+    changeEvents: {
+      ...changeEvents,
+      ...deps.lockers.changeEvents(),
+      'fridge.corrective-action': deps.fridges.correctiveActionMapper,
+      catalog: catalogChangeMapper,
+    },
     commandHandlers: { ...commandHandlers({ door: deps.door, record: deps.record }), ...deps.lockers.commandHandlers() },
     onServerTime: deps.onServerTime,
   });

@@ -47,7 +47,12 @@ describe('no full card number is kept', () => {
     expect(cardLikeNumbers(state)).toEqual([]);
     expect(cardLikeNumbers(JSON.stringify(h.logs))).toEqual([]);
     expect(cardLikeNumbers(rx.received.map((r) => r.body).join('\n'))).toEqual([]);
-    expect(h.fake.ledger().paymentIntents.filter((p) => p.card).map((p) => p.card)).toEqual([
+    expect(
+      h.fake
+        .ledger()
+        .paymentIntents.filter((p) => p.card)
+        .map((p) => p.card),
+    ).toEqual([
       { brand: 'visa', last4: '4242' },
       { brand: 'mastercard', last4: '4444' },
       { brand: 'mastercard', last4: '4444' },

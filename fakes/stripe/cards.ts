@@ -2,10 +2,7 @@
  * Stripe's documented test card numbers and what each does on a simulated reader. A card number
  * is looked at here and nowhere else: the fake keeps brand and last four digits only.
  */
-export type CardOutcome =
-  | { kind: 'approved' }
-  | { kind: 'declined'; declineCode: string; message: string }
-  | { kind: 'error'; code: string; message: string };
+export type CardOutcome = { kind: 'approved' } | { kind: 'declined'; declineCode: string; message: string } | { kind: 'error'; code: string; message: string };
 
 export interface CardFacts {
   brand: string;

@@ -79,8 +79,16 @@ export function payCheckoutSession(core: Core, id: string, cardNumber = DEFAULT_
 export function registerCheckoutRoutes(router: Router, core: Core): void {
   router.add('POST', '/v1/checkout/sessions', (req) => {
     const p = new Params(req.params, [
-      'mode', 'line_items', 'success_url', 'cancel_url', 'expires_at', 'metadata', 'client_reference_id',
-      'payment_method_types', 'allowed_payment_method_types', 'locale',
+      'mode',
+      'line_items',
+      'success_url',
+      'cancel_url',
+      'expires_at',
+      'metadata',
+      'client_reference_id',
+      'payment_method_types',
+      'allowed_payment_method_types',
+      'locale',
     ]);
     p.oneOf('mode', ['payment']);
     const items = (p.list('line_items') ?? []).map(lineItem);
@@ -113,10 +121,13 @@ export function registerCheckoutRoutes(router: Router, core: Core): void {
     };
     core.store.checkoutSessions.set(id, session);
     core.store.lineItems.set(id, items);
-    core.schedule(() => {
-      const s = core.store.checkoutSessions.get(id);
-      if (s?.status === 'open') expire(core, s, null);
-    }, expiresAt * 1000 - core.clock.now());
+    core.schedule(
+      () => {
+        const s = core.store.checkoutSessions.get(id);
+        if (s?.status === 'open') expire(core, s, null);
+      },
+      expiresAt * 1000 - core.clock.now(),
+    );
     return { body: structuredClone(session) };
   });
 

@@ -14,9 +14,7 @@ function euros(cents: number): string {
 }
 
 export function checkoutPage(session: CheckoutSession, items: LineItem[], note?: string): string {
-  const rows = items
-    .map((li) => `<tr><td>${li.quantity} × ${esc(li.name)}</td><td>${euros(li.unitAmount * li.quantity)}</td></tr>`)
-    .join('');
+  const rows = items.map((li) => `<tr><td>${li.quantity} × ${esc(li.name)}</td><td>${euros(li.unitAmount * li.quantity)}</td></tr>`).join('');
   const action =
     session.status === 'open'
       ? `<form method="post" action="/_fake/checkout/${esc(session.id)}/pay-page">

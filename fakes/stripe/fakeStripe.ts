@@ -59,10 +59,13 @@ export function createFakeStripe(o: FakeStripeOptions): FakeStripe {
   const timers = new Set<TimerHandle>();
   let baseUrl = o.publicUrl ?? 'http://127.0.0.1';
   const schedule = (fn: () => void, ms: number): void => {
-    const h = o.clock.setTimeout(() => {
-      timers.delete(h);
-      fn();
-    }, Math.max(0, ms));
+    const h = o.clock.setTimeout(
+      () => {
+        timers.delete(h);
+        fn();
+      },
+      Math.max(0, ms),
+    );
     timers.add(h);
   };
   const logger = o.logger.child({ component: 'stripe-fake' });

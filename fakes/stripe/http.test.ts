@@ -25,7 +25,9 @@ describe('the fake answers hostile or odd requests with an error and carries on'
   it('broken JSON on a control endpoint is a 400 and changes nothing', async () => {
     const reader = h.fake.registerReader();
     const res = await fetch(`${h.url}/_fake/readers/${reader.id}/behaviour`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"mode":',
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"mode":',
     });
     expect(res.status).toBe(400);
     expect(((await h.sdk().terminal.readers.retrieve(reader.id)) as { status: string }).status).toBe('online');

@@ -110,9 +110,7 @@ export function createHttpFront(deps: HttpFrontDeps): { server: Server; hanging:
   const log = deps.logger;
 
   function takeFault(method: string, pathname: string): Fault | undefined {
-    const i = deps.faults.findIndex(
-      (f) => f.remaining > 0 && (!f.method || f.method === method) && (!f.pathPrefix || pathname.startsWith(f.pathPrefix)),
-    );
+    const i = deps.faults.findIndex((f) => f.remaining > 0 && (!f.method || f.method === method) && (!f.pathPrefix || pathname.startsWith(f.pathPrefix)));
     const fault = deps.faults[i];
     if (!fault) return undefined;
     fault.remaining -= 1;
@@ -152,9 +150,14 @@ export function createHttpFront(deps: HttpFrontDeps): { server: Server; hanging:
     const key = bearer(req);
     if (!key || !sameSecret(key, deps.secretKey)) {
       log.warn({ method, path: pathname, requestId }, 'stripe fake: refused a request without the right API key');
-      send(res, 401, {
-        error: { type: 'invalid_request_error', message: key ? `Invalid API Key provided: ${key.slice(0, 8)}****` : 'You did not provide an API key.' },
-      }, common);
+      send(
+        res,
+        401,
+        {
+          error: { type: 'invalid_request_error', message: key ? `Invalid API Key provided: ${key.slice(0, 8)}****` : 'You did not provide an API key.' },
+        },
+        common,
+      );
       return;
     }
 

@@ -7,7 +7,13 @@ beforeEach(async () => {
 });
 afterEach(() => h.close());
 
-const params = { amount: 1290, currency: 'eur', allowed_payment_method_types: ['card_present'], capture_method: 'manual' as const, metadata: { saleId: 'S-1' } };
+const params = {
+  amount: 1290,
+  currency: 'eur',
+  allowed_payment_method_types: ['card_present'],
+  capture_method: 'manual' as const,
+  metadata: { saleId: 'S-1' },
+};
 
 describe('idempotent requests', () => {
   it('a re-issue after a crash with the same key gets the same intent, and the books hold one', async () => {
@@ -37,7 +43,8 @@ describe('idempotent requests', () => {
   it('the same key with other parameters is an idempotency_error and creates nothing', async () => {
     await h.sdk().paymentIntents.create(params, { idempotencyKey: 'pay-L21' });
     await expect(h.sdk().paymentIntents.create({ ...params, amount: 1291 }, { idempotencyKey: 'pay-L21' })).rejects.toMatchObject({
-      type: 'StripeIdempotencyError', statusCode: 400,
+      type: 'StripeIdempotencyError',
+      statusCode: 400,
     });
     await expect(h.sdk().refunds.create({ payment_intent: 'pi_x' }, { idempotencyKey: 'pay-L21' })).rejects.toMatchObject({
       type: 'StripeIdempotencyError',

@@ -32,7 +32,9 @@ function canonical(value: FormValue): unknown {
 }
 
 export function hashParams(params: FormObject): string {
-  return createHash('sha256').update(JSON.stringify(canonical(params))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(params)))
+    .digest('hex');
 }
 
 export class IdempotencyStore {

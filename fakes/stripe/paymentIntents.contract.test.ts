@@ -83,11 +83,15 @@ describe('PaymentIntents through the official SDK', () => {
   it('answers bad parameters with Stripe-shaped errors naming the parameter', async () => {
     const stripe = h.sdk();
     await expect(stripe.paymentIntents.create({ ...cardPresent, amount: 20 })).rejects.toMatchObject({
-      type: 'StripeInvalidRequestError', code: 'amount_too_small', param: 'amount', statusCode: 400,
+      type: 'StripeInvalidRequestError',
+      code: 'amount_too_small',
+      param: 'amount',
+      statusCode: 400,
     });
     await expect(stripe.paymentIntents.create({ ...cardPresent, amount: 12.5 } as never)).rejects.toMatchObject({ param: 'amount' });
     await expect(stripe.paymentIntents.create({ ...cardPresent, surprise: 'x' } as never)).rejects.toMatchObject({
-      code: 'parameter_unknown', param: 'surprise',
+      code: 'parameter_unknown',
+      param: 'surprise',
     });
     await expect(stripe.paymentIntents.retrieve('pi_nope')).rejects.toMatchObject({ statusCode: 404, code: 'resource_missing' });
     expect(h.fake.ledger().paymentIntents).toEqual([]);
@@ -95,7 +99,8 @@ describe('PaymentIntents through the official SDK', () => {
 
   it('refuses a wrong secret key with 401 and creates nothing', async () => {
     await expect(h.sdk({ key: 'sk_test_wrong' }).paymentIntents.create(cardPresent)).rejects.toMatchObject({
-      type: 'StripeAuthenticationError', statusCode: 401,
+      type: 'StripeAuthenticationError',
+      statusCode: 401,
     });
     const res = await fetch(`${h.url}/v1/payment_intents`, { method: 'POST', body: 'amount=100&currency=eur' });
     expect(res.status).toBe(401);

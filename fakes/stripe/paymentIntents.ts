@@ -22,7 +22,20 @@ export function getPaymentIntent(core: Core, id: string): PaymentIntent {
 
 export function createPaymentIntent(
   core: Core,
-  p: Omit<PaymentIntent, 'id' | 'object' | 'amount_capturable' | 'amount_received' | 'status' | 'latest_charge' | 'last_payment_error' | 'created' | 'canceled_at' | 'cancellation_reason' | 'livemode'>,
+  p: Omit<
+    PaymentIntent,
+    | 'id'
+    | 'object'
+    | 'amount_capturable'
+    | 'amount_received'
+    | 'status'
+    | 'latest_charge'
+    | 'last_payment_error'
+    | 'created'
+    | 'canceled_at'
+    | 'cancellation_reason'
+    | 'livemode'
+  >,
 ): PaymentIntent {
   const pi: PaymentIntent = {
     id: newId('pi'),
@@ -65,10 +78,7 @@ export function authorize(core: Core, pi: PaymentIntent, o: AuthorizeOptions): C
     status: 'succeeded',
     created: core.unixNow(),
     metadata: { ...pi.metadata },
-    payment_method_details:
-      o.methodType === 'card_present'
-        ? { type: 'card_present', card_present: { ...o.card } }
-        : { type: 'card', card: { ...o.card } },
+    payment_method_details: o.methodType === 'card_present' ? { type: 'card_present', card_present: { ...o.card } } : { type: 'card', card: { ...o.card } },
     livemode: false,
   };
   core.store.charges.set(charge.id, charge);
@@ -95,12 +105,7 @@ function lapseAuthorization(core: Core, id: string): void {
   core.logger.info({ paymentIntent: id }, 'stripe fake: uncaptured authorisation lapsed');
 }
 
-export function decline(
-  core: Core,
-  pi: PaymentIntent,
-  error: { code: string; decline_code?: string; message: string },
-  req: RequestContext | null,
-): void {
+export function decline(core: Core, pi: PaymentIntent, error: { code: string; decline_code?: string; message: string }, req: RequestContext | null): void {
   pi.status = 'requires_payment_method';
   pi.last_payment_error = { type: 'card_error', ...error };
   core.emit('payment_intent.payment_failed', pi, req);
@@ -131,7 +136,15 @@ export function renderPaymentIntent(core: Core, pi: PaymentIntent, expand: strin
 export function registerPaymentIntentRoutes(router: Router, core: Core): void {
   router.add('POST', '/v1/payment_intents', (req) => {
     // API 2026-09-30 (stripe-node 23) renamed `payment_method_types` to `allowed_payment_method_types`; both are read.
-    const p = new Params(req.params, ['amount', 'currency', 'allowed_payment_method_types', 'payment_method_types', 'capture_method', 'metadata', 'description']);
+    const p = new Params(req.params, [
+      'amount',
+      'currency',
+      'allowed_payment_method_types',
+      'payment_method_types',
+      'capture_method',
+      'metadata',
+      'description',
+    ]);
     const amount = p.requiredInteger('amount', { max: MAX_AMOUNT });
     if (amount < MIN_AMOUNT_EUR_CENTS) {
       throw invalidParam('amount', 'Amount must be at least €0.50 eur', 'amount_too_small');

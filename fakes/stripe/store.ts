@@ -16,12 +16,7 @@ export interface PaymentIntent {
   amount_received: number;
   currency: string;
   capture_method: 'manual' | 'automatic';
-  status:
-    | 'requires_payment_method'
-    | 'requires_capture'
-    | 'processing'
-    | 'succeeded'
-    | 'canceled';
+  status: 'requires_payment_method' | 'requires_capture' | 'processing' | 'succeeded' | 'canceled';
   allowed_payment_method_types: string[];
   payment_method_types: string[];
   metadata: Record<string, string>;

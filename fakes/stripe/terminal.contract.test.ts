@@ -12,7 +12,11 @@ async function onReader(capture_method: 'manual' | 'automatic' = 'manual') {
   const stripe = h.sdk();
   const reader = await stripe.terminal.readers.create({ registration_code: 'simulated-wpe', label: 'Kiosk' });
   const pi = await stripe.paymentIntents.create({
-    amount: 850, currency: 'eur', allowed_payment_method_types: ['card_present'], capture_method, metadata: { saleId: 'S-7' },
+    amount: 850,
+    currency: 'eur',
+    allowed_payment_method_types: ['card_present'],
+    capture_method,
+    metadata: { saleId: 'S-7' },
   });
   const processing = await stripe.terminal.readers.processPaymentIntent(reader.id, { payment_intent: pi.id });
   return { stripe, reader, pi, processing };
@@ -29,7 +33,9 @@ describe('Terminal readers (server-driven) through the official SDK', () => {
   it('processing puts an in-progress action naming the intent on the reader', async () => {
     const { processing, pi } = await onReader();
     expect(processing.action).toMatchObject({
-      type: 'process_payment_intent', status: 'in_progress', process_payment_intent: { payment_intent: pi.id },
+      type: 'process_payment_intent',
+      status: 'in_progress',
+      process_payment_intent: { payment_intent: pi.id },
     });
   });
 
@@ -54,7 +60,9 @@ describe('Terminal readers (server-driven) through the official SDK', () => {
     const { stripe, reader, pi } = await onReader();
     const after = await stripe.testHelpers.terminal.readers.presentPaymentMethod(reader.id, { card_present: { number } });
     expect(after.action).toMatchObject({
-      status: 'failed', failure_code: 'card_declined', api_error: { type: 'card_error', code: 'card_declined', decline_code: declineCode },
+      status: 'failed',
+      failure_code: 'card_declined',
+      api_error: { type: 'card_error', code: 'card_declined', decline_code: declineCode },
     });
     const again = await stripe.paymentIntents.retrieve(pi.id);
     expect(again).toMatchObject({ status: 'requires_payment_method', last_payment_error: { code: 'card_declined', decline_code: declineCode } });
@@ -67,7 +75,12 @@ describe('Terminal readers (server-driven) through the official SDK', () => {
 
   it('a busy reader refuses a second intent', async () => {
     const { stripe, reader } = await onReader();
-    const other = await stripe.paymentIntents.create({ amount: 100, currency: 'eur', allowed_payment_method_types: ['card_present'], capture_method: 'manual' });
+    const other = await stripe.paymentIntents.create({
+      amount: 100,
+      currency: 'eur',
+      allowed_payment_method_types: ['card_present'],
+      capture_method: 'manual',
+    });
     await expect(stripe.terminal.readers.processPaymentIntent(reader.id, { payment_intent: other.id })).rejects.toMatchObject({
       code: 'terminal_reader_busy',
     });
@@ -105,9 +118,9 @@ describe('Terminal readers (server-driven) through the official SDK', () => {
 
   it('refuses a number that is not a card number without storing it', async () => {
     const { stripe, reader } = await onReader();
-    await expect(
-      stripe.testHelpers.terminal.readers.presentPaymentMethod(reader.id, { card_present: { number: '4242424242424241' } }),
-    ).rejects.toMatchObject({ code: 'incorrect_number' });
+    await expect(stripe.testHelpers.terminal.readers.presentPaymentMethod(reader.id, { card_present: { number: '4242424242424241' } })).rejects.toMatchObject({
+      code: 'incorrect_number',
+    });
     expect(JSON.stringify(h.fake.snapshot())).not.toContain('4242424242424241');
   });
 });

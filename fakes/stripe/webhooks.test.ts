@@ -54,9 +54,7 @@ describe('webhook delivery', () => {
       Stripe.errors.StripeSignatureVerificationError,
     );
     expect(() => verifier.webhooks.constructEvent(r!.body, r!.signature, 'whsec_someoneElse000000', 300, undefined, receivedAt())).toThrow();
-    expect(() => verifier.webhooks.constructEvent(r!.body, r!.signature, SECRET, 300, undefined, receivedAt() + 301_000)).toThrow(
-      /timestamp/i,
-    );
+    expect(() => verifier.webhooks.constructEvent(r!.body, r!.signature, SECRET, 300, undefined, receivedAt() + 301_000)).toThrow(/timestamp/i);
   });
 
   it('sends action_failed with the decline code for a declined card', async () => {
@@ -70,32 +68,47 @@ describe('webhook delivery', () => {
     rx.answers.push(500);
     await h.sdk().paymentIntents.create({ amount: 500, currency: 'eur', allowed_payment_method_types: ['card_present'], capture_method: 'manual' });
     const [first] = await rx.waitFor(1);
-    await waitUntil(() => h.fake.snapshot()['deliveries'] as unknown[], (d) => d.length === 1);
+    await waitUntil(
+      () => h.fake.snapshot()['deliveries'] as unknown[],
+      (d) => d.length === 1,
+    );
     h.clock.advance(59_999);
     expect(h.clock.pendingTimers()).toBe(1); // the retry is still due, not yet sent
     h.clock.advance(1);
     const [, second] = await rx.waitFor(2);
     expect(JSON.parse(second!.body).id).toBe(JSON.parse(first!.body).id);
     const deliveries = (await h.control('GET', '/_fake/deliveries')).body;
-    expect(deliveries.map((d: { attempt: number; status: number }) => [d.attempt, d.status])).toEqual([[1, 500], [2, 200]]);
+    expect(deliveries.map((d: { attempt: number; status: number }) => [d.attempt, d.status])).toEqual([
+      [1, 500],
+      [2, 200],
+    ]);
   });
 
   it('gives up after the last retry delay (bounded)', async () => {
     rx.answers.push(500, 503, 500, 500);
     await h.sdk().paymentIntents.create({ amount: 500, currency: 'eur', allowed_payment_method_types: ['card_present'], capture_method: 'manual' });
     await rx.waitFor(1);
-    await waitUntil(() => h.clock.pendingTimers(), (n) => n === 1);
+    await waitUntil(
+      () => h.clock.pendingTimers(),
+      (n) => n === 1,
+    );
     h.clock.advance(60_000);
     await rx.waitFor(2);
-    await waitUntil(() => h.clock.pendingTimers(), (n) => n === 1);
+    await waitUntil(
+      () => h.clock.pendingTimers(),
+      (n) => n === 1,
+    );
     h.clock.advance(300_000);
     await rx.waitFor(3);
-    await waitUntil(() => (h.fake.snapshot()['deliveries'] as unknown[]).length, (n) => n === 3);
+    await waitUntil(
+      () => (h.fake.snapshot()['deliveries'] as unknown[]).length,
+      (n) => n === 3,
+    );
     expect(h.clock.pendingTimers()).toBe(0);
     expect(h.logs.some((l) => l.msg === 'stripe fake: webhook delivery gave up')).toBe(true);
   });
 
-  it('redelivers an event on request: the same id arrives twice (dedupe is the receiver\'s job)', async () => {
+  it("redelivers an event on request: the same id arrives twice (dedupe is the receiver's job)", async () => {
     await h.sdk().paymentIntents.create({ amount: 500, currency: 'eur', allowed_payment_method_types: ['card_present'], capture_method: 'manual' });
     const [first] = await rx.waitFor(1);
     const id = JSON.parse(first!.body).id as string;

@@ -45,8 +45,7 @@ export function createWebhookDelivery(o: WebhookDeliveryOptions): WebhookDeliver
   const inFlight = new Set<AbortController>();
   let closed = false;
 
-  const accepts = (ep: WebhookEndpoint, type: string): boolean =>
-    ep.enabled_events.includes('*') || ep.enabled_events.includes(type);
+  const accepts = (ep: WebhookEndpoint, type: string): boolean => ep.enabled_events.includes('*') || ep.enabled_events.includes(type);
 
   async function attempt(event: StripeEvent, ep: WebhookEndpoint, n: number, redelivery: boolean): Promise<void> {
     if (closed) return;
@@ -59,7 +58,11 @@ export function createWebhookDelivery(o: WebhookDeliveryOptions): WebhookDeliver
     try {
       const res = await fetch(ep.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json; charset=utf-8', 'stripe-signature': signature, 'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)' },
+        headers: {
+          'content-type': 'application/json; charset=utf-8',
+          'stripe-signature': signature,
+          'user-agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
+        },
         body,
         signal: ctl.signal,
       });

@@ -81,7 +81,16 @@ export const cmd = {
   /** GS V 66 n: feed to the cutter plus n motion units, then a partial cut (one point left). */
   partialCut: (feedUnits = 0): number[] => [GS, 0x56, 66, byteArg('cut feed', feedUnits, 0, 255)],
   qrModel2: (): number[] => [GS, 0x28, 0x6b, 0x04, 0x00, 0x31, 0x41, 50, 0],
-  qrModuleSize: (dots: number): number[] => [GS, 0x28, 0x6b, 0x03, 0x00, 0x31, 0x43, byteArg('QR module size', dots, ESCPOS_LIMITS.minQrModule, ESCPOS_LIMITS.maxQrModule)],
+  qrModuleSize: (dots: number): number[] => [
+    GS,
+    0x28,
+    0x6b,
+    0x03,
+    0x00,
+    0x31,
+    0x43,
+    byteArg('QR module size', dots, ESCPOS_LIMITS.minQrModule, ESCPOS_LIMITS.maxQrModule),
+  ],
   qrErrorCorrection: (level: QrErrorCorrection): number[] => [GS, 0x28, 0x6b, 0x03, 0x00, 0x31, 0x45, QR_EC_CODE[level]],
   qrStore: (data: Uint8Array): number[] => {
     if (data.length < 1 || data.length > ESCPOS_LIMITS.maxQrBytesAtM) {

@@ -216,7 +216,13 @@ export class EscPosPrinter {
   }
 }
 
-function combine(offline: boolean, o: Extract<OfflineCauseByte, { known: true }>, paperOut: boolean, nearEnd: boolean, error: PrinterStatus['error']): PrinterStatus {
+function combine(
+  offline: boolean,
+  o: Extract<OfflineCauseByte, { known: true }>,
+  paperOut: boolean,
+  nearEnd: boolean,
+  error: PrinterStatus['error'],
+): PrinterStatus {
   return { online: !offline, coverOpen: o.coverOpen, paperOut: paperOut || o.paperEndStop, paperNearEnd: nearEnd, feedButton: o.feedButton, error };
 }
 
@@ -225,7 +231,9 @@ export function blocking(s: PrinterStatus): { outcome: 'paper-out' | 'cover-open
   if (s.coverOpen) return { outcome: 'cover-open', detail: 'printer cover is open' };
   if (s.paperOut) return { outcome: 'paper-out', detail: 'printer is out of paper' };
   if (s.error) {
-    const kinds = Object.entries(s.error).filter(([, on]) => on).map(([k]) => k);
+    const kinds = Object.entries(s.error)
+      .filter(([, on]) => on)
+      .map(([k]) => k);
     return { outcome: 'error', detail: `printer reports an error${kinds.length ? ` (${kinds.join(', ')})` : ''}` };
   }
   if (!s.online) return { outcome: 'offline', detail: s.feedButton ? 'printer is offline (paper being fed by the FEED button)' : 'printer is offline' };

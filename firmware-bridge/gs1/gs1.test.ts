@@ -60,11 +60,7 @@ describe('GS1 element strings', () => {
 
   it('production, pack and sell-by dates (11, 13, 16)', () => {
     const r = parseGs1ElementString('112601021326010316260110');
-    expect(r.ok && [r.value.productionDate?.ymd, r.value.packDate?.ymd, r.value.sellBy?.ymd]).toEqual([
-      '2026-01-02',
-      '2026-01-03',
-      '2026-01-10',
-    ]);
+    expect(r.ok && [r.value.productionDate?.ymd, r.value.packDate?.ymd, r.value.sellBy?.ymd]).toEqual(['2026-01-02', '2026-01-03', '2026-01-10']);
   });
 
   it('accepts the bracketed human-readable form', () => {

@@ -83,7 +83,11 @@ describe('I/O board framing properties', () => {
 describe('I/O board parser: 10^6 frames in one long mutated stream', () => {
   it('delivers exactly the untouched frames, in order', () => {
     const random = createSeededRandom(SEED);
-    const pool = fc.sample(fc.record({ seq: fc.integer({ min: 0, max: 255 }), type: fc.integer({ min: 0, max: 255 }), payload: fc.uint8Array({ maxLength: 12 }) }), { seed: SEED, numRuns: 500 })
+    const pool = fc
+      .sample(fc.record({ seq: fc.integer({ min: 0, max: 255 }), type: fc.integer({ min: 0, max: 255 }), payload: fc.uint8Array({ maxLength: 12 }) }), {
+        seed: SEED,
+        numRuns: 500,
+      })
       .map((f) => ({ bytes: encodeIoFrame(f), key: `${f.seq}/${f.type}/${Buffer.from(f.payload).toString('hex')}` }));
     const N = 1_000_000;
     const parts: Buffer[] = [];
@@ -108,7 +112,7 @@ describe('I/O board parser: 10^6 frames in one long mutated stream', () => {
     const stream = Buffer.concat(parts);
     const p = new IoFrameParser();
     const got: string[] = [];
-    for (let at = 0; at < stream.length; ) {
+    for (let at = 0; at < stream.length;) {
       const n = 1 + Math.floor(random() * 8192);
       for (const fr of p.push(stream.subarray(at, at + n))) got.push(`${fr.seq}/${fr.type}/${Buffer.from(fr.payload).toString('hex')}`);
       at += n;

@@ -8,11 +8,20 @@ import { IoFrameParser, encodeIoFrame } from './frame.ts';
 import { decodeMessage, toFrame, type IoMessage } from './messages.ts';
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
-const show = (b: Uint8Array): string => Buffer.from(b).toString('hex').toUpperCase().replace(/(..)(?!$)/g, '$1 ');
+const show = (b: Uint8Array): string =>
+  Buffer.from(b)
+    .toString('hex')
+    .toUpperCase()
+    .replace(/(..)(?!$)/g, '$1 ');
 
 const golden: [string, number, IoMessage, string][] = [
   ['HELLO', 1, { type: 'hello' }, '06 01 01 01 D8 BC 00'],
-  ['BOARD_INFO', 1, { type: 'boardInfo', info: { fwMajor: 1, fwMinor: 0, relays: 4, inputs: 8, probes: 2, watchdogMs: 1500 } }, '05 01 01 81 01 08 04 08 02 05 DC F0 CD 00'],
+  [
+    'BOARD_INFO',
+    1,
+    { type: 'boardInfo', info: { fwMajor: 1, fwMinor: 0, relays: 4, inputs: 8, probes: 2, watchdogMs: 1500 } },
+    '05 01 01 81 01 08 04 08 02 05 DC F0 CD 00',
+  ],
   ['HEARTBEAT 1500 ms', 2, { type: 'heartbeat', watchdogMs: 1500 }, '08 01 02 02 05 DC CD 51 00'],
   ['ACK of HEARTBEAT', 2, { type: 'ack', ackedType: 2 }, '07 01 02 80 02 A7 CE 00'],
   ['SET_RELAY 2 on', 3, { type: 'setRelay', relay: 2, on: true }, '08 01 03 03 02 01 0F 92 00'],

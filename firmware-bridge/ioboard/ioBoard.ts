@@ -125,9 +125,7 @@ export class IoBoard {
   async setRelay(relay: number, on: boolean): Promise<IoResult<true>> {
     const max = this.info?.relays ?? 0;
     if (!Number.isInteger(relay) || relay < 1 || relay > max) {
-      return invalid(
-        this.info ? `relay ${relay} out of range: board has relays 1..${max}` : `relay ${relay}: board not identified yet (no HELLO reply)`,
-      );
+      return invalid(this.info ? `relay ${relay} out of range: board has relays 1..${max}` : `relay ${relay}: board not identified yet (no HELLO reply)`);
     }
     const r = await this.send({ type: 'setRelay', relay, on }, 'ack', true);
     return r.ok ? { ok: true, value: true, attempts: r.attempts } : r;

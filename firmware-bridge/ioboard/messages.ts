@@ -100,10 +100,13 @@ export function messagePayload(m: IoMessage): { type: number; payload: Uint8Arra
     case 'inputChanged':
       return p(MsgType.INPUT_CHANGED, [m.inputs.length, ...packBits(m.inputs)]);
     case 'temps':
-      return p(MsgType.TEMPS, [m.centiC.length, ...m.centiC.flatMap((c) => {
-        const v = c === null ? TEMP_FAULT : c & 0xffff;
-        return [(v >>> 8) & 0xff, v & 0xff];
-      })]);
+      return p(MsgType.TEMPS, [
+        m.centiC.length,
+        ...m.centiC.flatMap((c) => {
+          const v = c === null ? TEMP_FAULT : c & 0xffff;
+          return [(v >>> 8) & 0xff, v & 0xff];
+        }),
+      ]);
     case 'nak':
       return p(MsgType.NAK, [m.nakedType, m.code]);
     case 'boot':

@@ -30,9 +30,7 @@ export type OpenResult =
   | { result: 'unknown'; lock: number; reason: FailureReason; detail: string };
 
 export type BoardHealth =
-  | { state: 'ok' }
-  | { state: 'degraded'; consecutiveFailures: number; lastError: string }
-  | { state: 'lost'; consecutiveFailures: number; lastError: string };
+  { state: 'ok' } | { state: 'degraded'; consecutiveFailures: number; lastError: string } | { state: 'lost'; consecutiveFailures: number; lastError: string };
 
 export class KerongRangeError extends RangeError {
   override readonly name = 'KerongRangeError';
@@ -65,7 +63,9 @@ export function validateBoardAddress(address: unknown): number {
 
 export function validateLockNumber(lock: unknown, board: number): number {
   if (typeof lock !== 'number' || !Number.isInteger(lock) || lock < KERONG_LIMITS.minLock || lock > KERONG_LIMITS.maxLock) {
-    throw new KerongRangeError(`Kerong lock number must be an integer ${KERONG_LIMITS.minLock}..${KERONG_LIMITS.maxLock} (board ${board}), got ${String(lock)}`);
+    throw new KerongRangeError(
+      `Kerong lock number must be an integer ${KERONG_LIMITS.minLock}..${KERONG_LIMITS.maxLock} (board ${board}), got ${String(lock)}`,
+    );
   }
   return lock;
 }

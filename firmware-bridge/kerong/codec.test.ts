@@ -33,9 +33,17 @@ describe('Kerong golden vectors', () => {
 
   it.each([
     // 02+00+30 = 0x32; +FF = 0x131; +FE = 0x22F; +01 = 0x230; +00; +03 = 0x233 -> 0x33
-    ['status reply board 0 lock 1: lock 9 unlatched, lock 1 occupied', { type: 'status', cmd: 0x30, board: 0, channel: 0, hooks: 0xfeff, ir: 0x0001 }, '02 00 30 FF FE 01 00 03 33'],
+    [
+      'status reply board 0 lock 1: lock 9 unlatched, lock 1 occupied',
+      { type: 'status', cmd: 0x30, board: 0, channel: 0, hooks: 0xfeff, ir: 0x0001 },
+      '02 00 30 FF FE 01 00 03 33',
+    ],
     // 02+14+31 = 0x47; +EF = 0x136; +FF = 0x235; +10 = 0x245; +80 = 0x2C5; +03 = 0x2C8 -> 0xC8
-    ['unlock reply board 1 lock 5: lock 5 unlatched + occupied, lock 16 occupied', { type: 'status', cmd: 0x31, board: 1, channel: 4, hooks: 0xffef, ir: 0x8010 }, '02 14 31 EF FF 10 80 03 C8'],
+    [
+      'unlock reply board 1 lock 5: lock 5 unlatched + occupied, lock 16 occupied',
+      { type: 'status', cmd: 0x31, board: 1, channel: 4, hooks: 0xffef, ir: 0x8010 },
+      '02 14 31 EF FF 10 80 03 C8',
+    ],
     // 02+30+3F+03 = 0x74
     ['busy placeholder, board 3', { type: 'busy', board: 3, channel: 0 }, '02 30 3F 03 74'],
   ] as const)('reply: %s', (_name, reply, bytes) => {

@@ -73,7 +73,8 @@ export function addrByte(board: number, channel: number): number {
 export function encodeRequest(req: KerongRequest): Buffer {
   const def = commandByCode(req.cmd);
   if (!def) throw new KerongFrameError(`unknown Kerong command 0x${req.cmd.toString(16)}`);
-  if (def.reply === 'unknown') throw new KerongFrameError(`Kerong command 0x${req.cmd.toString(16)} (${def.name}) has no known reply format; refusing to send it`);
+  if (def.reply === 'unknown')
+    throw new KerongFrameError(`Kerong command 0x${req.cmd.toString(16)} (${def.name}) has no known reply format; refusing to send it`);
   const b = Buffer.alloc(REQUEST_LENGTH);
   b[0] = KERONG_STX;
   b[1] = addrByte(req.board, req.channel);
@@ -92,7 +93,8 @@ export function encodeReply(reply: KerongReply): Buffer {
     return b;
   }
   const def = commandByCode(reply.cmd);
-  if (reply.cmd !== KERONG_STATUS_REPLY_CODE && (!def || def.reply !== 'status')) throw new KerongFrameError(`command 0x${reply.cmd.toString(16)} has no status reply`);
+  if (reply.cmd !== KERONG_STATUS_REPLY_CODE && (!def || def.reply !== 'status'))
+    throw new KerongFrameError(`command 0x${reply.cmd.toString(16)} has no status reply`);
   assertInt('hook bits', reply.hooks, 0, 0xffff);
   assertInt('infrared bits', reply.ir, 0, 0xffff);
   const b = Buffer.alloc(STATUS_REPLY_LENGTH);

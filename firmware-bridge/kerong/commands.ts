@@ -17,8 +17,7 @@
 export const KERONG_STX = 0x02;
 export const KERONG_ETX = 0x03;
 
-export const KERONG_SOURCE =
-  'UNVERIFIED: third-party KR-CU16 code (REFERENCE.md §2), no vendor datasheet; correct this table when one is available';
+export const KERONG_SOURCE = 'UNVERIFIED: third-party KR-CU16 code (REFERENCE.md §2), no vendor datasheet; correct this table when one is available';
 
 /** Valid hardware ids. Out-of-range ids are REJECTED, never clamped (a clamped id opens the wrong door). */
 export const KERONG_LIMITS = {
@@ -53,10 +52,26 @@ export const KERONG_COMMANDS = {
   unlock: { code: 0x31, name: 'unlock', reply: 'status', idempotent: false, perLock: true, verified: false, note: 'pulses the latch of one lock' },
   readAll: { code: 0x32, name: 'all status', reply: 'status', idempotent: true, perLock: false, verified: false, note: '' },
   unlockAll: { code: 0x33, name: 'unlock all', reply: 'status', idempotent: false, perLock: false, verified: false, note: 'never sent by the driver' },
-  returnSingleData: { code: 0x35, name: 'return single CU data', reply: 'unknown', idempotent: true, perLock: false, verified: false, note: 'code of the status REPLY frame per external drivers (KERONG_STATUS_REPLY_CODE); not sent as a request' },
+  returnSingleData: {
+    code: 0x35,
+    name: 'return single CU data',
+    reply: 'unknown',
+    idempotent: true,
+    perLock: false,
+    verified: false,
+    note: 'code of the status REPLY frame per external drivers (KERONG_STATUS_REPLY_CODE); not sent as a request',
+  },
   returnAllData: { code: 0x36, name: 'return all CU data', reply: 'unknown', idempotent: true, perLock: false, verified: false, note: '' },
   setUnlockTime: { code: 0x37, name: 'set unlock time', reply: 'unknown', idempotent: false, perLock: false, verified: false, note: 'payload format unknown' },
-  returnUnlockTime: { code: 0x38, name: 'return unlock time', reply: 'unknown', idempotent: true, perLock: false, verified: false, note: 'third-party driver sends it after unlock to clear a stuck BUSY' },
+  returnUnlockTime: {
+    code: 0x38,
+    name: 'return unlock time',
+    reply: 'unknown',
+    idempotent: true,
+    perLock: false,
+    verified: false,
+    note: 'third-party driver sends it after unlock to clear a stuck BUSY',
+  },
   delayedUnlock: { code: 0x39, name: 'delayed unlock', reply: 'unknown', idempotent: false, perLock: true, verified: false, note: 'payload format unknown' },
 } as const satisfies Record<string, KerongCommandDef>;
 

@@ -104,7 +104,10 @@ describe('CU16 status reply code 0x35 expected by external drivers', () => {
     /** let the manual clock run (25 ms steps) until the driver call settles */
     async function during<T>(p: Promise<T>): Promise<T> {
       let done = false;
-      void p.then(() => (done = true), () => (done = true));
+      void p.then(
+        () => (done = true),
+        () => (done = true),
+      );
       for (let t = 0; t < 2000 && !done; t += 25) {
         for (let i = 0; i < 3; i++) await tick();
         if (!done) clock.advance(25);

@@ -80,7 +80,11 @@ const arbReply: fc.Arbitrary<KerongReply> = fc.oneof(
   fc.record({ type: fc.constant('busy' as const), board: fc.integer({ min: 0, max: 15 }), channel: fc.integer({ min: 0, max: 15 }) }),
 );
 const arbRequest: fc.Arbitrary<KerongRequest> = fc.record({
-  cmd: fc.constantFrom(...Object.values(KERONG_COMMANDS).filter((c) => c.reply !== 'unknown').map((c) => c.code)),
+  cmd: fc.constantFrom(
+    ...Object.values(KERONG_COMMANDS)
+      .filter((c) => c.reply !== 'unknown')
+      .map((c) => c.code),
+  ),
   board: fc.integer({ min: 0, max: 15 }),
   channel: fc.integer({ min: 0, max: 15 }),
 });
@@ -110,7 +114,14 @@ describe('Kerong parser properties (fixed seed)', () => {
   it('random and mutated byte streams never throw and match the oracle exactly, in any split', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.oneof(arbBytes(24), arbReply.map((f) => encodeReply(f) as Uint8Array), arbReply.map((f) => encodeReply(f).subarray(0, 5) as Uint8Array)), { maxLength: 20 }),
+        fc.array(
+          fc.oneof(
+            arbBytes(24),
+            arbReply.map((f) => encodeReply(f) as Uint8Array),
+            arbReply.map((f) => encodeReply(f).subarray(0, 5) as Uint8Array),
+          ),
+          { maxLength: 20 },
+        ),
         arbCuts,
         fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }),
         (parts, cuts, flips) => {
@@ -204,15 +215,15 @@ describe('Kerong parser at volume: >= 10^6 frames per run, bounded work', () => 
           if (m < 0.02) {
             const at = start + 1 + Math.floor(rnd() * (n - start - 1)); // corrupt one byte
             buf[at] = buf[at]! ^ (1 + Math.floor(rnd() * 255));
-          }
-          else if (m < 0.03) n = start + 1 + Math.floor(rnd() * (n - start - 1)); // truncate
+          } else if (m < 0.03)
+            n = start + 1 + Math.floor(rnd() * (n - start - 1)); // truncate
           else intact++;
         }
         const stream = buf.subarray(0, n);
         const parser = createKerongReplyParser();
         const frames: KerongReply[] = [];
         const t0 = performance.now();
-        for (let at = 0; at < n; ) {
+        for (let at = 0; at < n;) {
           const size = 1 + Math.floor(rnd() * 4096);
           frames.push(...parser.push(stream.subarray(at, at + size)));
           at += size;

@@ -25,7 +25,10 @@ export class RelayBoard {
   readonly address: number;
   readonly channels: number;
   private readonly firstCoil: number;
-  constructor(private readonly master: ModbusMaster, opts: RelayBoardOptions) {
+  constructor(
+    private readonly master: ModbusMaster,
+    opts: RelayBoardOptions,
+  ) {
     checkBoard(opts.address, opts.channels);
     this.address = opts.address;
     this.channels = opts.channels;
@@ -69,7 +72,10 @@ export class InputBoard {
   readonly address: number;
   readonly channels: number;
   private readonly firstInput: number;
-  constructor(private readonly master: ModbusMaster, opts: InputBoardOptions) {
+  constructor(
+    private readonly master: ModbusMaster,
+    opts: InputBoardOptions,
+  ) {
     checkBoard(opts.address, opts.channels);
     this.address = opts.address;
     this.channels = opts.channels;
@@ -104,7 +110,10 @@ export interface TempHumidityReading {
 export class TempHumiditySensor {
   readonly address: number;
   private readonly o: Required<Omit<TempHumidityOptions, 'humidityRegister'>> & { humidityRegister: number | null };
-  constructor(private readonly master: ModbusMaster, opts: TempHumidityOptions) {
+  constructor(
+    private readonly master: ModbusMaster,
+    opts: TempHumidityOptions,
+  ) {
     checkBoard(opts.address, 1);
     this.address = opts.address;
     this.o = {

@@ -8,7 +8,11 @@ import { decodeRequest, decodeResponse, encodeRequest, encodeResponse } from './
 import type { ModbusRequest, ModbusResponse } from './types.ts';
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
-const show = (b: Buffer): string => b.toString('hex').toUpperCase().replace(/(..)(?!$)/g, '$1 ');
+const show = (b: Buffer): string =>
+  b
+    .toString('hex')
+    .toUpperCase()
+    .replace(/(..)(?!$)/g, '$1 ');
 
 const requests: [string, ModbusRequest][] = [
   ['FF 05 00 00 FF 00 99 E4', { kind: 'writeSingleCoil', address: 0xff, coil: 0, value: true }],
@@ -33,10 +37,7 @@ const requests: [string, ModbusRequest][] = [
 
 const responses: [string, ModbusResponse][] = [
   ['01 01 01 05 91 8B', { kind: 'readCoils', address: 1, bits: [true, false, true, false, false, false, false, false] }],
-  [
-    '02 02 02 81 00 9D E8',
-    { kind: 'readDiscreteInputs', address: 2, bits: [true, ...Array(6).fill(false), true, ...Array(8).fill(false)] },
-  ],
+  ['02 02 02 81 00 9D E8', { kind: 'readDiscreteInputs', address: 2, bits: [true, ...Array(6).fill(false), true, ...Array(8).fill(false)] }],
   ['03 03 04 00 E6 02 0D F8 A1', { kind: 'readHoldingRegisters', address: 3, registers: [230, 525] }],
   ['03 04 04 01 02 FF 9C 39 E1', { kind: 'readInputRegisters', address: 3, registers: [258, 0xff9c] }],
   ['01 05 00 00 FF 00 8C 3A', { kind: 'writeSingleCoil', address: 1, coil: 0, value: true }],
@@ -91,8 +92,6 @@ describe('Modbus request validation rejects, never clamps', () => {
     });
   }
   it('broadcast writes (address 0) are allowed', () => {
-    expect(show(encodeRequest({ kind: 'writeSingleCoil', address: 0, coil: 0, value: false })).slice(0, 17)).toBe(
-      '00 05 00 00 00 00',
-    );
+    expect(show(encodeRequest({ kind: 'writeSingleCoil', address: 0, coil: 0, value: false })).slice(0, 17)).toBe('00 05 00 00 00 00');
   });
 });

@@ -27,9 +27,7 @@ import { crcModbusAt } from './crc.ts';
 import { FC, type FunctionName, type ModbusRequest, type ModbusResponse } from './types.ts';
 import { ModbusValidationError, validateRequest } from './validate.ts';
 
-const NAME_BY_FC = new Map<number, FunctionName>(
-  (Object.entries(FC) as [FunctionName, number][]).map(([k, v]) => [v, k]),
-);
+const NAME_BY_FC = new Map<number, FunctionName>((Object.entries(FC) as [FunctionName, number][]).map(([k, v]) => [v, k]));
 
 export function functionName(fc: number): FunctionName | undefined {
   return NAME_BY_FC.get(fc);

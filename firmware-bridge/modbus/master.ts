@@ -145,12 +145,7 @@ export class ModbusMaster {
     return { ok: true, attempts: r.attempts, value: r.value.kind === kind ? r.value.bits.slice(0, quantity) : [] };
   }
 
-  async readRegisters(
-    kind: 'readHoldingRegisters' | 'readInputRegisters',
-    address: number,
-    start: number,
-    quantity: number,
-  ): Promise<ModbusResult<number[]>> {
+  async readRegisters(kind: 'readHoldingRegisters' | 'readInputRegisters', address: number, start: number, quantity: number): Promise<ModbusResult<number[]>> {
     const r = await this.request({ kind, address, start, quantity });
     if (!r.ok) return r;
     return { ok: true, attempts: r.attempts, value: r.value.kind === kind ? r.value.registers : [] };
@@ -158,5 +153,14 @@ export class ModbusMaster {
 }
 
 function encodeFc(req: ModbusRequest): number {
-  return { readCoils: 1, readDiscreteInputs: 2, readHoldingRegisters: 3, readInputRegisters: 4, writeSingleCoil: 5, writeSingleRegister: 6, writeMultipleCoils: 15, writeMultipleRegisters: 16 }[req.kind];
+  return {
+    readCoils: 1,
+    readDiscreteInputs: 2,
+    readHoldingRegisters: 3,
+    readInputRegisters: 4,
+    writeSingleCoil: 5,
+    writeSingleRegister: 6,
+    writeMultipleCoils: 15,
+    writeMultipleRegisters: 16,
+  }[req.kind];
 }

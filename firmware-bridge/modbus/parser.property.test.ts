@@ -60,7 +60,12 @@ const arbResponse: fc.Arbitrary<ModbusResponse> = fc.oneof(
   fc.record({ kind: fc.constant('writeSingleCoil' as const), address: addr, coil: u16, value: fc.boolean() }),
   fc.record({ kind: fc.constant('writeSingleRegister' as const), address: addr, register: u16, value: u16 }),
   fc.record({ kind: fc.constantFrom('writeMultipleCoils' as const, 'writeMultipleRegisters' as const), address: addr, start: u16, quantity: u16 }),
-  fc.record({ kind: fc.constant('exception' as const), address: addr, functionCode: fc.constantFrom(1, 2, 3, 4, 5, 6, 15, 16), code: fc.integer({ min: 0, max: 255 }) }),
+  fc.record({
+    kind: fc.constant('exception' as const),
+    address: addr,
+    functionCode: fc.constantFrom(1, 2, 3, 4, 5, 6, 15, 16),
+    code: fc.integer({ min: 0, max: 255 }),
+  }),
 );
 
 function feedSplit<F>(p: { push(c: Uint8Array): F[] }, bytes: Buffer, cuts: number[]): F[] {
@@ -123,7 +128,10 @@ describe('Modbus parser properties', () => {
   });
 
   it('regression corpus: no throw, byte-wise and whole, expected frames found', () => {
-    for (const [name, entries] of [['response', corpus.response], ['request', corpus.request]] as const) {
+    for (const [name, entries] of [
+      ['response', corpus.response],
+      ['request', corpus.request],
+    ] as const) {
       for (const e of entries) {
         const mk = (): { push(c: Uint8Array): unknown[] } => (name === 'response' ? new ModbusResponseParser() : new ModbusRequestParser());
         const whole = mk().push(hex(e.hex));
@@ -182,7 +190,7 @@ describe('Modbus parser: 10^6 frames in one long mutated stream', () => {
     const byKey = new Map(pool.map((p, i) => [p.key, i]));
     const p = new ModbusResponseParser();
     const got: number[] = [];
-    for (let at = 0; at < stream.length; ) {
+    for (let at = 0; at < stream.length;) {
       const n = 1 + Math.floor(random() * 8192);
       for (const fr of p.push(stream.subarray(at, at + n))) got.push(byKey.get(JSON.stringify(fr)) ?? -1);
       at += n;

@@ -68,9 +68,7 @@ describe('ModbusRequestParser', () => {
     frame[6] = c & 0xff;
     frame[7] = c >>> 8;
     const out = p.push(frame);
-    expect(out).toEqual([
-      expect.objectContaining({ ok: false, address: 1, functionCode: 5, exception: 3 }),
-    ]);
+    expect(out).toEqual([expect.objectContaining({ ok: false, address: 1, functionCode: 5, exception: 3 })]);
   });
 });
 

@@ -248,9 +248,7 @@ export class ModbusResponseParser extends RtuParser<ModbusResponse> {
 }
 
 /** A request as a slave sees it: valid, or invalid-but-addressed (answer with an exception). */
-export type IncomingRequest =
-  | { ok: true; request: ModbusRequest }
-  | { ok: false; address: number; functionCode: number; exception: number; error: string };
+export type IncomingRequest = { ok: true; request: ModbusRequest } | { ok: false; address: number; functionCode: number; exception: number; error: string };
 
 export class ModbusRequestParser extends RtuParser<IncomingRequest> {
   protected probe(buf: Uint8Array, pos: number, end: number): number {

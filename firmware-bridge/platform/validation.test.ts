@@ -2,10 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Type } from 'typebox';
 import { parseJsonWithSchema, ValidationError } from './validation.ts';
 
-const Schema = Type.Object(
-  { port: Type.Integer({ minimum: 1, maximum: 65535 }), name: Type.String({ default: 'x' }) },
-  { additionalProperties: false },
-);
+const Schema = Type.Object({ port: Type.Integer({ minimum: 1, maximum: 65535 }), name: Type.String({ default: 'x' }) }, { additionalProperties: false });
 
 describe('schema validation of untrusted files', () => {
   it('names the file and the JSON position when the text is not JSON', () => {

@@ -9,9 +9,7 @@ import type { Logger } from '../platform/logger.ts';
 import type { Link, Unsubscribe } from '../transport/link.ts';
 import { ScannerLineParser, type ScanLine, type ScannerLineOptions } from './lineParser.ts';
 
-export type ScanEvent =
-  | { ok: true; barcode: Barcode; line: ScanLine }
-  | { ok: false; error: string; line: ScanLine };
+export type ScanEvent = { ok: true; barcode: Barcode; line: ScanLine } | { ok: false; error: string; line: ScanLine };
 
 export interface BarcodeScannerOptions extends ScannerLineOptions {
   link: Link;

@@ -78,7 +78,7 @@ describe('scanner line parser properties', () => {
     const p = new ScannerLineParser();
     let e = 0;
     let mismatches = 0;
-    for (let at = 0; at < stream.length; ) {
+    for (let at = 0; at < stream.length;) {
       const n = 1 + Math.floor(random() * 8192);
       for (const l of p.push(stream.subarray(at, at + n))) {
         if (l.data === pool[expected[e]!]) e++;
@@ -108,17 +108,24 @@ describe('GS1 parser properties', () => {
     const date = fc.date({ min: new Date(Date.UTC(2000, 0, 1)), max: new Date(Date.UTC(2049, 11, 31)), noInvalidDate: true });
     const yymmdd = (d: Date) => d.toISOString().slice(2, 10).replace(/-/g, '');
     fc.assert(
-      fc.property(digits(13), date, fc.string({ unit: fc.constantFrom(...'ABCXYZ0189-./'), minLength: 1, maxLength: 20 }), digits(6), fc.integer({ min: 0, max: 5 }), (g, d, batch, w, n) => {
-        const gtin = g + String(gs1CheckDigit(g));
-        const s = `01${gtin}17${yymmdd(d)}10${batch}\x1d310${n}${w}`;
-        const r = parseGs1ElementString(s);
-        expect(r.ok).toBe(true);
-        if (!r.ok) return;
-        expect(r.value.gtin).toBe(gtin);
-        expect(r.value.expiry?.ymd).toBe(d.toISOString().slice(0, 10));
-        expect(r.value.batch).toBe(batch);
-        expect(r.value.netWeight).toEqual({ raw: Number(w), decimals: n, kg: Number(w) / 10 ** n });
-      }),
+      fc.property(
+        digits(13),
+        date,
+        fc.string({ unit: fc.constantFrom(...'ABCXYZ0189-./'), minLength: 1, maxLength: 20 }),
+        digits(6),
+        fc.integer({ min: 0, max: 5 }),
+        (g, d, batch, w, n) => {
+          const gtin = g + String(gs1CheckDigit(g));
+          const s = `01${gtin}17${yymmdd(d)}10${batch}\x1d310${n}${w}`;
+          const r = parseGs1ElementString(s);
+          expect(r.ok).toBe(true);
+          if (!r.ok) return;
+          expect(r.value.gtin).toBe(gtin);
+          expect(r.value.expiry?.ymd).toBe(d.toISOString().slice(0, 10));
+          expect(r.value.batch).toBe(batch);
+          expect(r.value.netWeight).toEqual({ raw: Number(w), decimals: n, kg: Number(w) / 10 ** n });
+        },
+      ),
       { seed: SEED, numRuns: 1000 },
     );
   });

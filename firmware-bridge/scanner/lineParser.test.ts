@@ -6,11 +6,7 @@ const b = (s: string): Buffer => Buffer.from(s, 'latin1');
 describe('ScannerLineParser', () => {
   it('CR, LF and CRLF each end one line; empty lines are skipped', () => {
     const p = new ScannerLineParser();
-    expect(p.push(b('4006381333931\r96385074\n036000291452\r\n\r\n')).map((l) => l.data)).toEqual([
-      '4006381333931',
-      '96385074',
-      '036000291452',
-    ]);
+    expect(p.push(b('4006381333931\r96385074\n036000291452\r\n\r\n')).map((l) => l.data)).toEqual(['4006381333931', '96385074', '036000291452']);
   });
   it('strips and reports the AIM symbology identifier; keeps GS (FNC1)', () => {
     const p = new ScannerLineParser();

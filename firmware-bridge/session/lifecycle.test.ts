@@ -48,7 +48,18 @@ describe('command lifecycle (pure transition function)', () => {
   });
 
   it('a non-idempotent command is written at most once, whatever events arrive (property)', () => {
-    const eventTypes: CommandEvent['type'][] = ['written', 'reply-ok', 'reply-busy', 'reply-nak', 'reply-bad', 'timeout', 'link-down', 'cancel', 'invalid', 'retry-due'];
+    const eventTypes: CommandEvent['type'][] = [
+      'written',
+      'reply-ok',
+      'reply-busy',
+      'reply-nak',
+      'reply-bad',
+      'timeout',
+      'link-down',
+      'cancel',
+      'invalid',
+      'retry-due',
+    ];
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...eventTypes), { maxLength: 40 }), fc.integer({ min: 1, max: 10 }), (events, maxAttempts) => {
         let s: CommandState = INITIAL_STATE;

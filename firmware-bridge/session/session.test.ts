@@ -55,7 +55,15 @@ async function setup(device: (m: Msg, reply: (m: Msg) => void) => void) {
   });
   await pair.host.start();
   await pair.device.start();
-  const session = new Session<Msg, Msg>({ link: pair.host, encoder, parser: lineParser(), clock, logger: createSilentLogger(), defaultTimeoutMs: 300, defaultRetryDelayMs: 50 });
+  const session = new Session<Msg, Msg>({
+    link: pair.host,
+    encoder,
+    parser: lineParser(),
+    clock,
+    logger: createSilentLogger(),
+    defaultTimeoutMs: 300,
+    defaultRetryDelayMs: 50,
+  });
   session.start();
   return { clock, pair, session, received };
 }

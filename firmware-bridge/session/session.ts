@@ -3,23 +3,12 @@ import type { Clock, TimerHandle } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import { LinkDownError, type Link, type Unsubscribe } from '../transport/link.ts';
 import { KeyedQueue } from './keyedQueue.ts';
-import {
-  INITIAL_STATE,
-  isTerminal,
-  transition,
-  type CommandEvent,
-  type CommandPolicy,
-  type CommandState,
-  type FailureReason,
-} from './lifecycle.ts';
+import { INITIAL_STATE, isTerminal, transition, type CommandEvent, type CommandPolicy, type CommandState, type FailureReason } from './lifecycle.ts';
 import { Waitress, type WaitOutcome } from './waitress.ts';
 
 /** What a command's matcher says about a received frame that is addressed to it. */
 export type ReplyVerdict<V> =
-  | { kind: 'ok'; value: V }
-  | { kind: 'busy'; detail?: string }
-  | { kind: 'nak'; detail: string }
-  | { kind: 'bad-reply'; detail: string };
+  { kind: 'ok'; value: V } | { kind: 'busy'; detail?: string } | { kind: 'nak'; detail: string } | { kind: 'bad-reply'; detail: string };
 
 export type CommandResult<V> =
   | { ok: true; value: V; attempts: number }

@@ -5,10 +5,7 @@ import type { Clock, TimerHandle } from '../platform/clock.ts';
  * BEFORE the request is written, so a reply that arrives within the same tick as the write
  * (in-memory links, fast boards) cannot slip past.
  */
-export type WaitOutcome<V> =
-  | { kind: 'frame'; value: V }
-  | { kind: 'timeout' }
-  | { kind: 'aborted'; reason: 'link-down' | 'cancelled' };
+export type WaitOutcome<V> = { kind: 'frame'; value: V } | { kind: 'timeout' } | { kind: 'aborted'; reason: 'link-down' | 'cancelled' };
 
 export interface Waiting<V> {
   readonly promise: Promise<WaitOutcome<V>>;

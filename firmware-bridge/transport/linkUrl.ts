@@ -84,7 +84,8 @@ export function parseLinkUrl(input: string): LinkSpec {
     if (!m) throw new LinkUrlError(url, 'expected usb:<vendorId>:<productId> with 4 hex digits each, e.g. usb:0403:6001');
     const settings = parseSettings(url, query, true);
     const serialNumber = query.get('serial');
-    if (serialNumber !== null && !/^[\w.-]{1,64}$/.test(serialNumber)) throw new LinkUrlError(url, 'serial number must be 1-64 letters, digits, ".", "-" or "_"');
+    if (serialNumber !== null && !/^[\w.-]{1,64}$/.test(serialNumber))
+      throw new LinkUrlError(url, 'serial number must be 1-64 letters, digits, ".", "-" or "_"');
     return {
       kind: 'usb',
       vendorId: m[1]!.toLowerCase(),
@@ -96,7 +97,7 @@ export function parseLinkUrl(input: string): LinkSpec {
 
   if (url.startsWith('tcp://')) {
     const rest = url.slice('tcp://'.length);
-    if (rest.includes('?') || rest.includes('/') && !rest.endsWith('/')) throw new LinkUrlError(url, 'tcp address takes no path or options: tcp://host:port');
+    if (rest.includes('?') || (rest.includes('/') && !rest.endsWith('/'))) throw new LinkUrlError(url, 'tcp address takes no path or options: tcp://host:port');
     const hostPort = rest.replace(/\/$/, '');
     const m = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(hostPort);
     if (!m) throw new LinkUrlError(url, 'expected tcp://host:port, e.g. tcp://192.168.1.50:4001');
@@ -107,7 +108,10 @@ export function parseLinkUrl(input: string): LinkSpec {
   }
 
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1];
-  throw new LinkUrlError(url, scheme ? `unknown scheme "${scheme}:" (use serial:, usb: or tcp://)` : 'expected serial:/dev/..., usb:VID:PID or tcp://host:port');
+  throw new LinkUrlError(
+    url,
+    scheme ? `unknown scheme "${scheme}:" (use serial:, usb: or tcp://)` : 'expected serial:/dev/..., usb:VID:PID or tcp://host:port',
+  );
 }
 
 /** The inverse of `parseLinkUrl` (canonical form; defaults omitted). */

@@ -1,14 +1,7 @@
 import type { Clock, TimerHandle } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 import { backoffDelayMs, DEFAULT_BACKOFF, validateBackoff, type BackoffPolicy } from './backoff.ts';
-import {
-  LinkDownError,
-  type Connection,
-  type Connector,
-  type Link,
-  type LinkStatus,
-  type Unsubscribe,
-} from './link.ts';
+import { LinkDownError, type Connection, type Connector, type Link, type LinkStatus, type Unsubscribe } from './link.ts';
 
 export interface ReconnectingLinkOptions {
   name: string;

@@ -35,10 +35,16 @@ describe('serial discovery', () => {
       { path: '/dev/ttyUSB1', vendorId: '1a86', productId: '7523', serialNumber: 'X' },
       { path: '/dev/ttyUSB2', vendorId: '1a86', productId: '7523', serialNumber: 'Y' },
     ];
-    expect(await findSerialPortByUsb({ vendorId: '0403', productId: '6001' }, { list, byIdDir: byId })).toBe(join(byId, 'usb-FTDI_FT232R_USB_UART_A10KZ3-if00-port0'));
+    expect(await findSerialPortByUsb({ vendorId: '0403', productId: '6001' }, { list, byIdDir: byId })).toBe(
+      join(byId, 'usb-FTDI_FT232R_USB_UART_A10KZ3-if00-port0'),
+    );
     expect(await findSerialPortByUsb({ vendorId: '1A86', productId: '7523', serialNumber: 'Y' }, { list, byIdDir: byId })).toBe('/dev/ttyUSB2');
-    await expect(findSerialPortByUsb({ vendorId: '1a86', productId: '7523' }, { list, byIdDir: byId })).rejects.toThrow(/2 serial adapters match USB 1a86:7523.*add the serial number/);
-    await expect(findSerialPortByUsb({ vendorId: '10c4', productId: 'ea60' }, { list, byIdDir: byId })).rejects.toThrow(/no serial adapter matches USB 10c4:ea60; ports seen: .*0403:6001/);
+    await expect(findSerialPortByUsb({ vendorId: '1a86', productId: '7523' }, { list, byIdDir: byId })).rejects.toThrow(
+      /2 serial adapters match USB 1a86:7523.*add the serial number/,
+    );
+    await expect(findSerialPortByUsb({ vendorId: '10c4', productId: 'ea60' }, { list, byIdDir: byId })).rejects.toThrow(
+      /no serial adapter matches USB 10c4:ea60; ports seen: .*0403:6001/,
+    );
     await expect(findSerialPortByUsb({ vendorId: 'xyz', productId: '1' }, { list })).rejects.toThrow(/4 hex digits/);
   });
 });

@@ -43,7 +43,13 @@ describe('serial link (serialport mock binding)', () => {
 
   it('a missing device: reconnecting with a clear reason; opens once the adapter appears', async () => {
     const clock = new ManualClock();
-    const link = createSerialLink({ target: { path: '/dev/ttyUSB7' }, clock, logger: createSilentLogger(), portFactory: mockFactory, backoff: { initialMs: 100, maxMs: 100, jitter: 0 } });
+    const link = createSerialLink({
+      target: { path: '/dev/ttyUSB7' },
+      clock,
+      logger: createSilentLogger(),
+      portFactory: mockFactory,
+      backoff: { initialMs: 100, maxMs: 100, jitter: 0 },
+    });
     await link.start();
     expect(link.status).toEqual({ state: 'reconnecting', inMs: 100, attempt: 2, lastError: expect.stringMatching(/cannot open serial port \/dev\/ttyUSB7/) });
     binding.createPort('/dev/ttyUSB7');
@@ -56,7 +62,13 @@ describe('serial link (serialport mock binding)', () => {
   it('port closed under us (unplug): status goes reconnecting, and the link reopens by itself', async () => {
     binding.createPort('/dev/ttyACM0');
     const clock = new ManualClock();
-    const link = createSerialLink({ target: { path: '/dev/ttyACM0' }, clock, logger: createSilentLogger(), portFactory: mockFactory, backoff: { initialMs: 200, maxMs: 200, jitter: 0 } });
+    const link = createSerialLink({
+      target: { path: '/dev/ttyACM0' },
+      clock,
+      logger: createSilentLogger(),
+      portFactory: mockFactory,
+      backoff: { initialMs: 200, maxMs: 200, jitter: 0 },
+    });
     await link.start();
     const first = ports[0]!;
     first.emit('close', Object.assign(new Error('device disconnected'), { disconnected: true }));

@@ -49,9 +49,7 @@ export function createSerialConnector(opts: SerialConnectorOptions): Connector {
   return async (handlers) => {
     const path = 'path' in opts.target ? opts.target.path : await findSerialPortByUsb(opts.target.usb, opts.discovery ?? {});
     const port = factory({ path, ...settings });
-    await new Promise<void>((resolve, reject) =>
-      port.open((err) => (err ? reject(new Error(`cannot open serial port ${path}: ${err.message}`)) : resolve())),
-    );
+    await new Promise<void>((resolve, reject) => port.open((err) => (err ? reject(new Error(`cannot open serial port ${path}: ${err.message}`)) : resolve())));
     let ended = false;
     const end = (reason: string) => {
       if (ended) return;

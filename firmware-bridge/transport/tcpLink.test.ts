@@ -30,7 +30,11 @@ describe('tcp link (serial-over-IP gateway)', () => {
     });
     await new Promise<void>((r) => server!.listen(0, '127.0.0.1', () => r()));
     const port = (server.address() as { port: number }).port;
-    link = createLink(`tcp://127.0.0.1:${port}`, { clock: createSystemClock(), logger: createSilentLogger(), backoff: { initialMs: 20, maxMs: 50, jitter: 0 } });
+    link = createLink(`tcp://127.0.0.1:${port}`, {
+      clock: createSystemClock(),
+      logger: createSilentLogger(),
+      backoff: { initialMs: 20, maxMs: 50, jitter: 0 },
+    });
     const got: Buffer[] = [];
     link.onData((c) => got.push(c));
     await link.start();
@@ -50,7 +54,11 @@ describe('tcp link (serial-over-IP gateway)', () => {
     const port = (server.address() as { port: number }).port;
     await new Promise<void>((r) => server!.close(() => r()));
     server = undefined;
-    link = createLink(`tcp://127.0.0.1:${port}`, { clock: createSystemClock(), logger: createSilentLogger(), backoff: { initialMs: 1000, maxMs: 1000, jitter: 0 } });
+    link = createLink(`tcp://127.0.0.1:${port}`, {
+      clock: createSystemClock(),
+      logger: createSilentLogger(),
+      backoff: { initialMs: 1000, maxMs: 1000, jitter: 0 },
+    });
     await link.start();
     expect(link.status).toMatchObject({ state: 'reconnecting', inMs: 1000, attempt: 2 });
   });

@@ -99,7 +99,12 @@ describe('BoardSet on simulated boards (memory links, manual clock)', () => {
     let recoveredAfter = -1;
     for (let ms = 0; ms <= 5000; ms += 100) {
       await settle();
-      if (set.statuses().slice(0, 2).every((s) => s.status === 'ok')) {
+      if (
+        set
+          .statuses()
+          .slice(0, 2)
+          .every((s) => s.status === 'ok')
+      ) {
         recoveredAfter = ms;
         break;
       }
@@ -141,7 +146,7 @@ describe('BoardSet on simulated boards (memory links, manual clock)', () => {
     expect(kerong.received.length).toBe(before);
   });
 
-  it('refuses a compartment mapped beyond the board\'s locks even when the profile checks were bypassed', async () => {
+  it("refuses a compartment mapped beyond the board's locks even when the profile checks were bypassed", async () => {
     await start();
     const handle = set.board('lockers');
     expect(() => new Lockers([{ id: 'B9', board: 'lockers', lock: 9, size: 'M' }], new Map([['lockers', handle as never]]))).toThrow(KerongRangeError);

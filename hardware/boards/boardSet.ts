@@ -104,7 +104,8 @@ export class BoardSet {
       out.push({ kind: 'link', id: bus.url, name: `link ${bus.url}`, ...linkHealth(bus.link.status) });
       for (const h of bus.handles) {
         const d = h.device;
-        const what = d.protocol === 'modbus' ? `modbus ${d.kind ?? ''} @${d.address ?? '?'}` : d.address !== undefined ? `${d.protocol} @${d.address}` : d.protocol;
+        const what =
+          d.protocol === 'modbus' ? `modbus ${d.kind ?? ''} @${d.address ?? '?'}` : d.address !== undefined ? `${d.protocol} @${d.address}` : d.protocol;
         out.push({ kind: 'board', id: d.id, name: `board ${d.id} (${what})`, ...h.health() });
       }
     }

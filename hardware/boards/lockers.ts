@@ -15,9 +15,7 @@ export interface CompartmentState {
 }
 
 /** The driver's truth about one open, or a refusal before any byte was sent. */
-export type CompartmentOpenResult =
-  | (OpenResult & { compartment: string })
-  | { result: 'refused'; compartment: string; detail: string };
+export type CompartmentOpenResult = (OpenResult & { compartment: string }) | { result: 'refused'; compartment: string; detail: string };
 
 export type CompartmentReadResult = { ok: true; latched: boolean; occupied: boolean } | { ok: false; reason: string; detail: string };
 
@@ -62,7 +60,11 @@ export class Lockers {
     const entry = typeof id === 'string' ? this.byId.get(id) : undefined;
     if (!entry) {
       const known = [...this.byId.keys()];
-      return { result: 'refused', compartment, detail: `unknown compartment "${compartment}" (this point has ${known.length > 0 ? known.join(', ') : 'no compartments'})` };
+      return {
+        result: 'refused',
+        compartment,
+        detail: `unknown compartment "${compartment}" (this point has ${known.length > 0 ? known.join(', ') : 'no compartments'})`,
+      };
     }
     if (this.opening.has(compartment)) return { result: 'refused', compartment, detail: `compartment ${compartment} is already being opened` };
     this.opening.add(compartment);

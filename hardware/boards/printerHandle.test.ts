@@ -42,7 +42,9 @@ describe('receipt printer in the hardware profile', () => {
     expect(problems).toContain('boards.devices[4].channels: a receipt printer has no channels');
     const p = structuredClone(base);
     p.boards.devices.push({ id: 'bon1', protocol: 'escpos', link: PRINTER }, { id: 'bon2', protocol: 'escpos', link: PRINTER });
-    expect(problemsOf(JSON.stringify(p))).toEqual([`boards.devices[5].link: ${PRINTER} is already used by boards.devices[4]; a receipt printer needs a link of its own`]);
+    expect(problemsOf(JSON.stringify(p))).toEqual([
+      `boards.devices[5].link: ${PRINTER} is already used by boards.devices[4]; a receipt printer needs a link of its own`,
+    ]);
   });
 });
 
@@ -55,7 +57,13 @@ describe('printer board handle (BoardSet, memory link, manual clock)', () => {
   let pair: MemoryLinkPair;
   let sim: EscPosPrinterSim;
   let set: BoardSet;
-  const config: BoardsConfig = { devices: [{ id: 'bondrucker', protocol: 'escpos', link: 'tcp://printer.sim:9100' }], compartments: [], relays: [], inputs: [], probes: [] };
+  const config: BoardsConfig = {
+    devices: [{ id: 'bondrucker', protocol: 'escpos', link: 'tcp://printer.sim:9100' }],
+    compartments: [],
+    relays: [],
+    inputs: [],
+    probes: [],
+  };
 
   async function start(): Promise<void> {
     clock = new ManualClock();

@@ -33,9 +33,7 @@ interface FoundChip {
 
 async function readChip(dir: string, name: string): Promise<FoundChip | string> {
   try {
-    const [label, base, ngpio] = await Promise.all(
-      ['label', 'base', 'ngpio'].map((f) => readFile(join(dir, name, f), 'utf8').then((s) => s.trim())),
-    );
+    const [label, base, ngpio] = await Promise.all(['label', 'base', 'ngpio'].map((f) => readFile(join(dir, name, f), 'utf8').then((s) => s.trim())));
     const baseN = Number(base);
     const ngpioN = Number(ngpio);
     if (!Number.isInteger(baseN) || baseN < 0 || !Number.isInteger(ngpioN) || ngpioN <= 0) {
@@ -73,10 +71,7 @@ export async function findGpioChip(options: ChipLookupOptions = {}): Promise<Gpi
     const chip = found.find((c) => c.label === wanted);
     if (chip) return { name: chip.name, label: wanted, base: chip.base, ngpio: chip.ngpio };
   }
-  const seen = [
-    ...found.map((c) => `${c.name} '${c.label}' (base ${c.base}, ngpio ${c.ngpio})`),
-    ...unreadable,
-  ];
+  const seen = [...found.map((c) => `${c.name} '${c.label}' (base ${c.base}, ngpio ${c.ngpio})`), ...unreadable];
   throw new Error(
     `No Raspberry Pi header GPIO chip under ${dir}: expected a label of ${KNOWN_GPIO_CHIP_LABELS.join(', ')}; ` +
       `found ${seen.length === 0 ? 'no gpiochip entries' : seen.join('; ')}`,

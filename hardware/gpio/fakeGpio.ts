@@ -16,7 +16,7 @@ export class FakeGpio implements GpioBackend {
   readonly writes: Array<{ bcm: number; level: 0 | 1 }> = [];
 
   output(name: string, bcm: number, options: OutputOptions): DigitalOutput {
-    const toElectrical = (active: boolean): 0 | 1 => ((active !== options.activeLow) ? 1 : 0);
+    const toElectrical = (active: boolean): 0 | 1 => (active !== options.activeLow ? 1 : 0);
     this.claim(name, bcm, 'out', toElectrical(options.initial));
     this.drive(bcm, toElectrical(options.initial));
     return {

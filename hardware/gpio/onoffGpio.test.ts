@@ -55,7 +55,10 @@ function fakeOnoff(accessible = true) {
 
 describe('onoff GPIO backend', () => {
   it('addresses pins by chip base + BCM (Pi 4: 512 + 17 = 529; Pi 5: 571 + 17 = 588)', async () => {
-    for (const [root, expected] of [[pi4, 529], [pi5, 588]] as const) {
+    for (const [root, expected] of [
+      [pi4, 529],
+      [pi5, 588],
+    ] as const) {
       const f = fakeOnoff();
       const gpio = await createOnoffGpio({ logger: createSilentLogger(), sysRoot: root, loadGpio: async () => f.Gpio });
       gpio.output('strike', 17, { activeLow: false, initial: false });

@@ -185,10 +185,7 @@ export class OnoffGpio implements GpioBackend {
       }
     }
     if (held.length > 0) {
-      this.logger.warn(
-        { held: held.map((p) => ({ name: p.name, bcm: p.bcm })) },
-        'GPIO outputs left driving their current level and exported on stop',
-      );
+      this.logger.warn({ held: held.map((p) => ({ name: p.name, bcm: p.bcm })) }, 'GPIO outputs left driving their current level and exported on stop');
     }
     if (failures.length > 0) {
       this.logger.error({ failures }, 'GPIO release incomplete');
@@ -196,13 +193,7 @@ export class OnoffGpio implements GpioBackend {
     }
   }
 
-  private claim(
-    name: string,
-    bcm: number,
-    direction: 'in' | 'high' | 'low',
-    edge: 'none' | 'both',
-    safeLevel: OnoffLevel | undefined,
-  ): ClaimedPin {
+  private claim(name: string, bcm: number, direction: 'in' | 'high' | 'low', edge: 'none' | 'both', safeLevel: OnoffLevel | undefined): ClaimedPin {
     const Gpio = this.Gpio;
     const chip = this.chipInfo;
     if (!Gpio || !chip) throw new Error(`GPIO backend 'sysfs-onoff' not started; cannot claim "${name}"`);
@@ -213,9 +204,7 @@ export class OnoffGpio implements GpioBackend {
     try {
       pin = new Gpio(global, direction, edge, { activeLow: false, reconfigureDirection: true });
     } catch (err) {
-      throw new Error(
-        `Cannot claim "${name}" on BCM ${bcm} (sysfs gpio${global}, ${chip.name} base ${chip.base}): ${(err as Error).message}`,
-      );
+      throw new Error(`Cannot claim "${name}" on BCM ${bcm} (sysfs gpio${global}, ${chip.name} base ${chip.base}): ${(err as Error).message}`);
     }
     const claimed: ClaimedPin = { name, bcm, global, pin, safeLevel };
     this.claimed.set(bcm, claimed);

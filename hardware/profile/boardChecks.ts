@@ -40,7 +40,8 @@ function deviceIssues(d: BoardDevice, at: string): ProfileIssue[] {
   }
   switch (d.protocol) {
     case 'kerong':
-      if (d.address === undefined) out.push({ path: `${at}.address`, message: `is required for a Kerong board (${KERONG_LIMITS.minBoard}..${KERONG_LIMITS.maxBoard}, the DIP switches)` });
+      if (d.address === undefined)
+        out.push({ path: `${at}.address`, message: `is required for a Kerong board (${KERONG_LIMITS.minBoard}..${KERONG_LIMITS.maxBoard}, the DIP switches)` });
       else if (d.address < KERONG_LIMITS.minBoard || d.address > KERONG_LIMITS.maxBoard) {
         out.push({ path: `${at}.address`, message: `Kerong board address must be ${KERONG_LIMITS.minBoard}..${KERONG_LIMITS.maxBoard}, got ${d.address}` });
       }
@@ -59,7 +60,8 @@ function deviceIssues(d: BoardDevice, at: string): ProfileIssue[] {
       if (d.kind === undefined) out.push({ path: `${at}.kind`, message: 'is required for a Modbus board: relay, input or temperature' });
       if (d.kind === 'relay' || d.kind === 'input') {
         if (d.channels === undefined) out.push({ path: `${at}.channels`, message: `is required for a Modbus ${d.kind} board` });
-        else if (d.channels < 1 || d.channels > MODBUS_MAX_CHANNELS) out.push({ path: `${at}.channels`, message: `must be 1..${MODBUS_MAX_CHANNELS}, got ${d.channels}` });
+        else if (d.channels < 1 || d.channels > MODBUS_MAX_CHANNELS)
+          out.push({ path: `${at}.channels`, message: `must be 1..${MODBUS_MAX_CHANNELS}, got ${d.channels}` });
       }
       if (d.kind === 'temperature') forbid('channels', 'a Modbus temperature sensor has one probe; leave channels out');
       forbid('watchdogMs', 'only I/O boards take a watchdog');
@@ -104,9 +106,15 @@ function devicesIssues(boards: BoardsConfig): ProfileIssue[] {
       return;
     }
     if (bus.protocol !== d.protocol) {
-      out.push({ path: `${at}.link`, message: `${link} is already used by boards.devices[${bus.index}] speaking ${bus.protocol}; one link carries one protocol` });
+      out.push({
+        path: `${at}.link`,
+        message: `${link} is already used by boards.devices[${bus.index}] speaking ${bus.protocol}; one link carries one protocol`,
+      });
     } else if (d.protocol === 'ioboard' || d.protocol === 'scanner' || d.protocol === 'escpos') {
-      out.push({ path: `${at}.link`, message: `${link} is already used by boards.devices[${bus.index}]; ${d.protocol === 'escpos' ? 'a receipt printer' : `a ${d.protocol}`} needs a link of its own` });
+      out.push({
+        path: `${at}.link`,
+        message: `${link} is already used by boards.devices[${bus.index}]; ${d.protocol === 'escpos' ? 'a receipt printer' : `a ${d.protocol}`} needs a link of its own`,
+      });
     } else if (d.address !== undefined) {
       const same = bus.addresses.get(d.address);
       if (same !== undefined) out.push({ path: `${at}.address`, message: `address ${d.address} is already used on ${link} by boards.devices[${same}]` });
@@ -142,7 +150,8 @@ function compartmentIssues(boards: BoardsConfig): ProfileIssue[] {
     }
     const key = `${c.board}#${c.lock}`;
     const taken = locks.get(key);
-    if (taken !== undefined) out.push({ path: `${at}.lock`, message: `lock ${c.lock} of board "${c.board}" is already compartment boards.compartments[${taken}]` });
+    if (taken !== undefined)
+      out.push({ path: `${at}.lock`, message: `lock ${c.lock} of board "${c.board}" is already compartment boards.compartments[${taken}]` });
     else locks.set(key, i);
   });
   return out;
@@ -170,13 +179,16 @@ function mappingIssues(boards: BoardsConfig, section: MappingKind): ProfileIssue
     let channel = m.channel;
     if (board.protocol === 'modbus' && board.kind === want) {
       if (want === 'temperature') {
-        if (channel !== undefined && channel !== 1) out.push({ path: `${at}.channel`, message: `a Modbus temperature sensor has one probe: leave channel out or use 1, got ${channel}` });
+        if (channel !== undefined && channel !== 1)
+          out.push({ path: `${at}.channel`, message: `a Modbus temperature sensor has one probe: leave channel out or use 1, got ${channel}` });
         channel = 1;
       } else if (channel === undefined) out.push({ path: `${at}.channel`, message: `is required (1..${board.channels ?? '?'})` });
-      else if (channel < 1 || channel > (board.channels ?? 0)) out.push({ path: `${at}.channel`, message: `channel ${channel} out of range: board "${m.board}" has ${want}s 1..${board.channels ?? 0}` });
+      else if (channel < 1 || channel > (board.channels ?? 0))
+        out.push({ path: `${at}.channel`, message: `channel ${channel} out of range: board "${m.board}" has ${want}s 1..${board.channels ?? 0}` });
     } else if (board.protocol === 'ioboard') {
       if (channel === undefined) out.push({ path: `${at}.channel`, message: `is required (1..${IOBOARD_MAX_CHANNEL})` });
-      else if (channel < 1 || channel > IOBOARD_MAX_CHANNEL) out.push({ path: `${at}.channel`, message: `channel ${channel} out of range: must be 1..${IOBOARD_MAX_CHANNEL}` });
+      else if (channel < 1 || channel > IOBOARD_MAX_CHANNEL)
+        out.push({ path: `${at}.channel`, message: `channel ${channel} out of range: must be 1..${IOBOARD_MAX_CHANNEL}` });
     } else {
       const what = board.protocol === 'modbus' ? `a Modbus ${board.kind ?? ''} board` : `a ${board.protocol} board`;
       out.push({ path: `${at}.board`, message: `board "${m.board}" is ${what}; ${section} need a Modbus ${want} board or an I/O board` });

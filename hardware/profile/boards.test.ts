@@ -22,9 +22,12 @@ function problemsOf(text: string): string[] {
 
 describe('hardware profile boards section', () => {
   it('accepts the example boards and fills in empty mappings', () => {
-    const p = parseHardwareProfile(variant((p) => {
-      delete p.boards.inputs;
-    }), 't.json');
+    const p = parseHardwareProfile(
+      variant((p) => {
+        delete p.boards.inputs;
+      }),
+      't.json',
+    );
     expect(p.boards?.devices.map((d) => d.protocol)).toEqual(['kerong', 'modbus', 'modbus', 'scanner']);
     expect(p.boards?.inputs).toEqual([]);
     expect(p.boards?.compartments).toHaveLength(16);
@@ -40,10 +43,12 @@ describe('hardware profile boards section', () => {
   });
 
   it('refuses a Modbus address outside 1..247 and a Modbus board without kind', () => {
-    const problems = problemsOf(variant((p) => {
-      p.boards.devices[1].address = 0;
-      delete p.boards.devices[2].kind;
-    }));
+    const problems = problemsOf(
+      variant((p) => {
+        p.boards.devices[1].address = 0;
+        delete p.boards.devices[2].kind;
+      }),
+    );
     expect(problems).toContain('boards.devices[1].address: Modbus slave address 0 out of range: must be an integer 1..247');
     expect(problems).toContain('boards.devices[2].kind: is required for a Modbus board: relay, input or temperature');
   });
@@ -59,21 +64,25 @@ describe('hardware profile boards section', () => {
   });
 
   it('refuses duplicate compartments and two compartments on one lock', () => {
-    const problems = problemsOf(variant((p) => {
-      p.boards.compartments[1].id = 'A1';
-      p.boards.compartments[2].lock = 4;
-    }));
+    const problems = problemsOf(
+      variant((p) => {
+        p.boards.compartments[1].id = 'A1';
+        p.boards.compartments[2].lock = 4;
+      }),
+    );
     expect(problems).toContain('boards.compartments[1].id: duplicate compartment "A1" (also boards.compartments[0])');
     expect(problems).toContain('boards.compartments[3].lock: lock 4 of board "schliessfach-1" is already compartment boards.compartments[2]');
   });
 
   it('refuses a mapping naming an unknown board or a board of the wrong protocol', () => {
-    const problems = problemsOf(variant((p) => {
-      p.boards.compartments[0].board = 'gibt-es-nicht';
-      p.boards.compartments[1].board = 'kuehl-relais';
-      p.boards.relays[0].board = 'schliessfach-1';
-      p.boards.probes[0].board = 'kuehl-relais';
-    }));
+    const problems = problemsOf(
+      variant((p) => {
+        p.boards.compartments[0].board = 'gibt-es-nicht';
+        p.boards.compartments[1].board = 'kuehl-relais';
+        p.boards.relays[0].board = 'schliessfach-1';
+        p.boards.probes[0].board = 'kuehl-relais';
+      }),
+    );
     expect(problems).toContain('boards.compartments[0].board: unknown board "gibt-es-nicht" (not in boards.devices)');
     expect(problems).toContain('boards.compartments[1].board: board "kuehl-relais" is a modbus board; compartments need a lock board (kerong)');
     expect(problems).toContain('boards.relays[0].board: board "schliessfach-1" is a kerong board; relays need a Modbus relay board or an I/O board');
@@ -87,10 +96,12 @@ describe('hardware profile boards section', () => {
   });
 
   it('refuses a bad link address, two protocols on one link and two boards with one address on a bus', () => {
-    const problems = problemsOf(variant((p) => {
-      p.boards.devices[3].link = 'com3';
-      p.boards.devices[0].link = p.boards.devices[1].link;
-    }));
+    const problems = problemsOf(
+      variant((p) => {
+        p.boards.devices[3].link = 'com3';
+        p.boards.devices[0].link = p.boards.devices[1].link;
+      }),
+    );
     expect(problems.some((l) => l.startsWith('boards.devices[3].link: invalid link address "com3"'))).toBe(true);
     expect(problems.some((l) => /^boards\.devices\[1\]\.link: .* is already used by boards\.devices\[0\] speaking kerong/.test(l))).toBe(true);
     expect(problemsOf(variant((p) => (p.boards.devices[2].address = 1)))).toEqual([

@@ -44,7 +44,8 @@ const uniqueProbes: ProfileCheck = (profile) => {
     if (sameId !== undefined) issues.push({ path: `temperature.probes[${i}].id`, message: `duplicate of temperature.probes[${sameId}].id (${probe.id})` });
     else ids.set(probe.id, i);
     const sameName = names.get(probe.name);
-    if (sameName !== undefined) issues.push({ path: `temperature.probes[${i}].name`, message: `duplicate of temperature.probes[${sameName}].name (${probe.name})` });
+    if (sameName !== undefined)
+      issues.push({ path: `temperature.probes[${i}].name`, message: `duplicate of temperature.probes[${sameName}].name (${probe.name})` });
     else names.set(probe.name, i);
   });
   return issues;
@@ -53,9 +54,7 @@ const uniqueProbes: ProfileCheck = (profile) => {
 const boardRules: ProfileCheck = (profile) => boardsIssues(profile.boards);
 
 const fridgeRules: ProfileCheck = (profile) =>
-  profile.fridges
-    ? fridgesIssues({ fridges: profile.fridges, onewireIds: (profile.temperature?.probes ?? []).map((p) => p.id), boards: profile.boards })
-    : [];
+  profile.fridges ? fridgesIssues({ fridges: profile.fridges, onewireIds: (profile.temperature?.probes ?? []).map((p) => p.id), boards: profile.boards }) : [];
 
 /** Cross-field checks run after the schema passed. */
 export const PROFILE_CHECKS: readonly ProfileCheck[] = [uniquePins, uniqueProbes, boardRules, fridgeRules];

@@ -94,8 +94,10 @@ export function fridgesIssues(ctx: Context): ProfileIssue[] {
     }
     if (u.compressorRelay && 'relay' in u.compressorRelay) {
       const name = u.compressorRelay.relay;
-      if (!(boards?.relays ?? []).some((m) => m.name === name)) out.push({ path: `${at}.compressorRelay.relay`, message: `"${name}" is not listed in boards.relays` });
-      else if (relaysUsed.has(name)) out.push({ path: `${at}.compressorRelay.relay`, message: `relay "${name}" is already the compressor of ${relaysUsed.get(name)}` });
+      if (!(boards?.relays ?? []).some((m) => m.name === name))
+        out.push({ path: `${at}.compressorRelay.relay`, message: `"${name}" is not listed in boards.relays` });
+      else if (relaysUsed.has(name))
+        out.push({ path: `${at}.compressorRelay.relay`, message: `relay "${name}" is already the compressor of ${relaysUsed.get(name)}` });
       else relaysUsed.set(name, at);
     }
     const starts = new Set<string>();

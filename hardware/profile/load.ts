@@ -34,7 +34,11 @@ export function validateHardwareProfile(value: unknown, sourceName: string): Har
   if (problems.length > 0) throw new HardwareProfileError(sourceName, problems);
   const profile = withDefaults as HardwareProfile;
   const issues = PROFILE_CHECKS.flatMap((check) => check(profile));
-  if (issues.length > 0) throw new HardwareProfileError(sourceName, issues.map((i) => `${i.path}: ${i.message}`));
+  if (issues.length > 0)
+    throw new HardwareProfileError(
+      sourceName,
+      issues.map((i) => `${i.path}: ${i.message}`),
+    );
   return deepFreeze(profile);
 }
 

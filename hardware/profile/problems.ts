@@ -63,7 +63,8 @@ export function schemaIssues(schema: TSchema, value: unknown): string[] {
       case 'maximum': {
         const min = node['minimum'];
         const max = node['maximum'];
-        const range = min !== undefined && max !== undefined ? `${String(min)}..${String(max)}` : err.keyword === 'minimum' ? `>= ${String(min)}` : `<= ${String(max)}`;
+        const range =
+          min !== undefined && max !== undefined ? `${String(min)}..${String(max)}` : err.keyword === 'minimum' ? `>= ${String(min)}` : `<= ${String(max)}`;
         push(`${where}: must be ${range}, got ${describe(got)}`);
         continue;
       }

@@ -35,13 +35,19 @@ describe('hardware profile', () => {
   });
 
   it('fills in documented timing defaults when timing is left out', () => {
-    const p = parseHardwareProfile(variant((p) => delete p.door.timing), 't.json');
+    const p = parseHardwareProfile(
+      variant((p) => delete p.door.timing),
+      't.json',
+    );
     expect(p.door.timing).toEqual({ grantMs: 5000, exitGrantMs: 5000, heldOpenAfterMs: 30000, contactDebounceMs: 250, exitButtonDebounceMs: 50 });
     expect(p.fireAlarm.debounceMs).toBe(200);
   });
 
   it('returns a frozen profile so no one changes wiring at run time', () => {
-    const p = parseHardwareProfile(variant(() => {}), 't.json');
+    const p = parseHardwareProfile(
+      variant(() => {}),
+      't.json',
+    );
     expect(() => {
       (p.door.strike as { bcm: number }).bcm = 9;
     }).toThrow(TypeError);
@@ -71,16 +77,20 @@ describe('hardware profile', () => {
 
   it('rejects a pin on the 1-wire bus GPIO when temperature probes are configured', () => {
     expect(problemsOf(variant((p) => (p.door.exitButton.bcm = 4)))).toEqual(['temperature.busBcm: GPIO 4 is already used by door.exitButton']);
-    expect(() => parseHardwareProfile(variant((p) => { p.door.exitButton.bcm = 4; delete p.temperature; }), 't.json')).not.toThrow();
+    expect(() =>
+      parseHardwareProfile(
+        variant((p) => {
+          p.door.exitButton.bcm = 4;
+          delete p.temperature;
+        }),
+        't.json',
+      ),
+    ).not.toThrow();
   });
 
   it('rejects bad enum values, wrong version and malformed or duplicate probe ids', () => {
-    expect(problemsOf(variant((p) => (p.door.contact.pull = 'sideways')))).toEqual([
-      'door.contact.pull: must be one of "up", "down", "none", got "sideways"',
-    ]);
-    expect(problemsOf(variant((p) => (p.gpio.backend = 'pigpio')))).toEqual([
-      'gpio.backend: must be one of "sysfs-onoff", "fake", got "pigpio"',
-    ]);
+    expect(problemsOf(variant((p) => (p.door.contact.pull = 'sideways')))).toEqual(['door.contact.pull: must be one of "up", "down", "none", got "sideways"']);
+    expect(problemsOf(variant((p) => (p.gpio.backend = 'pigpio')))).toEqual(['gpio.backend: must be one of "sysfs-onoff", "fake", got "pigpio"']);
     expect(problemsOf(variant((p) => (p.version = 2)))).toEqual(['version: must be 1, got 2']);
     expect(problemsOf(variant((p) => (p.temperature.probes[1].id = '28-XYZ')))).toEqual([
       'temperature.probes[1].id: must match ^28-[0-9a-f]{12}$, got "28-XYZ"',
@@ -96,7 +106,13 @@ describe('hardware profile', () => {
 
   it('reports every problem at once, in the message too', () => {
     try {
-      parseHardwareProfile(variant((p) => { p.door.strike.bcm = 40; p.siren.colour = 'red'; }), 'shop.json');
+      parseHardwareProfile(
+        variant((p) => {
+          p.door.strike.bcm = 40;
+          p.siren.colour = 'red';
+        }),
+        'shop.json',
+      );
       expect.unreachable();
     } catch (err) {
       expect((err as Error).message).toMatch(/^hardware profile shop\.json is invalid:/);

@@ -115,10 +115,13 @@ export class SimulatedDoor {
     }
     if (transitions > 0) {
       this.bounceTimers.push(
-        clock.setTimeout(() => {
-          this.bounceTimers = [];
-          gpio.setElectrical(contact.bcm, target);
-        }, (transitions + 1) * everyMs),
+        clock.setTimeout(
+          () => {
+            this.bounceTimers = [];
+            gpio.setElectrical(contact.bcm, target);
+          },
+          (transitions + 1) * everyMs,
+        ),
       );
     }
     for (const l of [...this.listeners]) l();

@@ -23,7 +23,10 @@ function setup(profile = simProfile, bounce?: { transitions: number; everyMs: nu
 }
 
 describe('simulated point', () => {
-  for (const [label, profile] of [['as shipped', simProfile], ['inverted polarity', inverted(simProfile)]] as const) {
+  for (const [label, profile] of [
+    ['as shipped', simProfile],
+    ['inverted polarity', inverted(simProfile)],
+  ] as const) {
     it(`keeps the door shut against a push while the strike is locked (${label})`, () => {
       const { sim } = setup(profile);
       expect(sim.strikeReleased).toBe(false);
@@ -162,4 +165,3 @@ describe('simulated point', () => {
     expect(new SimulatedDoor({ gpio: sim.gpio, clock, strike: { bcm: 26, activeLow: true }, contact: { bcm: 25, activeLow: false } }).push()).toBe(false);
   });
 });
-

@@ -136,9 +136,7 @@ export class SimulatedPoint {
       fireAlarm: this.fireAlarmState,
       probes: [...this.probes.values()].map((p) => {
         const s = p.peek();
-        return 'celsius' in s
-          ? { id: p.id, name: p.name, celsius: s.celsius, fault: null }
-          : { id: p.id, name: p.name, celsius: null, fault: s.fault };
+        return 'celsius' in s ? { id: p.id, name: p.name, celsius: s.celsius, fault: null } : { id: p.id, name: p.name, celsius: null, fault: s.fault };
       }),
       pins: this.wiring().map(({ signal, bcm, activeLow }) => ({ signal, bcm, activeLow, level: this.gpio.electrical(bcm) ?? null })),
     };

@@ -25,9 +25,7 @@ export class SimulatedTemperatureProbe implements TemperatureProbe {
 
   async read(): Promise<TemperatureReading> {
     const s = this.state;
-    return 'celsius' in s
-      ? { ok: true, probeId: this.id, celsius: s.celsius }
-      : { ok: false, probeId: this.id, fault: s.fault, detail: s.detail };
+    return 'celsius' in s ? { ok: true, probeId: this.id, celsius: s.celsius } : { ok: false, probeId: this.id, fault: s.fault, detail: s.detail };
   }
 
   /** The last set state, for a UI. */

@@ -36,7 +36,13 @@ export async function signIn(
   const totpSecret = totpRequired(role) ? newTotpSecret() : null;
   const user = await createUser(
     db,
-    { username: opts.username ?? `t-${role}-${process.pid}-${++counter}`, displayName: `Test ${role}`, role, password: TEST_PASSWORD, ...(totpSecret ? { totpSecret } : {}) },
+    {
+      username: opts.username ?? `t-${role}-${process.pid}-${++counter}`,
+      displayName: `Test ${role}`,
+      role,
+      password: TEST_PASSWORD,
+      ...(totpSecret ? { totpSecret } : {}),
+    },
     now,
     TEST_SCRYPT,
   );

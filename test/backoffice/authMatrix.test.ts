@@ -48,17 +48,27 @@ const SAMPLES: Record<RouteKey, Sample> = {
   // 409 for roles whose TOTP is already enabled, 200 for the accountant
   'POST /api/auth/totp/setup': { req: () => ({ method: 'POST', url: '/api/auth/totp/setup' }), ok: [200, 409] },
   'POST /api/auth/totp/confirm': { req: () => ({ method: 'POST', url: '/api/auth/totp/confirm', payload: { code: '000000' } }), ok: [409] },
-  'POST /api/auth/password': { req: () => ({ method: 'POST', url: '/api/auth/password', payload: { current: TEST_PASSWORD, password: 'a-long-password-2' } }), ok: [200] },
+  'POST /api/auth/password': {
+    req: () => ({ method: 'POST', url: '/api/auth/password', payload: { current: TEST_PASSWORD, password: 'a-long-password-2' } }),
+    ok: [200],
+  },
   'GET /api/health': { req: () => ({ method: 'GET', url: '/api/health' }), ok: [200] },
   'GET /api/sites': { req: () => ({ method: 'GET', url: '/api/sites' }), ok: [200] },
   'GET /api/sites/:id': { req: () => ({ method: 'GET', url: '/api/sites/site-a' }), ok: [200] },
   'GET /api/fleet': { req: () => ({ method: 'GET', url: '/api/fleet' }), ok: [200] },
   'GET /api/sites/:id/alarms': { req: () => ({ method: 'GET', url: '/api/sites/site-a/alarms' }), ok: [200] },
   'GET /api/rejected': { req: () => ({ method: 'GET', url: '/api/rejected' }), ok: [200] },
-  'POST /api/sites/:id/resolve-divergence': { req: () => ({ method: 'POST', url: '/api/sites/site-a/resolve-divergence', payload: { action: 'dismiss' } }), ok: [200] },
+  'POST /api/sites/:id/resolve-divergence': {
+    req: () => ({ method: 'POST', url: '/api/sites/site-a/resolve-divergence', payload: { action: 'dismiss' } }),
+    ok: [200],
+  },
   'GET /api/users': { req: () => ({ method: 'GET', url: '/api/users' }), ok: [200] },
   'POST /api/users': {
-    req: () => ({ method: 'POST', url: '/api/users', payload: { username: `new-${++seq}`, displayName: 'Neu', role: 'operator', password: 'a-long-password-1' } }),
+    req: () => ({
+      method: 'POST',
+      url: '/api/users',
+      payload: { username: `new-${++seq}`, displayName: 'Neu', role: 'operator', password: 'a-long-password-1' },
+    }),
     ok: [200],
   },
   'PATCH /api/users/:id': {
@@ -73,13 +83,21 @@ const SAMPLES: Record<RouteKey, Sample> = {
   // access hook (behaviour with Stripe: test/backoffice/stripeWebhook.test.ts, payByPhone.test.ts).
   'POST /api/stripe/webhook': { req: () => ({ method: 'POST', url: '/api/stripe/webhook', payload: { id: 'evt_1' } }), ok: [503] },
   'POST /api/pay-by-phone/sessions': {
-    req: () => ({ method: 'POST', url: '/api/pay-by-phone/sessions', payload: { siteId: 'site-a', saleId: 's1', lines: [{ name: 'Brot', unitCents: 250, quantity: 1 }] } }),
+    req: () => ({
+      method: 'POST',
+      url: '/api/pay-by-phone/sessions',
+      payload: { siteId: 'site-a', saleId: 's1', lines: [{ name: 'Brot', unitCents: 250, quantity: 1 }] },
+    }),
     ok: [503],
   },
   'GET /p/:code': { req: () => ({ method: 'GET', url: '/p/abcdefgh' }), ok: [503] },
   'GET /api/members': { req: () => ({ method: 'GET', url: '/api/members' }), ok: [200] },
   'POST /api/members': {
-    req: () => ({ method: 'POST', url: '/api/members', payload: { name: `Erika ${++seq}`, role: 'member', sites: ['site-a'], ageVerified: { method: 'id-card-seen', date: '2027-02-27' } } }),
+    req: () => ({
+      method: 'POST',
+      url: '/api/members',
+      payload: { name: `Erika ${++seq}`, role: 'member', sites: ['site-a'], ageVerified: { method: 'id-card-seen', date: '2027-02-27' } },
+    }),
     ok: [200],
   },
   'PATCH /api/members/:id': {
@@ -105,10 +123,23 @@ async function seedMember(h: Harness): Promise<{ memberId: string; credentialId:
   const memberId = randomBytes(16).toString('hex');
   const credentialId = randomBytes(16).toString('hex');
   const now = h.clock.now();
-  await h.db.db.insertInto('members').values({ id: memberId, name: 'Seed', role: 'member', sites: '["site-a"]', age_method: null, age_date: null, created_at: now, updated_at: now }).execute();
+  await h.db.db
+    .insertInto('members')
+    .values({ id: memberId, name: 'Seed', role: 'member', sites: '["site-a"]', age_method: null, age_date: null, created_at: now, updated_at: now })
+    .execute();
   await h.db.db
     .insertInto('member_credentials')
-    .values({ id: credentialId, member_id: memberId, kind: 'token', card_uid: null, pin_hash: null, issued_at: Math.floor(now / 1000) * 1000, expires_at: now + 86_400_000, revoked_at: null, revoke_reason: null })
+    .values({
+      id: credentialId,
+      member_id: memberId,
+      kind: 'token',
+      card_uid: null,
+      pin_hash: null,
+      issued_at: Math.floor(now / 1000) * 1000,
+      expires_at: now + 86_400_000,
+      revoked_at: null,
+      revoke_reason: null,
+    })
     .execute();
   return { memberId, credentialId };
 }
@@ -192,14 +223,17 @@ describe.each(variants)('backoffice access on $name', ({ kind, skip }) => {
     await h.db.db.deleteFrom('sites').execute();
     // A reset site starts again at change version 0: its old changes go too.
     await h.db.db.deleteFrom('changes').execute();
-    await h.db.db.insertInto('sites').values({
+    await h.db.db
+      .insertInto('sites')
+      .values({
         site_id: 'site-a',
         created_at: h.clock.now(),
         ...{ status: 'unknown', session: 0, up_to: 0, events_stored: 0, change_version: 0, applied_version: 0, events_session: 0, epoch: 0 },
         ...{ last_batch_at: null, last_seen_at: null, status_at: null, backlog_pending: null, backlog_last_seq: null, software: null },
         diverged_at: h.clock.now(),
         diverged_reason: 'test',
-      }).execute();
+      })
+      .execute();
   });
 
   it.skipIf(skip)('lists every registered route in the permission table, and has a sample request for each', () => {
@@ -311,7 +345,13 @@ describe.each(variants)('backoffice access on $name', ({ kind, skip }) => {
       const req = e.prepare ? await e.prepare(h, who) : await SAMPLES[route].req(h, who);
       const res = await h.inject(withHeaders({ ...req, remoteAddress: '192.0.2.7' }, route === 'POST /api/auth/login' ? null : who));
       expect(res.statusCode, res.body).toBe(200);
-      const rows = await h.db.db.selectFrom('audit_log').selectAll().where('action', '=', e.action).where('outcome', '=', 'ok').where('at', '=', h.clock.now()).execute();
+      const rows = await h.db.db
+        .selectFrom('audit_log')
+        .selectAll()
+        .where('action', '=', e.action)
+        .where('outcome', '=', 'ok')
+        .where('at', '=', h.clock.now())
+        .execute();
       expect(rows).toHaveLength(1);
       const row = rows[0]!;
       expect(row.client_address).toBe('192.0.2.7');

@@ -156,7 +156,9 @@ describe('guessing a site password on the embedded broker (real backoffice proce
     const lockedRefusals = logs.filter((l) => l.msg === 'broker login refused: locked' && l.username === SITE);
     expect(failed.length, 'every wrong password that was checked is logged as failed').toBe(codes.filter((c) => c === 4).length);
     expect(failed.slice(0, 5).map((l) => [l.failures, l.reason, l.address])).toEqual([1, 2, 3, 4, 5].map((n) => [n, 'bad-password', '127.0.0.1']));
-    expect(lockedRefusals.length, 'every refusal while locked is logged (100 guesses + the right password while locked)').toBeGreaterThanOrEqual(codes.filter((c) => c === 5).length + 1);
+    expect(lockedRefusals.length, 'every refusal while locked is logged (100 guesses + the right password while locked)').toBeGreaterThanOrEqual(
+      codes.filter((c) => c === 5).length + 1,
+    );
     expect(failed.length + lockedRefusals.length, '100 guesses and the right password while locked, each logged once').toBeGreaterThanOrEqual(101);
     expect(logs.some((l) => l.msg === 'broker logins locked for this username' && l.key === SITE)).toBe(true);
     expect(JSON.stringify(logs)).not.toContain(WRONG);
@@ -216,9 +218,14 @@ describe('guessing across usernames on the embedded broker (in process)', () => 
     for (let i = 0; i < 20; i++) expect(await login(broker.url, WRONG, i % 2 === 0 ? `site-${i}` : `NOT A SITE ${i}`)).toBe(4);
     expect(await login(broker.url, 'good-password', 'site-good'), 'the address is locked, the right password included').toBe(5);
     expect(broker.logins()).toMatchObject({ failures: 20, lockouts: 1, lockedAddresses: ['127.0.0.1'], lockedUsernames: [] });
-    const failed = logger.records.filter((r) => r.msg === 'broker login failed').map((r) => r.obj as { addressFailures: number; failures: number; reason: string });
+    const failed = logger.records
+      .filter((r) => r.msg === 'broker login failed')
+      .map((r) => r.obj as { addressFailures: number; failures: number; reason: string });
     expect(failed.map((f) => f.addressFailures)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
-    expect(failed.every((f) => f.failures <= 1), 'each username failed at most once').toBe(true);
+    expect(
+      failed.every((f) => f.failures <= 1),
+      'each username failed at most once',
+    ).toBe(true);
     expect(new Set(failed.map((f) => f.reason))).toEqual(new Set(['unknown-user']));
   });
 });

@@ -33,16 +33,24 @@ describe('remote commands: now or never', () => {
   const sites: TestSite[] = [];
 
   const commandsSeen = (t: TestSite) =>
-    t.down.filter((d) => d.topic === topics.downCommands(t.siteId)).map((d) => {
-      const c = decode('commands', d.payload);
-      if (!c.ok) throw new Error(c.error.message);
-      return c.value;
-    });
+    t.down
+      .filter((d) => d.topic === topics.downCommands(t.siteId))
+      .map((d) => {
+        const c = decode('commands', d.payload);
+        if (!c.ok) throw new Error(c.error.message);
+        return c.value;
+      });
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'dorfpunkt-cmd-'));
     broker = await startAedes();
-    bo = await startBackoffice({ db: { kind: 'sqlite', path: join(dir, 'bo.db') }, mqttUrl: broker.url, clientId: '_bo-cmd', clock: systemClock(), logger: createSilentLogger() });
+    bo = await startBackoffice({
+      db: { kind: 'sqlite', path: join(dir, 'bo.db') },
+      mqttUrl: broker.url,
+      clientId: '_bo-cmd',
+      clock: systemClock(),
+      logger: createSilentLogger(),
+    });
     api = authedInject(bo.api, await signIn(bo.db, 'accountant', Date.now()));
   });
   afterAll(async () => {
@@ -53,7 +61,10 @@ describe('remote commands: now or never', () => {
   });
 
   it('refuses a command for an unknown or offline site, storing nothing', async () => {
-    await expect(bo.downlink.sendCommand('never-seen', 'door.release', release, 60_000)).rejects.toMatchObject({ name: 'CommandRefusedError', code: 'site-not-online' });
+    await expect(bo.downlink.sendCommand('never-seen', 'door.release', release, 60_000)).rejects.toMatchObject({
+      name: 'CommandRefusedError',
+      code: 'site-not-online',
+    });
     await bo.handleMessage(topics.upState('gone-site'), encode('state', { v: 1, status: 'online', session: 3 }));
     await bo.handleMessage(topics.upState('gone-site'), encode('state', { v: 1, status: 'offline', session: 3 }));
     const err = await bo.downlink.sendCommand('gone-site', 'door.release', release, 60_000).catch((e: unknown) => e);
@@ -67,7 +78,10 @@ describe('remote commands: now or never', () => {
     await t.connect();
     sites.push(t);
     await t.birth('online', 4);
-    await waitFor(async () => (await bo.db.selectFrom('sites').select('status').where('site_id', '=', 'cmd-live').executeTakeFirst())?.status === 'online', { timeoutMs: 5000, what: 'online' });
+    await waitFor(async () => (await bo.db.selectFrom('sites').select('status').where('site_id', '=', 'cmd-live').executeTakeFirst())?.status === 'online', {
+      timeoutMs: 5000,
+      what: 'online',
+    });
     const first = await bo.downlink.sendCommand('cmd-live', 'door.release', release, 60_000);
     expect(first.session).toBe(4);
     await waitFor(() => commandsSeen(t).length === 1, { timeoutMs: 5000, what: 'the command' });
@@ -105,7 +119,10 @@ describe('presence in one transaction', () => {
     try {
       await (await openDatabase({ kind: 'sqlite', path })).close();
       const log: string[] = [];
-      const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: new BetterSqlite3(path) }), log: (e) => void log.push(e.query.sql.trim().split(/\s+/)[0]!.toLowerCase()) });
+      const db = new Kysely<DB>({
+        dialect: new SqliteDialect({ database: new BetterSqlite3(path) }),
+        log: (e) => void log.push(e.query.sql.trim().split(/\s+/)[0]!.toLowerCase()),
+      });
       try {
         await applyState(db, 'tx-site', { v: 1, status: 'online', session: 1, backlog: { pending: 0, lastSeq: 0 } }, 1_000);
         await applyState(db, 'tx-site', { v: 1, status: 'offline', session: 1 }, 2_000);

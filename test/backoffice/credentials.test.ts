@@ -37,8 +37,12 @@ describe('site credentials', () => {
       const db = join(dir, 'bo.db');
       const pw = join(dir, 'passwd');
       const out: string[] = [];
-      expect(await runCli(['site-credentials', 'create', 'dorf-7', '--db', `sqlite:${db}`, '--passwd-file', pw], (l) => out.push(l), createSilentLogger())).toBe(0);
-      expect(await runCli(['site-credentials', 'create', 'dorf-8', '--db', `sqlite:${db}`, '--passwd-file', pw], (l) => out.push(l), createSilentLogger())).toBe(0);
+      expect(
+        await runCli(['site-credentials', 'create', 'dorf-7', '--db', `sqlite:${db}`, '--passwd-file', pw], (l) => out.push(l), createSilentLogger()),
+      ).toBe(0);
+      expect(
+        await runCli(['site-credentials', 'create', 'dorf-8', '--db', `sqlite:${db}`, '--passwd-file', pw], (l) => out.push(l), createSilentLogger()),
+      ).toBe(0);
       const password = /password (\S+)/.exec(out.find((l) => l.includes('site dorf-7'))!)![1]!;
       const lines = readFileSync(pw, 'utf8').trim().split('\n');
       expect(lines.map((l) => l.split(':')[0])).toEqual(['dorf-7', 'dorf-8']);
@@ -49,7 +53,9 @@ describe('site credentials', () => {
       expect(row.password_hash).not.toContain(password);
       expect(verifyPassword(password, row.password_hash)).toBe(true);
       const bad: string[] = [];
-      await expect(runCli(['site-credentials', 'create', 'Bad_Id', '--db', `sqlite:${db}`], (l) => bad.push(l), createSilentLogger())).rejects.toThrow(/invalid siteId/);
+      await expect(runCli(['site-credentials', 'create', 'Bad_Id', '--db', `sqlite:${db}`], (l) => bad.push(l), createSilentLogger())).rejects.toThrow(
+        /invalid siteId/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

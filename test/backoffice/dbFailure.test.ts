@@ -25,7 +25,9 @@ describe('ingest when the database fails', () => {
     await router.handle(topics.upEvents('dbfail-1'), payload);
     expect(router.stats.acksSent).toBe(1); // healthy DB: committed and acked (publish fails without a client, logged)
     await database.close();
-    await expect(router.handle(topics.upEvents('dbfail-1'), encode('events', { v: 1, siteId: 'dbfail-1', session: 1, events: makeEvents(4, 5) }))).resolves.toBeUndefined();
+    await expect(
+      router.handle(topics.upEvents('dbfail-1'), encode('events', { v: 1, siteId: 'dbfail-1', session: 1, events: makeEvents(4, 5) })),
+    ).resolves.toBeUndefined();
     expect(router.stats.dbErrors).toBe(1);
     expect(router.stats.acksSent).toBe(1);
     expect(logger.records.some((r) => r.level === 'error' && String(r.msg).includes('no ack sent'))).toBe(true);

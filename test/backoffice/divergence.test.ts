@@ -44,19 +44,23 @@ for (const v of variants) {
     const suite = useCleanup({ per: 'suite' });
     let wall = Date.UTC(2027, 0, 15, 8, 0, 0);
     const clock: Clock = { ...systemClock(), now: () => wall };
-    
+
     const state = (siteId: string, s: Omit<SiteState, 'v'>): Promise<void> => bo.handleMessage(topics.upState(siteId), encode('state', { v: 1, ...s }));
     const batch = (siteId: string, session: number, evs: SyncEvent[]): Promise<void> =>
       bo.handleMessage(topics.upEvents(siteId), encode('events', { v: 1, siteId, session, events: evs } satisfies EventBatch));
-    const site = async (id: string) => (await api({ method: 'GET', url: `/api/sites/${id}` })).json() as {
-      progress: { upTo: number; eventsStored: number };
-      presence: { status: string; session: number };
-      downlink: { appliedVersion: number; changeVersion: number };
-      divergence: { since: number; reason: string } | null;
-      epoch: number;
-    };
+    const site = async (id: string) =>
+      (await api({ method: 'GET', url: `/api/sites/${id}` })).json() as {
+        progress: { upTo: number; eventsStored: number };
+        presence: { status: string; session: number };
+        downlink: { appliedVersion: number; changeVersion: number };
+        divergence: { since: number; reason: string } | null;
+        epoch: number;
+      };
     const stored = async (id: string) =>
-      (await bo.db.selectFrom('events').select(['seq', 'hash']).where('site_id', '=', id).orderBy('seq').execute()).map((r) => ({ seq: Number(r.seq), hash: r.hash }));
+      (await bo.db.selectFrom('events').select(['seq', 'hash']).where('site_id', '=', id).orderBy('seq').execute()).map((r) => ({
+        seq: Number(r.seq),
+        hash: r.hash,
+      }));
 
     beforeAll(async () => {
       const dir = suite.tempDir('dorfpunkt-div-');
@@ -64,7 +68,13 @@ for (const v of variants) {
       suite.defer(made.cleanup);
       broker = await startAedes();
       suite.defer(() => broker.close());
-      bo = await startBackoffice({ db: made.config ?? { kind: 'sqlite', path: join(dir, 'bo.db') }, mqttUrl: broker.url, clientId: '_bo-div', clock, logger: createSilentLogger() });
+      bo = await startBackoffice({
+        db: made.config ?? { kind: 'sqlite', path: join(dir, 'bo.db') },
+        mqttUrl: broker.url,
+        clientId: '_bo-div',
+        clock,
+        logger: createSilentLogger(),
+      });
       api = authedInject(bo.api, await signIn(bo.db, 'operator', clock.now()));
       suite.defer(() => bo.stop());
     });
@@ -139,13 +149,17 @@ for (const v of variants) {
       await t.connect();
       suite.defer(() => t.end());
       await state('div-changes', { status: 'online', session: 9, appliedVersion: 0 });
-      for (const credentialId of ['c1', 'c2', 'c3']) await bo.downlink.publishChange('div-changes', 'revocations', { revoke: [{ credentialId, reason: 'lost' }] });
+      for (const credentialId of ['c1', 'c2', 'c3'])
+        await bo.downlink.publishChange('div-changes', 'revocations', { revoke: [{ credentialId, reason: 'lost' }] });
       await bo.handleMessage(topics.upApplied('div-changes'), encode('applied', { v: 1, version: 3 }));
       expect((await site('div-changes')).downlink).toEqual({ changeVersion: 3, appliedVersion: 3 });
-      const versions = () => t.down.filter((d) => d.topic === topics.downChanges('div-changes')).map((d) => {
-        const c = decode('changes', d.payload);
-        return c.ok ? c.value.version : -1;
-      });
+      const versions = () =>
+        t.down
+          .filter((d) => d.topic === topics.downChanges('div-changes'))
+          .map((d) => {
+            const c = decode('changes', d.payload);
+            return c.ok ? c.value.version : -1;
+          });
       await waitFor(() => versions().length === 3, { timeoutMs: 5000, what: 'three changes' });
       t.down.length = 0;
       await state('div-changes', { status: 'online', session: 9, appliedVersion: 1 }); // the retained birth again: no change

@@ -22,7 +22,13 @@ const olderPoint: EventBatch = {
     { seq: 2, type: 'door.opened', at: 1_001, clockSynced: true, data: { door: 'main' } },
     { seq: 3, type: 'sale.legacy', at: 1_002, clockSynced: true, data: { cents: 199 } },
     { seq: 4, type: 'door.closed', at: 1_003, clockSynced: true, data: { v: 7 } },
-    { seq: 5, type: 'access.decision', at: 1_004, clockSynced: true, data: { kind: 'card', granted: false, reason: 'wrong-pin', doorId: 'main', credentialId: 'c1' } },
+    {
+      seq: 5,
+      type: 'access.decision',
+      at: 1_004,
+      clockSynced: true,
+      data: { kind: 'card', granted: false, reason: 'wrong-pin', doorId: 'main', credentialId: 'c1' },
+    },
   ],
 };
 

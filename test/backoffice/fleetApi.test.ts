@@ -26,8 +26,22 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       await ingestBatch(
         db,
         batchOf('dorf-a', [
-          ev(1, t(1), 'alarm.raised', { key: 'fridge:k1:temperature', source: 'fridge', kind: 'temperature', severity: 'critical', reason: 'Kühl 1 warm', since: t(0) }),
-          ev(2, t(2), 'alarm.raised', { key: 'hardware:printer:paper', source: 'hardware', kind: 'paper-out', severity: 'warning', reason: 'no paper', since: t(2) }),
+          ev(1, t(1), 'alarm.raised', {
+            key: 'fridge:k1:temperature',
+            source: 'fridge',
+            kind: 'temperature',
+            severity: 'critical',
+            reason: 'Kühl 1 warm',
+            since: t(0),
+          }),
+          ev(2, t(2), 'alarm.raised', {
+            key: 'hardware:printer:paper',
+            source: 'hardware',
+            kind: 'paper-out',
+            severity: 'warning',
+            reason: 'no paper',
+            since: t(2),
+          }),
           ev(3, t(3), 'alarm.acknowledged', { key: 'hardware:printer:paper', by: 'anna' }),
           ev(4, t(4), 'alarm.raised', { key: 'sync:backlog', source: 'sync', kind: 'backlog', severity: 'info', reason: 'offline', since: t(4) }),
           ev(5, t(5), 'alarm.cleared', { v: 2, key: 'sync:backlog', reason: 'online again' }),
@@ -37,7 +51,16 @@ for (const kind of ['sqlite', 'postgres'] as const) {
           ev(9, t(9), 'fridge.readings', { fridgeId: 'k2', firstAt: t(9), offsetsMs: [0], tenths: [38] }),
           ev(10, t(10), 'fridge.blocked', { fridgeId: 'k1', cause: 'breach', since: t(0), readAt: t(9), tenths: 97, limitTenths: 70 }),
           ev(11, t(11), 'compartment.reserved', { compartment: 'A1', size: 'S', requested: 'S', sessionId: 's' }),
-          ev(12, t(12), 'parcel.deposited', { parcelId: 'p1', reference: 'R1', compartment: 'A2', size: 'M', codeId: 'c', courierId: 'dhl', credentialId: 'cc', depositedAt: t(12) }),
+          ev(12, t(12), 'parcel.deposited', {
+            parcelId: 'p1',
+            reference: 'R1',
+            compartment: 'A2',
+            size: 'M',
+            codeId: 'c',
+            courierId: 'dhl',
+            credentialId: 'cc',
+            depositedAt: t(12),
+          }),
           ev(13, t(13), 'parcel.uncollected', { parcelId: 'p1', compartment: 'A2', days: 3, depositedAt: t(12) }),
           ev(14, t(14), 'compartment.out-of-service', { compartment: 'B1', reason: 'not-opened', detail: '' }),
           // flagged: must not count as a critical alarm
@@ -46,7 +69,11 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         t(20),
       );
       await ingestBatch(db, batchOf('dorf-b', [ev(1, t(1), 'door.closed', {})]), t(21));
-      await db.updateTable('sites').set({ status: 'online', last_seen_at: t(22), backlog_pending: 4, backlog_last_seq: 19 }).where('site_id', '=', 'dorf-a').execute();
+      await db
+        .updateTable('sites')
+        .set({ status: 'online', last_seen_at: t(22), backlog_pending: 4, backlog_last_seq: 19 })
+        .where('site_id', '=', 'dorf-a')
+        .execute();
     });
     afterAll(async () => {
       await h?.close();
@@ -72,7 +99,14 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         lockers: { compartments: 3, free: 1, reserved: 1, occupied: 1, outOfService: 1, uncollected: 1 },
         sync: { upTo: 15, lastBatchAt: t(20), pending: 4, missing: 4 },
       });
-      expect(b).toMatchObject({ siteId: 'dorf-b', presence: { status: 'unknown', lastSeenAt: null }, alarms: { critical: 0, warning: 0, info: 0, unacknowledged: 0 }, door: { state: 'closed' }, fridges: [], sync: { pending: null, missing: null } });
+      expect(b).toMatchObject({
+        siteId: 'dorf-b',
+        presence: { status: 'unknown', lastSeenAt: null },
+        alarms: { critical: 0, warning: 0, info: 0, unacknowledged: 0 },
+        door: { state: 'closed' },
+        fridges: [],
+        sync: { pending: null, missing: null },
+      });
     });
 
     it("lists a site's alarms: not cleared first by severity, then cleared ones, with who acknowledged", async () => {

@@ -55,7 +55,13 @@ for (const v of variants) {
       const dir = suite.tempDir('dorfpunkt-bo-');
       const made = v.make();
       suite.defer(made.cleanup);
-      sa = await startStandalone({ ...(made.config ? { db: made.config } : {}), dataDir: dir, brokerPort: 0, clock: systemClock(), logger: createSilentLogger() });
+      sa = await startStandalone({
+        ...(made.config ? { db: made.config } : {}),
+        dataDir: dir,
+        brokerPort: 0,
+        clock: systemClock(),
+        logger: createSilentLogger(),
+      });
       api = authedInject(sa.backoffice.api, await signIn(sa.backoffice.db, 'operator', Date.now()));
       suite.defer(() => sa.stop());
     });
@@ -123,7 +129,11 @@ for (const v of variants) {
       const b = await stored('replay-dup');
       expect(b).toEqual(a);
       expect(b).toHaveLength(200);
-      const sites = await sa.backoffice.db.selectFrom('sites').select(['site_id', 'up_to', 'events_stored']).where('site_id', 'in', ['replay-ref', 'replay-dup']).execute();
+      const sites = await sa.backoffice.db
+        .selectFrom('sites')
+        .select(['site_id', 'up_to', 'events_stored'])
+        .where('site_id', 'in', ['replay-ref', 'replay-dup'])
+        .execute();
       for (const r of sites) {
         expect(Number(r.up_to)).toBe(200);
         expect(Number(r.events_stored)).toBe(200);

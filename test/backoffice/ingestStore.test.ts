@@ -1,5 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DummyDriver, Kysely, PostgresAdapter, PostgresIntrospector, PostgresQueryCompiler, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler } from 'kysely';
+import {
+  DummyDriver,
+  Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+} from 'kysely';
 import type { EventBatch, SyncEvent } from '../../controller/contract/sync/index.ts';
 import type { DB, EventsTable } from '../../backoffice/db/schema.ts';
 import { eventParameters, ingestBatch, ingestBatches, INSERT_CHUNK, type IngestOutcome } from '../../backoffice/ingest/ingestStore.ts';
@@ -10,7 +19,15 @@ if (pgSkip) console.warn(pgSkip);
 
 function events(from: number, to: number): SyncEvent[] {
   const out: SyncEvent[] = [];
-  for (let s = from; s <= to; s++) out.push({ seq: s, type: 'hardware.status', at: 1_000 + s, clockSynced: s % 2 === 0, data: { kind: 'board', id: `b${s}`, name: `Kühlschrank é${s}`, status: 'ok', previous: null }, ...(s % 3 === 0 ? { hash: 'ab'.repeat(16) } : {}) });
+  for (let s = from; s <= to; s++)
+    out.push({
+      seq: s,
+      type: 'hardware.status',
+      at: 1_000 + s,
+      clockSynced: s % 2 === 0,
+      data: { kind: 'board', id: `b${s}`, name: `Kühlschrank é${s}`, status: 'ok', previous: null },
+      ...(s % 3 === 0 ? { hash: 'ab'.repeat(16) } : {}),
+    });
   return out;
 }
 const batch = (siteId: string, from: number, to: number): EventBatch => ({ v: 1, siteId, session: 1, events: events(from, to) });
@@ -27,18 +44,35 @@ function rng(seed: number): () => number {
 async function dump(db: Kysely<DB>): Promise<unknown> {
   const ev = await db.selectFrom('events').select(['site_id', 'seq', 'type', 'at', 'clock_synced', 'data', 'hash']).orderBy('site_id').orderBy('seq').execute();
   const sites = await db.selectFrom('sites').select(['site_id', 'up_to', 'events_stored']).orderBy('site_id').execute();
-  return { ev: ev.map((e) => ({ ...e, seq: Number(e.seq), at: Number(e.at) })), sites: sites.map((s) => ({ ...s, up_to: Number(s.up_to), events_stored: Number(s.events_stored) })) };
+  return {
+    ev: ev.map((e) => ({ ...e, seq: Number(e.seq), at: Number(e.at) })),
+    sites: sites.map((s) => ({ ...s, up_to: Number(s.up_to), events_stored: Number(s.events_stored) })),
+  };
 }
 
 describe('multi-row INSERT parameters', () => {
   it('are flattened in the order Kysely binds them, on SQLite and PostgreSQL', () => {
-    const rows: EventsTable[] = [1, 2, 3].map((s) => ({ site_id: `s${s}`, seq: s, type: `t${s}`, at: 10 + s, clock_synced: s % 2, data: `{"x":${s}}`, hash: s === 2 ? null : `h${s}`, received_at: 100 + s }));
+    const rows: EventsTable[] = [1, 2, 3].map((s) => ({
+      site_id: `s${s}`,
+      seq: s,
+      type: `t${s}`,
+      at: 10 + s,
+      clock_synced: s % 2,
+      data: `{"x":${s}}`,
+      hash: s === 2 ? null : `h${s}`,
+      received_at: 100 + s,
+    }));
     for (const [adapter, compiler, introspector] of [
       [SqliteAdapter, SqliteQueryCompiler, SqliteIntrospector],
       [PostgresAdapter, PostgresQueryCompiler, PostgresIntrospector],
     ] as const) {
       const k = new Kysely<DB>({
-        dialect: { createAdapter: () => new adapter(), createDriver: () => new DummyDriver(), createIntrospector: (db) => new introspector(db), createQueryCompiler: () => new compiler() },
+        dialect: {
+          createAdapter: () => new adapter(),
+          createDriver: () => new DummyDriver(),
+          createIntrospector: (db) => new introspector(db),
+          createQueryCompiler: () => new compiler(),
+        },
       });
       expect(k.insertInto('events').values(rows).compile().parameters).toEqual(eventParameters(rows, 0, rows.length));
     }
@@ -69,7 +103,10 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       ];
       const grouped = await fresh();
       const serial = await fresh();
-      const got = await ingestBatches(grouped.db, group.map((b) => ({ batch: b, receivedAt: 5 })));
+      const got = await ingestBatches(
+        grouped.db,
+        group.map((b) => ({ batch: b, receivedAt: 5 })),
+      );
       const want: IngestOutcome[] = [];
       for (const b of group) want.push(await ingestBatch(serial.db, b, 5));
       expect(got).toEqual(want);
@@ -88,9 +125,14 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const grouped = await fresh();
       const serial = await fresh();
       const got: IngestOutcome[] = [];
-      for (let i = 0; i < stream.length; ) {
+      for (let i = 0; i < stream.length;) {
         const n = 1 + Math.floor(r() * 12);
-        got.push(...(await ingestBatches(grouped.db, stream.slice(i, i + n).map((b) => ({ batch: b, receivedAt: 9 })))));
+        got.push(
+          ...(await ingestBatches(
+            grouped.db,
+            stream.slice(i, i + n).map((b) => ({ batch: b, receivedAt: 9 })),
+          )),
+        );
         i += n;
       }
       const want: IngestOutcome[] = [];
@@ -102,15 +144,25 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     it(`stores groups larger than one INSERT (${INSERT_CHUNK} rows) completely`, async () => {
       const d = await fresh();
       const group = [0, 1, 2, 3, 4].map((k) => batch('big-site', k * 500 + 1, k * 500 + 500));
-      const out = await ingestBatches(d.db, group.map((b) => ({ batch: b, receivedAt: 1 })));
+      const out = await ingestBatches(
+        d.db,
+        group.map((b) => ({ batch: b, receivedAt: 1 })),
+      );
       expect(out.at(-1)).toMatchObject({ upTo: 2500, stored: 500 });
-      const n = await d.db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).where('site_id', '=', 'big-site').executeTakeFirstOrThrow();
+      const n = await d.db
+        .selectFrom('events')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('site_id', '=', 'big-site')
+        .executeTakeFirstOrThrow();
       expect(Number(n.n)).toBe(2500);
     });
 
     it('does not fail on a stray row beyond the mark (ON CONFLICT DO NOTHING keeps the first copy)', async () => {
       const d = await fresh();
-      await d.db.insertInto('events').values({ site_id: 'stray', seq: 2, type: 'sale', at: 1, clock_synced: 0, data: '"first"', hash: null, received_at: 1 }).execute();
+      await d.db
+        .insertInto('events')
+        .values({ site_id: 'stray', seq: 2, type: 'sale', at: 1, clock_synced: 0, data: '"first"', hash: null, received_at: 1 })
+        .execute();
       const out = await ingestBatch(d.db, batch('stray', 1, 3), 2);
       expect(out.upTo).toBe(3);
       const rows = await d.db.selectFrom('events').select(['seq', 'data']).where('site_id', '=', 'stray').orderBy('seq').execute();

@@ -95,7 +95,9 @@ describe.each(variants)('backoffice sign-in on $name', ({ kind, skip }) => {
         expect(errorOf(await login(u.user.username, 'wrong password!'))).toEqual([401, 'invalid-credentials']);
         h.clock.setWall(h.clock.now() + 24 * 3_600_000 + 1);
       }
-      expect((await h.db.db.selectFrom('login_throttle').selectAll().where('key', '=', `user:${u.user.username}`).execute()).map((r) => Number(r.failures))).toEqual([1]);
+      expect(
+        (await h.db.db.selectFrom('login_throttle').selectAll().where('key', '=', `user:${u.user.username}`).execute()).map((r) => Number(r.failures)),
+      ).toEqual([1]);
     });
 
     it.skipIf(skip)('audits every failed and refused login with the address, and never the password', async () => {
@@ -147,14 +149,24 @@ describe.each(variants)('backoffice sign-in on $name', ({ kind, skip }) => {
       expect((await login(u.user.username, TEST_PASSWORD)).statusCode).toBe(200);
       const left = await h.db.db.selectFrom('sessions').select('user_id').where('user_id', '=', u.user.id).execute();
       expect(left).toHaveLength(1);
-      expect(await h.db.db.selectFrom('sessions').select('id_hash').where('last_seen_at', '<=', h.clock.now() - 30 * 60_000).execute()).toEqual([]);
+      expect(
+        await h.db.db
+          .selectFrom('sessions')
+          .select('id_hash')
+          .where('last_seen_at', '<=', h.clock.now() - 30 * 60_000)
+          .execute(),
+      ).toEqual([]);
     });
 
     it.skipIf(skip)('logs out: the cookie is cleared and the old session id no longer works', async () => {
       const u = await signIn(h.db.db, 'accountant', h.clock.now());
       const res = await login(u.user.username, TEST_PASSWORD);
       const cookie = sessionCookieOf(res);
-      const out = await h.inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie, 'x-csrf-token': (res.json() as { csrfToken: string }).csrfToken } });
+      const out = await h.inject({
+        method: 'POST',
+        url: '/api/auth/logout',
+        headers: { cookie, 'x-csrf-token': (res.json() as { csrfToken: string }).csrfToken },
+      });
       expect(out.statusCode).toBe(200);
       expect(out.cookies.find((c) => c.name === '__Host-dorfpunkt_session')?.value).toBe('');
       expect((await me(cookie)).statusCode).toBe(401);
@@ -167,13 +179,16 @@ describe.each(variants)('backoffice sign-in on $name', ({ kind, skip }) => {
       expect((await patch({ disabled: true })).statusCode).toBe(200);
       expect((await me(u.headers.cookie!)).statusCode).toBe(401);
       expect(errorOf(await login(u.user.username, TEST_PASSWORD))).toEqual([401, 'invalid-credentials']);
-      expect((await h.inject({ method: 'PATCH', url: `/api/users/${admin.user.id}`, headers: admin.headers, payload: { disabled: true } })).statusCode).toBe(409);
+      expect((await h.inject({ method: 'PATCH', url: `/api/users/${admin.user.id}`, headers: admin.headers, payload: { disabled: true } })).statusCode).toBe(
+        409,
+      );
     });
 
     it.skipIf(skip)('changes one’s own password: the old one stops working, other sessions end, this one goes on', async () => {
       const u = await signIn(h.db.db, 'accountant', h.clock.now());
       const other = sessionCookieOf(await login(u.user.username, TEST_PASSWORD));
-      const change = (current: string) => h.inject({ method: 'POST', url: '/api/auth/password', headers: u.headers, payload: { current, password: 'a brand new password' } });
+      const change = (current: string) =>
+        h.inject({ method: 'POST', url: '/api/auth/password', headers: u.headers, payload: { current, password: 'a brand new password' } });
       expect(errorOf(await change('not my password'))).toEqual([403, 'wrong-password']);
       expect((await change(TEST_PASSWORD)).statusCode).toBe(200);
       expect((await me(u.headers.cookie!)).statusCode).toBe(200);
@@ -219,7 +234,10 @@ describe.each(variants)('backoffice sign-in on $name', ({ kind, skip }) => {
       expect(first.json()).toMatchObject({ enrolmentRequired: true, totpVerified: false });
       const headers = { cookie: sessionCookieOf(first), 'x-csrf-token': (first.json() as { csrfToken: string }).csrfToken };
       expect(errorOf(await h.inject({ method: 'GET', url: '/api/sites', headers }))).toEqual([403, 'totp-enrolment-required']);
-      expect(errorOf(await h.inject({ method: 'POST', url: '/api/sites/x-site/resolve-divergence', headers, payload: { action: 'dismiss' } }))).toEqual([403, 'totp-enrolment-required']);
+      expect(errorOf(await h.inject({ method: 'POST', url: '/api/sites/x-site/resolve-divergence', headers, payload: { action: 'dismiss' } }))).toEqual([
+        403,
+        'totp-enrolment-required',
+      ]);
       const setup = await h.inject({ method: 'POST', url: '/api/auth/totp/setup', headers });
       const { uri, secret } = setup.json() as { uri: string; secret: string };
       expect(uri).toMatch(/^otpauth:\/\/totp\/dorfpunkt:erika\?/);
@@ -246,12 +264,22 @@ describe.each(variants)('backoffice sign-in on $name', ({ kind, skip }) => {
   describe('remote actions', () => {
     it.skipIf(skip)('runs a door release only for a permitted role with TOTP, and audits the attempt and the outcome', async () => {
       const now = () => h.clock.now();
-      const actor = (role: 'operator' | 'accountant', totpVerified: boolean) => ({ userId: `u-${role}`, username: role, role, clientAddress: '192.0.2.1', totpVerified });
+      const actor = (role: 'operator' | 'accountant', totpVerified: boolean) => ({
+        userId: `u-${role}`,
+        username: role,
+        role,
+        clientAddress: '192.0.2.1',
+        totpVerified,
+      });
       const log = new AuditLog();
       let released = 0;
       const release = async () => ++released;
-      await expect(performRemoteAction(h.db.db, log, actor('accountant', true), 'door.release', { siteId: 'dorf-1', target: 'door-1' }, now, release)).rejects.toBeInstanceOf(RemoteActionRefused);
-      await expect(performRemoteAction(h.db.db, log, actor('operator', false), 'door.release', { siteId: 'dorf-1', target: 'door-1' }, now, release)).rejects.toMatchObject({ code: 'totp-required' });
+      await expect(
+        performRemoteAction(h.db.db, log, actor('accountant', true), 'door.release', { siteId: 'dorf-1', target: 'door-1' }, now, release),
+      ).rejects.toBeInstanceOf(RemoteActionRefused);
+      await expect(
+        performRemoteAction(h.db.db, log, actor('operator', false), 'door.release', { siteId: 'dorf-1', target: 'door-1' }, now, release),
+      ).rejects.toMatchObject({ code: 'totp-required' });
       expect(released).toBe(0);
       expect(await performRemoteAction(h.db.db, log, actor('operator', true), 'door.release', { siteId: 'dorf-1', target: 'door-1' }, now, release)).toBe(1);
       await expect(
@@ -259,7 +287,12 @@ describe.each(variants)('backoffice sign-in on $name', ({ kind, skip }) => {
           throw new Error('site not online');
         }),
       ).rejects.toThrow('site not online');
-      const rows = await h.db.db.selectFrom('audit_log').select(['action', 'outcome', 'role', 'site_id', 'target', 'client_address']).where('site_id', '=', 'dorf-1').orderBy('id').execute();
+      const rows = await h.db.db
+        .selectFrom('audit_log')
+        .select(['action', 'outcome', 'role', 'site_id', 'target', 'client_address'])
+        .where('site_id', '=', 'dorf-1')
+        .orderBy('id')
+        .execute();
       expect(rows.map((r) => `${r.action} ${r.outcome} ${r.role} ${r.target}`)).toEqual([
         'door.release denied accountant door-1',
         'door.release denied operator door-1',

@@ -163,7 +163,15 @@ describe('broker login limiter (policy on the manual clock)', () => {
 
 describe('broker login limiter across a restart (restore rule)', () => {
   const at = Date.UTC(2026, 11, 6, 12, 0, 0);
-  const rec = (r: Partial<LoginLockRecord>): LoginLockRecord => ({ kind: 'username', key: 'site-a', failures: 5, lockMs: 4 * MIN, lockedUntil: null, lastFailureAt: at - 1_000, ...r });
+  const rec = (r: Partial<LoginLockRecord>): LoginLockRecord => ({
+    kind: 'username',
+    key: 'site-a',
+    failures: 5,
+    lockMs: 4 * MIN,
+    lockedUntil: null,
+    lastFailureAt: at - 1_000,
+    ...r,
+  });
 
   it('a still-active lock keeps its remaining wall time', () => {
     const l = new LoginLimiter(new ManualClock(at));
@@ -226,7 +234,10 @@ describe('broker login guard', () => {
     expect(failed).toEqual([1, 2, 3, 4, 5]);
     expect(logger.records.filter((r) => r.msg === 'broker login refused: locked')).toHaveLength(15);
     // The right password now: refused too.
-    expect(await guard.attempt('site-a', '10.0.0.1', async () => ({ ok: true }), { clientId: 'site-a', username: 'site-a' })).toMatchObject({ ok: false, returnCode: 5 });
+    expect(await guard.attempt('site-a', '10.0.0.1', async () => ({ ok: true }), { clientId: 'site-a', username: 'site-a' })).toMatchObject({
+      ok: false,
+      returnCode: 5,
+    });
   });
 });
 
@@ -238,11 +249,14 @@ const pgSkip = await postgresSkipReason();
 if (pgSkip) console.log(`loginLimiter: ${pgSkip} — the PostgreSQL store variant is skipped`);
 
 describe.each([
-  { name: 'sqlite', make: (): { config: DbConfig; cleanup: () => Promise<void> } => {
-    const d = mkdtempSync(join(tmpdir(), 'dp-loginlocks-'));
-    dirs.push(d);
-    return { config: { kind: 'sqlite', path: join(d, 'bo.db') }, cleanup: async () => undefined };
-  } },
+  {
+    name: 'sqlite',
+    make: (): { config: DbConfig; cleanup: () => Promise<void> } => {
+      const d = mkdtempSync(join(tmpdir(), 'dp-loginlocks-'));
+      dirs.push(d);
+      return { config: { kind: 'sqlite', path: join(d, 'bo.db') }, cleanup: async () => undefined };
+    },
+  },
   ...(pgSkip ? [] : [{ name: 'postgres', make: freshPgConfig }]),
 ])('broker login locks in the database ($name)', ({ make }) => {
   it('saves, reloads and removes counts and deadlines as whole milliseconds', async () => {
@@ -250,7 +264,14 @@ describe.each([
     try {
       const a = await openDatabase(config);
       const store = dbLoginLockStore(a.db);
-      const r1: LoginLockRecord = { kind: 'username', key: 'site-a', failures: 5, lockMs: 60_000, lockedUntil: 1_800_000_060_000.25, lastFailureAt: 1_800_000_000_000.9 };
+      const r1: LoginLockRecord = {
+        kind: 'username',
+        key: 'site-a',
+        failures: 5,
+        lockMs: 60_000,
+        lockedUntil: 1_800_000_060_000.25,
+        lastFailureAt: 1_800_000_000_000.9,
+      };
       const r2: LoginLockRecord = { kind: 'address', key: '::1', failures: 2, lockMs: 0, lockedUntil: null, lastFailureAt: 1_800_000_000_000 };
       await store.save([r1, r2]);
       await store.save([{ ...r1, failures: 6 }]);

@@ -42,7 +42,8 @@ describe('login lock on the system clock in a real process', () => {
   });
 
   const login = async (url: string, username: string, password: string): Promise<number> =>
-    (await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) })).status;
+    (await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) }))
+      .status;
   const deadline = (username: string): number => {
     const raw = new BetterSqlite3(dbPath, { readonly: true });
     try {

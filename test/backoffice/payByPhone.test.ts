@@ -19,7 +19,14 @@ const variants = [
   { name: 'PostgreSQL', kind: 'postgres' as const, skip: pgSkip !== null },
 ];
 
-const BASKET = { siteId: 'site-a', saleId: 'sale-7', lines: [{ name: 'Milch 1 l', unitCents: 119, quantity: 2 }, { name: 'Bauernbrot', unitCents: 350, quantity: 1 }] };
+const BASKET = {
+  siteId: 'site-a',
+  saleId: 'sale-7',
+  lines: [
+    { name: 'Milch 1 l', unitCents: 119, quantity: 2 },
+    { name: 'Bauernbrot', unitCents: 350, quantity: 1 },
+  ],
+};
 
 interface Answer {
   sessionId: string;
@@ -34,7 +41,8 @@ interface Answer {
 describe.each(variants)('pay by phone on $name', ({ kind, skip }) => {
   let h: PaymentsHarness;
   let op: SignedIn;
-  const start = async (body: unknown = BASKET) => h.app.inject({ method: 'POST', url: '/api/pay-by-phone/sessions', headers: op.headers, payload: body as object });
+  const start = async (body: unknown = BASKET) =>
+    h.app.inject({ method: 'POST', url: '/api/pay-by-phone/sessions', headers: op.headers, payload: body as object });
   const follow = (url: string) => fetch(url, { redirect: 'manual' });
 
   beforeEach(async () => {
@@ -94,7 +102,12 @@ describe.each(variants)('pay by phone on $name', ({ kind, skip }) => {
     const gone = await follow(a.shortUrl);
     expect(gone.status).toBe(410);
     await waitFor(() => h.relayed('site-a').some((b) => b.type === 'checkout.session.expired'), { what: 'expired checkout relayed' });
-    expect(h.relayed('site-a').find((b) => b.type === 'checkout.session.expired')).toMatchObject({ objectId: a.sessionId, status: 'expired', saleId: 'sale-7', paymentIntentId: null });
+    expect(h.relayed('site-a').find((b) => b.type === 'checkout.session.expired')).toMatchObject({
+      objectId: a.sessionId,
+      status: 'expired',
+      saleId: 'sale-7',
+      paymentIntentId: null,
+    });
     op = await signIn(h.kysely, 'operator', h.clock.now()); // the first session idled out meanwhile
     const rb = await start();
     const b = rb.json() as Answer;
@@ -122,7 +135,12 @@ describe.each(variants)('pay by phone on $name', ({ kind, skip }) => {
   it.skipIf(skip)('refuses a basket under 0.50 €, a malformed body and an unknown code with clear errors; nothing created', async () => {
     const small = await start({ ...BASKET, lines: [{ name: 'Kaugummi', unitCents: 20, quantity: 2 }] });
     expect([small.statusCode, (small.json() as { error: string }).error]).toEqual([400, 'amount-too-small']);
-    for (const bad of [{ ...BASKET, siteId: 'Bad/Site' }, { ...BASKET, lines: [] }, { ...BASKET, lines: [{ name: 'x', unitCents: 1.5, quantity: 1 }] }, { ...BASKET, extra: 1 }]) {
+    for (const bad of [
+      { ...BASKET, siteId: 'Bad/Site' },
+      { ...BASKET, lines: [] },
+      { ...BASKET, lines: [{ name: 'x', unitCents: 1.5, quantity: 1 }] },
+      { ...BASKET, extra: 1 },
+    ]) {
       const r = await start(bad);
       expect([r.statusCode, (r.json() as { error: string }).error]).toEqual([400, 'bad-request']);
     }

@@ -28,7 +28,12 @@ describe('payments wired into the standalone backoffice', () => {
       dataDir: t.tempDir('dorfpunkt-pay-'),
       brokerPort: 0,
       http: { port: 0 },
-      payments: { secretKey: TEST_SECRET_KEY, webhookSecrets: [SECRET], publicBaseUrl: 'https://dorfpunkt.example', api: { host: '127.0.0.1', port, protocol: 'http' } },
+      payments: {
+        secretKey: TEST_SECRET_KEY,
+        webhookSecrets: [SECRET],
+        publicBaseUrl: 'https://dorfpunkt.example',
+        api: { host: '127.0.0.1', port, protocol: 'http' },
+      },
       clock: systemClock(),
       logger: createSilentLogger(),
     });
@@ -39,14 +44,27 @@ describe('payments wired into the standalone backoffice', () => {
     t.defer(() => point.end());
 
     const stripe = new Stripe(TEST_SECRET_KEY, { host: '127.0.0.1', port, protocol: 'http', telemetry: false, maxNetworkRetries: 0 });
-    const pi = await stripe.paymentIntents.create({ amount: 2350, currency: 'eur', allowed_payment_method_types: ['card_present'], capture_method: 'manual', metadata: { siteId: 'pay-site', saleId: 'sale-e2e' } });
+    const pi = await stripe.paymentIntents.create({
+      amount: 2350,
+      currency: 'eur',
+      allowed_payment_method_types: ['card_present'],
+      capture_method: 'manual',
+      metadata: { siteId: 'pay-site', saleId: 'sale-e2e' },
+    });
     const changes = () =>
       point.down
         .filter((m) => m.topic === 'dorfpunkt/v1/pay-site/down/changes')
-        .map((m) => JSON.parse(m.payload) as { version: number; kind: string; body: { paymentIntentId: string; amountCents: number; saleId: string; type: string } });
+        .map(
+          (m) =>
+            JSON.parse(m.payload) as { version: number; kind: string; body: { paymentIntentId: string; amountCents: number; saleId: string; type: string } },
+        );
     await waitFor(() => changes().length > 0, { what: 'payment.webhook change at the point' });
     const [c] = changes();
-    expect(c).toMatchObject({ version: 1, kind: 'payment.webhook', body: { type: 'payment_intent.created', paymentIntentId: pi.id, amountCents: 2350, saleId: 'sale-e2e' } });
+    expect(c).toMatchObject({
+      version: 1,
+      kind: 'payment.webhook',
+      body: { type: 'payment_intent.created', paymentIntentId: pi.id, amountCents: 2350, saleId: 'sale-e2e' },
+    });
 
     // Not confirmed by the point: the backoffice resends it (here: at once, as after a new birth).
     await sa.backoffice.downlink.resendUnapplied('pay-site');

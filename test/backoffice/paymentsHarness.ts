@@ -55,7 +55,14 @@ export interface PaymentsHarness {
   close(): Promise<void>;
 }
 
-export async function startPaymentsHarness(kind: 'sqlite' | 'postgres', opts: { registerEndpoint?: boolean; signingSecrets?: string[]; /** The first n relays throw (a DB or broker failure after the event was stored). */ failRelays?: number } = {}): Promise<PaymentsHarness> {
+export async function startPaymentsHarness(
+  kind: 'sqlite' | 'postgres',
+  opts: {
+    registerEndpoint?: boolean;
+    signingSecrets?: string[];
+    /** The first n relays throw (a DB or broker failure after the event was stored). */ failRelays?: number;
+  } = {},
+): Promise<PaymentsHarness> {
   const db = await openTestDb(kind);
   const clock = new ManualClock(Date.UTC(2027, 2, 1, 9, 0, 0));
   const logs: LogRecord[] = [];
@@ -81,7 +88,15 @@ export async function startPaymentsHarness(kind: 'sqlite' | 'postgres', opts: { 
   const now = (): number => Math.floor(clock.now());
   let base = 'http://127.0.0.1:0';
   let relayFailures = opts.failRelays ?? 0;
-  const payByPhone = new PayByPhone({ db: db.db, stripe, get publicBaseUrl() { return base; }, now, logger });
+  const payByPhone = new PayByPhone({
+    db: db.db,
+    stripe,
+    get publicBaseUrl() {
+      return base;
+    },
+    now,
+    logger,
+  });
   const app = buildApi({
     db: db.db,
     stats: () => ZERO_STATS,
@@ -112,7 +127,10 @@ export async function startPaymentsHarness(kind: 'sqlite' | 'postgres', opts: { 
   const webhookUrl = `${base}/api/stripe/webhook`;
   if (opts.registerEndpoint !== false) fake.addWebhookEndpoint(webhookUrl, WEBHOOK_SECRET);
   const control = async (method: 'GET' | 'POST', path: string, body?: unknown) => {
-    const res = await fetch(`${fakeUrl}${path}`, { method, ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) });
+    const res = await fetch(`${fakeUrl}${path}`, {
+      method,
+      ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    });
     const text = await res.text();
     return { status: res.status, body: res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text };
   };
@@ -128,7 +146,8 @@ export async function startPaymentsHarness(kind: 'sqlite' | 'postgres', opts: { 
     webhookUrl,
     published,
     logs,
-    relayed: (siteId) => published.filter((p) => p.kind === 'payment.webhook' && p.topic === `dorfpunkt/v1/${siteId}/down/changes`).map((p) => p.body as PaymentWebhook),
+    relayed: (siteId) =>
+      published.filter((p) => p.kind === 'payment.webhook' && p.topic === `dorfpunkt/v1/${siteId}/down/changes`).map((p) => p.body as PaymentWebhook),
     async deliveredOk(eventId, count) {
       await waitFor(
         async () => {

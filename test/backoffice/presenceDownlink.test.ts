@@ -24,7 +24,9 @@ describe('presence and downlink (embedded broker, SQLite)', () => {
   async function site(id: string, session: number, withWill = true): Promise<TestSite> {
     const pw = await sa.createSiteCredentials(id);
     const s = new TestSite(id, sa.broker.url, pw, session);
-    await s.connect(withWill ? { will: { topic: topics.upState(id), payload: encode('state', { v: 1, status: 'offline', session }), qos: 1, retain: true } } : {});
+    await s.connect(
+      withWill ? { will: { topic: topics.upState(id), payload: encode('state', { v: 1, status: 'offline', session }), qos: 1, retain: true } } : {},
+    );
     sites.push(s);
     return s;
   }
@@ -78,14 +80,20 @@ describe('presence and downlink (embedded broker, SQLite)', () => {
   it('publishes versioned changes, republishes the unapplied ones on a birth, and records up/applied', async () => {
     const s = await site('chg-site', 1, false);
     const a = await sa.backoffice.downlink.publishChange('chg-site', 'revocations', { revoke: [{ credentialId: 'card-1', reason: 'lost' }] });
-    const b = await sa.backoffice.downlink.publishChange('chg-site', 'members', { members: [{ memberId: 'm1', name: 'Erna Meier', role: 'member', ageVerified: false }] });
+    const b = await sa.backoffice.downlink.publishChange('chg-site', 'members', {
+      members: [{ memberId: 'm1', name: 'Erna Meier', role: 'member', ageVerified: false }],
+    });
     expect([a.version, b.version]).toEqual([1, 2]);
     const changes = () => s.down.filter((d) => d.topic === topics.downChanges('chg-site')).map((d) => decode('changes', d.payload));
     await waitFor(() => changes().length === 2, { timeoutMs: 5000, what: 'two changes' });
     expect(changes().map((c) => (c.ok ? c.value.version : -1))).toEqual([1, 2]);
     // the point applied only version 1
     await s.client.publishAsync(topics.upApplied('chg-site'), encode('applied', { v: 1, version: 1 }), { qos: 1 });
-    await waitFor(async () => (await sa.backoffice.db.selectFrom('sites').select('applied_version').where('site_id', '=', 'chg-site').executeTakeFirstOrThrow()).applied_version === 1);
+    await waitFor(
+      async () =>
+        (await sa.backoffice.db.selectFrom('sites').select('applied_version').where('site_id', '=', 'chg-site').executeTakeFirstOrThrow()).applied_version ===
+        1,
+    );
     s.down.length = 0;
     await s.birth('online', 1);
     await waitFor(() => changes().length >= 1, { timeoutMs: 5000, what: 'resend after birth' });
@@ -93,8 +101,16 @@ describe('presence and downlink (embedded broker, SQLite)', () => {
     // cumulative, a stale lower applied does not move it back, a too-high one is capped
     await s.client.publishAsync(topics.upApplied('chg-site'), encode('applied', { v: 1, version: 9 }), { qos: 1 });
     await s.client.publishAsync(topics.upApplied('chg-site'), encode('applied', { v: 1, version: 1 }), { qos: 1 });
-    await waitFor(async () => (await sa.backoffice.db.selectFrom('changes').select('applied_at').where('site_id', '=', 'chg-site').where('applied_at', 'is', null).execute()).length === 0);
-    const row = await sa.backoffice.db.selectFrom('sites').select(['applied_version', 'change_version']).where('site_id', '=', 'chg-site').executeTakeFirstOrThrow();
+    await waitFor(
+      async () =>
+        (await sa.backoffice.db.selectFrom('changes').select('applied_at').where('site_id', '=', 'chg-site').where('applied_at', 'is', null).execute())
+          .length === 0,
+    );
+    const row = await sa.backoffice.db
+      .selectFrom('sites')
+      .select(['applied_version', 'change_version'])
+      .where('site_id', '=', 'chg-site')
+      .executeTakeFirstOrThrow();
     expect(row).toEqual({ applied_version: 2, change_version: 2 });
   });
 
@@ -111,12 +127,15 @@ describe('presence and downlink (embedded broker, SQLite)', () => {
     expect(cmd.value).toMatchObject({ id, kind: 'door.release', ttlMs: 60_000, expiresAt, session: 5 });
     expect(cmd.value.issuedAt).toBeGreaterThanOrEqual(before);
     await s.client.publishAsync(topics.upCommandResults('cmd-site'), encode('command-results', { v: 1, id, status: 'done' }), { qos: 1 });
-    await s.client.publishAsync(topics.upCommandResults('cmd-site'), encode('command-results', { v: 1, id, status: 'refused', reason: 'replayed' }), { qos: 1 });
+    await s.client.publishAsync(topics.upCommandResults('cmd-site'), encode('command-results', { v: 1, id, status: 'refused', reason: 'replayed' }), {
+      qos: 1,
+    });
     // The result of a later command, sent after the duplicate on the same topic, is handled after
     // it (the control lane keeps receipt order): once it is stored, the duplicate has been seen.
     const later = await sa.backoffice.downlink.sendCommand('cmd-site', 'door.release', { operator: 'anna@verein' }, 60_000);
     await s.client.publishAsync(topics.upCommandResults('cmd-site'), encode('command-results', { v: 1, id: later.id, status: 'done' }), { qos: 1 });
-    const status = async (cmdId: string) => (await sa.backoffice.db.selectFrom('commands').select('status').where('id', '=', cmdId).executeTakeFirstOrThrow()).status;
+    const status = async (cmdId: string) =>
+      (await sa.backoffice.db.selectFrom('commands').select('status').where('id', '=', cmdId).executeTakeFirstOrThrow()).status;
     await waitFor(async () => (await status(later.id)) === 'done', { timeoutMs: 5000, what: 'the later result' });
     expect(await status(id)).toBe('done');
     await expect(sa.backoffice.downlink.sendCommand('cmd-site', 'door.release', { operator: 'anna@verein' }, 25 * 3600_000)).rejects.toThrow(/ttlMs/);

@@ -22,7 +22,27 @@ export function badEv(seq: number, at: number, type: string, data: Record<string
 export const batchOf = (siteId: string, events: SyncEvent[], session = 1): EventBatch => ({ v: 1, siteId, session, events });
 
 /** Numeric columns (PostgreSQL returns bigint as text). */
-const NUMERIC = new Set(['seq', 'since', 'raised_at', 'acked_at', 'cleared_at', 'changed_at', 'fire', 'faulted', 'tenths', 'read_at', 'above', 'limit_tenths', 'blocked', 'blocked_since', 'uncollected', 'in_service', 'age_verified', 'updated_at', 'expires_at']);
+const NUMERIC = new Set([
+  'seq',
+  'since',
+  'raised_at',
+  'acked_at',
+  'cleared_at',
+  'changed_at',
+  'fire',
+  'faulted',
+  'tenths',
+  'read_at',
+  'above',
+  'limit_tenths',
+  'blocked',
+  'blocked_since',
+  'uncollected',
+  'in_service',
+  'age_verified',
+  'updated_at',
+  'expires_at',
+]);
 
 export type Dump = Record<(typeof PROJECTION_TABLES)[number], Record<string, unknown>[]>;
 
@@ -64,7 +84,15 @@ export function randomEvent(r: () => number, seq: number, at: number): SyncEvent
   const compartment = pick(r, ['A1', 'A2', 'B1']);
   const credentialId = pick(r, ['c1', 'c2', 'c3']);
   const kinds: (() => SyncEvent)[] = [
-    () => ev(seq, at, 'alarm.raised', { key, source: 'fridge', kind: 'temperature', severity: pick(r, ['critical', 'warning', 'info'] as const), reason: `raised at ${seq}`, since: at - 1000 }),
+    () =>
+      ev(seq, at, 'alarm.raised', {
+        key,
+        source: 'fridge',
+        kind: 'temperature',
+        severity: pick(r, ['critical', 'warning', 'info'] as const),
+        reason: `raised at ${seq}`,
+        since: at - 1000,
+      }),
     () => ev(seq, at, 'alarm.acknowledged', { key, by: pick(r, ['anna', 'ben']) }),
     () => ev(seq, at, 'alarm.cleared', { v: 2, key, reason: `cleared at ${seq}` }),
     () => ev(seq, at, 'alarm.held-open', { openForMs: 60_000 }),
@@ -75,18 +103,37 @@ export function randomEvent(r: () => number, seq: number, at: number): SyncEvent
     () => ev(seq, at, 'door.opened', { via: 'grant', grantId: seq }),
     () => ev(seq, at, 'door.closed', {}),
     () => ev(seq, at, 'fridge.readings', { fridgeId, firstAt: at - 60_000, offsetsMs: [0, 30_000, 60_000], tenths: [40, 41, Math.floor(r() * 120)] }),
-    () => ev(seq, at, 'fridge.crossed', { fridgeId, direction: pick(r, ['above', 'below'] as const), readAt: at, tenths: 85, limitTenths: 70, inDefrost: false }),
+    () =>
+      ev(seq, at, 'fridge.crossed', { fridgeId, direction: pick(r, ['above', 'below'] as const), readAt: at, tenths: 85, limitTenths: 70, inDefrost: false }),
     () => ev(seq, at, 'fridge.blocked', { fridgeId, cause: 'breach', since: at - 7_200_000, readAt: at, tenths: 90, limitTenths: 70 }),
     () => ev(seq, at, 'fridge.corrective-action', { fridgeId, actionId: `a${seq}`, by: 'anna', note: 'discarded', lifted: r() < 0.7 }),
     () => ev(seq, at, 'compartment.reserved', { compartment, size: 'M', requested: 'S', sessionId: `s${seq}` }),
-    () => ev(seq, at, 'parcel.deposited', { parcelId: `p${seq}`, reference: `ref${seq}`, compartment, size: 'M', codeId: `code${seq}`, courierId: 'dhl', credentialId: 'cc', depositedAt: at }),
+    () =>
+      ev(seq, at, 'parcel.deposited', {
+        parcelId: `p${seq}`,
+        reference: `ref${seq}`,
+        compartment,
+        size: 'M',
+        codeId: `code${seq}`,
+        courierId: 'dhl',
+        credentialId: 'cc',
+        depositedAt: at,
+      }),
     () => ev(seq, at, 'parcel.collected', { parcelId: `p${seq}`, compartment, codeId: 'code', via: 'keypad' }),
     () => ev(seq, at, 'compartment.freed', { compartment, reason: 'collected' }),
     () => ev(seq, at, 'compartment.out-of-service', { compartment, reason: 'not-opened', detail: '' }),
     () => ev(seq, at, 'compartment.back-in-service', { compartment, operator: 'ben' }),
     () => ev(seq, at, 'parcel.uncollected', { parcelId: `p${seq}`, compartment, days: 3, depositedAt: at - 3 * 86_400_000 }),
     () => ev(seq, at, 'member.upserted', { memberId: pick(r, ['m1', 'm2']), name: `Name ${seq}`, role: 'member', ageVerified: r() < 0.5 }),
-    () => ev(seq, at, 'credential.issued', { credentialId, memberId: 'm1', kind: 'token', role: 'member', ageVerified: false, expiresAt: r() < 0.5 ? null : at + 86_400_000 }),
+    () =>
+      ev(seq, at, 'credential.issued', {
+        credentialId,
+        memberId: 'm1',
+        kind: 'token',
+        role: 'member',
+        ageVerified: false,
+        expiresAt: r() < 0.5 ? null : at + 86_400_000,
+      }),
     () => ev(seq, at, 'credential.revoked', { credentialId, reason: `lost ${seq}` }),
     () => ev(seq, at, 'hardware.status', { kind: 'board', id: 'b1', name: 'Board', status: 'ok', previous: null }),
     // flagged: wrong payload of a projected type, and an unknown type

@@ -35,9 +35,23 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       await ingestBatch(
         db,
         batchOf('dorf-a', [
-          ev(1, t(1), 'alarm.raised', { key: 'fridge:k1:temperature', source: 'fridge', kind: 'temperature', severity: 'critical', reason: 'Kühl 1: 9.0 °C', since: t(0) }),
+          ev(1, t(1), 'alarm.raised', {
+            key: 'fridge:k1:temperature',
+            source: 'fridge',
+            kind: 'temperature',
+            severity: 'critical',
+            reason: 'Kühl 1: 9.0 °C',
+            since: t(0),
+          }),
           ev(2, t(2), 'alarm.acknowledged', { key: 'fridge:k1:temperature', by: 'anna' }),
-          ev(3, t(3), 'alarm.raised', { key: 'access:pin:brute-force', source: 'access', kind: 'brute-force', severity: 'warning', reason: 'many wrong PINs', since: t(3) }),
+          ev(3, t(3), 'alarm.raised', {
+            key: 'access:pin:brute-force',
+            source: 'access',
+            kind: 'brute-force',
+            severity: 'warning',
+            reason: 'many wrong PINs',
+            since: t(3),
+          }),
           ev(4, t(4), 'alarm.cleared', { v: 2, key: 'access:pin:brute-force', reason: 'quiet again' }),
           ev(5, t(5), 'door.opened', { via: 'grant', grantId: 7 }),
           ev(6, t(6), 'alarm.held-open', { openForMs: 60_000 }),
@@ -45,7 +59,16 @@ for (const kind of ['sqlite', 'postgres'] as const) {
           ev(8, t(8), 'fridge.crossed', { fridgeId: 'k1', direction: 'above', readAt: t(6), tenths: 91, limitTenths: 70, inDefrost: false }),
           ev(9, t(9), 'fridge.blocked', { fridgeId: 'k1', cause: 'breach', since: t(0), readAt: t(9), tenths: 91, limitTenths: 70 }),
           ev(10, t(10), 'compartment.reserved', { compartment: 'A1', size: 'M', requested: 'S', sessionId: 's1' }),
-          ev(11, t(11), 'parcel.deposited', { parcelId: 'p1', reference: 'R1', compartment: 'A1', size: 'M', codeId: 'c', courierId: 'dhl', credentialId: 'cc', depositedAt: t(11) }),
+          ev(11, t(11), 'parcel.deposited', {
+            parcelId: 'p1',
+            reference: 'R1',
+            compartment: 'A1',
+            size: 'M',
+            codeId: 'c',
+            courierId: 'dhl',
+            credentialId: 'cc',
+            depositedAt: t(11),
+          }),
           ev(12, t(12), 'compartment.out-of-service', { compartment: 'B2', reason: 'not-opened', detail: 'nak' }),
           ev(13, t(13), 'member.upserted', { memberId: 'm1', name: 'Eva', role: 'member', ageVerified: true }),
           ev(14, t(14), 'credential.issued', { credentialId: 'cr1', memberId: 'm1', kind: 'card', role: 'member', ageVerified: true, expiresAt: null }),
@@ -64,7 +87,9 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       ]);
       expect(live.p_alarms.find((a) => a['alarm_key'] === 'door:held-open')).toMatchObject({ since: t(6) - 60_000, raised_at: t(6), cleared_at: t(18) });
       expect(live.p_door).toEqual([{ site_id: 'dorf-a', state: 'closed', changed_at: t(17), fire: 0, faulted: 0, seq: 17 }]);
-      expect(live.p_fridges).toEqual([{ site_id: 'dorf-a', fridge_id: 'k1', tenths: 91, read_at: t(6), above: 1, limit_tenths: 70, blocked: 1, blocked_since: t(0), seq: 9 }]);
+      expect(live.p_fridges).toEqual([
+        { site_id: 'dorf-a', fridge_id: 'k1', tenths: 91, read_at: t(6), above: 1, limit_tenths: 70, blocked: 1, blocked_since: t(0), seq: 9 },
+      ]);
       expect(live.p_lockers.map((l) => [l['compartment'], l['occupancy'], l['parcel_id'], l['since'], l['in_service']])).toEqual([
         ['A1', 'occupied', 'p1', t(11), 1],
         ['B2', 'free', null, t(12), 0],
@@ -95,8 +120,24 @@ for (const kind of ['sqlite', 'postgres'] as const) {
 
     it('applies an event once although its batch arrives again, is resent after later events, or overlaps in one group', async () => {
       const { db } = await fresh();
-      const raise = ev(1, T0 + 1, 'alarm.raised', { key: 'locker:A1:held-open', source: 'locker', kind: 'held-open', severity: 'warning', reason: 'A1 open', since: T0 });
-      const deposit = ev(2, T0 + 2, 'parcel.deposited', { parcelId: 'p1', reference: 'R', compartment: 'A1', size: 'S', codeId: 'c', courierId: 'dhl', credentialId: 'cc', depositedAt: T0 + 2 });
+      const raise = ev(1, T0 + 1, 'alarm.raised', {
+        key: 'locker:A1:held-open',
+        source: 'locker',
+        kind: 'held-open',
+        severity: 'warning',
+        reason: 'A1 open',
+        since: T0,
+      });
+      const deposit = ev(2, T0 + 2, 'parcel.deposited', {
+        parcelId: 'p1',
+        reference: 'R',
+        compartment: 'A1',
+        size: 'S',
+        codeId: 'c',
+        courierId: 'dhl',
+        credentialId: 'cc',
+        depositedAt: T0 + 2,
+      });
       const clear = ev(3, T0 + 3, 'alarm.cleared', { v: 2, key: 'locker:A1:held-open', reason: 'closed' });
       const collect = ev(4, T0 + 4, 'parcel.collected', { parcelId: 'p1', compartment: 'A1', codeId: 'c', via: 'qr' });
       // One group: the first batch, the same batch again, and an overlapping one.
@@ -106,7 +147,11 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         { batch: batchOf('dorf-a', [deposit, clear, collect]), receivedAt: T0 + 10 },
       ];
       const outcomes = await ingestBatches(db, group);
-      expect(outcomes.map((o) => [o.stored, o.duplicates])).toEqual([[2, 0], [0, 2], [2, 1]]);
+      expect(outcomes.map((o) => [o.stored, o.duplicates])).toEqual([
+        [2, 0],
+        [0, 2],
+        [2, 1],
+      ]);
       const once = await dumpProjections(db);
       expect(once.p_alarms[0]).toMatchObject({ state: 'cleared', seq: 3 });
       expect(once.p_lockers[0]).toMatchObject({ occupancy: 'free', parcel_id: null });
@@ -174,7 +219,8 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         const r = rng(seed);
         const sites = ['dorf-a', 'dorf-b', 'dorf-c'];
         const ledgers = new Map(sites.map((s) => [s, [] as ReturnType<typeof randomEvent>[]]));
-        for (const s of sites) for (let i = 1; i <= 120; i++) ledgers.get(s)!.push(randomEvent(r, i + (seed === 7 ? 0 : 120), T0 + i * 1000 + Math.floor(r() * 500)));
+        for (const s of sites)
+          for (let i = 1; i <= 120; i++) ledgers.get(s)!.push(randomEvent(r, i + (seed === 7 ? 0 : 120), T0 + i * 1000 + Math.floor(r() * 500)));
         // Only the second seed continues the first's ledgers: seqs 121.. follow 1..120.
         const sent = new Map(sites.map((s) => [s, 0]));
         let rounds = 0;
@@ -210,7 +256,16 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const live = await dumpProjections(db);
       await db
         .insertInto('events')
-        .values({ site_id: 'dorf-a', seq: 2, type: 'fridge.readings', at: T0 + 1, clock_synced: 1, data: JSON.stringify({ fridgeId: 'k1' }), hash: null, received_at: T0 + 1 })
+        .values({
+          site_id: 'dorf-a',
+          seq: 2,
+          type: 'fridge.readings',
+          at: T0 + 1,
+          clock_synced: 1,
+          data: JSON.stringify({ fridgeId: 'k1' }),
+          hash: null,
+          received_at: T0 + 1,
+        })
         .execute();
       expect(await rebuildProjections(db)).toEqual({ replayed: 1, undecodable: 1 });
       expect(await dumpProjections(db)).toEqual(live);
@@ -228,7 +283,10 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       expect(d.p_alarms).toEqual([]);
       await ingestBatch(db, batchOf('dorf-a', [ev(1, T0 + 10, 'door.closed', {})], 2), T0 + 10);
       d = await dumpProjections(db);
-      expect(d.p_door.map((x) => [x['site_id'], x['state']])).toEqual([['dorf-a', 'closed'], ['dorf-b', 'closed']]);
+      expect(d.p_door.map((x) => [x['site_id'], x['state']])).toEqual([
+        ['dorf-a', 'closed'],
+        ['dorf-b', 'closed'],
+      ]);
       await rebuildProjections(db);
       expect(await dumpProjections(db)).toEqual(d);
     });

@@ -61,7 +61,10 @@ describe('backoffice user CLI', () => {
   it('clears a login lock with user unlock', async () => {
     const database = await openDatabase({ kind: 'sqlite', path: join(dir, 'bo.db') });
     try {
-      await database.db.insertInto('login_throttle').values({ key: 'user:chefin', failures: 9, locked_until: Date.now() + 900_000, updated_at: Date.now() }).execute();
+      await database.db
+        .insertInto('login_throttle')
+        .values({ key: 'user:chefin', failures: 9, locked_until: Date.now() + 900_000, updated_at: Date.now() })
+        .execute();
       expect((await cli(['user', 'unlock', 'Chefin', '--db', db])).code).toBe(0);
       expect(await database.db.selectFrom('login_throttle').selectAll().execute()).toEqual([]);
     } finally {
@@ -79,7 +82,10 @@ describe('backoffice user CLI', () => {
       expect(second.password).not.toBe(first.password);
       const login = new LoginService(database.db, { ...DEFAULT_AUTH, scryptCost: TEST_SCRYPT }, new AuditLog(), () => now);
       expect(await login.login({ username: 'demo', password: first.password, totp: totpCode(second.secret, now) }, null)).toMatchObject({ ok: false });
-      expect(await login.login({ username: 'demo', password: second.password, totp: totpCode(second.secret, now) }, null)).toMatchObject({ ok: true, user: { role: 'operator' } });
+      expect(await login.login({ username: 'demo', password: second.password, totp: totpCode(second.secret, now) }, null)).toMatchObject({
+        ok: true,
+        user: { role: 'operator' },
+      });
     } finally {
       await database.close();
     }

@@ -40,7 +40,14 @@ function batches(siteId: string, events: number, batch: number): Buffer[] {
   const out: Buffer[] = [];
   for (let from = 1; from <= events; from += batch) {
     const evs: SyncEvent[] = [];
-    for (let s = from; s < from + batch && s <= events; s++) evs.push({ seq: s, type: 'access.decision', at: 1_700_000_000_000 + s, clockSynced: true, data: { kind: 'card', granted: s % 7 !== 0, reason: s % 7 !== 0 ? 'granted' : 'wrong-pin', doorId: 'main', credentialId: `cred-${s % 50}` } });
+    for (let s = from; s < from + batch && s <= events; s++)
+      evs.push({
+        seq: s,
+        type: 'access.decision',
+        at: 1_700_000_000_000 + s,
+        clockSynced: true,
+        data: { kind: 'card', granted: s % 7 !== 0, reason: s % 7 !== 0 ? 'granted' : 'wrong-pin', doorId: 'main', credentialId: `cred-${s % 50}` },
+      });
     out.push(encode('events', { v: 1, siteId, session: 1, events: evs }));
   }
   return out;
@@ -53,7 +60,13 @@ const median = (xs: number[]): number => {
 };
 
 async function connect(o: IngestBenchOptions, clientId: string): Promise<MqttClient> {
-  return mqtt.connectAsync(o.brokerUrl, { clientId, protocolVersion: 4, reconnectPeriod: 0, ...(o.username ? { username: o.username } : {}), ...(o.password ? { password: o.password } : {}) });
+  return mqtt.connectAsync(o.brokerUrl, {
+    clientId,
+    protocolVersion: 4,
+    reconnectPeriod: 0,
+    ...(o.username ? { username: o.username } : {}),
+    ...(o.password ? { password: o.password } : {}),
+  });
 }
 
 function publishAll(pub: MqttClient, topic: string, payloads: Buffer[]): void {
@@ -124,7 +137,14 @@ async function runRawInsert(o: IngestBenchOptions, dir: string, round: number): 
   const rows: SyncEvent[][] = [];
   for (let from = 1; from <= o.events; from += o.batch) {
     const evs: SyncEvent[] = [];
-    for (let s = from; s < from + o.batch && s <= o.events; s++) evs.push({ seq: s, type: 'access.decision', at: 1_700_000_000_000 + s, clockSynced: true, data: { kind: 'card', granted: s % 7 !== 0, reason: s % 7 !== 0 ? 'granted' : 'wrong-pin', doorId: 'main', credentialId: `cred-${s % 50}` } });
+    for (let s = from; s < from + o.batch && s <= o.events; s++)
+      evs.push({
+        seq: s,
+        type: 'access.decision',
+        at: 1_700_000_000_000 + s,
+        clockSynced: true,
+        data: { kind: 'card', granted: s % 7 !== 0, reason: s % 7 !== 0 ? 'granted' : 'wrong-pin', doorId: 'main', credentialId: `cred-${s % 50}` },
+      });
     rows.push(evs);
   }
   const insertBatch = db.transaction((evs: SyncEvent[]) => {
@@ -158,7 +178,12 @@ export async function benchIngest(opts: IngestBenchOptions): Promise<IngestBench
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  return { ingestPerSec: Math.round(median(ingest)), rawSubscriberPerSec: Math.round(median(sub)), rawInsertPerSec: Math.round(median(raw)), ratio: Number(median(ratios).toFixed(3)) };
+  return {
+    ingestPerSec: Math.round(median(ingest)),
+    rawSubscriberPerSec: Math.round(median(sub)),
+    rawInsertPerSec: Math.round(median(raw)),
+    ratio: Number(median(ratios).toFixed(3)),
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -12,22 +12,22 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createSystemClock } from '../../firmware-bridge/platform/clock.ts';
 import { createSilentLogger } from '../../firmware-bridge/platform/logger.ts';
-import {
-  canonicalJson,
-  coreMigrations,
-  eventHash,
-  GENESIS_HASH,
-  Ledger,
-  openDatabase,
-  runMigrations,
-} from '../../controller/ledger/index.ts';
+import { canonicalJson, coreMigrations, eventHash, GENESIS_HASH, Ledger, openDatabase, runMigrations } from '../../controller/ledger/index.ts';
 
 const PAIRS = 7;
 /** A catalogue type, so the ledger's payload check is part of what is measured. */
 const TYPE = 'access.decision' as const;
 
 function entryData(i: number): Record<string, unknown> {
-  return { kind: i % 2 === 0 ? 'card' : 'token', granted: true, reason: 'granted', doorId: 'main', credentialId: `cred-${i % 97}`, memberId: `m-${i % 89}`, role: 'member' };
+  return {
+    kind: i % 2 === 0 ? 'card' : 'token',
+    granted: true,
+    reason: 'granted',
+    doorId: 'main',
+    credentialId: `cred-${i % 97}`,
+    memberId: `m-${i % 89}`,
+    role: 'member',
+  };
 }
 
 function median(xs: number[]): number {
@@ -67,9 +67,7 @@ function runRaw(path: string, n: number): number {
       rows.push([i + 1, TYPE, at, 0, data, prev, hash]);
       prev = hash;
     }
-    const insertEvent = db.prepare(
-      'INSERT INTO events (seq, type, at, clock_synced, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    );
+    const insertEvent = db.prepare('INSERT INTO events (seq, type, at, clock_synced, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)');
     const insertOutbox = db.prepare('INSERT INTO outbox (seq) VALUES (?)');
     const write = db.transaction((row: (typeof rows)[number]) => {
       insertEvent.run(...row);
@@ -84,10 +82,7 @@ function runRaw(path: string, n: number): number {
   }
 }
 
-export async function benchLedger(opts: {
-  dir: string;
-  n: number;
-}): Promise<{ ledgerPerSec: number; rawPerSec: number; ratio: number }> {
+export async function benchLedger(opts: { dir: string; n: number }): Promise<{ ledgerPerSec: number; rawPerSec: number; ratio: number }> {
   const n = Math.max(1, Math.floor(opts.n));
   const ledgerPath = join(opts.dir, 'bench-ledger.db');
   const rawPath = join(opts.dir, 'bench-raw.db');

@@ -19,7 +19,11 @@ function rssMb(pid: number): number {
 }
 
 async function sample(args: string[], port: number, settleMs: number): Promise<number> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, stdio: 'ignore', env: { ...process.env, LOG_LEVEL: 'error' } });
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    cwd: root,
+    stdio: 'ignore',
+    env: { ...process.env, LOG_LEVEL: 'error' },
+  });
   try {
     await waitUntilReachable(port, 60_000);
     await new Promise((r) => setTimeout(r, settleMs));
@@ -35,7 +39,10 @@ export async function benchMemory(opts: { settleMs?: number } = {}): Promise<{ p
   const dir = mkdtempSync(join(tmpdir(), 'dorfpunkt-mem-'));
   try {
     const idleScript = join(dir, 'idle-http.ts');
-    writeFileSync(idleScript, `import { createServer } from 'node:http';\ncreateServer((_q, r) => r.end('ok')).listen(Number(process.argv[2]), '127.0.0.1');\n`);
+    writeFileSync(
+      idleScript,
+      `import { createServer } from 'node:http';\ncreateServer((_q, r) => r.end('ok')).listen(Number(process.argv[2]), '127.0.0.1');\n`,
+    );
     const idlePort = await freePort();
     const idleHttpMb = await sample([idleScript, String(idlePort)], idlePort, settleMs);
     const pointPort = await freePort();

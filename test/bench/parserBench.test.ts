@@ -21,15 +21,18 @@ describe('RB6 parser bench harness', () => {
     }
   });
 
-  it.each(PARSER_BENCHES.map((e) => [e.protocol, e] as const))('the generated %s stream is mostly valid frames (the bench measures parsing, not skipping)', (_, entry) => {
-    const frames = entry.frames();
-    const meanLength = frames.reduce((n, f) => n + f.length, 0) / frames.length;
-    const stream = buildStream(frames, 1);
-    const p = entry.createParser();
-    const delivered = p.push(stream).length;
-    expect(delivered * meanLength).toBeGreaterThan(stream.length * 0.9);
-    expect(p.stats.frames).toBe(delivered);
-  });
+  it.each(PARSER_BENCHES.map((e) => [e.protocol, e] as const))(
+    'the generated %s stream is mostly valid frames (the bench measures parsing, not skipping)',
+    (_, entry) => {
+      const frames = entry.frames();
+      const meanLength = frames.reduce((n, f) => n + f.length, 0) / frames.length;
+      const stream = buildStream(frames, 1);
+      const p = entry.createParser();
+      const delivered = p.push(stream).length;
+      expect(delivered * meanLength).toBeGreaterThan(stream.length * 0.9);
+      expect(p.stats.frames).toBe(delivered);
+    },
+  );
 
   it('the same seed builds the same stream; bad sizes are refused', () => {
     const frames = PARSER_BENCHES[1]!.frames();
@@ -61,7 +64,7 @@ function damagedStream(protocol: string, seed: number): Buffer {
 
 function parseAll<F>(p: StreamParser<F>, stream: Buffer, chunk: (at: number) => number): { frames: F[]; stats: unknown } {
   const frames: F[] = [];
-  for (let at = 0; at < stream.length; ) {
+  for (let at = 0; at < stream.length;) {
     const n = chunk(at);
     frames.push(...p.push(stream.subarray(at, at + n)));
     at += n;
@@ -73,7 +76,13 @@ describe('fast paths deliver exactly what the general rules deliver (frames and 
   it('Modbus responses: fast path on vs off, 64 KiB and random chunks, damaged stream', () => {
     for (const seed of [1, 2, 3]) {
       const stream = damagedStream('modbus-rtu', seed);
-      const chunkings = [() => () => 65536, () => { const r = createSeededRandom(seed); return () => 1 + Math.floor(r() * 300); }];
+      const chunkings = [
+        () => () => 65536,
+        () => {
+          const r = createSeededRandom(seed);
+          return () => 1 + Math.floor(r() * 300);
+        },
+      ];
       for (const chunking of chunkings) {
         const fast = parseAll(new ModbusResponseParser(), stream, chunking());
         const general = parseAll(new GeneralModbusResponseParser(), stream, chunking());

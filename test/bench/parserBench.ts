@@ -146,6 +146,8 @@ export function benchParsers(opts: { megabytes: number; pairs?: number; entries?
 if (import.meta.url === `file://${process.argv[1]}`) {
   const mb = Number(process.argv[2] ?? 100);
   for (const r of benchParsers({ megabytes: mb })) {
-    console.log(`RB6 ${r.protocol} parser: ${(r.bytesPerSec / 1e6).toFixed(1)} MB/s vs Buffer.indexOf ${(r.anchorBytesPerSec / 1e6).toFixed(1)} MB/s, ratio ${r.ratio.toFixed(3)} (target >= 0.2)`);
+    console.log(
+      `RB6 ${r.protocol} parser: ${(r.bytesPerSec / 1e6).toFixed(1)} MB/s vs Buffer.indexOf ${(r.anchorBytesPerSec / 1e6).toFixed(1)} MB/s, ratio ${r.ratio.toFixed(3)} (target >= 0.2)`,
+    );
   }
 }

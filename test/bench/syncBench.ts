@@ -83,11 +83,21 @@ async function defaultBackoffice(brokerUrl: string, dir: string): Promise<BenchB
 }
 
 function fillLedger(dir: string, siteId: string, n: number): Ledger {
-  const ledger = Ledger.open({ path: path.join(dir, `${siteId}.db`), siteId, clock: new ManualClock(), logger: createSilentLogger(), migrations: syncMigrations });
+  const ledger = Ledger.open({
+    path: path.join(dir, `${siteId}.db`),
+    siteId,
+    clock: new ManualClock(),
+    logger: createSilentLogger(),
+    migrations: syncMigrations,
+  });
   // Setup only (not timed): the same events as one append each, in transactions of 500.
   for (let i = 0; i < n; i += 500) {
     const entries = [];
-    for (let k = i; k < Math.min(n, i + 500); k++) entries.push({ type: 'access.decision' as const, data: { kind: 'card', granted: true, reason: 'granted', doorId: 'main', credentialId: `cred-${k % 500}` } });
+    for (let k = i; k < Math.min(n, i + 500); k++)
+      entries.push({
+        type: 'access.decision' as const,
+        data: { kind: 'card', granted: true, reason: 'granted', doorId: 'main', credentialId: `cred-${k % 500}` },
+      });
     ledger.appendMany(entries);
   }
   return ledger;
@@ -98,7 +108,11 @@ async function drainOnce(brokerUrl: string, dir: string, n: number): Promise<{ m
   const ledger = fillLedger(dir, siteId, n);
   const batches: SyncEvent[][] = [];
   for (let after = 0; after < n; after += MAX_EVENTS_PER_BATCH) {
-    batches.push(ledger.outboxPending(after, MAX_EVENTS_PER_BATCH).map((e) => ({ seq: e.seq, type: e.type, at: e.at, clockSynced: e.clockSynced, data: e.data, hash: e.hash })));
+    batches.push(
+      ledger
+        .outboxPending(after, MAX_EVENTS_PER_BATCH)
+        .map((e) => ({ seq: e.seq, type: e.type, at: e.at, clockSynced: e.clockSynced, data: e.data, hash: e.hash })),
+    );
   }
   const sync = new SyncClient({ brokerUrl, siteId, ledger, clock: createSystemClock(), logger: createSilentLogger(), keepaliveSec: 30 });
   // Timed from link-up (the raw anchor is timed after its connect, too) to the last ack.

@@ -37,11 +37,7 @@ function p99(samples: number[]): number {
   return s[Math.min(s.length - 1, Math.ceil(s.length * 0.99) - 1)] ?? Number.NaN;
 }
 
-export async function benchUnlock(opts: {
-  n: number;
-  loadWriter: () => void;
-  record?: TryRecordFn;
-}): Promise<UnlockBenchResult> {
+export async function benchUnlock(opts: { n: number; loadWriter: () => void; record?: TryRecordFn }): Promise<UnlockBenchResult> {
   const n = Math.max(1, Math.floor(opts.n));
   const warmup = Math.min(200, n);
   const access = fixture();
@@ -86,9 +82,7 @@ export async function benchUnlock(opts: {
   });
 
   // Distinct credentials: the replay window (D8) refuses a credential reused within 60 s.
-  const tokens = Array.from({ length: n + warmup }, (_, i) =>
-    access.token({ credentialId: `bench-${i.toString(36).padStart(6, '0')}`, memberId: `M${i}` }),
-  );
+  const tokens = Array.from({ length: n + warmup }, (_, i) => access.token({ credentialId: `bench-${i.toString(36).padStart(6, '0')}`, memberId: `M${i}` }));
 
   const sampleEntry = async (i: number): Promise<number> => {
     strikeAt = Number.NaN;

@@ -100,7 +100,11 @@ function accessMatrix(name: string, env: () => Env) {
       expect(siteA.connected).toBe(true);
 
       // 3. legitimate traffic that site-a's subscriptions would catch if they were granted
-      await siteB.publishAsync(topics.upEvents('site-b'), encode('events', { v: 1, siteId: 'site-b', session: 1, events: [{ seq: 1, type: 'sale', at: 0, clockSynced: false, data: null }] }), { qos: 1 });
+      await siteB.publishAsync(
+        topics.upEvents('site-b'),
+        encode('events', { v: 1, siteId: 'site-b', session: 1, events: [{ seq: 1, type: 'sale', at: 0, clockSynced: false, data: null }] }),
+        { qos: 1 },
+      );
       await siteB.publishAsync(topics.upState('site-b'), encode('state', { v: 1, status: 'online', session: 1 }), { qos: 1, retain: true });
       await backoffice.publishAsync(topics.downAck('site-b'), encode('ack', { v: 1, upTo: 1 }), { qos: 1 });
       await backoffice.publishAsync(topics.downCommands('site-b'), 'legit-command', { qos: 1 });
@@ -112,7 +116,7 @@ function accessMatrix(name: string, env: () => Env) {
       await siteA.publishAsync(topics.upEvents('site-a'), 'marker-a', { qos: 1 });
       await waitFor(() => seen.backoffice.some((m) => m.endsWith(' marker-a')), { what: "site-a's marker at the backoffice" });
       await backoffice.publishAsync(topics.downCommands('site-b'), 'marker-b', { qos: 1 });
-      await waitFor(() => seen.siteB.some((m) => m.endsWith(' marker-b')), { what: "the marker at site-b" });
+      await waitFor(() => seen.siteB.some((m) => m.endsWith(' marker-b')), { what: 'the marker at site-b' });
       await backoffice.publishAsync(topics.downCommands('site-a'), 'marker-own-1', { qos: 1 });
       await waitFor(() => seen.siteA.some((m) => m.endsWith(' marker-own-1')), { what: "the marker on site-a's own downlink" });
 
@@ -175,8 +179,12 @@ function accessMatrix(name: string, env: () => Env) {
 
   it(`${name}: wrong password and unknown users are refused`, async () => {
     const e = env();
-    await expect(mqtt.connectAsync(e.siteUrl, { username: 'site-a', password: 'wrong', clientId: 'site-a', protocolVersion: 4, reconnectPeriod: 0 })).rejects.toThrow();
-    await expect(mqtt.connectAsync(e.siteUrl, { username: 'site-c', password: 'x', clientId: 'site-c', protocolVersion: 4, reconnectPeriod: 0 })).rejects.toThrow();
+    await expect(
+      mqtt.connectAsync(e.siteUrl, { username: 'site-a', password: 'wrong', clientId: 'site-a', protocolVersion: 4, reconnectPeriod: 0 }),
+    ).rejects.toThrow();
+    await expect(
+      mqtt.connectAsync(e.siteUrl, { username: 'site-c', password: 'x', clientId: 'site-c', protocolVersion: 4, reconnectPeriod: 0 }),
+    ).rejects.toThrow();
     await expect(mqtt.connectAsync(e.siteUrl, { clientId: 'anon', protocolVersion: 4, reconnectPeriod: 0 })).rejects.toThrow();
   });
 }
@@ -184,7 +192,11 @@ function accessMatrix(name: string, env: () => Env) {
 describe('access matrix on the embedded Aedes broker', () => {
   let broker: EmbeddedBroker;
   beforeAll(async () => {
-    const hashes = new Map(Object.entries(USERS).filter(([u]) => !u.startsWith('_')).map(([u, p]) => [u, hashPassword(p)]));
+    const hashes = new Map(
+      Object.entries(USERS)
+        .filter(([u]) => !u.startsWith('_'))
+        .map(([u, p]) => [u, hashPassword(p)]),
+    );
     broker = await startEmbeddedBroker({
       port: 0,
       clock: createSystemClock(),

@@ -15,7 +15,10 @@ describe('I/O board conformance suite against the simulator', () => {
     const list = ioBoardConformanceSuite.create({ makeLink: () => pair.host, clock, logger: createSilentLogger(), args: { 'watchdog-ms': '300' } });
     const results = await runCheckList(list, { timeoutMs: 5000 });
     await sim.stop();
-    expect(results.filter((r) => r.status !== 'pass'), formatResults('ioboard', results)).toEqual([]);
+    expect(
+      results.filter((r) => r.status !== 'pass'),
+      formatResults('ioboard', results),
+    ).toEqual([]);
     expect(results).toHaveLength(6);
   });
 });

@@ -98,7 +98,10 @@ export function ioBoardChecks(t: Pick<SuiteTarget, 'makeLink' | 'clock' | 'logge
           badFrame[badFrame.length - 2] = badFrame[badFrame.length - 2]! ^ 0x01;
           const got = await raw([badFrame, encodeIoFrame(toFrame(204, { type: 'readTemps' }))], 200);
           check(!got.some((f) => f.seq === 203), 'board answered a frame with a bad CRC');
-          check(got.some((f) => f.seq === 204), 'board did not answer the good frame after a bad one');
+          check(
+            got.some((f) => f.seq === 204),
+            'board did not answer the good frame after a bad one',
+          );
         },
       },
       {

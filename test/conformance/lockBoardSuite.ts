@@ -69,7 +69,10 @@ export function lockBoardChecks(o: LockBoardSuiteOptions): CheckList {
         const all = await board!.readAll();
         check(one.ok && all.ok, 'a read failed');
         const fromAll = all.value.locks[o.lock - 1]!;
-        check(one.value.latched === fromAll.latched && one.value.occupied === fromAll.occupied, `lock ${o.lock}: single read ${JSON.stringify(one.value)} vs all ${JSON.stringify(fromAll)}`);
+        check(
+          one.value.latched === fromAll.latched && one.value.occupied === fromAll.occupied,
+          `lock ${o.lock}: single read ${JSON.stringify(one.value)} vs all ${JSON.stringify(fromAll)}`,
+        );
       },
     },
     {

@@ -23,7 +23,10 @@ describe('Modbus conformance suite against the simulator', () => {
     });
     const results = await runCheckList(list, { timeoutMs: 5000 });
     await sim.stop();
-    expect(results.filter((r) => r.status !== 'pass'), formatResults('modbus', results)).toEqual([]);
+    expect(
+      results.filter((r) => r.status !== 'pass'),
+      formatResults('modbus', results),
+    ).toEqual([]);
     expect(results).toHaveLength(6);
   });
 
@@ -69,7 +72,13 @@ describe('Modbus conformance suite against the simulator', () => {
   });
 
   it('bad CLI arguments are refused with a clear message', () => {
-    const t = { makeLink: () => { throw new Error('unused'); }, clock: createSystemClock(), logger: createSilentLogger() };
+    const t = {
+      makeLink: () => {
+        throw new Error('unused');
+      },
+      clock: createSystemClock(),
+      logger: createSilentLogger(),
+    };
     expect(() => modbusConformanceSuite.create({ ...t, args: { 'relay-address': '0' } })).toThrow(/--relay-address must be an integer 1\.\.247, got 0/);
   });
 });

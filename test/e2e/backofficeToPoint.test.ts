@@ -14,11 +14,24 @@ import { authedInject, signIn } from '../backoffice/authFixture.ts';
 /** Store a change row (next version) without the downlink's body check; returns its version. */
 async function storeUncheckedChange(office: Standalone, siteId: string, kind: string, body: unknown): Promise<number> {
   return office.backoffice.db.transaction().execute(async (trx) => {
-    await trx.updateTable('sites').set((eb) => ({ change_version: eb('change_version', '+', 1) })).where('site_id', '=', siteId).execute();
+    await trx
+      .updateTable('sites')
+      .set((eb) => ({ change_version: eb('change_version', '+', 1) }))
+      .where('site_id', '=', siteId)
+      .execute();
     const { change_version: version } = await trx.selectFrom('sites').select('change_version').where('site_id', '=', siteId).executeTakeFirstOrThrow();
     await trx
       .insertInto('changes')
-      .values({ id: `unchecked-${siteId}-${version}`, site_id: siteId, version, kind, body: JSON.stringify(body), created_at: Date.now(), applied_at: null, outcome: null })
+      .values({
+        id: `unchecked-${siteId}-${version}`,
+        site_id: siteId,
+        version,
+        kind,
+        body: JSON.stringify(body),
+        created_at: Date.now(),
+        applied_at: null,
+        outcome: null,
+      })
       .execute();
     return Number(version);
   });
@@ -76,11 +89,15 @@ describe('backoffice ⇄ point through the embedded broker', () => {
     // older backoffice would have, and the resend round puts it on the broker.
     const bad = await storeUncheckedChange(office, siteId, 'members', { members: [{ memberId: 'm-x', name: 'X', role: 'king', ageVerified: true }] });
     await office.backoffice.downlink.resendUnapplied(siteId);
-    await office.backoffice.downlink.publishChange(siteId, 'members', { members: [{ memberId: 'm-neu', name: 'Neu Mitglied', role: 'member', ageVerified: false }] });
+    await office.backoffice.downlink.publishChange(siteId, 'members', {
+      members: [{ memberId: 'm-neu', name: 'Neu Mitglied', role: 'member', ageVerified: false }],
+    });
     await expect.poll(() => f.point.ledger.state.members().map((m) => m.memberId), { timeout: 15_000 }).toContain('m-neu');
     expect(f.point.ledger.state.members().map((m) => m.memberId)).not.toContain('m-x');
     expect(f.point.ledger.state.members().length).toBe(membersBefore + 1);
-    const outcome = async () => (await office.backoffice.db.selectFrom('changes').select('outcome').where('site_id', '=', siteId).where('version', '=', bad).executeTakeFirstOrThrow()).outcome;
+    const outcome = async () =>
+      (await office.backoffice.db.selectFrom('changes').select('outcome').where('site_id', '=', siteId).where('version', '=', bad).executeTakeFirstOrThrow())
+        .outcome;
     await expect.poll(outcome, { timeout: 15_000 }).toBe('rejected');
   });
 
@@ -112,7 +129,12 @@ describe('a point whose clock says 1970 (no RTC, no NTP yet)', () => {
     const password = await office.createSiteCredentials(siteId);
     const offset = real.now() - Date.UTC(1970, 2, 1);
     const clock1970 = { ...real, now: () => real.now() - offset };
-    f = await startSimulatedPoint({ clock: clock1970, isClockSynced: () => false, siteId, sync: { brokerUrl: `mqtt://127.0.0.1:${brokerPort}`, username: siteId, password, keepaliveSec: 10 } });
+    f = await startSimulatedPoint({
+      clock: clock1970,
+      isClockSynced: () => false,
+      siteId,
+      sync: { brokerUrl: `mqtt://127.0.0.1:${brokerPort}`, username: siteId, password, keepaliveSec: 10 },
+    });
   }, 60_000);
 
   afterAll(async () => {

@@ -29,7 +29,16 @@ describe('card UID formats from the backoffice to the reader', () => {
     const body = {
       members: [{ memberId: 'm-ab12', name: 'Karte Unterstrich', role: 'member', ageVerified: false }],
       credentials: [
-        { credentialId: 'cred-ab12', memberId: 'm-ab12', kind: 'card', cardUid: 'AB_12', pinHash: await hashPin('2468'), role: 'member', ageVerified: false, expiresAt: null },
+        {
+          credentialId: 'cred-ab12',
+          memberId: 'm-ab12',
+          kind: 'card',
+          cardUid: 'AB_12',
+          pinHash: await hashPin('2468'),
+          role: 'member',
+          ageVerified: false,
+          expiresAt: null,
+        },
       ],
     };
     const entries = changeEvents['members']!(body, { v: 1, version: 1, kind: 'members', body });

@@ -71,7 +71,10 @@ describe('checkout over the kiosk HTTP API, card payments on the Stripe fake', (
       expect.objectContaining({ saleId, productId: demoGtin('Kaffee, ganze Bohne').padStart(14, '0'), quantity: -1 }),
       expect.objectContaining({ saleId, productId: demoGtin('Spülmittel').padStart(14, '0'), quantity: -1 }),
     ]);
-    const books = (await stripe.control('GET', '/_fake/ledger')).body as { paymentIntents: Array<{ status: string; amountCaptured: number }>; totals: { captured: number } };
+    const books = (await stripe.control('GET', '/_fake/ledger')).body as {
+      paymentIntents: Array<{ status: string; amountCaptured: number }>;
+      totals: { captured: number };
+    };
     expect(books.paymentIntents).toEqual([expect.objectContaining({ status: 'succeeded', amountCaptured: 828 })]);
     expect(books.totals.captured).toBe(828);
   });
@@ -81,16 +84,25 @@ describe('checkout over the kiosk HTTP API, card payments on the Stripe fake', (
     await kiosk.checkout.scan(saleId, { code: demoGtin('Pils') });
     expect(await kiosk.checkout.confirm(saleId, { totalCents: 109 + 8 })).toMatchObject({ ok: true, sale: { state: 'ageCheck', requiredAge: 16 } });
     expect(await kiosk.checkout.pay(saleId, { method: 'card' })).toMatchObject({ ok: false, reason: 'not-now' });
-    expect(await kiosk.checkout.age(saleId, { method: 'member', memberCredential: { cardUid: '04:A2:19:7C', pin: '0000' } })).toEqual({ ok: false, reason: 'age-wrong-pin', message: 'Falsche PIN.' });
-    expect(await kiosk.checkout.age(saleId, { method: 'member', memberCredential: { cardUid: '04:A2:19:7C', pin: '4711' } })).toMatchObject({ ok: true, sale: { state: 'payment', agePassed: true } });
+    expect(await kiosk.checkout.age(saleId, { method: 'member', memberCredential: { cardUid: '04:A2:19:7C', pin: '0000' } })).toEqual({
+      ok: false,
+      reason: 'age-wrong-pin',
+      message: 'Falsche PIN.',
+    });
+    expect(await kiosk.checkout.age(saleId, { method: 'member', memberCredential: { cardUid: '04:A2:19:7C', pin: '4711' } })).toMatchObject({
+      ok: true,
+      sale: { state: 'payment', agePassed: true },
+    });
     await kiosk.checkout.pay(saleId, { method: 'card' });
     await tap();
     expect(await kiosk.checkout.sale(saleId)).toMatchObject({ state: 'done', totalCents: 117 });
-    expect(eventsOf('age-check.decided').map((e) => e.data)).toEqual([expect.objectContaining({ saleId, method: 'member-pin', passed: true, memberId: 'm-dieter' })]);
+    expect(eventsOf('age-check.decided').map((e) => e.data)).toEqual([
+      expect.objectContaining({ saleId, method: 'member-pin', passed: true, memberId: 'm-dieter' }),
+    ]);
     expect((await stripe.control('GET', '/_fake/ledger')).body).toMatchObject({ totals: { captured: 117 } });
   });
 
-  it('refuses a kiosk total that is not the point\'s: nothing is fixed, nothing is charged', async () => {
+  it("refuses a kiosk total that is not the point's: nothing is fixed, nothing is charged", async () => {
     const saleId = await cartOfTwo();
     const refused = await kiosk.checkout.confirm(saleId, { totalCents: 1 });
     expect(refused).toEqual({ ok: false, reason: 'total-mismatch', message: 'Der angezeigte Betrag stimmt nicht. Bitte den Einkauf neu beginnen.' });
@@ -122,7 +134,10 @@ describe('checkout over the kiosk HTTP API, card payments on the Stripe fake', (
     await kiosk.checkout.pay(saleId, { method: 'card' });
     expect(await kiosk.checkout.abort(saleId)).toMatchObject({ ok: true, sale: { state: 'aborted', endReason: 'customer' } });
     expect(eventsOf('sale.aborted').map((e) => e.data)).toEqual([expect.objectContaining({ saleId, reason: 'customer' })]);
-    expect((await stripe.control('GET', '/_fake/ledger')).body).toMatchObject({ paymentIntents: [expect.objectContaining({ status: 'canceled' })], totals: { captured: 0, authorised: 0 } });
+    expect((await stripe.control('GET', '/_fake/ledger')).body).toMatchObject({
+      paymentIntents: [expect.objectContaining({ status: 'canceled' })],
+      totals: { captured: 0, authorised: 0 },
+    });
   });
 });
 
@@ -134,8 +149,13 @@ describe('checkout over the kiosk HTTP API without a payment terminal', () => {
       const saleId = (await kiosk.checkout.begin()).sale!.saleId;
       await kiosk.checkout.loose(saleId, { plu: '1001', qty: 3 });
       expect(await kiosk.checkout.confirm(saleId, { totalCents: 135 })).toMatchObject({ ok: true });
-      expect(await kiosk.checkout.pay(saleId, { method: 'card' })).toMatchObject({ ok: true, sale: { state: 'paymentFailed', payment: { status: 'canceled' } } });
-      expect(f.point.ledger.eventsOfTypes(['payment.failed'], 0, 10).map((e) => e.data)).toEqual([expect.objectContaining({ reason: 'unavailable', detail: 'Kartenzahlung nicht eingerichtet' })]);
+      expect(await kiosk.checkout.pay(saleId, { method: 'card' })).toMatchObject({
+        ok: true,
+        sale: { state: 'paymentFailed', payment: { status: 'canceled' } },
+      });
+      expect(f.point.ledger.eventsOfTypes(['payment.failed'], 0, 10).map((e) => e.data)).toEqual([
+        expect.objectContaining({ reason: 'unavailable', detail: 'Kartenzahlung nicht eingerichtet' }),
+      ]);
       expect(f.point.ledger.eventsOfTypes(['sale.committed'], 0, 10)).toEqual([]);
     } finally {
       await f.close();
@@ -174,7 +194,10 @@ describe('checkout reconciliation when the point starts', () => {
         const committed = second.point.ledger.eventsOfTypes(['sale.committed'], 0, 10).map((e) => e.data);
         expect(committed).toEqual([expect.objectContaining({ saleId, totalCents: 699, reconciled: true })]);
         expect(second.point.ledger.eventsOfTypes(['stock.moved'], 0, 10)).toHaveLength(1);
-        expect((await stripe.control('GET', '/_fake/ledger')).body).toMatchObject({ paymentIntents: [expect.objectContaining({ amountCaptured: 699 })], totals: { captured: 699, authorised: 0 } });
+        expect((await stripe.control('GET', '/_fake/ledger')).body).toMatchObject({
+          paymentIntents: [expect.objectContaining({ amountCaptured: 699 })],
+          totals: { captured: 699, authorised: 0 },
+        });
       } finally {
         await second.stop();
       }

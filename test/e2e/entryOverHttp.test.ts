@@ -47,8 +47,16 @@ describe('a simulated point over its HTTP API', () => {
   });
 
   it('refuses a revoked card and an expired one with their reasons, in German by default and English on request', async () => {
-    expect((await present(credentialOf(f, 'm-clara').token!)).json()).toMatchObject({ granted: false, reason: 'revoked', message: 'Dieser Ausweis ist gesperrt.' });
-    expect((await present(credentialOf(f, 'm-erika').token!, 'en')).json()).toMatchObject({ granted: false, reason: 'expired', message: 'This credential has expired.' });
+    expect((await present(credentialOf(f, 'm-clara').token!)).json()).toMatchObject({
+      granted: false,
+      reason: 'revoked',
+      message: 'Dieser Ausweis ist gesperrt.',
+    });
+    expect((await present(credentialOf(f, 'm-erika').token!, 'en')).json()).toMatchObject({
+      granted: false,
+      reason: 'expired',
+      message: 'This credential has expired.',
+    });
     expect(f.sim.strikeReleased).toBe(false);
   });
 

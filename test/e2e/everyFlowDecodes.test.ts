@@ -86,7 +86,11 @@ describe('every flow of a simulated point decodes with the event catalogue, at t
     return out!.v;
   }
   const typesSince = (seq: number): string[] => f.point.ledger.events(seq + 1, 100_000).map((e) => e.type);
-  const lastOf = (type: string) => f.point.ledger.events(1, 100_000).filter((e) => e.type === type).at(-1);
+  const lastOf = (type: string) =>
+    f.point.ledger
+      .events(1, 100_000)
+      .filter((e) => e.type === type)
+      .at(-1);
   /** Step the clock by `ms` in steps of `stepMs` (debounces, grants, alarms). */
   async function pass(ms: number, stepMs = 50): Promise<void> {
     for (let t = 0; t < ms; t += stepMs) {
@@ -121,9 +125,14 @@ describe('every flow of a simulated point decodes with the event catalogue, at t
   });
 
   it('applies a members change and a revocation from the backoffice', async () => {
-    await office.backoffice.downlink.publishChange(siteId, 'members', { members: [{ memberId: 'm-neu', name: 'Neu Mitglied', role: 'member', ageVerified: false }] });
+    await office.backoffice.downlink.publishChange(siteId, 'members', {
+      members: [{ memberId: 'm-neu', name: 'Neu Mitglied', role: 'member', ageVerified: false }],
+    });
     await office.backoffice.downlink.publishChange(siteId, 'revocations', { revoke: [{ credentialId: 'cred-erika-1', reason: 'reported lost' }] });
-    await until('both changes applied', () => f.point.ledger.state.isRevoked('cred-erika-1') && f.point.ledger.state.members().some((m) => m.memberId === 'm-neu'));
+    await until(
+      'both changes applied',
+      () => f.point.ledger.state.isRevoked('cred-erika-1') && f.point.ledger.state.members().some((m) => m.memberId === 'm-neu'),
+    );
   });
 
   it('lets a member in with the QR code: door opened and closed; the same code again is refused as replayed', async () => {
@@ -140,7 +149,8 @@ describe('every flow of a simulated point decodes with the event catalogue, at t
 
   it('locks a card out after five wrong PINs, then lets it in with the right PIN once the lock has passed', async () => {
     const dieter = credentialOf(f, 'm-dieter');
-    for (let i = 0; i < 5; i++) expect(await run(f.point.api.presentCard(dieter.cardUid!, '0000'), 'wrong PIN')).toMatchObject({ granted: false, reason: 'wrong-pin' });
+    for (let i = 0; i < 5; i++)
+      expect(await run(f.point.api.presentCard(dieter.cardUid!, '0000'), 'wrong PIN')).toMatchObject({ granted: false, reason: 'wrong-pin' });
     expect(await run(f.point.api.presentCard(dieter.cardUid!, dieter.pin!), 'locked card')).toMatchObject({ granted: false, reason: 'pin-locked' });
     expect(lastOf('pin.lockout')).toBeDefined();
     await pass(61_000, 1000);
@@ -277,11 +287,24 @@ describe('every flow of a simulated point decodes with the event catalogue, at t
 /** Store a change row (next version) as the backoffice stores it, without its typed publisher; returns its version. */
 async function storeUncheckedChange(office: Standalone, siteId: string, kind: string, body: unknown): Promise<number> {
   return office.backoffice.db.transaction().execute(async (trx) => {
-    await trx.updateTable('sites').set((eb) => ({ change_version: eb('change_version', '+', 1) })).where('site_id', '=', siteId).execute();
+    await trx
+      .updateTable('sites')
+      .set((eb) => ({ change_version: eb('change_version', '+', 1) }))
+      .where('site_id', '=', siteId)
+      .execute();
     const { change_version: version } = await trx.selectFrom('sites').select('change_version').where('site_id', '=', siteId).executeTakeFirstOrThrow();
     await trx
       .insertInto('changes')
-      .values({ id: `unchecked-${siteId}-${version}`, site_id: siteId, version, kind, body: JSON.stringify(body), created_at: Date.now(), applied_at: null, outcome: null })
+      .values({
+        id: `unchecked-${siteId}-${version}`,
+        site_id: siteId,
+        version,
+        kind,
+        body: JSON.stringify(body),
+        created_at: Date.now(),
+        applied_at: null,
+        outcome: null,
+      })
       .execute();
     return Number(version);
   });

@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ManualClock } from '../../firmware-bridge/platform/clock.ts';
-import { contractProblems, createKioskClient, ErrorSchema, kioskRoutes, type DropOffAnswer, type LockerAnswer, type LockersAnswer } from '../../controller/contract/kiosk/index.ts';
+import {
+  contractProblems,
+  createKioskClient,
+  ErrorSchema,
+  kioskRoutes,
+  type DropOffAnswer,
+  type LockerAnswer,
+  type LockersAnswer,
+} from '../../controller/contract/kiosk/index.ts';
 import { credentialOf, startSimulatedPoint, type PointFixture } from './pointFixture.ts';
 
 /**
@@ -32,7 +40,7 @@ describe('locker, fridge and alarm routes of a running simulated point', () => {
   const get = async <T>(path: string): Promise<T> => (await (await fetch(base + path)).json()) as T;
   const openCompartments = async () => (await get<LockersAnswer>('/api/lockers')).compartments.filter((c) => c.status === 'open').map((c) => c.id);
 
-  it('lists the profile\'s compartments, all free, and no drop-off in progress', async () => {
+  it("lists the profile's compartments, all free, and no drop-off in progress", async () => {
     const answer = await get<LockersAnswer>('/api/lockers');
     expect(contractProblems(kioskRoutes.lockers.response, answer)).toEqual([]);
     expect(answer.compartments.map((c) => `${c.id}:${c.size}:${c.status}`).slice(0, 2)).toEqual(['A1:S:free', 'A2:S:free']);
@@ -63,7 +71,12 @@ describe('locker, fridge and alarm routes of a running simulated point', () => {
     }
     // the fifth wrong code locks the keypad, and its answer already says for how long
     const fifth = await post<LockerAnswer>('/api/lockers/pickup', { code: '1000 0000 003' });
-    expect(fifth.json).toEqual({ ok: false, reason: 'code-invalid', retryAfterMs: 60_000, message: 'Dieser Abholcode ist nicht gültig. Wieder möglich in 60 s.' });
+    expect(fifth.json).toEqual({
+      ok: false,
+      reason: 'code-invalid',
+      retryAfterMs: 60_000,
+      message: 'Dieser Abholcode ist nicht gültig. Wieder möglich in 60 s.',
+    });
     const locked = await post<LockerAnswer>('/api/lockers/pickup', { code: '1000 0000 009' }, 'en');
     expect(locked.json).toMatchObject({ ok: false, reason: 'locked-out', retryAfterMs: 60_000 });
     expect(locked.json.message).toBe('Too many wrong codes. Please try again later. Possible again in 60 s.');
@@ -88,7 +101,7 @@ describe('locker, fridge and alarm routes of a running simulated point', () => {
     expect(await openCompartments()).toEqual([]);
   });
 
-  it('refuses a drop-off with a member\'s credential and keeps the point free for the next courier', async () => {
+  it("refuses a drop-off with a member's credential and keeps the point free for the next courier", async () => {
     const r = await post<DropOffAnswer>('/api/lockers/drop-off', { step: 'start', token: credentialOf(f, 'm-anna').token });
     expect(r.json).toMatchObject({ ok: false, reason: 'not-a-courier' });
     expect((await get<LockersAnswer>('/api/lockers')).dropOff).toBeNull();

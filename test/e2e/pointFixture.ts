@@ -30,7 +30,15 @@ export interface PointFixture {
  * `npm start` (controller/sim/simulatedPointBuilder.ts); this adds only the temp folder.
  */
 export async function startSimulatedPoint(
-  opts: { clock?: Clock; http?: { host: string; port: number }; sync?: StartPointOptions['sync']; siteId?: string; isClockSynced?: () => boolean; /** Verify tokens with this key (e.g. the backoffice's) instead of the demo key. */ publicKeyPem?: string; /** Stripe Terminal (the local fake) for card payments. */ payments?: StartPointOptions['payments'] } = {},
+  opts: {
+    clock?: Clock;
+    http?: { host: string; port: number };
+    sync?: StartPointOptions['sync'];
+    siteId?: string;
+    isClockSynced?: () => boolean;
+    /** Verify tokens with this key (e.g. the backoffice's) instead of the demo key. */ publicKeyPem?: string;
+    /** Stripe Terminal (the local fake) for card payments. */ payments?: StartPointOptions['payments'];
+  } = {},
 ): Promise<PointFixture> {
   // Wednesday 2026-11-18 10:00 Berlin: open to everyone under the demo rules.
   const clock = opts.clock ?? new ManualClock(Date.UTC(2026, 10, 18, 9, 0, 0));

@@ -21,7 +21,9 @@ describe('a point that cannot start', () => {
     blocker = createServer();
     const port = await new Promise<number>((r) => blocker!.listen(0, '127.0.0.1', () => r((blocker!.address() as { port: number }).port)));
     const clock = new ManualClock(Date.UTC(2026, 10, 18, 9, 0, 0));
-    await expect(buildSimulatedPoint({ siteId: 'fail-dorf', dataDir: dir, clock, logger: createSilentLogger(), http: { host: '127.0.0.1', port } })).rejects.toThrow(/EADDRINUSE|address already in use/);
+    await expect(
+      buildSimulatedPoint({ siteId: 'fail-dorf', dataDir: dir, clock, logger: createSilentLogger(), http: { host: '127.0.0.1', port } }),
+    ).rejects.toThrow(/EADDRINUSE|address already in use/);
     // door, boards, lockers, fridges and the simulators all stopped: nothing left to fire
     expect(clock.pendingTimers()).toBe(0);
     // the ledger was closed cleanly: it opens again with the demo data seeded by the failed start

@@ -100,7 +100,7 @@ function within<T>(ms: number, p: Promise<T>, what: string): Promise<T> {
 }
 
 describe('bin/dorfpunkt.mjs passes stop signals to the point', () => {
-  it('SIGTERM to the wrapper alone stops the point: port released, wrapper exits with the point\'s status within 10 s', async () => {
+  it("SIGTERM to the wrapper alone stops the point: port released, wrapper exits with the point's status within 10 s", async () => {
     const p = await startWrappedPoint();
     process.kill(p.wrapper.pid!, 'SIGTERM');
     const end = await within(10_000, p.exited, 'wrapper exit');

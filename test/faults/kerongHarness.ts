@@ -41,7 +41,10 @@ export async function setupKerong(opts: { address?: number } = {}) {
   /** Run an async driver call while time passes; returns its result. */
   async function during<T>(p: Promise<T>, ms: number): Promise<T> {
     let done = false;
-    void p.then(() => (done = true), () => (done = true));
+    void p.then(
+      () => (done = true),
+      () => (done = true),
+    );
     for (let t = 0; t < ms && !done; t += 25) {
       await flush(3);
       if (done) break;

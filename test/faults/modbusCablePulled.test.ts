@@ -15,9 +15,13 @@ describe('Modbus cable pulled mid-frame, board reset', () => {
     expect(r.ok ? '' : r.reason).toMatch(/link-down|timeout/);
     expect(rig.pair.host.status.state).not.toBe('connected');
     const t0 = rig.clock.monotonic();
-    await drive(rig.clock, (async () => {
-      while (rig.pair.host.status.state !== 'connected') await new Promise((res) => setImmediate(res));
-    })(), 50);
+    await drive(
+      rig.clock,
+      (async () => {
+        while (rig.pair.host.status.state !== 'connected') await new Promise((res) => setImmediate(res));
+      })(),
+      50,
+    );
     expect(rig.clock.monotonic() - t0).toBeLessThanOrEqual(5000);
     const again = await drive(rig.clock, board.read());
     expect(again.ok).toBe(true);

@@ -36,7 +36,7 @@ async function exchange(chunks: Buffer[], until: (got: Buffer) => boolean, gapMs
   return got;
 }
 
-describe('Modbus slave answers what it cannot do with the spec\'s exception (silence-framed, like a real slave)', () => {
+describe("Modbus slave answers what it cannot do with the spec's exception (silence-framed, like a real slave)", () => {
   it('FC 07 (not implemented) is answered with exception 1, not silence', async () => {
     rig = await createModbusRig();
     const got = await exchange([frame(0x01, 0x07)], (g) => g.length >= 5);
@@ -60,7 +60,7 @@ describe('Modbus slave answers what it cannot do with the spec\'s exception (sil
     { what: 'FC 03 of 126 registers', request: frame(0x03, 0x03, 0x00, 0x00, 0x00, 0x7e), fc: 0x03, code: 3 },
     { what: 'FC 10 whose byte count does not match its quantity', request: frame(0x03, 0x10, 0x00, 0x00, 0x00, 0x02, 0x02, 0x00, 0x01), fc: 0x10, code: 3 },
     { what: 'FC 03 with a byte missing', request: frame(0x03, 0x03, 0x00, 0x00, 0x01), fc: 0x03, code: 3 },
-    { what: 'FC 04 beyond the sensor\'s registers', request: frame(0x03, 0x04, 0x00, 0x02, 0x00, 0x05), fc: 0x04, code: 2 },
+    { what: "FC 04 beyond the sensor's registers", request: frame(0x03, 0x04, 0x00, 0x02, 0x00, 0x05), fc: 0x04, code: 2 },
   ])('$what: exception $code', async ({ request, fc, code }) => {
     rig = await createModbusRig();
     const address = request[0]!;
@@ -100,7 +100,7 @@ describe('the master surfaces slave exceptions as typed errors', () => {
     expect(await drive(rig.clock, board.set(1, true))).toMatchObject({ ok: true });
   });
 
-  it('a read above the device\'s own limit fails with exception 3 (illegal data value), not a timeout', async () => {
+  it("a read above the device's own limit fails with exception 3 (illegal data value), not a timeout", async () => {
     rig = await createModbusRig();
     rig.sim.addSlave({ address: 5, input: 8, limits: { readRegisters: 2 } });
     const r = await drive(rig.clock, rig.master.readRegisters('readInputRegisters', 5, 0, 4));
@@ -108,7 +108,7 @@ describe('the master surfaces slave exceptions as typed errors', () => {
     expect(r.ok ? '' : r.detail).toMatch(/slave 5 exception 3 \(illegal data value\)/);
   });
 
-  it('a read beyond the board\'s coils fails with exception 2 (illegal data address)', async () => {
+  it("a read beyond the board's coils fails with exception 2 (illegal data address)", async () => {
     rig = await createModbusRig();
     const r = await drive(rig.clock, rig.master.readBits('readCoils', 1, 6, 4));
     expect(r).toMatchObject({ ok: false, reason: 'nak', exception: { code: 2, name: 'illegal data address' } });

@@ -37,10 +37,44 @@ describe('checkout: scan, pay, prove your age, receipt', () => {
       { rate: 7, netCents: 121, vatCents: 8, grossCents: 129 },
     ]);
     expect(rig.stripe.fake.ledger().totals).toMatchObject({ captured: 363, refunded: 0, authorised: 0 });
-    expect(rig.events('stock.moved').map((e) => [e['productId'], e['quantity']])).toEqual([['0' + MILK, -1], ['0' + BEER, -2]]);
+    expect(rig.events('stock.moved').map((e) => [e['productId'], e['quantity']])).toEqual([
+      ['0' + MILK, -1],
+      ['0' + BEER, -2],
+    ]);
     expect(rig.events('age-check.decided')).toEqual([expect.objectContaining({ saleId: s.saleId, method: 'member-pin', passed: true, memberId: 'm-adult' })]);
-    expect(rig.ledger.eventsOfTypes(['sale.cart-fixed', 'age-check.requested', 'age-check.decided', 'payment.started', 'payment.pending', 'payment.authorised', 'payment.captured', 'sale.committed', 'stock.moved', 'sale.fiscal-signed', 'sale.receipt-issued'], 1, 100).map((e) => e.type)).toEqual([
-      'sale.cart-fixed', 'age-check.requested', 'age-check.decided', 'payment.started', 'payment.pending', 'payment.authorised', 'payment.captured', 'sale.committed', 'stock.moved', 'stock.moved', 'sale.fiscal-signed', 'sale.receipt-issued',
+    expect(
+      rig.ledger
+        .eventsOfTypes(
+          [
+            'sale.cart-fixed',
+            'age-check.requested',
+            'age-check.decided',
+            'payment.started',
+            'payment.pending',
+            'payment.authorised',
+            'payment.captured',
+            'sale.committed',
+            'stock.moved',
+            'sale.fiscal-signed',
+            'sale.receipt-issued',
+          ],
+          1,
+          100,
+        )
+        .map((e) => e.type),
+    ).toEqual([
+      'sale.cart-fixed',
+      'age-check.requested',
+      'age-check.decided',
+      'payment.started',
+      'payment.pending',
+      'payment.authorised',
+      'payment.captured',
+      'sale.committed',
+      'stock.moved',
+      'stock.moved',
+      'sale.fiscal-signed',
+      'sale.receipt-issued',
     ]);
   });
 
@@ -57,7 +91,15 @@ describe('checkout: scan, pay, prove your age, receipt', () => {
       s.addLoose('1001', 1.5),
       s.checkout(0), // empty cart
     ];
-    expect(refusals.map((r) => (r.ok ? 'ok' : r.reason))).toEqual(['unknown-product', 'bad-gtin', 'malformed-gs1', 'malformed-gs1', 'unknown-product', 'bad-quantity', 'empty-cart']);
+    expect(refusals.map((r) => (r.ok ? 'ok' : r.reason))).toEqual([
+      'unknown-product',
+      'bad-gtin',
+      'malformed-gs1',
+      'malformed-gs1',
+      'unknown-product',
+      'bad-quantity',
+      'empty-cart',
+    ]);
     ok(s.addLoose('1001', 4)); // 4 bread rolls
     const tampered = s.checkout(1);
     expect(tampered).toMatchObject({ ok: false, reason: 'total-mismatch' });
@@ -149,20 +191,28 @@ describe('checkout: scan, pay, prove your age, receipt', () => {
     ok(a.checkout(899));
     ok(a.ageByRemote());
     const [req] = rig.remoteRequests;
-    expect(rig.checkout.remoteAgeDecision({ checkId: req!.checkId, saleId: 'other', approved: true, operator: 'op1' })).toMatchObject({ reason: 'age-approval-other-sale' });
+    expect(rig.checkout.remoteAgeDecision({ checkId: req!.checkId, saleId: 'other', approved: true, operator: 'op1' })).toMatchObject({
+      reason: 'age-approval-other-sale',
+    });
     expect(ok(rig.checkout.remoteAgeDecision({ checkId: req!.checkId, saleId: a.saleId, approved: true, operator: 'op1' })).state).toBe('payment');
-    expect(rig.checkout.remoteAgeDecision({ checkId: req!.checkId, saleId: a.saleId, approved: true, operator: 'op1' })).toMatchObject({ reason: 'age-approval-replayed' });
+    expect(rig.checkout.remoteAgeDecision({ checkId: req!.checkId, saleId: a.saleId, approved: true, operator: 'op1' })).toMatchObject({
+      reason: 'age-approval-replayed',
+    });
     // the approval of sale a does not carry over to sale b
     const b = rig.checkout.begin();
     ok(b.scan(SCHNAPPS));
     ok(b.checkout(899));
     expect(rig.checkout.remoteAgeDecision({ checkId: req!.checkId, saleId: b.saleId, approved: true, operator: 'op1' })).toMatchObject({ ok: false });
     expect(b.state()).toBe('ageCheck');
-    expect(rig.events('age-check.decided')).toEqual([expect.objectContaining({ saleId: a.saleId, method: 'remote', passed: true, operator: 'op1', memberId: null })]);
+    expect(rig.events('age-check.decided')).toEqual([
+      expect.objectContaining({ saleId: a.saleId, method: 'remote', passed: true, operator: 'op1', memberId: null }),
+    ]);
     // an approval arriving after the time limit is refused
     ok(b.ageByRemote());
     rig.clock.advance(60_000);
-    expect(rig.checkout.remoteAgeDecision({ checkId: rig.remoteRequests[1]!.checkId, saleId: b.saleId, approved: true, operator: 'op1' })).toMatchObject({ reason: 'age-approval-replayed' });
+    expect(rig.checkout.remoteAgeDecision({ checkId: rig.remoteRequests[1]!.checkId, saleId: b.saleId, approved: true, operator: 'op1' })).toMatchObject({
+      reason: 'age-approval-replayed',
+    });
     expect(rig.events('age-check.decided').at(-1)).toMatchObject({ saleId: b.saleId, passed: false, reason: 'remote-timeout' });
   });
 
@@ -175,7 +225,10 @@ describe('checkout: scan, pay, prove your age, receipt', () => {
     const req = rig.remoteRequests[0]!;
     rig.restart();
     expect(await rig.checkout.reconcile()).toMatchObject({ aborted: [s.saleId] });
-    expect(rig.checkout.remoteAgeDecision({ checkId: req.checkId, saleId: s.saleId, approved: true, operator: 'op1' })).toMatchObject({ ok: false, reason: 'age-approval-unknown' });
+    expect(rig.checkout.remoteAgeDecision({ checkId: req.checkId, saleId: s.saleId, approved: true, operator: 'op1' })).toMatchObject({
+      ok: false,
+      reason: 'age-approval-unknown',
+    });
     expect(rig.checkout.remoteAgeDecision({ checkId: 42, saleId: s.saleId, approved: 'yes' })).toMatchObject({ ok: false, reason: 'age-approval-unknown' });
     expect(rig.events('age-check.decided')).toEqual([]);
   });
@@ -241,7 +294,10 @@ describe('checkout: scan, pay, prove your age, receipt', () => {
     ok(await s.pay({ method: 'card' }));
     await rig.tap();
     expect(ok(await s.poll()).state).toBe('done');
-    expect(rig.stripe.fake.ledger().paymentIntents.map((p) => [p.status, p.amountCaptured])).toEqual([['canceled', 0], ['succeeded', 129]]);
+    expect(rig.stripe.fake.ledger().paymentIntents.map((p) => [p.status, p.amountCaptured])).toEqual([
+      ['canceled', 0],
+      ['succeeded', 129],
+    ]);
   });
 
   it('a declined card can be retried on the same payment; the customer can abort and nothing is charged', async () => {

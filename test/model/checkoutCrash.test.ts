@@ -77,21 +77,24 @@ describe('crash between payment and sale commit, reconciled on restart exactly o
     }
   });
 
-  it.each<CrashStep>(['abort-recorded', 'voided-call'])('customer aborts after tapping, killed at %s: the authorisation is voided once, no sale', async (step) => {
-    rig = await CheckoutRig.create();
-    const s = rig.checkout.begin();
-    s.scan(MILK);
-    s.checkout(129);
-    await s.pay({ method: 'card' });
-    await rig.tap();
-    rig.crashAt = step;
-    await crashing(() => s.abort());
-    rig.restart();
-    await rig.checkout.reconcile();
-    const a = await audit(rig);
-    expect(a).toMatchObject({ committed: 0, doubleCharges: [], salesWithoutPayment: [], paymentsWithoutSale: [], openAtProvider: [] });
-    expect(rig.events('payment.canceled')).toHaveLength(1);
-  });
+  it.each<CrashStep>(['abort-recorded', 'voided-call'])(
+    'customer aborts after tapping, killed at %s: the authorisation is voided once, no sale',
+    async (step) => {
+      rig = await CheckoutRig.create();
+      const s = rig.checkout.begin();
+      s.scan(MILK);
+      s.checkout(129);
+      await s.pay({ method: 'card' });
+      await rig.tap();
+      rig.crashAt = step;
+      await crashing(() => s.abort());
+      rig.restart();
+      await rig.checkout.reconcile();
+      const a = await audit(rig);
+      expect(a).toMatchObject({ committed: 0, doubleCharges: [], salesWithoutPayment: [], paymentsWithoutSale: [], openAtProvider: [] });
+      expect(rig.events('payment.canceled')).toHaveLength(1);
+    },
+  );
 
   it('killed again during reconciliation (after the capture, before it is written): the next start finishes it with the same keys', async () => {
     rig = await CheckoutRig.create();

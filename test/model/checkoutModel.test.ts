@@ -60,7 +60,15 @@ const paths = getSimplePaths(checkoutMachine, {
 
 /** RETRY goes back to `payment`, so no simple path takes it: these walks do (a decline, then the second try). */
 const retryWalks: CheckoutEvent[][] = [
-  [{ type: 'CHECKOUT', needsAge: false }, { type: 'PAY_FAILED' }, { type: 'RETRY' }, { type: 'PAY_APPROVED' }, { type: 'COMMITTED' }, { type: 'SIGNED' }, { type: 'RECEIPT_DONE' }],
+  [
+    { type: 'CHECKOUT', needsAge: false },
+    { type: 'PAY_FAILED' },
+    { type: 'RETRY' },
+    { type: 'PAY_APPROVED' },
+    { type: 'COMMITTED' },
+    { type: 'SIGNED' },
+    { type: 'RECEIPT_DONE' },
+  ],
   [{ type: 'CHECKOUT', needsAge: true }, { type: 'AGE_PASSED' }, { type: 'PAY_FAILED' }, { type: 'RETRY' }, { type: 'PAY_FAILED' }, { type: 'ABORT' }],
   [{ type: 'CHECKOUT', needsAge: false }, { type: 'PAY_FAILED' }, { type: 'RETRY' }, { type: 'ABORT' }, { type: 'VOIDED' }],
 ];
@@ -154,13 +162,17 @@ async function stimulate(r: CheckoutRig, s: CheckoutSession, event: ModelEvent, 
 const name = (p: StatePath<Snap, CheckoutEvent>) =>
   p.steps
     .slice(1)
-    .map((st) => st.event.type.replace(/^xstate\.after\.(\w+)\.checkout\.\w+$/, 'after-$1') + ('needsAge' in st.event ? (st.event.needsAge ? '(18)' : '(0)') : ''))
+    .map(
+      (st) => st.event.type.replace(/^xstate\.after\.(\w+)\.checkout\.\w+$/, 'after-$1') + ('needsAge' in st.event ? (st.event.needsAge ? '(18)' : '(0)') : ''),
+    )
     .join(' → ');
 
 describe('checkout machine paths on the real session', () => {
   it('the model has paths to both ends through every state', () => {
     const visited = new Set(paths.flatMap((p) => p.steps.map((st) => st.state.value as string)));
-    expect([...visited].sort()).toEqual(['ageCheck', 'aborted', 'cart', 'committing', 'done', 'payment', 'paymentFailed', 'receipt', 'signing', 'voiding'].sort());
+    expect([...visited].sort()).toEqual(
+      ['ageCheck', 'aborted', 'cart', 'committing', 'done', 'payment', 'paymentFailed', 'receipt', 'signing', 'voiding'].sort(),
+    );
     expect(paths.length).toBe(20);
     expect(paths.filter((p) => p.steps.some((st) => st.event.type === 'RETRY'))).toHaveLength(3);
   });

@@ -10,7 +10,18 @@ import { ADULT_CARD, audit, auditAccounts, CheckoutRig, PIN } from './checkoutRi
  * or a refund, and nothing left authorised or waiting at Stripe.
  */
 const COUNT = process.env['CI'] ? 1000 : 200;
-const STEPS: CrashStep[] = ['payment-started', 'provider-started', 'payment-pending', 'authorised', 'captured-call', 'captured', 'committed', 'signed', 'abort-recorded', 'voided-call'];
+const STEPS: CrashStep[] = [
+  'payment-started',
+  'provider-started',
+  'payment-pending',
+  'authorised',
+  'captured-call',
+  'captured',
+  'committed',
+  'signed',
+  'abort-recorded',
+  'voided-call',
+];
 
 /** A small seeded PRNG (mulberry32) so a failing run can be replayed with its seed. */
 function prng(seed: number): () => number {
@@ -96,7 +107,14 @@ describe(`${COUNT} checkouts with random crashes`, () => {
     rig.restart();
     await rig.checkout.reconcile();
     const a = await audit(rig);
-    expect({ seed, ...a, doubleCharges: a.doubleCharges.length, salesWithoutPayment: a.salesWithoutPayment.length, paymentsWithoutSale: a.paymentsWithoutSale.length, openAtProvider: a.openAtProvider.length }).toMatchObject({
+    expect({
+      seed,
+      ...a,
+      doubleCharges: a.doubleCharges.length,
+      salesWithoutPayment: a.salesWithoutPayment.length,
+      paymentsWithoutSale: a.paymentsWithoutSale.length,
+      openAtProvider: a.openAtProvider.length,
+    }).toMatchObject({
       doubleCharges: 0,
       salesWithoutPayment: 0,
       paymentsWithoutSale: 0,
@@ -110,7 +128,9 @@ describe(`${COUNT} checkouts with random crashes`, () => {
     expect(outcomes.other).toBe(0);
     const books = rig.stripe.fake.ledger();
     const committedTotal = rig.events('sale.committed').reduce((s, e) => s + (e['totalCents'] as number), 0);
-    const accountNet = rig.events('account.captured').reduce((s, e) => s + (e['amountCents'] as number), 0) - rig.events('account.refunded').reduce((s, e) => s + (e['amountCents'] as number), 0);
+    const accountNet =
+      rig.events('account.captured').reduce((s, e) => s + (e['amountCents'] as number), 0) -
+      rig.events('account.refunded').reduce((s, e) => s + (e['amountCents'] as number), 0);
     expect(books.totals.captured - books.totals.refunded + accountNet).toBe(committedTotal);
     expect(accountNet).toBeGreaterThan(0);
   });

@@ -155,7 +155,10 @@ export async function audit(rig: CheckoutRig): Promise<Audit> {
   const providerOf = new Map(rig.events('payment.started').map((e) => [e['paymentId'] as string, e['provider'] as string]));
   // sales paid by card (the member account's books are audited by auditAccounts)
   const committed = new Map(
-    rig.events('sale.committed').filter((e) => providerOf.get(e['paymentId'] as string) === 'stripe-terminal').map((e) => [e['saleId'] as string, e['totalCents'] as number]),
+    rig
+      .events('sale.committed')
+      .filter((e) => providerOf.get(e['paymentId'] as string) === 'stripe-terminal')
+      .map((e) => [e['saleId'] as string, e['totalCents'] as number]),
   );
   const sales = new Set(rig.events('sale.cart-fixed').map((e) => e['saleId'] as string));
   const bySale = new Map<string, typeof books.paymentIntents>();
@@ -163,13 +166,21 @@ export async function audit(rig: CheckoutRig): Promise<Audit> {
     const id = pi.metadata.saleId ?? '?';
     bySale.set(id, [...(bySale.get(id) ?? []), pi]);
   }
-  const out: Audit = { sales: sales.size, committed: rig.events('sale.committed').length, doubleCharges: [], salesWithoutPayment: [], paymentsWithoutSale: [], openAtProvider: [] };
+  const out: Audit = {
+    sales: sales.size,
+    committed: rig.events('sale.committed').length,
+    doubleCharges: [],
+    salesWithoutPayment: [],
+    paymentsWithoutSale: [],
+    openAtProvider: [],
+  };
   for (const saleId of new Set([...sales, ...bySale.keys()])) {
     const pis = bySale.get(saleId) ?? [];
     const charged = pis.filter((p) => p.amountCaptured - p.amountRefunded > 0);
     if (charged.length > 1) out.doubleCharges.push(saleId);
     const total = committed.get(saleId);
-    if (total !== undefined && !(charged.length === 1 && charged[0]!.amountCaptured - charged[0]!.amountRefunded === total)) out.salesWithoutPayment.push(saleId);
+    if (total !== undefined && !(charged.length === 1 && charged[0]!.amountCaptured - charged[0]!.amountRefunded === total))
+      out.salesWithoutPayment.push(saleId);
     if (total === undefined && (charged.length > 0 || pis.some((p) => p.status === 'requires_capture'))) out.paymentsWithoutSale.push(saleId);
     for (const p of pis) if (p.status === 'requires_capture' || p.status === 'requires_payment_method') out.openAtProvider.push(p.id);
   }

@@ -140,13 +140,7 @@ describe('door controller on the simulated point', () => {
     rig.fire(false);
     expect(rig.strikeReleased).toBe(false);
     expect(door.state().state).toBe('locked');
-    expect(types(rig)).toEqual([
-      'alarm.fire',
-      'door.opened',
-      'door.grant-ignored',
-      'door.closed',
-      'alarm.fire-cleared',
-    ]);
+    expect(types(rig)).toEqual(['alarm.fire', 'door.opened', 'door.grant-ignored', 'door.closed', 'alarm.fire-cleared']);
   });
 
   it('fire alarm cleared with the door still open starts held-open timing from then', () => {

@@ -23,10 +23,7 @@ import { DoorRig, simulatedProfile } from './doorRig.ts';
  */
 
 type Snapshot = SnapshotFrom<typeof doorMachine>;
-type TimeEventType =
-  | 'xstate.after.grant.door.normal.granted'
-  | 'xstate.after.exitGrant.door.normal.egress'
-  | 'xstate.after.heldOpen.door.normal.open';
+type TimeEventType = 'xstate.after.grant.door.normal.granted' | 'xstate.after.exitGrant.door.normal.egress' | 'xstate.after.heldOpen.door.normal.open';
 type ModelEvent = DoorEvent | { type: TimeEventType };
 
 const profileTiming = simulatedProfile().door.timing;
@@ -175,9 +172,7 @@ describe('door model: physical outputs follow the model on every path', () => {
 
   it(`covers every state and all ${simple.length} simple paths from a normal boot`, () => {
     const reached = new Set(simple.map((p) => doorStateName(p.state.value)));
-    expect([...reached].sort()).toEqual(
-      ['egress', 'fireClosed', 'fireOpen', 'forcedOpen', 'granted', 'heldOpen', 'locked', 'open'].sort(),
-    );
+    expect([...reached].sort()).toEqual(['egress', 'fireClosed', 'fireOpen', 'forcedOpen', 'granted', 'heldOpen', 'locked', 'open'].sort());
     for (const path of simple) replay(path, BOOTS['normal']!);
     console.info(`door model: ${simple.length} simple paths replayed`);
   });

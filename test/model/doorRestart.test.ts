@@ -25,7 +25,6 @@ const reach: Record<Exclude<DoorStateName, 'boot'>, (rig: DoorRig) => void> = {
   },
 };
 
-
 describe('strike locked after a restart in any state', () => {
   for (const [name, drive] of Object.entries(reach)) {
     const fire = name.startsWith('fire');

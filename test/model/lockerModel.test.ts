@@ -31,7 +31,8 @@ type OpenModelEvent = LockerOpenEvent | { type: typeof HELD };
 function openEvents(s: OpenSnapshot): LockerOpenEvent[] {
   const state = s.value as LockerOpenStateName;
   const ev: OpenModelEvent[] = [];
-  if (state === 'opening') ev.push({ type: 'OPENED', confirmedBy: 'reply' }, { type: 'NOT_OPENED', reason: 'busy', detail: '' }, { type: 'UNKNOWN', reason: 'timeout', detail: '' });
+  if (state === 'opening')
+    ev.push({ type: 'OPENED', confirmedBy: 'reply' }, { type: 'NOT_OPENED', reason: 'busy', detail: '' }, { type: 'UNKNOWN', reason: 'timeout', detail: '' });
   if (state === 'verifying') ev.push({ type: 'READ_OPEN' }, { type: 'READ_LATCHED' }, { type: 'READ_FAILED', detail: '' });
   if (state === 'open') ev.push({ type: 'DOOR_CLOSED' }, { type: HELD });
   if (state === 'heldOpen') ev.push({ type: 'DOOR_CLOSED' });
@@ -128,7 +129,11 @@ function dropEvents(s: DropSnapshot): DropOffEvent[] {
 }
 
 function dropPaths(): Array<StatePath<DropSnapshot, DropOffEvent>> {
-  const traversal = { input: { idleMs: IDLE_MS }, events: dropEvents, serializeState: (s: DropSnapshot) => JSON.stringify([s.value, s.context.deposited > 0, s.context.reference !== null]) };
+  const traversal = {
+    input: { idleMs: IDLE_MS },
+    events: dropEvents,
+    serializeState: (s: DropSnapshot) => JSON.stringify([s.value, s.context.deposited > 0, s.context.reference !== null]),
+  };
   const out: Array<StatePath<DropSnapshot, DropOffEvent>> = [];
   for (const path of getShortestPaths(dropOffMachine, traversal)) {
     for (const event of dropEvents(path.state)) {
@@ -156,7 +161,10 @@ async function replayDropOff(path: StatePath<DropSnapshot, DropOffEvent>): Promi
     else if (type === 'CANCEL') expect(s.cancel(), where).toMatchObject({ ok: true });
     else if (type === 'COMPARTMENT') {
       const next = path.steps[i + 1]?.event.type;
-      const free = r.lockers.view().filter((c) => c.size === 'S' && c.status === 'free').map((c) => c.id);
+      const free = r.lockers
+        .view()
+        .filter((c) => c.size === 'S' && c.status === 'free')
+        .map((c) => c.id);
       current = free[0] ?? null;
       if (next === 'OPEN_FAILED' && current) r.kerong.jam(r.lockOf(current)); // the lock will not open
       opening = s.chooseSize('S');
@@ -173,7 +181,11 @@ async function replayDropOff(path: StatePath<DropSnapshot, DropOffEvent>): Promi
     } else if (type === 'DOOR_CLOSED') {
       await r.closeDoor(current!);
       expect(r.status(current!), where).toBe('occupied');
-      expect(r.events('parcel.deposited').at(-1)!.data, where).toMatchObject({ compartment: current, reference: 'PKG-1234', codeId: expect.stringMatching(/^code-/) });
+      expect(r.events('parcel.deposited').at(-1)!.data, where).toMatchObject({
+        compartment: current,
+        reference: 'PKG-1234',
+        codeId: expect.stringMatching(/^code-/),
+      });
     } else if (type.startsWith('xstate.after.idle')) {
       r.clock.advance(IDLE_MS - 1);
       await r.until('settle', () => true);
@@ -182,7 +194,11 @@ async function replayDropOff(path: StatePath<DropSnapshot, DropOffEvent>): Promi
     }
     expect(s.state(), where).toBe(step.state.value);
     expect(r.kerong.requests('unlock').length, `${where}: one unlock frame per chosen compartment`).toBe(requests);
-    if (step.state.value === 'ended') expect(r.lockers.view().filter((c) => c.status === 'reserved'), `${where}: reservations released`).toEqual([]);
+    if (step.state.value === 'ended')
+      expect(
+        r.lockers.view().filter((c) => c.status === 'reserved'),
+        `${where}: reservations released`,
+      ).toEqual([]);
   }
   await r.close();
   rig = undefined;

@@ -8,7 +8,12 @@ afterEach(async () => {
 });
 
 /** A courier drops one parcel; returns the compartment and the plain code the backoffice would send. */
-async function dropOne(r: LockerRig, plain: Map<string, string>, size = 'S', reference = 'JJD0001234567'): Promise<{ compartment: string; code: string; session: DropOffSession }> {
+async function dropOne(
+  r: LockerRig,
+  plain: Map<string, string>,
+  size = 'S',
+  reference = 'JJD0001234567',
+): Promise<{ compartment: string; code: string; session: DropOffSession }> {
   const session = r.lockers.startDropOff();
   if (!('sessionId' in session)) throw new Error(session.detail);
   expect(session.credential(r.token('courier'))).toMatchObject({ ok: true });
@@ -77,7 +82,7 @@ describe('courier drop-off', () => {
 });
 
 describe('pickup by code', () => {
-  it('opens the parcel\'s compartment with its code once; the used code is refused and nothing opens again', async () => {
+  it("opens the parcel's compartment with its code once; the used code is refused and nothing opens again", async () => {
     rig = await LockerRig.create();
     const plain = await rig.issueCodes(2);
     const { compartment, code } = await dropOne(rig, plain);
@@ -94,7 +99,7 @@ describe('pickup by code', () => {
     expect(rig.unlocks()).toBe(before + 1);
   });
 
-  it('refuses an expired code, also with the point\'s clock set back one year and after a restart', async () => {
+  it("refuses an expired code, also with the point's clock set back one year and after a restart", async () => {
     rig = await LockerRig.create();
     const plain = await rig.issueCodes(1, { validForMs: 3 * DAY });
     const { code } = await dropOne(rig, plain);
@@ -154,8 +159,14 @@ describe('operator and time', () => {
     const plain = await rig.issueCodes(1);
     const { compartment } = await dropOne(rig, plain);
     const unlocks = rig.unlocks();
-    expect(await rig.run(rig.lockers.remoteOpen({ compartment: 'Z9', operator: 'eva', reason: 'check' }, 'cmd-1'))).toMatchObject({ ok: false, reason: 'unknown-compartment' });
-    expect(await rig.run(rig.lockers.remoteOpen({ compartment: 'A1; DROP', operator: 'eva', reason: 'x' }, 'cmd-2'))).toMatchObject({ ok: false, reason: 'wrong-step' });
+    expect(await rig.run(rig.lockers.remoteOpen({ compartment: 'Z9', operator: 'eva', reason: 'check' }, 'cmd-1'))).toMatchObject({
+      ok: false,
+      reason: 'unknown-compartment',
+    });
+    expect(await rig.run(rig.lockers.remoteOpen({ compartment: 'A1; DROP', operator: 'eva', reason: 'x' }, 'cmd-2'))).toMatchObject({
+      ok: false,
+      reason: 'wrong-step',
+    });
     expect(rig.unlocks()).toBe(unlocks);
     rig.clock.advance(8 * DAY);
     expect(rig.lockers.checkUncollected()).toBe(0);
@@ -164,7 +175,9 @@ describe('operator and time', () => {
     expect(rig.lockers.checkUncollected()).toBe(0);
     expect(rig.events('parcel.uncollected')[0]!.data).toMatchObject({ compartment, days: 9 });
     const handler = rig.lockers.commandHandlers()['locker.open']!;
-    expect(await rig.run(Promise.resolve(handler({ compartment, operator: 'eva', reason: 'uncollected', takeBack: true }, { id: 'cmd-3' } as never)))).toMatchObject({ opened: true, tookBack: expect.any(String) });
+    expect(
+      await rig.run(Promise.resolve(handler({ compartment, operator: 'eva', reason: 'uncollected', takeBack: true }, { id: 'cmd-3' } as never))),
+    ).toMatchObject({ opened: true, tookBack: expect.any(String) });
     expect(rig.events('locker.remote-open').at(-1)!.data).toMatchObject({ compartment, commandId: 'cmd-3', operator: 'eva' });
     expect(rig.events('parcel.taken-back')).toHaveLength(1);
     await rig.closeDoor(compartment);

@@ -81,7 +81,13 @@ export class LockerRig {
 
   private async boot(config: Partial<LockersConfig>): Promise<void> {
     const profile = await loadHardwareProfile(bundledProfilePath('simulated'));
-    const boards = { devices: profile.boards!.devices.filter((d) => d.protocol === 'kerong'), compartments: profile.boards!.compartments, relays: [], inputs: [], probes: [] };
+    const boards = {
+      devices: profile.boards!.devices.filter((d) => d.protocol === 'kerong'),
+      compartments: profile.boards!.compartments,
+      relays: [],
+      inputs: [],
+      probes: [],
+    };
     this.kerong.attach(this.pair.device);
     await this.pair.device.start();
     this.boards = new BoardSet(boards, { clock: this.clock, logger: createSilentLogger(), createLink: () => this.pair.host });
@@ -113,7 +119,15 @@ export class LockerRig {
 
   token(role: Role, memberId = role === 'courier' ? 'dhl-7' : 'anna'): string {
     const now = Math.floor(this.clock.now() / 1000);
-    return issueToken(this.keys.privateKey, { role, age16: false, age18: false, memberId, credentialId: `cred-${memberId}`, issuedAt: now - 60, expiresAt: now + 365 * 86_400 });
+    return issueToken(this.keys.privateKey, {
+      role,
+      age16: false,
+      age18: false,
+      memberId,
+      credentialId: `cred-${memberId}`,
+      issuedAt: now - 60,
+      expiresAt: now + 365 * 86_400,
+    });
   }
 
   /** The backoffice issues pool codes (a `pickup-codes` change applied like the sync client does). */
@@ -122,7 +136,13 @@ export class LockerRig {
     const wires = [];
     for (let i = 0; i < n; i++) {
       const slot = (opts.firstSlot ?? 100) + i;
-      const c = await issuePickupCode({ codeId: `code-${slot}-${this.clock.now()}`, slot, validFrom: this.clock.now() - 1000, validUntil: this.clock.now() + (opts.validForMs ?? 30 * DAY), scryptN: TEST_SCRYPT_N });
+      const c = await issuePickupCode({
+        codeId: `code-${slot}-${this.clock.now()}`,
+        slot,
+        validFrom: this.clock.now() - 1000,
+        validUntil: this.clock.now() + (opts.validForMs ?? 30 * DAY),
+        scryptN: TEST_SCRYPT_N,
+      });
       plain.set(c.wire.codeId, c.plain.code);
       wires.push(c.wire);
     }
@@ -153,7 +173,10 @@ export class LockerRig {
   async run<T>(p: Promise<T>, maxMs = 20_000): Promise<T> {
     let out: { v: T } | undefined;
     let err: unknown;
-    void p.then((v) => (out = { v }), (e: unknown) => (err = e ?? new Error('rejected')));
+    void p.then(
+      (v) => (out = { v }),
+      (e: unknown) => (err = e ?? new Error('rejected')),
+    );
     await this.until('promise', () => out !== undefined || err !== undefined, maxMs);
     if (err !== undefined) throw err;
     return out!.v;

@@ -49,7 +49,9 @@ interface Child {
 
 function startChild(brokerUrl: string, db: DbConfig, die?: 'before-commit' | 'after-commit'): Child {
   const dbArgs = db.kind === 'sqlite' ? [db.path] : [db.url, ...(db.schema ? ['--schema', db.schema] : [])];
-  const proc = spawn(process.execPath, ['--import', 'tsx', CHILD, brokerUrl, ...dbArgs, ...(die ? ['--die', die] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, ['--import', 'tsx', CHILD, brokerUrl, ...dbArgs, ...(die ? ['--die', die] : [])], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   const ready = new Promise<void>((resolve, reject) => {
     proc.stdout.on('data', (b: Buffer) => {
@@ -121,7 +123,9 @@ describe.each(list)('backoffice dies ($name)', (combo) => {
     expect(faults).toHaveLength(6);
     const d = await openDatabase(db);
     try {
-      const stored = (await d.db.selectFrom('events').select('seq').where('site_id', '=', siteId).orderBy('seq').execute()).map((r) => ({ seq: Number(r.seq) }));
+      const stored = (await d.db.selectFrom('events').select('seq').where('site_id', '=', siteId).orderBy('seq').execute()).map((r) => ({
+        seq: Number(r.seq),
+      }));
       expect(expectExactlyOnce(stored, total)).toEqual({ missing: 0, duplicates: 0, outOfOrder: 0 });
       expect(stored).toHaveLength(total);
     } finally {

@@ -72,7 +72,9 @@ describe.each(list)('bad network ($name)', (combo) => {
     const stored = await bo.stored(siteId);
     expect(expectExactlyOnce(stored, last)).toEqual({ missing: 0, duplicates: 0, outOfOrder: 0 });
     expect(point.ledger.outboxCount()).toBe(0);
-    console.log(`${combo.name}: ${last} events; half-open detected after ${detectMs.toFixed(0)} ms (keepalive ${KEEPALIVE_S} s); ${point.sync.counters.connects} connects`);
+    console.log(
+      `${combo.name}: ${last} events; half-open detected after ${detectMs.toFixed(0)} ms (keepalive ${KEEPALIVE_S} s); ${point.sync.counters.connects} connects`,
+    );
     // 1.5 × keepalive, plus 150 ms for timer granularity / event-loop lag on a loaded machine.
     expect(detectMs).toBeLessThanOrEqual(KEEPALIVE_S * 1_500 + 150);
     expect(point.sync.counters.connects).toBeGreaterThanOrEqual(5);

@@ -42,7 +42,11 @@ describe.each(list)('bad downlink payloads ($name)', (combo) => {
       { name: 'invalid UTF-8', payload: Buffer.from([0x7b, 0xff, 0xfe, 0x7d]), code: 'not-json' },
       { name: 'not an object', payload: '[1,2,3]', code: 'schema' },
       { name: 'wrong schema', payload: JSON.stringify({ v: 1, upTo: 'all', version: -1, id: '!', kind: 7 }), code: 'schema' },
-      { name: 'unknown version', payload: JSON.stringify({ v: 99, upTo: 1, version: 1, kind: 'revocations', body: { revoke: [{ credentialId: 'c1', reason: 'lost' }] } }), code: 'unsupported-version' },
+      {
+        name: 'unknown version',
+        payload: JSON.stringify({ v: 99, upTo: 1, version: 1, kind: 'revocations', body: { revoke: [{ credentialId: 'c1', reason: 'lost' }] } }),
+        code: 'unsupported-version',
+      },
       { name: 'oversize', payload: Buffer.alloc(MAX_BYTES.changes + 10, 0x20), code: 'too-large' },
     ];
     for (const topic of down) for (const b of bad) await rogue.publishAsync(topic, b.payload, { qos: 1 });
@@ -61,7 +65,11 @@ describe.each(list)('bad downlink payloads ($name)', (combo) => {
 
     // Everything else still works: a valid change applies (one ledger event), more events flow
     // exactly once.
-    await rogue.publishAsync(topics.downChanges(siteId), encode('changes', { v: 1, version: 1, kind: 'revocations', body: { revoke: [{ credentialId: 'lost-card', reason: 'lost' }] } }), { qos: 1 });
+    await rogue.publishAsync(
+      topics.downChanges(siteId),
+      encode('changes', { v: 1, version: 1, kind: 'revocations', body: { revoke: [{ credentialId: 'lost-card', reason: 'lost' }] } }),
+      { qos: 1 },
+    );
     for (let i = 0; i < 200; i++) point.ledger.appendUnchecked('sale', { i });
     await waitFor(() => point.sync.appliedVersion() === 1 && point.sync.status().lastAckSeq === 401, { timeoutMs: 10_000, what: 'normal operation' });
     expect(revocations()).toBe(1);

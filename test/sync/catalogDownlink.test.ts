@@ -29,10 +29,13 @@ describe('catalog over the downlink', () => {
     defer(() => catalog.close());
     point.sync.start();
     const backoffice = bo.product();
-    await waitFor(async () => {
-      const s = await backoffice.db.selectFrom('sites').select('status').where('site_id', '=', siteId).executeTakeFirst();
-      return s?.status === 'online';
-    }, { timeoutMs: 10_000, what: 'the backoffice to see the point online' });
+    await waitFor(
+      async () => {
+        const s = await backoffice.db.selectFrom('sites').select('status').where('site_id', '=', siteId).executeTakeFirst();
+        return s?.status === 'online';
+      },
+      { timeoutMs: 10_000, what: 'the backoffice to see the point online' },
+    );
 
     await backoffice.downlink.publishChange(siteId, 'catalog', demoCatalogChange('demo-1'));
     await waitFor(() => point.sync.appliedVersion() === 1, { timeoutMs: 10_000, what: 'the catalog applied' });

@@ -57,27 +57,36 @@ describe.each(list)('downlink replays ($name)', (combo) => {
     defer(() => point.close());
     point.sync.start();
     const backoffice = bo.product();
-    await waitFor(async () => {
-      const s = await backoffice.db.selectFrom('sites').select('status').where('site_id', '=', siteId).executeTakeFirst();
-      return s?.status === 'online';
-    }, { timeoutMs: 10_000, what: 'the backoffice to see the point online' });
+    await waitFor(
+      async () => {
+        const s = await backoffice.db.selectFrom('sites').select('status').where('site_id', '=', siteId).executeTakeFirst();
+        return s?.status === 'online';
+      },
+      { timeoutMs: 10_000, what: 'the backoffice to see the point online' },
+    );
 
     // Five lost cards, revoked one change at a time.
     const revoked = (n: number) => Array.from({ length: n }, (_, i) => `card-${i + 1}`);
     for (const credentialId of revoked(5)) await backoffice.downlink.publishChange(siteId, 'revocations', { revoke: [{ credentialId, reason: 'lost' }] });
     await waitFor(() => point.sync.appliedVersion() === 5, { timeoutMs: 10_000, what: 'five changes applied' });
-    await waitFor(async () => {
-      const s = await backoffice.db.selectFrom('sites').select('applied_version').where('site_id', '=', siteId).executeTakeFirst();
-      return Number(s?.applied_version) === 5;
-    }, { timeoutMs: 10_000, what: 'the backoffice to learn version 5 is applied' });
+    await waitFor(
+      async () => {
+        const s = await backoffice.db.selectFrom('sites').select('applied_version').where('site_id', '=', siteId).executeTakeFirst();
+        return Number(s?.applied_version) === 5;
+      },
+      { timeoutMs: 10_000, what: 'the backoffice to learn version 5 is applied' },
+    );
     const revocationEvents = () => point.ledger.events(1, 10_000).filter((e) => e.type === 'credential.revoked');
     expect(revocationEvents().map((e) => e.data['credentialId'])).toEqual(revoked(5));
 
     const cmd = await backoffice.downlink.sendCommand(siteId, 'door.release', { operator: 'anna@verein', note: 'Frau Meier ohne Karte' }, 60_000);
-    await waitFor(async () => {
-      const c = await backoffice.db.selectFrom('commands').select('status').where('id', '=', cmd.id).executeTakeFirst();
-      return c?.status === 'done';
-    }, { timeoutMs: 10_000, what: 'the command result' });
+    await waitFor(
+      async () => {
+        const c = await backoffice.db.selectFrom('commands').select('status').where('id', '=', cmd.id).executeTakeFirst();
+        return c?.status === 'done';
+      },
+      { timeoutMs: 10_000, what: 'the command result' },
+    );
     expect(point.door.grants).toEqual([{ reason: 'remote-release' }]);
     const result = await backoffice.db.selectFrom('commands').select('result').where('id', '=', cmd.id).executeTakeFirstOrThrow();
     expect(JSON.parse(result.result!)).toEqual({ released: true, grantId: 1 });
@@ -87,10 +96,10 @@ describe.each(list)('downlink replays ($name)', (combo) => {
     expect(downlink.length).toBeGreaterThanOrEqual(6);
     for (const m of shuffled([...downlink, ...downlink, ...downlink])) await spy.publishAsync(m.topic, m.payload, { qos: 1 });
     const changeMsgs = downlink.filter((m) => m.topic.endsWith('/down/changes')).length;
-    await waitFor(
-      () => point.sync.counters.changeDuplicates >= 3 * changeMsgs && point.sync.counters.commandReplays >= 3,
-      { timeoutMs: 10_000, what: 'every replay to be seen' },
-    );
+    await waitFor(() => point.sync.counters.changeDuplicates >= 3 * changeMsgs && point.sync.counters.commandReplays >= 3, {
+      timeoutMs: 10_000,
+      what: 'every replay to be seen',
+    });
     expect(point.sync.appliedVersion()).toBe(5);
     expect(revocationEvents().map((e) => e.data['credentialId'])).toEqual(revoked(5));
     expect(point.door.grants).toHaveLength(1);
@@ -128,7 +137,10 @@ describe.each(list)('downlink replays ($name)', (combo) => {
     });
     await spy.publishAsync(topics.downCommands(siteId), late, { qos: 1 });
     await waitFor(() => point.sync.counters.commandsRefused >= 1, { timeoutMs: 5_000, what: 'the late copy to be refused' });
-    expect(point.ledger.db.prepare('SELECT status, reason FROM sync_commands WHERE id = ?').get('late0000release1')).toEqual({ status: 'refused', reason: 'stale-session' });
+    expect(point.ledger.db.prepare('SELECT status, reason FROM sync_commands WHERE id = ?').get('late0000release1')).toEqual({
+      status: 'refused',
+      reason: 'stale-session',
+    });
     expect(point.door.grants).toHaveLength(1);
   }, 60_000);
 });

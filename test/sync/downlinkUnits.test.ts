@@ -155,8 +155,10 @@ describe('CommandRunner', () => {
 
   it('a command interrupted by a crash is never executed again', async () => {
     const { r, d } = runner({ 'door.release': () => undefined });
-    d.prepare("INSERT INTO sync_commands (id, kind, status, reason, result, decided_at, clock_synced) VALUES ('cmd-crash001', 'door.release', 'executing', NULL, NULL, 1, 0)").run();
-    expect((await r.receive(cmd('cmd-crash001')))).toMatchObject({ replay: true, result: { status: 'failed', reason: 'interrupted' } });
+    d.prepare(
+      "INSERT INTO sync_commands (id, kind, status, reason, result, decided_at, clock_synced) VALUES ('cmd-crash001', 'door.release', 'executing', NULL, NULL, 1, 0)",
+    ).run();
+    expect(await r.receive(cmd('cmd-crash001'))).toMatchObject({ replay: true, result: { status: 'failed', reason: 'interrupted' } });
   });
 
   it('reports a handler failure as failed with the reason', async () => {
@@ -181,7 +183,7 @@ describe('Backoff', () => {
 
   it('spreads a fleet of 1,000 points reconnecting at once over >= 55 s at <= 50/s (default options)', () => {
     let seed = 42;
-    const rnd = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const delays = Array.from({ length: 1000 }, () => {
       const b = new Backoff(DEFAULT_BACKOFF, rnd);
       return b.next();

@@ -105,10 +105,13 @@ describe.each(list)('replaced point ledger ($name)', (combo) => {
     ledgerClock.advance(1_000);
     ledger.appendUnchecked('sale', { i: M, ledger: 'new' });
     const backoffice = bo.product();
-    await waitFor(async () => {
-      const s = await backoffice.db.selectFrom('sites').select('diverged_at').where('site_id', '=', siteId).executeTakeFirst();
-      return s?.diverged_at !== null && s?.diverged_at !== undefined;
-    }, { timeoutMs: 15_000, what: 'the backoffice to mark the site diverged' });
+    await waitFor(
+      async () => {
+        const s = await backoffice.db.selectFrom('sites').select('diverged_at').where('site_id', '=', siteId).executeTakeFirst();
+        return s?.diverged_at !== null && s?.diverged_at !== undefined;
+      },
+      { timeoutMs: 15_000, what: 'the backoffice to mark the site diverged' },
+    );
     await waitFor(() => backoffice.stats.divergedBatches > 0, { timeoutMs: 15_000, what: 'a batch refused as diverged' });
     // A later message from the backoffice to the point (a change): once the point has applied it,
     // any (wrong) ack sent before it has arrived too.

@@ -26,9 +26,16 @@ describe('OutboxRelay', () => {
   it('sends in seq order in bounded batches with at most maxInflight unacknowledged', () => {
     const { sent, relay } = setup(35);
     relay.setOnline(true);
-    expect(sent.map(range)).toEqual([[1, 10], [11, 20]]);
+    expect(sent.map(range)).toEqual([
+      [1, 10],
+      [11, 20],
+    ]);
     relay.onAck(10);
-    expect(sent.map(range)).toEqual([[1, 10], [11, 20], [21, 30]]);
+    expect(sent.map(range)).toEqual([
+      [1, 10],
+      [11, 20],
+      [21, 30],
+    ]);
   });
 
   it('bounds batches by encoded bytes too', () => {
@@ -62,7 +69,10 @@ describe('OutboxRelay', () => {
     clock.advance(999);
     expect(sent).toHaveLength(2);
     clock.advance(1);
-    expect(sent.map(range).slice(2)).toEqual([[1, 10], [11, 15]]);
+    expect(sent.map(range).slice(2)).toEqual([
+      [1, 10],
+      [11, 15],
+    ]);
     clock.advance(1999);
     expect(sent).toHaveLength(4);
     clock.advance(1);
@@ -80,7 +90,7 @@ describe('OutboxRelay', () => {
     expect(sent.length).toBe(before);
   });
 
-  it('marks nothing on an ack beyond what the ledger holds (another ledger\'s progress) and logs the inconsistency', () => {
+  it("marks nothing on an ack beyond what the ledger holds (another ledger's progress) and logs the inconsistency", () => {
     const clock = new ManualClock();
     const outbox = new MemoryOutbox();
     outbox.append();
@@ -137,9 +147,14 @@ describe('OutboxRelay', () => {
     const clock = new ManualClock();
     const outbox = new MemoryOutbox();
     const logger = createRecordingLogger();
-    const relay = new OutboxRelay(outbox, () => {
-      throw new Error('socket gone');
-    }, clock, logger);
+    const relay = new OutboxRelay(
+      outbox,
+      () => {
+        throw new Error('socket gone');
+      },
+      clock,
+      logger,
+    );
     relay.start();
     expect(() => relay.setOnline(true)).not.toThrow();
     expect(() => outbox.append()).not.toThrow();

@@ -51,7 +51,10 @@ describe('OutboxRelay ack check (replaced ledger)', () => {
     expect(outbox.outboxPending(0, 100)).toHaveLength(30);
     expect(relay.status()).toMatchObject({ diverged: true, ackMismatches: 1, lastAckSeq: 0 });
     // go-back-N from seq 1, so the backoffice sees the differing duplicate hashes
-    expect(sent).toEqual([[1, 10], [11, 20]]);
+    expect(sent).toEqual([
+      [1, 10],
+      [11, 20],
+    ]);
   });
 
   it('treats an ack beyond its last seq as the same sign: nothing marked, diverged, resent', () => {

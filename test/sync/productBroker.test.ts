@@ -51,11 +51,14 @@ describe('the point on the product embedded broker (per-site auth and ACL)', () 
     const backoffice = bo.product();
     await backoffice.downlink.publishChange(siteId, 'revocations', { revoke: [{ credentialId: 'lost-card', reason: 'lost' }] });
     const cmd = await backoffice.downlink.sendCommand(siteId, 'door.release', { operator: 'anna@verein' }, 30_000);
-    await waitFor(async () => {
-      const c = await backoffice.db.selectFrom('commands').select('status').where('id', '=', cmd.id).executeTakeFirst();
-      const s = await backoffice.db.selectFrom('sites').select('applied_version').where('site_id', '=', siteId).executeTakeFirst();
-      return c?.status === 'done' && Number(s?.applied_version) === 1;
-    }, { timeoutMs: 10_000, what: 'the change applied and the command result reported' });
+    await waitFor(
+      async () => {
+        const c = await backoffice.db.selectFrom('commands').select('status').where('id', '=', cmd.id).executeTakeFirst();
+        const s = await backoffice.db.selectFrom('sites').select('applied_version').where('site_id', '=', siteId).executeTakeFirst();
+        return c?.status === 'done' && Number(s?.applied_version) === 1;
+      },
+      { timeoutMs: 10_000, what: 'the change applied and the command result reported' },
+    );
     expect(point.door.grants).toEqual([{ reason: 'remote-release' }]);
     expect(point.ledger.state.isRevoked('lost-card')).toBe(true);
     expect(broker.denied).toEqual({ publish: 0, subscribe: 0 });

@@ -8,7 +8,11 @@ describe('up/events encoding', () => {
       { seq: 1, type: 'sale', at: 0, clockSynced: false, data: { cents: 199, note: 'Äpfel "süß"' }, prevHash: '0'.repeat(64), hash: 'a'.repeat(64) },
       { seq: 2, type: 'door.opened', at: 1_700_000_000_000, clockSynced: true, data: {}, prevHash: 'a'.repeat(64), hash: 'b'.repeat(64) },
     ];
-    const fast = encodeEventBatch('dorf-1', 7, events.map((e) => JSON.stringify(toWire(e))));
+    const fast = encodeEventBatch(
+      'dorf-1',
+      7,
+      events.map((e) => JSON.stringify(toWire(e))),
+    );
     const reference = encode('events', { v: 1, siteId: 'dorf-1', session: 7, events: events.map(toWire) });
     expect(fast.equals(reference)).toBe(true);
     const d = decode('events', fast);

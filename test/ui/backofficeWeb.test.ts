@@ -31,10 +31,7 @@ const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 /** axe-core in the page; the serious and critical violations as readable lines. */
 async function seriousViolations(page: Page): Promise<string[]> {
   await page.evaluate(axe.source);
-  const result = await page.evaluate(
-    (tags) => (window as unknown as { axe: typeof axe }).axe.run(document, { runOnly: { type: 'tag', values: tags } }),
-    WCAG,
-  );
+  const result = await page.evaluate((tags) => (window as unknown as { axe: typeof axe }).axe.run(document, { runOnly: { type: 'tag', values: tags } }), WCAG);
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
@@ -58,7 +55,15 @@ describe.skipIf(skip !== null)('backoffice web app in Chromium', () => {
     const webRoot = await buildWebApp();
     const clock = createSystemClock();
     const brokerPort = await freePort();
-    office = await startStandalone({ dataDir: dir, brokerPort, http: { port: 0 }, auth: { secureCookie: false }, webRoot, clock, logger: createSilentLogger() });
+    office = await startStandalone({
+      dataDir: dir,
+      brokerPort,
+      http: { port: 0 },
+      auth: { secureCookie: false },
+      webRoot,
+      clock,
+      logger: createSilentLogger(),
+    });
     url = office.backoffice.httpUrl!;
     const password = await office.createSiteCredentials(siteId);
     f = await startSimulatedPoint({ clock, siteId, sync: { brokerUrl: `mqtt://127.0.0.1:${brokerPort}`, username: siteId, password, keepaliveSec: 10 } });
@@ -134,7 +139,11 @@ describe.skipIf(skip !== null)('backoffice web app in Chromium', () => {
   it('tells a locked account how long to wait', async () => {
     // Four failures for another name, then the fifth (which locks) and a sixth through the page.
     for (let i = 0; i < 4; i++) {
-      const r = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'mallory', password: `guess-${i}` }) });
+      const r = await fetch(`${url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'mallory', password: `guess-${i}` }),
+      });
       expect(r.status).toBe(401);
     }
     const other = await context.newPage();
@@ -145,7 +154,9 @@ describe.skipIf(skip !== null)('backoffice web app in Chromium', () => {
       await other.getByRole('button', { name: 'Anmelden' }).click();
       await expect.poll(() => other.getByRole('button', { name: 'Anmelden' }).isEnabled()).toBe(true);
     }
-    await expect.poll(() => other.getByTestId('login-error').textContent()).toMatch(/^Zu viele Fehlversuche\. Bitte in (59|60) s erneut versuchen \(ab \d\d:\d\d:\d\d Uhr\)\.$/);
+    await expect
+      .poll(() => other.getByTestId('login-error').textContent())
+      .toMatch(/^Zu viele Fehlversuche\. Bitte in (59|60) s erneut versuchen \(ab \d\d:\d\d:\d\d Uhr\)\.$/);
     await other.close();
   });
 
@@ -190,7 +201,9 @@ describe.skipIf(skip !== null)('backoffice web app in Chromium', () => {
     await page.setViewportSize({ width: 360, height: 800 });
     await expect.poll(() => page.getByTestId(`site-${siteId}`).count()).toBe(1);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
-    const smallest = await page.evaluate(() => Math.min(...Array.from(document.querySelectorAll('button, a.button')).map((e) => e.getBoundingClientRect().height)));
+    const smallest = await page.evaluate(() =>
+      Math.min(...Array.from(document.querySelectorAll('button, a.button')).map((e) => e.getBoundingClientRect().height)),
+    );
     expect(smallest).toBeGreaterThanOrEqual(44);
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: join(SHOTS, 'backoffice-fleet-phone.png'), fullPage: true });

@@ -16,7 +16,12 @@ function fakeFetch(answers: Response[]): { fetch: typeof fetch; calls: Call[] } 
   return {
     calls,
     fetch: async (input, init) => {
-      calls.push({ url: String(input), method: init?.method ?? 'GET', headers: (init?.headers ?? {}) as Record<string, string>, body: init?.body as string | undefined });
+      calls.push({
+        url: String(input),
+        method: init?.method ?? 'GET',
+        headers: (init?.headers ?? {}) as Record<string, string>,
+        body: init?.body as string | undefined,
+      });
       const next = answers.shift();
       if (!next) throw new TypeError('Failed to fetch');
       return next;
@@ -27,7 +32,12 @@ function fakeFetch(answers: Response[]): { fetch: typeof fetch; calls: Call[] } 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}): Response =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
 
-const session = { user: { id: 'u1', username: 'anna', displayName: 'Anna', role: 'operator', totpEnabled: true, disabled: false, createdAt: 0, updatedAt: 0 }, csrfToken: 'tok-1', enrolmentRequired: false, totpVerified: true };
+const session = {
+  user: { id: 'u1', username: 'anna', displayName: 'Anna', role: 'operator', totpEnabled: true, disabled: false, createdAt: 0, updatedAt: 0 },
+  csrfToken: 'tok-1',
+  enrolmentRequired: false,
+  totpVerified: true,
+};
 
 describe('backoffice web API client', () => {
   it('sends the CSRF token from the login answer with the sign-out, and none before signing in', async () => {
@@ -49,7 +59,9 @@ describe('backoffice web API client', () => {
 
   it('turns a lockout into an error with the wait from Retry-After, worded with the time in both languages', async () => {
     const f = fakeFetch([json(429, { error: 'locked', message: 'Zu viele Fehlversuche.' }, { 'retry-after': '60' })]);
-    const e = await createApi(f.fetch).login({ username: 'x', password: 'y' }).catch((x: unknown) => x);
+    const e = await createApi(f.fetch)
+      .login({ username: 'x', password: 'y' })
+      .catch((x: unknown) => x);
     expect(e).toBeInstanceOf(ApiError);
     expect(e).toMatchObject({ status: 429, code: 'locked', retryAfterSec: 60 });
     const now = new Date(2026, 11, 6, 10, 0, 0).getTime();
@@ -58,10 +70,14 @@ describe('backoffice web API client', () => {
   });
 
   it('reports a refused connection as a network error, and a non-JSON 502 by its status', async () => {
-    const down = await createApi(fakeFetch([]).fetch).fleet().catch((x: unknown) => x);
+    const down = await createApi(fakeFetch([]).fetch)
+      .fleet()
+      .catch((x: unknown) => x);
     expect(down).toMatchObject({ status: 0, code: 'network' });
     expect(errorText(translator('de'), 'de', down, 0)).toBe('Keine Verbindung zum Backoffice. Bitte die Netzwerkverbindung prüfen.');
-    const proxy = await createApi(fakeFetch([new Response('<html>Bad gateway</html>', { status: 502 })]).fetch).fleet().catch((x: unknown) => x);
+    const proxy = await createApi(fakeFetch([new Response('<html>Bad gateway</html>', { status: 502 })]).fetch)
+      .fleet()
+      .catch((x: unknown) => x);
     expect(proxy).toMatchObject({ status: 502, code: 'error', message: 'HTTP 502' });
   });
 

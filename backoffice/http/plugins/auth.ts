@@ -74,7 +74,12 @@ export function registerAuth(app: App, deps: AuthDeps): void {
     const actor: Actor = { userId: session.user.id, username: session.user.username, role: session.user.role, clientAddress: req.ip ?? null };
     const write = WRITE_METHODS.has(req.method);
     if (write && !csrfTokenMatches(sessionId, headerValue(req.headers['x-csrf-token']))) {
-      await deps.audit.record(deps.db, actor, { action: 'access.denied', outcome: 'denied', detail: { route: `${req.method} ${req.routeOptions.url ?? req.url.slice(0, 200)}`, reason: 'csrf' } }, deps.now());
+      await deps.audit.record(
+        deps.db,
+        actor,
+        { action: 'access.denied', outcome: 'denied', detail: { route: `${req.method} ${req.routeOptions.url ?? req.url.slice(0, 200)}`, reason: 'csrf' } },
+        deps.now(),
+      );
       return reply.code(403).send({ error: 'csrf', message: 'Sicherheitstoken fehlt oder ist ungültig; bitte die Seite neu laden' });
     }
     const enrolmentPending = totpRequired(session.user.role) && !session.totpVerified;
@@ -89,7 +94,13 @@ export function registerAuth(app: App, deps: AuthDeps): void {
       return reply.code(403).send({ error: 'totp-enrolment-required', message: 'Bitte zuerst den zweiten Faktor (TOTP) einrichten' });
     }
     if (!access.includes(session.user.role)) {
-      if (write) await deps.audit.record(deps.db, actor, { action: 'access.denied', outcome: 'denied', detail: { route: `${req.method} ${req.routeOptions.url}`, reason: 'role' } }, deps.now());
+      if (write)
+        await deps.audit.record(
+          deps.db,
+          actor,
+          { action: 'access.denied', outcome: 'denied', detail: { route: `${req.method} ${req.routeOptions.url}`, reason: 'role' } },
+          deps.now(),
+        );
       return reply.code(403).send({ error: 'forbidden', message: 'Keine Berechtigung' });
     }
   });

@@ -24,7 +24,8 @@ export function authRoutes(app: App, deps: RouteDeps): void {
       reply.header('retry-after', String(Math.max(1, Math.ceil((r.until - deps.now()) / 1000))));
       return reply.code(429).send({ error: 'locked', message: 'Zu viele Fehlversuche. Bitte später erneut versuchen.' });
     }
-    if (!r.ok && r.code === 'totp-required') return reply.code(401).send({ error: 'totp-required', message: 'Bitte den Code aus der Authenticator-App eingeben' });
+    if (!r.ok && r.code === 'totp-required')
+      return reply.code(401).send({ error: 'totp-required', message: 'Bitte den Code aus der Authenticator-App eingeben' });
     if (!r.ok) return reply.code(401).send({ error: 'invalid-credentials', message: 'Benutzername, Passwort oder Code ist falsch' });
     setSessionCookie(reply, deps.auth, r.session.id);
     return sessionAnswer(r.user, r.session.id, !r.enrolmentRequired && Number(r.user.totp_enabled) === 1);
@@ -48,7 +49,12 @@ export function authRoutes(app: App, deps: RouteDeps): void {
     const a = authOf(req);
     try {
       const r = await deps.login.changePassword(a.session.user.id, a.session.idHash, req.body.current, req.body.password);
-      await deps.audit.record(deps.db, a.actor, { action: 'auth.password', outcome: r === 'ok' ? 'ok' : 'failed', target: a.session.user.id, ...(r === 'ok' ? {} : { detail: { reason: r } }) }, deps.now());
+      await deps.audit.record(
+        deps.db,
+        a.actor,
+        { action: 'auth.password', outcome: r === 'ok' ? 'ok' : 'failed', target: a.session.user.id, ...(r === 'ok' ? {} : { detail: { reason: r } }) },
+        deps.now(),
+      );
       if (r === 'locked') return reply.code(429).send({ error: 'locked', message: 'Zu viele Fehlversuche. Bitte später erneut versuchen.' });
       if (r === 'wrong-password') return reply.code(403).send({ error: 'wrong-password', message: 'Das bisherige Passwort ist falsch' });
       return { ok: true as const };
@@ -65,7 +71,12 @@ export function authRoutes(app: App, deps: RouteDeps): void {
       return reply.code(409).send({ error: 'totp-already-enabled', message: 'Der zweite Faktor ist schon eingerichtet; ein Admin kann ihn zurücksetzen' });
     }
     const secret = newTotpSecret();
-    await deps.db.updateTable('users').set({ totp_secret: secret, updated_at: deps.now() }).where('id', '=', a.session.user.id).where('totp_enabled', '=', 0).execute();
+    await deps.db
+      .updateTable('users')
+      .set({ totp_secret: secret, updated_at: deps.now() })
+      .where('id', '=', a.session.user.id)
+      .where('totp_enabled', '=', 0)
+      .execute();
     await deps.audit.record(deps.db, a.actor, { action: 'auth.totp.setup', outcome: 'ok', target: a.session.user.id }, deps.now());
     return { uri: totpUri(secret, a.session.user.username), secret };
   });

@@ -61,11 +61,27 @@ export function paymentRoutes(app: App, deps: RouteDeps, payments: PaymentsApi |
     const { actor } = authOf(req);
     try {
       const a = await payments.payByPhone.create(req.body);
-      await deps.audit.record(deps.db, actor, { action: 'payment.pay-by-phone', outcome: 'ok', siteId: req.body.siteId, target: a.sessionId, detail: { saleId: req.body.saleId, amountCents: a.amountCents, code: a.code, reused: a.reused } }, deps.now());
+      await deps.audit.record(
+        deps.db,
+        actor,
+        {
+          action: 'payment.pay-by-phone',
+          outcome: 'ok',
+          siteId: req.body.siteId,
+          target: a.sessionId,
+          detail: { saleId: req.body.saleId, amountCents: a.amountCents, code: a.code, reused: a.reused },
+        },
+        deps.now(),
+      );
       return a;
     } catch (e) {
       if (!(e instanceof PayByPhoneError)) throw e;
-      await deps.audit.record(deps.db, actor, { action: 'payment.pay-by-phone', outcome: 'failed', siteId: req.body.siteId, detail: { saleId: req.body.saleId, reason: e.code } }, deps.now());
+      await deps.audit.record(
+        deps.db,
+        actor,
+        { action: 'payment.pay-by-phone', outcome: 'failed', siteId: req.body.siteId, detail: { saleId: req.body.saleId, reason: e.code } },
+        deps.now(),
+      );
       const status = e.code === 'amount-too-small' ? 400 : e.code === 'stripe-unreachable' ? 502 : 409;
       return reply.code(status).send({ error: e.code, message: e.message });
     }
@@ -73,12 +89,21 @@ export function paymentRoutes(app: App, deps: RouteDeps, payments: PaymentsApi |
 
   // Public: the phone that scanned the QR code has no session. The code is 8 random characters
   // (31^8 ≈ 8.5e11) and leads only to Stripe's own page for one basket.
-  app.get('/p/:code', { schema: { params: PayLinkParams, response: { 200: PayLinkRedirect, 302: PayLinkRedirect, 400: ErrorSchema, 404: ErrorOrPage, 410: ErrorOrPage, 500: ErrorSchema, 503: ErrorSchema } } }, async (req, reply) => {
-    if (!payments) return notConfigured(reply);
-    const r = await payments.payByPhone.resolve(req.params.code);
-    if (r.ok) return reply.redirect(r.url, 302);
-    const e = LINK_ERRORS[r.code];
-    if (String(req.headers.accept ?? '').includes('text/html')) return reply.code(e.status).type('text/html; charset=utf-8').send(linkPage(e.title, e.text));
-    return reply.code(e.status).send({ error: r.code, message: e.text });
-  });
+  app.get(
+    '/p/:code',
+    {
+      schema: {
+        params: PayLinkParams,
+        response: { 200: PayLinkRedirect, 302: PayLinkRedirect, 400: ErrorSchema, 404: ErrorOrPage, 410: ErrorOrPage, 500: ErrorSchema, 503: ErrorSchema },
+      },
+    },
+    async (req, reply) => {
+      if (!payments) return notConfigured(reply);
+      const r = await payments.payByPhone.resolve(req.params.code);
+      if (r.ok) return reply.redirect(r.url, 302);
+      const e = LINK_ERRORS[r.code];
+      if (String(req.headers.accept ?? '').includes('text/html')) return reply.code(e.status).type('text/html; charset=utf-8').send(linkPage(e.title, e.text));
+      return reply.code(e.status).send({ error: r.code, message: e.text });
+    },
+  );
 }

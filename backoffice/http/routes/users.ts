@@ -28,20 +28,35 @@ export function userRoutes(app: App, deps: RouteDeps): void {
     const { password, ...rest } = req.body;
     const detail = { ...rest, ...(password !== undefined ? { passwordChanged: true } : {}) };
     if (req.params.id === actor.userId && (req.body.disabled === true || (req.body.role !== undefined && req.body.role !== 'admin'))) {
-      await deps.audit.record(deps.db, actor, { action: 'user.update', outcome: 'failed', target: req.params.id, detail: { ...detail, reason: 'self-lockout' } }, deps.now());
+      await deps.audit.record(
+        deps.db,
+        actor,
+        { action: 'user.update', outcome: 'failed', target: req.params.id, detail: { ...detail, reason: 'self-lockout' } },
+        deps.now(),
+      );
       return reply.code(409).send({ error: 'self-lockout', message: 'Das eigene Konto kann man nicht sperren oder herabstufen' });
     }
     try {
       const user = await updateUser(deps.db, req.params.id, req.body, deps.now(), deps.auth.scryptCost);
       if (!user) {
-        await deps.audit.record(deps.db, actor, { action: 'user.update', outcome: 'failed', target: req.params.id, detail: { ...detail, reason: 'not-found' } }, deps.now());
+        await deps.audit.record(
+          deps.db,
+          actor,
+          { action: 'user.update', outcome: 'failed', target: req.params.id, detail: { ...detail, reason: 'not-found' } },
+          deps.now(),
+        );
         return reply.code(404).send({ error: 'not-found', message: 'Unbekannter Benutzer' });
       }
       await deps.audit.record(deps.db, actor, { action: 'user.update', outcome: 'ok', target: user.id, detail }, deps.now());
       return userView(user);
     } catch (e) {
       if (!(e instanceof UserInputError)) throw e;
-      await deps.audit.record(deps.db, actor, { action: 'user.update', outcome: 'failed', target: req.params.id, detail: { ...detail, reason: e.code } }, deps.now());
+      await deps.audit.record(
+        deps.db,
+        actor,
+        { action: 'user.update', outcome: 'failed', target: req.params.id, detail: { ...detail, reason: e.code } },
+        deps.now(),
+      );
       return reply.code(400).send({ error: e.code, message: e.message });
     }
   });

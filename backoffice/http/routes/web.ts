@@ -10,7 +10,8 @@ import fastifyStatic from '@fastify/static';
 import type { App } from '../types.ts';
 
 /** Scripts and styles from this origin only; no inline script, no framing, no plugins. */
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
 export function webRoutes(app: App, root: string): void {
   void app.register(fastifyStatic, {

@@ -14,10 +14,25 @@ export const FleetSite = Type.Object(
     diverged: Type.Boolean(),
     /** Alarms not cleared (open or acknowledged), by severity; `unacknowledged` counts those nobody took note of. */
     alarms: Type.Object({ critical: N, warning: N, info: N, unacknowledged: N }),
-    door: Nullable(Type.Object({ state: Type.Union([Type.Literal('open'), Type.Literal('closed'), Type.Literal('unknown')]), changedAt: N, fire: Type.Boolean(), faulted: Type.Boolean() })),
+    door: Nullable(
+      Type.Object({
+        state: Type.Union([Type.Literal('open'), Type.Literal('closed'), Type.Literal('unknown')]),
+        changedAt: N,
+        fire: Type.Boolean(),
+        faulted: Type.Boolean(),
+      }),
+    ),
     /** Temperatures in tenths of °C (42 = 4.2 °C). */
     fridges: Type.Array(
-      Type.Object({ fridgeId: Type.String(), tenths: Nullable(N), readAt: Nullable(N), limitTenths: Nullable(N), above: Type.Boolean(), blocked: Type.Boolean(), blockedSince: Nullable(N) }),
+      Type.Object({
+        fridgeId: Type.String(),
+        tenths: Nullable(N),
+        readAt: Nullable(N),
+        limitTenths: Nullable(N),
+        above: Type.Boolean(),
+        blocked: Type.Boolean(),
+        blockedSince: Nullable(N),
+      }),
     ),
     lockers: Type.Object({ compartments: N, free: N, reserved: N, occupied: N, outOfService: N, uncollected: N }),
     /** What the backoffice has of the point's ledger, and what the point reported as still to send. */

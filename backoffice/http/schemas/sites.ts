@@ -35,7 +35,15 @@ export const RejectedList = Type.Object(
   {
     total: N,
     rejected: Type.Array(
-      Type.Object({ id: Type.String(), siteId: Nullable(Type.String()), topic: Type.String(), code: Type.String(), reason: Type.String(), payloadBytes: N, receivedAt: N }),
+      Type.Object({
+        id: Type.String(),
+        siteId: Nullable(Type.String()),
+        topic: Type.String(),
+        code: Type.String(),
+        reason: Type.String(),
+        payloadBytes: N,
+        receivedAt: N,
+      }),
     ),
   },
   { additionalProperties: false },

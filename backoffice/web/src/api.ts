@@ -73,7 +73,8 @@ export function createApi(fetchImpl: typeof fetch = (i, o) => fetch(i, o), base 
   };
 
   return {
-    login: async (input) => remember(await call<Session>('POST', '/api/auth/login', input.totp ? input : { username: input.username, password: input.password })),
+    login: async (input) =>
+      remember(await call<Session>('POST', '/api/auth/login', input.totp ? input : { username: input.username, password: input.password })),
     me: async () => remember(await call<Session>('GET', '/api/auth/me')),
     logout: async () => {
       await call('POST', '/api/auth/logout');

@@ -11,7 +11,9 @@ export function errorText(t: T, lang: Lang, e: unknown, nowMs: number): string {
     case 'totp-required':
       return t('errTotpRequired');
     case 'locked':
-      return e.retryAfterSec !== null ? t('errLocked', { seconds: e.retryAfterSec, time: clockTime(lang, nowMs + e.retryAfterSec * 1000) }) : t('errLockedNoTime');
+      return e.retryAfterSec !== null
+        ? t('errLocked', { seconds: e.retryAfterSec, time: clockTime(lang, nowMs + e.retryAfterSec * 1000) })
+        : t('errLockedNoTime');
     case 'network':
       return t('errNetwork');
     case 'unauthenticated':

@@ -27,10 +27,7 @@ export const OpeningRulesSchema = Type.Object(
     version: Type.Literal(1),
     /** Bundesland code for public holidays. */
     state: Type.Enum([...BUNDESLAENDER]),
-    weekly: Type.Object(
-      { mon: Windows, tue: Windows, wed: Windows, thu: Windows, fri: Windows, sat: Windows, sun: Windows },
-      { additionalProperties: false },
-    ),
+    weekly: Type.Object({ mon: Windows, tue: Windows, wed: Windows, thu: Windows, fri: Windows, sat: Windows, sun: Windows }, { additionalProperties: false }),
     /** like-sunday (default): holidays use the Sunday windows; own-windows: use holidayWindows; ignore. */
     holidays: Type.Optional(Type.Union([Type.Literal('like-sunday'), Type.Literal('own-windows'), Type.Literal('ignore')])),
     holidayWindows: Type.Optional(Windows),

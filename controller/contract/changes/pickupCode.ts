@@ -73,7 +73,15 @@ export async function issuePickupCode(o: { codeId: string; slot: number; validFr
   const hash = await pickupHash(o.codeId, secret, salt, N);
   return {
     plain: { code: formatPickupCode(o.slot, secret), qr: pickupQrText(o.slot, secret) },
-    wire: { codeId: o.codeId, slot: o.slot, salt: salt.toString('base64url'), hash: hash.toString('base64url'), scryptN: N, validFrom: o.validFrom, validUntil: o.validUntil },
+    wire: {
+      codeId: o.codeId,
+      slot: o.slot,
+      salt: salt.toString('base64url'),
+      hash: hash.toString('base64url'),
+      scryptN: N,
+      validFrom: o.validFrom,
+      validUntil: o.validUntil,
+    },
   };
 }
 

@@ -34,7 +34,9 @@ export const accessEvents = defineEvents({
   },
   'door.remote-release': {
     summary: "An operator's remote door release arrived as a command.",
-    versions: [obj({ commandId: Id, operator: Type.String({ minLength: 1, maxLength: 200 }), note: Type.Union([Type.String({ maxLength: 500 }), Type.Null()]) })],
+    versions: [
+      obj({ commandId: Id, operator: Type.String({ minLength: 1, maxLength: 200 }), note: Type.Union([Type.String({ maxLength: 500 }), Type.Null()]) }),
+    ],
   },
   'member.upserted': { summary: 'A member was created or changed (downlink `members`).', versions: [MemberSchema] },
   'credential.issued': { summary: 'A credential was issued (downlink `members`): QR token or card + PIN hash.', versions: [CredentialSchema] },

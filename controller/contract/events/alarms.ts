@@ -48,10 +48,7 @@ export const alarmEvents = defineEvents({
     summary: 'An open alarm ended (v1: the door machine before the alarm model, no key).',
     versions: [
       // v1: written by the door machine (doorMachine.ts) before the one alarm model existed.
-      Type.Object(
-        { alarm: Type.Enum(['held-open', 'forced-open']), cause: Type.Enum(['closed', 'fire']) },
-        { additionalProperties: false },
-      ),
+      Type.Object({ alarm: Type.Enum(['held-open', 'forced-open']), cause: Type.Enum(['closed', 'fire']) }, { additionalProperties: false }),
       Type.Object({ v: Type.Literal(2), key: AlarmKey, reason: Reason }, { additionalProperties: false }),
     ],
   },

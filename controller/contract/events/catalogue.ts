@@ -39,4 +39,3 @@ export function isEventType(type: string): type is EventType {
 export function versionsOf(type: string): readonly TSchema[] | undefined {
   return isEventType(type) ? (eventCatalogue[type].versions as readonly TSchema[]) : undefined;
 }
-

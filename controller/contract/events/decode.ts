@@ -10,8 +10,7 @@ import { checker } from '../check.ts';
 import { isEventType, versionsOf } from './catalogue.ts';
 
 export type EventDecode =
-  | { ok: true; type: string; version: number }
-  | { ok: false; problem: 'unknown-type' | 'unknown-version' | 'schema'; message: string; version?: number };
+  { ok: true; type: string; version: number } | { ok: false; problem: 'unknown-type' | 'unknown-version' | 'schema'; message: string; version?: number };
 
 function versionOf(data: unknown): number | undefined {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return 1;
@@ -26,7 +25,13 @@ export function decodeEvent(type: string, data: unknown): EventDecode {
   const version = versionOf(data);
   if (version === undefined) return { ok: false, problem: 'schema', message: `event "${type}": data.v must be a whole number >= 1` };
   const schema = versions[version - 1];
-  if (!schema) return { ok: false, problem: 'unknown-version', version, message: `event "${type}" version ${version} is newer than this catalogue (knows ${versions.length})` };
+  if (!schema)
+    return {
+      ok: false,
+      problem: 'unknown-version',
+      version,
+      message: `event "${type}" version ${version} is newer than this catalogue (knows ${versions.length})`,
+    };
   const c = checker(schema as TSchema);
   if (!c.check(data)) return { ok: false, problem: 'schema', version, message: `event "${type}" v${version}: ${c.problems(data).join('; ')}` };
   return { ok: true, type, version };

@@ -16,10 +16,7 @@ export const doorEvents = defineEvents({
   'door.released': {
     summary: 'The strike was released: for a grant (credential, remote release) or an exit request.',
     versions: [
-      Type.Union([
-        obj({ by: Type.Literal('grant'), grantId: GrantId, durationMs: DurationMs }),
-        obj({ by: Type.Literal('exit'), durationMs: DurationMs }),
-      ]),
+      Type.Union([obj({ by: Type.Literal('grant'), grantId: GrantId, durationMs: DurationMs }), obj({ by: Type.Literal('exit'), durationMs: DurationMs })]),
     ],
   },
   'door.grant-ended': {
@@ -40,9 +37,18 @@ export const doorEvents = defineEvents({
   'door.open-at-boot': { summary: 'The door stood open when the controller started.', versions: [Empty] },
   'door.machine-error': {
     summary: 'The door state machine failed; outputs were forced safe and the machine restarted or faulted.',
-    versions: [obj({ error: Type.String({ maxLength: 2000 }), action: Type.Union([Type.Literal('restarted'), Type.Literal('faulted')]), restartsInWindow: Type.Integer({ minimum: 0 }) })],
+    versions: [
+      obj({
+        error: Type.String({ maxLength: 2000 }),
+        action: Type.Union([Type.Literal('restarted'), Type.Literal('faulted')]),
+        restartsInWindow: Type.Integer({ minimum: 0 }),
+      }),
+    ],
   },
-  'door.state': { summary: 'The door state recorded for the materialised state (older software).', versions: [obj({ state: Type.String({ minLength: 1, maxLength: 100 }) })] },
+  'door.state': {
+    summary: 'The door state recorded for the materialised state (older software).',
+    versions: [obj({ state: Type.String({ minLength: 1, maxLength: 100 }) })],
+  },
   'alarm.held-open': { summary: 'The door was held open longer than allowed (siren).', versions: [obj({ openForMs: DurationMs })] },
   'alarm.forced-open': { summary: 'The door opened without a grant (siren until it closes).', versions: [Empty] },
   // 'alarm.cleared' v1 ({alarm, cause}) is declared with the alarm model (alarms.ts), whose v2 it became.

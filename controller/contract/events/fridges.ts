@@ -49,12 +49,7 @@ export const fridgeEvents = defineEvents({
   },
   'fridge.gap': {
     summary: 'No readings were taken for a while (power cut, stopped controller); recorded as is, never interpolated.',
-    versions: [
-      Type.Object(
-        { fridgeId: FridgeId, fromAt: EpochMs, toAt: EpochMs, lengthMs: DurationMs },
-        { additionalProperties: false },
-      ),
-    ],
+    versions: [Type.Object({ fridgeId: FridgeId, fromAt: EpochMs, toAt: EpochMs, lengthMs: DurationMs }, { additionalProperties: false })],
   },
   'fridge.probe-fault': {
     summary: 'A probe stopped giving plausible temperatures (fault or implausible value); the value is not a temperature.',

@@ -108,11 +108,22 @@ export const lockerEvents = defineEvents({
   },
   'locker.remote-open': {
     summary: 'A remote open command from the backoffice, with who asked (recorded before the open).',
-    versions: [obj({ compartment: Compartment, commandId: Id, operator: Type.String({ minLength: 1, maxLength: 200 }), reason: Type.String({ maxLength: 500 }) })],
+    versions: [
+      obj({ compartment: Compartment, commandId: Id, operator: Type.String({ minLength: 1, maxLength: 200 }), reason: Type.String({ maxLength: 500 }) }),
+    ],
   },
   'locker.full': {
     summary: 'A courier found no free compartment of the requested size or larger.',
-    versions: [obj({ size: Size, courierId: Id, free: Type.Object({ S: Type.Integer({ minimum: 0 }), M: Type.Integer({ minimum: 0 }), L: Type.Integer({ minimum: 0 }) }, { additionalProperties: false }) })],
+    versions: [
+      obj({
+        size: Size,
+        courierId: Id,
+        free: Type.Object(
+          { S: Type.Integer({ minimum: 0 }), M: Type.Integer({ minimum: 0 }), L: Type.Integer({ minimum: 0 }) },
+          { additionalProperties: false },
+        ),
+      }),
+    ],
   },
   'locker.codes-exhausted': {
     summary: 'A drop-off was refused because the point holds no valid unassigned pickup code (operator: issue more).',
@@ -137,7 +148,13 @@ export const lockerEvents = defineEvents({
   },
   'courier.refused': {
     summary: 'A credential presented for a drop-off was refused (not a courier, invalid, revoked, expired).',
-    versions: [obj({ reason: Type.String({ maxLength: 60 }), credentialId: Type.Union([Id, Type.Null()]), role: Type.Union([Type.String({ maxLength: 20 }), Type.Null()]) })],
+    versions: [
+      obj({
+        reason: Type.String({ maxLength: 60 }),
+        credentialId: Type.Union([Id, Type.Null()]),
+        role: Type.Union([Type.String({ maxLength: 20 }), Type.Null()]),
+      }),
+    ],
   },
 });
 

@@ -36,12 +36,20 @@ const VatLine = obj({ rate: Rate, netCents: Cents, vatCents: Cents, grossCents: 
 
 export const salesEvents = defineEvents({
   'catalog.set': {
-    summary: 'A catalog from the downlink replaced the point\'s products (whole, by catalogId).',
+    summary: "A catalog from the downlink replaced the point's products (whole, by catalogId).",
     versions: [obj({ catalogId: Id, products: Type.Array(CatalogProductSchema, { maxItems: 5000 }) })],
   },
   'sale.cart-fixed': {
     summary: 'A sale began: the cart was priced by the point (never the kiosk) and fixed for payment.',
-    versions: [obj({ saleId: Id, lines: Type.Array(SaleLineSchema, { minItems: 1, maxItems: 200 }), totalCents: Cents, vat: Type.Array(VatLine, { maxItems: 2 }), requiredAge: Type.Union([Type.Literal(0), Age]) })],
+    versions: [
+      obj({
+        saleId: Id,
+        lines: Type.Array(SaleLineSchema, { minItems: 1, maxItems: 200 }),
+        totalCents: Cents,
+        vat: Type.Array(VatLine, { maxItems: 2 }),
+        requiredAge: Type.Union([Type.Literal(0), Age]),
+      }),
+    ],
   },
   'sale.committed': {
     summary: 'The sale is complete: paid and booked (written with its stock movements in one transaction).',
@@ -65,10 +73,21 @@ export const salesEvents = defineEvents({
   },
   'age-check.decided': {
     summary: 'Evidence of an age check: method, result, time, member (never document data).',
-    versions: [obj({ saleId: Id, checkId: Id, method: AgeMethod, passed: Type.Boolean(), reason: Reason, memberId: MemberId, operator: Type.Union([Id, Type.Null()]), decidedAt: EpochMs })],
+    versions: [
+      obj({
+        saleId: Id,
+        checkId: Id,
+        method: AgeMethod,
+        passed: Type.Boolean(),
+        reason: Reason,
+        memberId: MemberId,
+        operator: Type.Union([Id, Type.Null()]),
+        decidedAt: EpochMs,
+      }),
+    ],
   },
   'payment.started': {
-    summary: 'A payment is about to be asked of a provider; its idempotency key is this event\'s paymentId (written before the call).',
+    summary: "A payment is about to be asked of a provider; its idempotency key is this event's paymentId (written before the call).",
     versions: [obj({ saleId: Id, paymentId: Id, provider: Provider, memberId: MemberId, amountCents: Cents })],
   },
   'payment.pending': {
@@ -76,7 +95,7 @@ export const salesEvents = defineEvents({
     versions: [obj({ saleId: Id, paymentId: Id, ref: Ref })],
   },
   'payment.authorised': {
-    summary: 'The customer\'s payment was authorised (not yet captured).',
+    summary: "The customer's payment was authorised (not yet captured).",
     versions: [obj({ saleId: Id, paymentId: Id, ref: Ref, amountCents: Cents, card: Card })],
   },
   'payment.failed': {
@@ -97,10 +116,12 @@ export const salesEvents = defineEvents({
   },
   'stock.moved': {
     summary: 'Units left the shop with a committed sale (negative = out).',
-    versions: [obj({ saleId: Id, productId: Id, quantity: Type.Integer({ minimum: -999, maximum: 999 }), batch: Type.Optional(Type.String({ maxLength: 20 })) })],
+    versions: [
+      obj({ saleId: Id, productId: Id, quantity: Type.Integer({ minimum: -999, maximum: 999 }), batch: Type.Optional(Type.String({ maxLength: 20 })) }),
+    ],
   },
   'account.authorised': {
-    summary: 'Member account: an amount was held against the member\'s balance or credit limit.',
+    summary: "Member account: an amount was held against the member's balance or credit limit.",
     versions: [obj({ ref: Ref, memberId: Id, saleId: Id, amountCents: Cents, key: Id })],
   },
   'account.captured': {

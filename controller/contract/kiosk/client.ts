@@ -7,7 +7,17 @@
 import type { Static, TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { ErrorSchema } from './common.ts';
-import { LIVE_PATH, kioskRoutes, type CableBody, type CardBody, type FireBody, type I18nQuery, type KioskRoutes, type RouteDef, type TokenBody } from './routes.ts';
+import {
+  LIVE_PATH,
+  kioskRoutes,
+  type CableBody,
+  type CardBody,
+  type FireBody,
+  type I18nQuery,
+  type KioskRoutes,
+  type RouteDef,
+  type TokenBody,
+} from './routes.ts';
 import type { DropOffBody, PickupBody, SimFridgeBody } from './lockers.ts';
 import type { AgeBody, ConfirmBody, LooseBody, PayBody, ScanBody } from './checkout.ts';
 
@@ -118,7 +128,10 @@ export function createKioskClient(opts: KioskClientOptions = {}): KioskClient {
   const base = (opts.baseUrl ?? '').replace(/\/$/, '');
   const doFetch = opts.fetch ?? ((input, init) => fetch(input, init));
 
-  async function call<R extends RouteDef>(route: R, input: { body?: unknown; query?: Record<string, string | undefined>; id?: string } = {}): Promise<Answer<R>> {
+  async function call<R extends RouteDef>(
+    route: R,
+    input: { body?: unknown; query?: Record<string, string | undefined>; id?: string } = {},
+  ): Promise<Answer<R>> {
     const name = `${route.method} ${route.path}`;
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(input.query ?? {})) if (v !== undefined) params.set(k, v);

@@ -26,7 +26,10 @@ describe('decodeLiveMessage', () => {
 
   it('refuses a state whose door state is not in the contract, naming the field', () => {
     const bad = { type: 'state', state: { ...snapshot, door: { ...snapshot.door, state: 'ajar' } } };
-    expect(decodeLiveMessage(JSON.stringify(bad))).toMatchObject({ ok: false, error: { code: 'schema', message: expect.stringContaining('/state/door/state') } });
+    expect(decodeLiveMessage(JSON.stringify(bad))).toMatchObject({
+      ok: false,
+      error: { code: 'schema', message: expect.stringContaining('/state/door/state') },
+    });
   });
 
   it('refuses a decision whose retryAfterMs is not a whole number of ms', () => {

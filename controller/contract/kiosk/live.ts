@@ -56,7 +56,10 @@ export function decodeLiveMessage(data: string): LiveDecodeResult {
   const validator = Object.hasOwn(validators, type) ? validators[type] : undefined;
   if (!validator) return fail('unknown-type', `live message type ${JSON.stringify(type.slice(0, 64))} is not known to this client`);
   if (!validator.Check(value)) {
-    const problems = validator.Errors(value).slice(0, 5).map((e) => `${e.instancePath || '/'} ${e.message}`);
+    const problems = validator
+      .Errors(value)
+      .slice(0, 5)
+      .map((e) => `${e.instancePath || '/'} ${e.message}`);
     return fail('schema', `live "${type}" message does not match the contract: ${problems.join('; ')}`);
   }
   return { ok: true, value: value as LiveMessage };

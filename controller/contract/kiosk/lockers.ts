@@ -73,7 +73,10 @@ const SessionId = Type.String({ minLength: 1, maxLength: 100 });
  */
 export const DropOffBodySchema = Type.Union([
   Type.Object({ step: Type.Literal('start'), token: Type.String({ minLength: 1, maxLength: 4096 }) }, { additionalProperties: false }),
-  Type.Object({ step: Type.Literal('reference'), sessionId: SessionId, reference: Type.String({ minLength: 1, maxLength: 100 }) }, { additionalProperties: false }),
+  Type.Object(
+    { step: Type.Literal('reference'), sessionId: SessionId, reference: Type.String({ minLength: 1, maxLength: 100 }) },
+    { additionalProperties: false },
+  ),
   Type.Object({ step: Type.Literal('size'), sessionId: SessionId, size: SizeSchema }, { additionalProperties: false }),
   Type.Object({ step: Type.Literal('cancel'), sessionId: SessionId }, { additionalProperties: false }),
 ]);
@@ -159,12 +162,7 @@ export const SimFridgesAnswerSchema = Type.Array(SimFridgeSchema);
 export const SimFridgeBodySchema = Type.Object(
   {
     fridge: Type.String({ minLength: 1, maxLength: 60 }),
-    action: Type.Union([
-      Type.Literal('open-door'),
-      Type.Literal('close-door'),
-      Type.Literal('cut-power'),
-      Type.Literal('restore-power'),
-    ]),
+    action: Type.Union([Type.Literal('open-door'), Type.Literal('close-door'), Type.Literal('cut-power'), Type.Literal('restore-power')]),
   },
   { additionalProperties: false },
 );

@@ -13,7 +13,17 @@ import {
   PIN_PATTERN_SOURCE,
 } from '../credentialFormats.ts';
 import { ErrorSchema, NonNegInt, OkSchema } from './common.ts';
-import { AgeBodySchema, CheckoutAnswerSchema, ConfirmBodySchema, LooseBodySchema, LooseCatalogSchema, PayBodySchema, SaleParamsSchema, SaleViewSchema, ScanBodySchema } from './checkout.ts';
+import {
+  AgeBodySchema,
+  CheckoutAnswerSchema,
+  ConfirmBodySchema,
+  LooseBodySchema,
+  LooseCatalogSchema,
+  PayBodySchema,
+  SaleParamsSchema,
+  SaleViewSchema,
+  ScanBodySchema,
+} from './checkout.ts';
 import {
   AlarmsAnswerSchema,
   DropOffAnswerSchema,
@@ -58,10 +68,7 @@ export const FireBodySchema = Type.Object({ active: Type.Boolean() }, { addition
 export type FireBody = Static<typeof FireBodySchema>;
 
 /** `POST /api/sim/cable`: pull (`plugged: false`) or replug the cable of the link a board hangs on. */
-export const CableBodySchema = Type.Object(
-  { board: Type.String({ minLength: 1, maxLength: 40 }), plugged: Type.Boolean() },
-  { additionalProperties: false },
-);
+export const CableBodySchema = Type.Object({ board: Type.String({ minLength: 1, maxLength: 40 }), plugged: Type.Boolean() }, { additionalProperties: false });
 export type CableBody = Static<typeof CableBodySchema>;
 
 // ---- responses ---------------------------------------------------------------------------

@@ -14,7 +14,15 @@ const batch = (over: Partial<EventBatch> = {}): EventBatch => ({
 
 describe('topics', () => {
   it('builds and parses every kind round-trip', () => {
-    for (const t of [topics.upEvents('dorf-1'), topics.upState('dorf-1'), topics.upApplied('dorf-1'), topics.upCommandResults('dorf-1'), topics.downAck('dorf-1'), topics.downChanges('dorf-1'), topics.downCommands('dorf-1')]) {
+    for (const t of [
+      topics.upEvents('dorf-1'),
+      topics.upState('dorf-1'),
+      topics.upApplied('dorf-1'),
+      topics.upCommandResults('dorf-1'),
+      topics.downAck('dorf-1'),
+      topics.downChanges('dorf-1'),
+      topics.downCommands('dorf-1'),
+    ]) {
       const p = parseTopic(t);
       expect(p.ok, t).toBe(true);
       if (p.ok) expect(p.value.siteId).toBe('dorf-1');
@@ -73,7 +81,10 @@ describe('decode rejects bad payloads with a reason and never throws', () => {
     expect(decode('state', JSON.stringify({ status: 'online', session: 1 }))).toMatchObject({ ok: false, error: { code: 'unsupported-version' } });
   });
   it('events out of order', () => {
-    const events = [{ seq: 2, type: 'x', at: 0, clockSynced: true, data: 0 }, { seq: 2, type: 'x', at: 0, clockSynced: true, data: 0 }];
+    const events = [
+      { seq: 2, type: 'x', at: 0, clockSynced: true, data: 0 },
+      { seq: 2, type: 'x', at: 0, clockSynced: true, data: 0 },
+    ];
     expect(decode('events', JSON.stringify(batch({ events })))).toMatchObject({ ok: false, error: { code: 'invalid' } });
   });
   it('batch for another site than its topic', () => {
@@ -81,7 +92,10 @@ describe('decode rejects bad payloads with a reason and never throws', () => {
     expect(decodeMessage('dorfpunkt/v9/dorf-1/up/events', JSON.stringify(batch()))).toMatchObject({ ok: false, error: { code: 'bad-topic' } });
   });
   it('ack carries an optional server time (epoch ms); acks without it (older backoffices) still validate', () => {
-    expect(decode('ack', JSON.stringify({ v: 1, upTo: 3, serverTime: 1_767_225_600_000 }))).toMatchObject({ ok: true, value: { serverTime: 1_767_225_600_000 } });
+    expect(decode('ack', JSON.stringify({ v: 1, upTo: 3, serverTime: 1_767_225_600_000 }))).toMatchObject({
+      ok: true,
+      value: { serverTime: 1_767_225_600_000 },
+    });
     expect(decode('ack', JSON.stringify({ v: 1, upTo: 3 })).ok).toBe(true);
     expect(decode('ack', JSON.stringify({ v: 1, upTo: 3, serverTime: -1 }))).toMatchObject({ ok: false, error: { code: 'schema' } });
     expect(decode('ack', JSON.stringify({ v: 1, upTo: 3, serverTime: '2026-01-01' }))).toMatchObject({ ok: false, error: { code: 'schema' } });

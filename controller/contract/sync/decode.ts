@@ -45,7 +45,10 @@ export function decode<K extends MessageKind>(kind: K, payload: Uint8Array | str
     const v = (value as { v?: unknown }).v;
     if (v !== WIRE_VERSION) return fail('unsupported-version', `${kind} payload version ${JSON.stringify(v)} is not supported (expected ${WIRE_VERSION})`);
     if (!validator.Check(value)) {
-      const errors = validator.Errors(value).slice(0, 5).map((e) => `${e.instancePath || '/'} ${e.message}`);
+      const errors = validator
+        .Errors(value)
+        .slice(0, 5)
+        .map((e) => `${e.instancePath || '/'} ${e.message}`);
       return fail('schema', `${kind} payload does not match the schema: ${errors.join('; ')}`);
     }
     if (kind === 'events') {

@@ -46,31 +46,40 @@ function render(s) {
   $('occupancy').textContent = String(s.occupancy ?? 0);
   const alarms = door.alarms ?? [];
   $('alarms').replaceChildren(
-    ...(alarms.length ? alarms.map((a) => Object.assign(document.createElement('li'), { textContent: tr(`alarm.${a}`) }))
+    ...(alarms.length
+      ? alarms.map((a) => Object.assign(document.createElement('li'), { textContent: tr(`alarm.${a}`) }))
       : [Object.assign(document.createElement('span'), { textContent: tr('alarm.none') })]),
   );
   $('fire').textContent = tr(alarms.includes('fire') ? 'sim.fire.off' : 'sim.fire.on');
   $('fire').dataset.active = alarms.includes('fire') ? '1' : '0';
   // the status is translated; the detail is technician text (English) after it
-  $('hardware').replaceChildren(...(s.hardware ?? []).map((h) => {
-    const li = Object.assign(document.createElement('li'), { textContent: `${h.name}: ${tr(`hardware.${h.status}`)}` });
-    if (h.detail) li.append(' – ', Object.assign(document.createElement('small'), { lang: 'en', className: 'detail', textContent: h.detail }));
-    return li;
-  }));
+  $('hardware').replaceChildren(
+    ...(s.hardware ?? []).map((h) => {
+      const li = Object.assign(document.createElement('li'), { textContent: `${h.name}: ${tr(`hardware.${h.status}`)}` });
+      if (h.detail) li.append(' – ', Object.assign(document.createElement('small'), { lang: 'en', className: 'detail', textContent: h.detail }));
+      return li;
+    }),
+  );
   // simulated serial boards: pull / replug the cable of each link
-  $('cables').replaceChildren(...(s.sim?.cables ?? []).map((c) => {
-    const b = Object.assign(document.createElement('button'), {
-      type: 'button',
-      textContent: `${tr(c.plugged ? 'sim.cable.pull' : 'sim.cable.plug')}: ${c.boards.join(', ')}`,
-    });
-    b.addEventListener('click', () => post('/api/sim/cable', { board: c.boards[0], plugged: !c.plugged }));
-    return b;
-  }));
+  $('cables').replaceChildren(
+    ...(s.sim?.cables ?? []).map((c) => {
+      const b = Object.assign(document.createElement('button'), {
+        type: 'button',
+        textContent: `${tr(c.plugged ? 'sim.cable.pull' : 'sim.cable.plug')}: ${c.boards.join(', ')}`,
+      });
+      b.addEventListener('click', () => post('/api/sim/cable', { board: c.boards[0], plugged: !c.plugged }));
+      return b;
+    }),
+  );
   $('lastSeq').textContent = String(s.ledger?.lastSeq ?? 0);
   $('outbox').textContent = String(s.ledger?.outbox ?? 0);
-  $('decisions').replaceChildren(...(s.recentDecisions ?? []).map((d) => Object.assign(document.createElement('li'), {
-    textContent: `${new Date(d.at).toLocaleTimeString(lang)} – ${d.memberId ?? '?'}: ${tr(`reason.${d.reason}`)}`,
-  })));
+  $('decisions').replaceChildren(
+    ...(s.recentDecisions ?? []).map((d) =>
+      Object.assign(document.createElement('li'), {
+        textContent: `${new Date(d.at).toLocaleTimeString(lang)} – ${d.memberId ?? '?'}: ${tr(`reason.${d.reason}`)}`,
+      }),
+    ),
+  );
   if (s.sync) {
     $('syncBox').hidden = false;
     $('syncState').textContent = tr(s.sync.connected ? 'sync.online' : 'sync.offline');
@@ -94,57 +103,100 @@ let dropOffSession = null;
 let refreshing = false;
 
 function renderLockers(l) {
-  $('compartments').replaceChildren(...(l.compartments.length ? l.compartments.map((c) => h('li', { className: c.status, title: c.outOfServiceReason ?? '' },
-    h('b', { textContent: `${c.id} (${c.size})` }),
-    tr({ free: 'locker.status.free', reserved: 'locker.status.reserved', occupied: 'locker.status.occupied', open: 'locker.status.open', 'out-of-service': 'locker.status.out-of-service' }[c.status]),
-    ' · ',
-    tr(c.latched === null ? 'locker.door.unknown' : c.latched ? 'locker.door.closed' : 'locker.door.open'),
-  )) : [h('li', { textContent: tr('locker.none') })]));
+  $('compartments').replaceChildren(
+    ...(l.compartments.length
+      ? l.compartments.map((c) =>
+          h(
+            'li',
+            { className: c.status, title: c.outOfServiceReason ?? '' },
+            h('b', { textContent: `${c.id} (${c.size})` }),
+            tr(
+              {
+                free: 'locker.status.free',
+                reserved: 'locker.status.reserved',
+                occupied: 'locker.status.occupied',
+                open: 'locker.status.open',
+                'out-of-service': 'locker.status.out-of-service',
+              }[c.status],
+            ),
+            ' · ',
+            tr(c.latched === null ? 'locker.door.unknown' : c.latched ? 'locker.door.closed' : 'locker.door.open'),
+          ),
+        )
+      : [h('li', { textContent: tr('locker.none') })]),
+  );
   dropOffSession = l.dropOff?.sessionId ?? null;
 }
 
 function renderFridges(fridges, sims) {
   const simOf = new Map(sims.map((x) => [x.id, x]));
-  $('fridges').replaceChildren(...(fridges.length ? fridges.map((f) => {
-    const sim = simOf.get(f.id);
-    const status = f.blocked ? h('span', { className: 'blocked', textContent: tr('fridge.blocked') })
-      : f.above ? h('span', { className: 'above', textContent: tr('fridge.above') })
-      : h('span', { className: 'ok', textContent: tr('fridge.ok') });
-    const buttons = sim ? h('div', { className: 'buttons' },
-      fridgeButton(f.id, sim.doorOpen ? 'close-door' : 'open-door', tr(sim.doorOpen ? 'sim.fridge.close-door' : 'sim.fridge.open-door')),
-      fridgeButton(f.id, sim.powered ? 'cut-power' : 'restore-power', tr(sim.powered ? 'sim.fridge.cut-power' : 'sim.fridge.restore-power')),
-    ) : null;
-    return h('li', {},
-      h('b', { textContent: f.name }), ' ',
-      h('span', { className: 'temp', textContent: f.last ? celsius(f.last.tenths) : tr('fridge.noReading') }),
-      ` (${tr('fridge.limit')} ${celsius(f.limitTenths)}) `,
-      status,
-      f.doorOpen ? h('span', { className: 'above', textContent: ` · ${tr('fridge.door.open')}` }) : null,
-      sim && !sim.powered ? h('span', { className: 'above', textContent: ` · ${tr('sim.fridge.unpowered')}` }) : null,
-      buttons,
-    );
-  }) : [h('li', { textContent: tr('fridge.none') })]));
+  $('fridges').replaceChildren(
+    ...(fridges.length
+      ? fridges.map((f) => {
+          const sim = simOf.get(f.id);
+          const status = f.blocked
+            ? h('span', { className: 'blocked', textContent: tr('fridge.blocked') })
+            : f.above
+              ? h('span', { className: 'above', textContent: tr('fridge.above') })
+              : h('span', { className: 'ok', textContent: tr('fridge.ok') });
+          const buttons = sim
+            ? h(
+                'div',
+                { className: 'buttons' },
+                fridgeButton(f.id, sim.doorOpen ? 'close-door' : 'open-door', tr(sim.doorOpen ? 'sim.fridge.close-door' : 'sim.fridge.open-door')),
+                fridgeButton(f.id, sim.powered ? 'cut-power' : 'restore-power', tr(sim.powered ? 'sim.fridge.cut-power' : 'sim.fridge.restore-power')),
+              )
+            : null;
+          return h(
+            'li',
+            {},
+            h('b', { textContent: f.name }),
+            ' ',
+            h('span', { className: 'temp', textContent: f.last ? celsius(f.last.tenths) : tr('fridge.noReading') }),
+            ` (${tr('fridge.limit')} ${celsius(f.limitTenths)}) `,
+            status,
+            f.doorOpen ? h('span', { className: 'above', textContent: ` · ${tr('fridge.door.open')}` }) : null,
+            sim && !sim.powered ? h('span', { className: 'above', textContent: ` · ${tr('sim.fridge.unpowered')}` }) : null,
+            buttons,
+          );
+        })
+      : [h('li', { textContent: tr('fridge.none') })]),
+  );
 }
 
 function fridgeButton(fridge, action, label) {
   const b = h('button', { type: 'button', textContent: label });
-  b.addEventListener('click', async () => { await post('/api/sim/fridge', { fridge, action }); void refreshPanels(); });
+  b.addEventListener('click', async () => {
+    await post('/api/sim/fridge', { fridge, action });
+    void refreshPanels();
+  });
   return b;
 }
 
 function renderOpenAlarms(alarms) {
-  $('openAlarms').replaceChildren(...(alarms.length ? alarms.map((a) => h('li', { className: a.severity },
-    a.message,
-    a.acknowledged ? ` (${tr('alarm.acknowledged')})` : '',
-    h('small', { lang: 'en', textContent: `${a.key} · ${new Date(a.since).toLocaleTimeString(lang)} · ${a.reason}` }),
-  )) : [h('li', { textContent: tr('alarm.none') })]));
+  $('openAlarms').replaceChildren(
+    ...(alarms.length
+      ? alarms.map((a) =>
+          h(
+            'li',
+            { className: a.severity },
+            a.message,
+            a.acknowledged ? ` (${tr('alarm.acknowledged')})` : '',
+            h('small', { lang: 'en', textContent: `${a.key} · ${new Date(a.since).toLocaleTimeString(lang)} · ${a.reason}` }),
+          ),
+        )
+      : [h('li', { textContent: tr('alarm.none') })]),
+  );
 }
 
 async function refreshPanels() {
   if (refreshing) return;
   refreshing = true;
   try {
-    const get = async (path, fallback) => { const r = await fetch(path, { headers: { 'accept-language': lang } }); return r.ok ? r.json() : fallback; };
+    const get = async (path, fallback) => {
+      const r = await fetch(path, { headers: { 'accept-language': lang } });
+      return r.ok ? r.json() : fallback;
+    };
     const [lockers, fridges, sims, alarms] = await Promise.all([
       get('/api/lockers', { compartments: [], dropOff: null }),
       get('/api/fridges', { fridges: [] }),
@@ -178,23 +230,28 @@ async function loadCredentials() {
   const res = await fetch('/api/sim/credentials');
   if (!res.ok) return;
   const creds = await res.json();
-  $('credentials').replaceChildren(...creds.map((c) => {
-    const div = document.createElement('div');
-    div.className = 'credential';
-    if (c.qrSvg) div.innerHTML = c.qrSvg;
-    const b = document.createElement('button');
-    b.type = 'button';
-    b.textContent = c.label;
-    b.dataset.testid = `credential-${c.memberId}`;
-    b.addEventListener('click', async () => {
-      if (c.token) showDecision(await post('/api/entry/token', { token: c.token }));
-      else if (c.cardUid) { $('cardUid').value = c.cardUid; $('cardPin').focus(); }
-    });
-    const note = Object.assign(document.createElement('small'), { textContent: tr(c.note) });
-    note.dataset.i18n = c.note;
-    div.append(b, note);
-    return div;
-  }));
+  $('credentials').replaceChildren(
+    ...creds.map((c) => {
+      const div = document.createElement('div');
+      div.className = 'credential';
+      if (c.qrSvg) div.innerHTML = c.qrSvg;
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.textContent = c.label;
+      b.dataset.testid = `credential-${c.memberId}`;
+      b.addEventListener('click', async () => {
+        if (c.token) showDecision(await post('/api/entry/token', { token: c.token }));
+        else if (c.cardUid) {
+          $('cardUid').value = c.cardUid;
+          $('cardPin').focus();
+        }
+      });
+      const note = Object.assign(document.createElement('small'), { textContent: tr(c.note) });
+      note.dataset.i18n = c.note;
+      div.append(b, note);
+      return div;
+    }),
+  );
   // the demo courier's credential, ready for the drop-off form
   const courier = creds.find((c) => c.note === 'demo.note.courier' && c.token);
   if (courier) $('courierToken').value = courier.token;
@@ -219,7 +276,10 @@ for (const b of document.querySelectorAll('[data-action]')) {
   });
 }
 $('fire').addEventListener('click', () => post('/api/sim/fire', { active: $('fire').dataset.active !== '1' }));
-$('lang').addEventListener('click', () => { lang = lang === 'de' ? 'en' : 'de'; void loadMessages(); });
+$('lang').addEventListener('click', () => {
+  lang = lang === 'de' ? 'en' : 'de';
+  void loadMessages();
+});
 $('pasteForm').addEventListener('submit', async (e) => {
   e.preventDefault();
   showDecision(await post('/api/entry/token', { token: $('tokenInput').value.trim() }));
@@ -231,9 +291,13 @@ $('cardForm').addEventListener('submit', async (e) => {
 });
 
 for (const b of document.querySelectorAll('[data-key]')) {
-  b.addEventListener('click', () => { $('pickupCode').value += b.dataset.key; });
+  b.addEventListener('click', () => {
+    $('pickupCode').value += b.dataset.key;
+  });
 }
-$('keypadClear').addEventListener('click', () => { $('pickupCode').value = ''; });
+$('keypadClear').addEventListener('click', () => {
+  $('pickupCode').value = '';
+});
 $('pickupForm').addEventListener('submit', async (e) => {
   e.preventDefault();
   const code = $('pickupCode').value.trim();

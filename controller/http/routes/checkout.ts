@@ -35,24 +35,36 @@ export const checkoutRoutes: FastifyPluginAsyncTypebox<{ point: PointApi }> = as
 
   app.get(catalogLoose.path, { schema: { response: responses(catalogLoose.response) } }, async () => ({ products: point.checkout?.loose() ?? [] }));
 
-  app.post(checkoutScan.path, { schema: { params: checkoutScan.params, body: checkoutScan.body, response: responses(checkoutScan.response) } }, async (req, reply) =>
-    act(point.checkout, req.params.id, { kind: 'scan', code: req.body.code.trim() }, reply, pickLang(req.headers['accept-language'])),
+  app.post(
+    checkoutScan.path,
+    { schema: { params: checkoutScan.params, body: checkoutScan.body, response: responses(checkoutScan.response) } },
+    async (req, reply) => act(point.checkout, req.params.id, { kind: 'scan', code: req.body.code.trim() }, reply, pickLang(req.headers['accept-language'])),
   );
 
-  app.post(checkoutLoose.path, { schema: { params: checkoutLoose.params, body: checkoutLoose.body, response: responses(checkoutLoose.response) } }, async (req, reply) =>
-    act(point.checkout, req.params.id, { kind: 'loose', plu: req.body.plu, qty: req.body.qty }, reply, pickLang(req.headers['accept-language'])),
+  app.post(
+    checkoutLoose.path,
+    { schema: { params: checkoutLoose.params, body: checkoutLoose.body, response: responses(checkoutLoose.response) } },
+    async (req, reply) =>
+      act(point.checkout, req.params.id, { kind: 'loose', plu: req.body.plu, qty: req.body.qty }, reply, pickLang(req.headers['accept-language'])),
   );
 
-  app.post(checkoutConfirm.path, { schema: { params: checkoutConfirm.params, body: checkoutConfirm.body, response: responses(checkoutConfirm.response) } }, async (req, reply) =>
-    act(point.checkout, req.params.id, { kind: 'confirm', totalCents: req.body.totalCents }, reply, pickLang(req.headers['accept-language'])),
+  app.post(
+    checkoutConfirm.path,
+    { schema: { params: checkoutConfirm.params, body: checkoutConfirm.body, response: responses(checkoutConfirm.response) } },
+    async (req, reply) =>
+      act(point.checkout, req.params.id, { kind: 'confirm', totalCents: req.body.totalCents }, reply, pickLang(req.headers['accept-language'])),
   );
 
-  app.post(checkoutAge.path, { schema: { params: checkoutAge.params, body: checkoutAge.body, response: responses(checkoutAge.response) } }, async (req, reply) =>
-    act(point.checkout, req.params.id, { kind: 'age', age: req.body }, reply, pickLang(req.headers['accept-language'])),
+  app.post(
+    checkoutAge.path,
+    { schema: { params: checkoutAge.params, body: checkoutAge.body, response: responses(checkoutAge.response) } },
+    async (req, reply) => act(point.checkout, req.params.id, { kind: 'age', age: req.body }, reply, pickLang(req.headers['accept-language'])),
   );
 
-  app.post(checkoutPay.path, { schema: { params: checkoutPay.params, body: checkoutPay.body, response: responses(checkoutPay.response) } }, async (req, reply) =>
-    act(point.checkout, req.params.id, { kind: 'pay', pay: req.body }, reply, pickLang(req.headers['accept-language'])),
+  app.post(
+    checkoutPay.path,
+    { schema: { params: checkoutPay.params, body: checkoutPay.body, response: responses(checkoutPay.response) } },
+    async (req, reply) => act(point.checkout, req.params.id, { kind: 'pay', pay: req.body }, reply, pickLang(req.headers['accept-language'])),
   );
 
   app.post(checkoutAbort.path, { schema: { params: checkoutAbort.params, response: responses(checkoutAbort.response) } }, async (req, reply) =>

@@ -60,11 +60,7 @@ type Field = (v: unknown) => string | undefined; // returns the problem, or unde
 const str =
   (min: number, max: number): Field =>
   (v) =>
-    typeof v !== 'string'
-      ? 'must be a string'
-      : v.length < min || v.length > max
-        ? `must be a string of ${min}..${max} characters`
-        : undefined;
+    typeof v !== 'string' ? 'must be a string' : v.length < min || v.length > max ? `must be a string of ${min}..${max} characters` : undefined;
 const id = str(1, 200);
 const bool: Field = (v) => (typeof v === 'boolean' ? undefined : 'must be a boolean');
 const oneOf =
@@ -81,8 +77,7 @@ const optional =
   (f: Field): Field =>
   (v) =>
     v === undefined ? undefined : f(v);
-const object: Field = (v) =>
-  v !== null && typeof v === 'object' && !Array.isArray(v) ? undefined : 'must be an object';
+const object: Field = (v) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? undefined : 'must be an object');
 
 const shapes: { [T in StateEventType]: Record<keyof StatePayloads[T], Field> } = {
   'member.upserted': { memberId: id, name: str(0, 500), role, ageVerified: bool },

@@ -69,17 +69,7 @@ export function applyEvent(db: Database, event: LedgerEvent): void {
     }
     case 'credential.issued': {
       const p = parsePayload(type, event.data);
-      s.credential.run(
-        p.credentialId,
-        p.memberId,
-        p.kind,
-        p.cardUid ?? null,
-        p.pinHash ?? null,
-        p.role,
-        p.ageVerified ? 1 : 0,
-        p.expiresAt,
-        seq,
-      );
+      s.credential.run(p.credentialId, p.memberId, p.kind, p.cardUid ?? null, p.pinHash ?? null, p.role, p.ageVerified ? 1 : 0, p.expiresAt, seq);
       return;
     }
     case 'credential.revoked': {
@@ -109,9 +99,7 @@ const PAGE = 500;
 
 /** Empties every state table and replays the whole log through `applyEvent`, in one transaction. */
 export function rebuildState(db: Database): number {
-  const page = db.prepare(
-    'SELECT seq, type, at, clock_synced, data, prev_hash, hash FROM events WHERE seq > ? ORDER BY seq LIMIT ?',
-  );
+  const page = db.prepare('SELECT seq, type, at, clock_synced, data, prev_hash, hash FROM events WHERE seq > ? ORDER BY seq LIMIT ?');
   return db
     .transaction(() => {
       for (const t of STATE_TABLES) db.prepare(`DELETE FROM ${t}`).run();

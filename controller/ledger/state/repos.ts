@@ -47,38 +47,34 @@ export class StateRepos {
   constructor(private readonly db: Database) {}
 
   members(): MemberRecord[] {
-    const rows = this.db
-      .prepare('SELECT member_id, name, role, age_verified FROM state_members ORDER BY member_id')
-      .all() as Array<{ member_id: string; name: string; role: Role; age_verified: number }>;
+    const rows = this.db.prepare('SELECT member_id, name, role, age_verified FROM state_members ORDER BY member_id').all() as Array<{
+      member_id: string;
+      name: string;
+      role: Role;
+      age_verified: number;
+    }>;
     return rows.map((r) => ({ memberId: r.member_id, name: r.name, role: r.role, ageVerified: r.age_verified === 1 }));
   }
 
   credential(credentialId: string): CredentialRecord | undefined {
-    const row = this.db.prepare(`${CREDENTIAL_SELECT} WHERE c.credential_id = ?`).get(credentialId) as
-      | CredentialRow
-      | undefined;
+    const row = this.db.prepare(`${CREDENTIAL_SELECT} WHERE c.credential_id = ?`).get(credentialId) as CredentialRow | undefined;
     return row ? toCredential(row) : undefined;
   }
 
   /** The card credential for `cardUid`: a non-revoked one first, else the most recently issued. */
   cardCredential(cardUid: string): CredentialRecord | undefined {
-    const row = this.db
-      .prepare(`${CREDENTIAL_SELECT} WHERE c.card_uid = ? AND c.kind = 'card' ORDER BY revoked ASC, c.seq DESC LIMIT 1`)
-      .get(cardUid) as CredentialRow | undefined;
+    const row = this.db.prepare(`${CREDENTIAL_SELECT} WHERE c.card_uid = ? AND c.kind = 'card' ORDER BY revoked ASC, c.seq DESC LIMIT 1`).get(cardUid) as
+      CredentialRow | undefined;
     return row ? toCredential(row) : undefined;
   }
 
   openingRules(): object | undefined {
-    const row = this.db.prepare('SELECT rules FROM state_opening_rules WHERE id = 1').get() as
-      | { rules: string }
-      | undefined;
+    const row = this.db.prepare('SELECT rules FROM state_opening_rules WHERE id = 1').get() as { rules: string } | undefined;
     return row ? (JSON.parse(row.rules) as object) : undefined;
   }
 
   doorState(): DoorStateRecord | undefined {
-    const row = this.db.prepare('SELECT state, at, seq FROM state_door WHERE id = 1').get() as
-      | DoorStateRecord
-      | undefined;
+    const row = this.db.prepare('SELECT state, at, seq FROM state_door WHERE id = 1').get() as DoorStateRecord | undefined;
     return row ? { state: row.state, at: row.at, seq: row.seq } : undefined;
   }
 
@@ -97,12 +93,8 @@ export class StateRepos {
   pinLockout(credentialId: string): PinLockoutRow | undefined {
     const row = this.db
       .prepare('SELECT failures, locked_until, lock_ms, boot_id, mono_until FROM state_pin_lockouts WHERE credential_id = ?')
-      .get(credentialId) as
-      | { failures: number; locked_until: number | null; lock_ms: number; boot_id: string | null; mono_until: number | null }
-      | undefined;
-    return row
-      ? { failures: row.failures, lockedUntil: row.locked_until, lockMs: row.lock_ms, bootId: row.boot_id, monoUntil: row.mono_until }
-      : undefined;
+      .get(credentialId) as { failures: number; locked_until: number | null; lock_ms: number; boot_id: string | null; mono_until: number | null } | undefined;
+    return row ? { failures: row.failures, lockedUntil: row.locked_until, lockMs: row.lock_ms, bootId: row.boot_id, monoUntil: row.mono_until } : undefined;
   }
 }
 

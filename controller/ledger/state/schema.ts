@@ -1,14 +1,7 @@
 import type { Migration } from '../types.ts';
 
 /** Tables holding state materialised from the log; `rebuildState` empties and refills them. */
-export const STATE_TABLES = [
-  'state_members',
-  'state_credentials',
-  'state_revocations',
-  'state_opening_rules',
-  'state_door',
-  'state_pin_lockouts',
-] as const;
+export const STATE_TABLES = ['state_members', 'state_credentials', 'state_revocations', 'state_opening_rules', 'state_door', 'state_pin_lockouts'] as const;
 
 export const stateMigrations: readonly Migration[] = [
   {

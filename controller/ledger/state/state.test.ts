@@ -68,13 +68,29 @@ describe('materialised state', () => {
     const l = fx.open();
     const ids = fc.constantFrom('a', 'b', 'c');
     const event = fc.oneof(
-      fc.record({ type: fc.constant('member.upserted'), data: fc.record({ memberId: ids, name: fc.string(), role: fc.constantFrom('member', 'courier', 'operator'), ageVerified: fc.boolean() }) }),
-      fc.record({ type: fc.constant('credential.issued'), data: fc.record({ credentialId: ids, memberId: ids, kind: fc.constant('token'), role: fc.constantFrom('member', 'operator'), ageVerified: fc.boolean(), expiresAt: fc.option(fc.integer({ min: 0 }), { nil: null }) }) }),
+      fc.record({
+        type: fc.constant('member.upserted'),
+        data: fc.record({ memberId: ids, name: fc.string(), role: fc.constantFrom('member', 'courier', 'operator'), ageVerified: fc.boolean() }),
+      }),
+      fc.record({
+        type: fc.constant('credential.issued'),
+        data: fc.record({
+          credentialId: ids,
+          memberId: ids,
+          kind: fc.constant('token'),
+          role: fc.constantFrom('member', 'operator'),
+          ageVerified: fc.boolean(),
+          expiresAt: fc.option(fc.integer({ min: 0 }), { nil: null }),
+        }),
+      }),
       fc.record({ type: fc.constant('credential.issued'), data: ids.map((id) => card(id, `UID-${id}`)) }),
       fc.record({ type: fc.constant('credential.revoked'), data: fc.record({ credentialId: ids, reason: fc.string() }) }),
       fc.record({ type: fc.constant('opening-rules.set'), data: fc.record({ rules: fc.dictionary(fc.string(), fc.integer()) }) }),
       fc.record({ type: fc.constant('door.state'), data: fc.record({ state: fc.constantFrom('locked', 'open', 'forced') }) }),
-      fc.record({ type: fc.constant('pin.lockout'), data: fc.record({ credentialId: ids, failures: fc.nat(20), lockedUntil: fc.option(fc.nat(), { nil: null }) }) }),
+      fc.record({
+        type: fc.constant('pin.lockout'),
+        data: fc.record({ credentialId: ids, failures: fc.nat(20), lockedUntil: fc.option(fc.nat(), { nil: null }) }),
+      }),
       fc.record({ type: fc.constant('entry.granted'), data: fc.record({ credentialId: ids }) }),
     );
     fc.assert(
@@ -97,8 +113,13 @@ describe('SqliteAccessState', () => {
     expect(access.findCard('UID-1')).toBeUndefined();
     l.appendUnchecked('credential.issued', card('c1', 'UID-1'));
     expect(access.findCard('UID-1')).toEqual({
-      cardUid: 'UID-1', memberId: 'm1', credentialId: 'c1', role: 'member',
-      pinHash: 'scrypt$16384$8$1$salt$hash', ageVerified: true, expiresAt: null,
+      cardUid: 'UID-1',
+      memberId: 'm1',
+      credentialId: 'c1',
+      role: 'member',
+      pinHash: 'scrypt$16384$8$1$salt$hash',
+      ageVerified: true,
+      expiresAt: null,
     });
     expect(access.isRevoked('c1')).toBe(false);
     l.append('credential.revoked', { credentialId: 'c1', reason: 'lost' });

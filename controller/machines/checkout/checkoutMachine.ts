@@ -43,17 +43,7 @@ export type CheckoutEvent =
   | { type: 'RECEIPT_DONE' }
   | { type: 'ABORT' };
 
-export type CheckoutStateName =
-  | 'cart'
-  | 'ageCheck'
-  | 'payment'
-  | 'paymentFailed'
-  | 'voiding'
-  | 'committing'
-  | 'signing'
-  | 'receipt'
-  | 'done'
-  | 'aborted';
+export type CheckoutStateName = 'cart' | 'ageCheck' | 'payment' | 'paymentFailed' | 'voiding' | 'committing' | 'signing' | 'receipt' | 'done' | 'aborted';
 
 export type EndReason = 'customer' | 'idle' | 'age-failed' | 'age-timeout' | 'payment-timeout' | 'commit-refused' | null;
 

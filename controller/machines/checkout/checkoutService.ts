@@ -76,9 +76,14 @@ export function createCheckout(deps: CheckoutDeps): CheckoutService {
     remoteAgeDecision(decision) {
       const d = decision as Partial<RemoteDecision> | null;
       if (
-        typeof d !== 'object' || d === null ||
-        typeof d.checkId !== 'string' || typeof d.saleId !== 'string' || typeof d.approved !== 'boolean' ||
-        typeof d.operator !== 'string' || d.operator.length === 0 || d.operator.length > 200
+        typeof d !== 'object' ||
+        d === null ||
+        typeof d.checkId !== 'string' ||
+        typeof d.saleId !== 'string' ||
+        typeof d.approved !== 'boolean' ||
+        typeof d.operator !== 'string' ||
+        d.operator.length === 0 ||
+        d.operator.length > 200
       ) {
         return refuse('age-approval-unknown', 'malformed decision');
       }

@@ -167,7 +167,15 @@ export class CheckoutSession {
     });
   }
 
-  private decide(checkId: string, method: 'member-pin' | 'remote' | 'terminal', passed: boolean, reason: string, memberId: string | null, operator: string | null, withRequest: boolean): void {
+  private decide(
+    checkId: string,
+    method: 'member-pin' | 'remote' | 'terminal',
+    passed: boolean,
+    reason: string,
+    memberId: string | null,
+    operator: string | null,
+    withRequest: boolean,
+  ): void {
     const decided = {
       type: 'age-check.decided' as const,
       data: { saleId: this.saleId, checkId, method, passed, reason, memberId, operator, decidedAt: Math.trunc(this.env.deps.clock.now()) },
@@ -202,7 +210,16 @@ export class CheckoutSession {
       const sale = this.sale;
       const paymentId = this.env.newId();
       this.env.deps.ledger.append('payment.started', { saleId: sale.saleId, paymentId, provider: provider.name, memberId, amountCents: sale.totalCents });
-      const p: PaymentRecord = { paymentId, saleId: sale.saleId, provider: provider.name, memberId, amountCents: sale.totalCents, ref: null, status: 'started', failures: 0 };
+      const p: PaymentRecord = {
+        paymentId,
+        saleId: sale.saleId,
+        provider: provider.name,
+        memberId,
+        amountCents: sale.totalCents,
+        ref: null,
+        status: 'started',
+        failures: 0,
+      };
       sale.payments.push(p);
       this.payment = p;
       this.env.settle.probe('payment-started');
@@ -237,7 +254,13 @@ export class CheckoutSession {
       const o = await provider.poll(p.ref);
       if (this.state() !== 'payment') return this.ok(); // timed out meanwhile: the voiding takes it
       if (o.kind === 'approved') {
-        this.env.deps.ledger.append('payment.authorised', { saleId: this.saleId, paymentId: p.paymentId, ref: p.ref, amountCents: o.amountCents, card: o.card });
+        this.env.deps.ledger.append('payment.authorised', {
+          saleId: this.saleId,
+          paymentId: p.paymentId,
+          ref: p.ref,
+          amountCents: o.amountCents,
+          card: o.card,
+        });
         p.status = 'authorised';
         this.env.settle.probe('authorised');
         this.send({ type: 'PAY_APPROVED' });
@@ -306,7 +329,12 @@ export class CheckoutSession {
     this.send({ type: 'COMMITTED' });
     await signSale(this.env.settle, sale);
     this.send({ type: 'SIGNED' });
-    this.receipt = receiptOf(sale, { shop: this.env.deps.shop, at: Math.trunc(this.env.deps.clock.now()), payment: p.provider === this.env.deps.providers.account?.name ? 'account' : 'card', ledgerSeq: r.seq });
+    this.receipt = receiptOf(sale, {
+      shop: this.env.deps.shop,
+      at: Math.trunc(this.env.deps.clock.now()),
+      payment: p.provider === this.env.deps.providers.account?.name ? 'account' : 'card',
+      ledgerSeq: r.seq,
+    });
     this.env.deps.ledger.append('sale.receipt-issued', { saleId: sale.saleId, totalCents: sale.totalCents });
     sale.receipt = true;
     this.send({ type: 'RECEIPT_DONE' });

@@ -70,7 +70,16 @@ export class SaleBook {
     switch (e.type) {
       case 'sale.cart-fixed': {
         const c = d as P['sale.cart-fixed'];
-        this.sales.set(c.saleId, { saleId: c.saleId, lines: c.lines, totalCents: c.totalCents, payments: [], committed: null, aborted: null, signed: false, receipt: false });
+        this.sales.set(c.saleId, {
+          saleId: c.saleId,
+          lines: c.lines,
+          totalCents: c.totalCents,
+          payments: [],
+          committed: null,
+          aborted: null,
+          signed: false,
+          receipt: false,
+        });
         return;
       }
       case 'sale.committed':
@@ -87,7 +96,16 @@ export class SaleBook {
         return;
       case 'payment.started': {
         const s = d as P['payment.started'];
-        const rec: PaymentRecord = { paymentId: s.paymentId, saleId: s.saleId, provider: s.provider, memberId: s.memberId, amountCents: s.amountCents, ref: null, status: 'started', failures: 0 };
+        const rec: PaymentRecord = {
+          paymentId: s.paymentId,
+          saleId: s.saleId,
+          provider: s.provider,
+          memberId: s.memberId,
+          amountCents: s.amountCents,
+          ref: null,
+          status: 'started',
+          failures: 0,
+        };
         this.payments.set(s.paymentId, rec);
         sale?.payments.push(rec);
         return;

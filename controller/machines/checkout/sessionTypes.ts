@@ -40,7 +40,6 @@ export interface SessionEnv {
   checks: Map<string, { session: RemoteAgeHolder; decided: boolean }>;
 }
 
-
 /** The sale a remote age check belongs to (a CheckoutSession). */
 export interface RemoteAgeHolder {
   readonly saleId: string;

@@ -28,7 +28,12 @@ function providerOf(ctx: SettleContext, p: PaymentRecord): PaymentProvider {
 }
 
 /** Capture the authorised payment, then book the sale with its stock movements in one transaction. */
-export async function captureAndCommit(ctx: SettleContext, sale: SaleRecord, p: PaymentRecord, reconciled: boolean): Promise<SettleResult | { kind: 'committed'; seq: number }> {
+export async function captureAndCommit(
+  ctx: SettleContext,
+  sale: SaleRecord,
+  p: PaymentRecord,
+  reconciled: boolean,
+): Promise<SettleResult | { kind: 'committed'; seq: number }> {
   if (p.ref === null) return { kind: 'refused', detail: 'no payment handle' };
   if (p.status !== 'captured') {
     const r = await providerOf(ctx, p).capture(p.ref, sale.totalCents, keyOf(p.paymentId, 'capture'));

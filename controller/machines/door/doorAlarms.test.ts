@@ -53,9 +53,15 @@ describe('the door on the alarm model', () => {
     t.sim.close();
     t.settle();
     expect(t.open()).toEqual([]);
-    const cleared = t.ledger.events(1, 1000).filter((e) => e.type === 'alarm.cleared').map((e) => e.data);
+    const cleared = t.ledger
+      .events(1, 1000)
+      .filter((e) => e.type === 'alarm.cleared')
+      .map((e) => e.data);
     // the door's own v1 fact and the alarm model's v2 clearing
-    expect(cleared).toEqual([{ alarm: 'held-open', cause: 'closed' }, { v: 2, key: 'door:held-open', reason: 'door closed' }]);
+    expect(cleared).toEqual([
+      { alarm: 'held-open', cause: 'closed' },
+      { v: 2, key: 'door:held-open', reason: 'door closed' },
+    ]);
     t.door.stop();
   });
 

@@ -24,7 +24,12 @@ export function passToAlarmModel(alarms: AlarmSink, type: string, data: Record<s
         });
         break;
       case 'alarm.forced-open':
-        alarms.raise(DOOR_ALARM_KEYS['forced-open'], { source: 'door', kind: 'forced-open', severity: 'critical', reason: 'door opened without a grant (forced)' });
+        alarms.raise(DOOR_ALARM_KEYS['forced-open'], {
+          source: 'door',
+          kind: 'forced-open',
+          severity: 'critical',
+          reason: 'door opened without a grant (forced)',
+        });
         break;
       case 'alarm.fire':
         alarms.raise(DOOR_ALARM_KEYS.fire, { source: 'door', kind: 'fire', severity: 'critical', reason: 'fire alarm input active: escape door released' });

@@ -6,14 +6,7 @@ import type { Logger } from '../../../firmware-bridge/platform/logger.ts';
 import type { DigitalInput, DigitalOutput, Unwatch } from '../../../hardware/ports.ts';
 import type { AlarmSink } from '../../alarms/alarms.ts';
 import { clearStaleDoorAlarms, passToAlarmModel } from './doorAlarms.ts';
-import {
-  doorMachine,
-  doorStateName,
-  type DoorEvent,
-  type DoorRecordType,
-  type DoorStateName,
-  type DoorTiming,
-} from './doorMachine.ts';
+import { doorMachine, doorStateName, type DoorEvent, type DoorRecordType, type DoorStateName, type DoorTiming } from './doorMachine.ts';
 
 /**
  * What the door needs of the point's I/O (structurally the `PointIo` of hardware/pointIo.ts).
@@ -87,8 +80,7 @@ export interface GrantRequest {
 }
 
 export type GrantResult =
-  | { accepted: true; grantId: number }
-  | { accepted: false; grantId: number; reason: 'door-open' | 'fire' | 'not-running' | 'invalid-duration' };
+  { accepted: true; grantId: number } | { accepted: false; grantId: number; reason: 'door-open' | 'fire' | 'not-running' | 'invalid-duration' };
 
 /** Longest grant anyone may ask for (an operator's remote release included). */
 export const MAX_GRANT_MS = MAX_REMOTE_RELEASE_MS;

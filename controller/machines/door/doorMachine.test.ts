@@ -56,9 +56,7 @@ describe('door machine (pure)', () => {
       serializeState: (s) => JSON.stringify(s.value),
     });
     // every state but heldOpen, which only time reaches (covered below and by test/model)
-    expect(paths.map((p) => doorStateName(p.state.value)).sort()).toEqual(
-      ['egress', 'fireClosed', 'fireOpen', 'forcedOpen', 'granted', 'locked', 'open'],
-    );
+    expect(paths.map((p) => doorStateName(p.state.value)).sort()).toEqual(['egress', 'fireClosed', 'fireOpen', 'forcedOpen', 'granted', 'locked', 'open']);
     for (const path of paths) {
       for (const extra of EVENTS) {
         const { actor, outputs } = run({ fireAlarm: false, contactOpen: false });

@@ -69,16 +69,7 @@ export type DoorRecordType =
   | 'alarm.fire'
   | 'alarm.fire-cleared';
 
-export type DoorStateName =
-  | 'boot'
-  | 'locked'
-  | 'granted'
-  | 'egress'
-  | 'open'
-  | 'heldOpen'
-  | 'forcedOpen'
-  | 'fireClosed'
-  | 'fireOpen';
+export type DoorStateName = 'boot' | 'locked' | 'granted' | 'egress' | 'open' | 'heldOpen' | 'forcedOpen' | 'fireClosed' | 'fireOpen';
 
 export interface DoorOutputs {
   strikeReleased: boolean;
@@ -119,8 +110,7 @@ function grantOutcome(eventType: string): string {
   return 'stopped';
 }
 
-const ignoreExit = (outcome: string) =>
-  ({ actions: { type: 'record', params: { type: 'door.exit-request', data: { outcome } } } }) as const;
+const ignoreExit = (outcome: string) => ({ actions: { type: 'record', params: { type: 'door.exit-request', data: { outcome } } } }) as const;
 const ignoreGrant = (outcome: string) =>
   ({
     actions: {
@@ -156,9 +146,7 @@ export const doorMachine = setup({
     siren: (_, _params: { on: boolean }) => {},
     /** Record a fact durably; implemented by the DoorController. */
     record: (_, _params: { type: DoorRecordType; data?: Record<string, unknown> }) => {},
-    assignGrant: assign(({ event }) =>
-      event.type === 'GRANT' ? { grantId: event.grantId, grantMs: event.durationMs } : {},
-    ),
+    assignGrant: assign(({ event }) => (event.type === 'GRANT' ? { grantId: event.grantId, grantMs: event.durationMs } : {})),
   },
   delays: {
     grant: ({ context }) => context.grantMs,

@@ -100,7 +100,12 @@ function SiteCard({ site, t, lang, now }: { site: FleetSite; t: T; lang: Lang; n
         <dd data-testid="lockers">
           {site.lockers.compartments === 0
             ? t('noLockers')
-            : t('lockersSummary', { free: site.lockers.free, occupied: site.lockers.occupied, reserved: site.lockers.reserved, total: site.lockers.compartments })}
+            : t('lockersSummary', {
+                free: site.lockers.free,
+                occupied: site.lockers.occupied,
+                reserved: site.lockers.reserved,
+                total: site.lockers.compartments,
+              })}
           {site.lockers.outOfService > 0 ? <span> · {t('lockersOut', { n: site.lockers.outOfService })}</span> : null}
           {site.lockers.uncollected > 0 ? <span> · {t('lockersUncollected', { n: site.lockers.uncollected })}</span> : null}
         </dd>

@@ -49,7 +49,16 @@ export function Login(props: { api: ApiClient; notice: string | null; onSignedIn
         <label for="username">{t('username')}</label>
         <input id="username" name="username" autocomplete="username" required value={username} onInput={(e) => setUsername(e.currentTarget.value)} />
         <label for="password">{t('password')}</label>
-        <input id="password" name="password" type="password" autocomplete="current-password" required ref={passwordRef} value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autocomplete="current-password"
+          required
+          ref={passwordRef}
+          value={password}
+          onInput={(e) => setPassword(e.currentTarget.value)}
+        />
         <label for="totp">{t('totp')}</label>
         <input
           id="totp"

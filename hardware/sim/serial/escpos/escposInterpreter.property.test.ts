@@ -38,7 +38,10 @@ describe('ESC/POS interpreter under random bytes', () => {
         it.reset();
         const after = it.push(new EscPosEncoder().initialize().align('center').line('Danke').cut().build().bytes);
         expect(after.filter((e) => e.type !== 'init')).toEqual([
-          { type: 'line', line: { text: 'Danke', align: 'center', bold: false, width: 1, height: 1, spans: [{ text: 'Danke', bold: false, width: 1, height: 1 }] } },
+          {
+            type: 'line',
+            line: { text: 'Danke', align: 'center', bold: false, width: 1, height: 1, spans: [{ text: 'Danke', bold: false, width: 1, height: 1 }] },
+          },
           { type: 'cut', partial: true, feedUnits: 0 },
         ]);
       }),

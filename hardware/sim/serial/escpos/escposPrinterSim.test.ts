@@ -49,7 +49,20 @@ describe('ESC/POS printer driver against the simulated printer (memory link, man
   }
 
   const receipt = (title = 'Dorfladen') =>
-    new EscPosEncoder().initialize().align('center').bold(true).size(2, 2).line(title).size(1, 1).bold(false).align('left').line('Milch 1,29 €').qr('V0;kasse-1;42').feed(3).cut().build();
+    new EscPosEncoder()
+      .initialize()
+      .align('center')
+      .bold(true)
+      .size(2, 2)
+      .line(title)
+      .size(1, 1)
+      .bold(false)
+      .align('left')
+      .line('Milch 1,29 €')
+      .qr('V0;kasse-1;42')
+      .feed(3)
+      .cut()
+      .build();
 
   it('prints a job when the printer is ready and reports printed', async () => {
     await start();

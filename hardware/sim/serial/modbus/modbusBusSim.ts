@@ -229,7 +229,16 @@ function flipCrc(frame: Buffer): Buffer {
 }
 
 function fcOf(req: ModbusRequest): number {
-  return { readCoils: 1, readDiscreteInputs: 2, readHoldingRegisters: 3, readInputRegisters: 4, writeSingleCoil: 5, writeSingleRegister: 6, writeMultipleCoils: 15, writeMultipleRegisters: 16 }[req.kind];
+  return {
+    readCoils: 1,
+    readDiscreteInputs: 2,
+    readHoldingRegisters: 3,
+    readInputRegisters: 4,
+    writeSingleCoil: 5,
+    writeSingleRegister: 6,
+    writeMultipleCoils: 15,
+    writeMultipleRegisters: 16,
+  }[req.kind];
 }
 
 /** Set a temperature/humidity sensor's registers (x10, signed temperature). */

@@ -22,9 +22,7 @@ export interface SlaveCapabilities {
   limits: DeviceLimits;
 }
 
-export type SlaveDecision =
-  | { ok: true; request: ModbusRequest }
-  | { ok: false; functionCode: number; code: number; error: string };
+export type SlaveDecision = { ok: true; request: ModbusRequest } | { ok: false; functionCode: number; code: number; error: string };
 
 export const ALL_FUNCTIONS: readonly number[] = Object.values(FC);
 
