@@ -20,6 +20,8 @@ import { createFridges, type Fridges, type FridgePorts } from './fridges/fridges
 import type { FridgeConfig } from './fridges/config.ts';
 import { profileFridges } from './wiring/pointFridges.ts';
 import { createPointSync, type PointSyncOptions } from './wiring/pointSync.ts';
+import { createPointCheckout, type PaymentsOptions, type ShopOptions } from './wiring/pointCheckout.ts';
+import type { AccountTerms } from './payments/memberAccount.ts';
 import type { SyncClient } from './sync/syncClient.ts';
 import { lockerKioskApi } from './lockers/kioskApi.ts';
 import { createPointView } from './http/pointView.ts';
@@ -55,6 +57,12 @@ export interface StartPointOptions {
   limits?: Limits | undefined;
   /** This machine's boot id (default: read from the kernel; tests pass one to model reboots). */
   bootId?: string | undefined;
+  /** Stripe Terminal for card payments at the kiosk; without it card payments are refused as not set up. */
+  payments?: PaymentsOptions | undefined;
+  /** The shop's name and address on receipts (default: `dorfpunkt`, no address). */
+  shop?: ShopOptions | undefined;
+  /** Member account terms from the backoffice (none yet: members have no account). */
+  accountTerms?: ((memberId: string) => AccountTerms | undefined) | undefined;
   /** Called with the ledger right after it opens (simulation seeds demo data here). */
   seed?: ((ledger: Ledger) => Promise<void> | void) | undefined;
   /** Serve the built kiosk app (kiosk-ui/dist) from this folder at `/kiosk/` (simulation: the repo's build). */
@@ -131,7 +139,19 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
     const real = opts.fridges ? undefined : profileFridges({ profile: opts.profile, gpio: opts.gpio, hardware, clock, logger, oneWireRoot: opts.oneWireRoot });
     const fridgeRelays = real?.relays;
     const fridges = createFridges({ clock, logger, ledger: ledger.featureLedger, alarms, fridges: opts.fridges ?? real?.entries ?? [] });
-    // 3e. Sync with the backoffice: outbox up, changes and commands down (offline without it:
+    // 3e. The kiosk checkout: catalog from the ledger, card and member account providers, cold-chain
+    //     blocks from the fridges; its start reconciles unfinished sales before the API takes new ones.
+    const checkout = createPointCheckout({
+      siteId: opts.siteId,
+      ledger: db,
+      fridges,
+      payments: opts.payments,
+      accountTerms: opts.accountTerms,
+      shop: opts.shop,
+      clock,
+      logger,
+    });
+    // 3f. Sync with the backoffice: outbox up, changes and commands down (offline without it:
     //     the outbox keeps everything).
     const sync = opts.sync
       ? createPointSync({
@@ -165,13 +185,14 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
         ...lockerKioskApi(lockers.lockers),
         fridges: () => fridges.view(),
         openAlarms: () => alarms.open(),
+        checkout: checkout.kiosk,
         requestHelp: (screen) => ledger.recorder.record('help.requested', { at: Math.floor(clock.now()), screen }),
       },
     });
     const http = opts.http
       ? createPointHttp({ listen: opts.http, point: view, sim: opts.sim?.controls, servePages: opts.sim !== undefined, kioskDir: opts.kioskDir, clock, logger })
       : undefined;
-    features = { outputs, ledger, alarms, access, door, entry, hardware, lockers, fridgeRelays, fridges, sync, view, http };
+    features = { outputs, ledger, alarms, access, door, entry, hardware, lockers, fridgeRelays, fridges, checkout, sync, view, http };
   } catch (err) {
     await io.stop();
     ledger.stop();

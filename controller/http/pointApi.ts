@@ -1,6 +1,7 @@
 import type { Compartment, DecisionViewData, PointSnapshotData, SimSnapshot } from '../contract/kiosk/snapshot.ts';
 import type { DemoCredentialData } from '../contract/kiosk/routes.ts';
 import type { DropOffBody, DropOffViewData, FridgeViewData, LockersAnswer, OpenAlarmData, SimFridgeBody, SimFridgeData } from '../contract/kiosk/lockers.ts';
+import type { AgeBody, LooseCatalogData, PayBody, SaleViewData } from '../contract/kiosk/checkout.ts';
 import type { MessageKey } from '../i18n/i18n.ts';
 
 /**
@@ -38,6 +39,33 @@ export interface PointApi {
   openAlarms?(): OpenAlarmData[];
   /** Record a help request from the kiosk (`help.requested`); returns its seq. Throws when the ledger refuses. */
   requestHelp?(screen: string): number;
+  /** The kiosk checkout (absent: the point sells nothing). */
+  checkout?: CheckoutKioskApi;
+}
+
+/** A sale as the kiosk sees it; the refusal carries only its reason (the route translates it). */
+export type SaleView = Omit<SaleViewData, 'refusal'> & { refusal: { reason: string } | null };
+
+/** What a checkout action answered: the sale, or a refusal (nothing changed). */
+export type CheckoutOutcome = { ok: true; sale: SaleView } | { ok: false; reason: string };
+
+export type CheckoutAction =
+  | { kind: 'scan'; code: string }
+  | { kind: 'loose'; plu: string; qty: number }
+  | { kind: 'confirm'; totalCents: number }
+  | { kind: 'age'; age: AgeBody }
+  | { kind: 'pay'; pay: PayBody }
+  | { kind: 'abort' };
+
+export interface CheckoutKioskApi {
+  /** Start a sale (an unfinished one runs on until its idle limit; a finished one is forgotten when the next begins: then 404). */
+  begin(): SaleView;
+  /** One step of a sale; undefined = no such open sale. */
+  act(saleId: string, action: CheckoutAction): Promise<CheckoutOutcome | undefined>;
+  /** Where the sale stands; while a payment runs the provider is asked first (the kiosk polls). */
+  sale(saleId: string): Promise<SaleView | undefined>;
+  /** The picture grid of loose goods. */
+  loose(): LooseCatalogData['products'];
 }
 
 /** Why a locker action was refused: a machine code and the catalogue key of the kiosk's text. */

@@ -26,8 +26,8 @@ export interface PointViewDeps {
   hardware: { entries(): HardwareEntry[]; compartments(): CompartmentState[]; onChange(l: () => void): Unsubscribe };
   sync?: { status(): SyncStatus; onStatus(l: () => void): Unsubscribe } | undefined;
   sim?: { snapshot(): SimSnapshot; onChange(l: () => void): Unsubscribe } | undefined;
-  /** The kiosk's locker, fridge and alarm accessors (controller/lockers/kioskApi.ts, fridges, alarms). */
-  extras?: Partial<Pick<PointApi, 'lockers' | 'pickup' | 'dropOff' | 'fridges' | 'openAlarms' | 'requestHelp'>>;
+  /** The kiosk's locker, fridge, alarm, help and checkout accessors (controller/lockers/kioskApi.ts, fridges, alarms, wiring/checkoutKioskApi.ts). */
+  extras?: Partial<Pick<PointApi, 'lockers' | 'pickup' | 'dropOff' | 'fridges' | 'openAlarms' | 'requestHelp' | 'checkout'>>;
 }
 
 export interface PointView extends PointApi {

@@ -14,6 +14,7 @@ import { i18nRoutes } from './routes/i18n.ts';
 import { hardwareRoutes } from './routes/hardware.ts';
 import { lockerRoutes } from './routes/lockers.ts';
 import { fridgeAlarmRoutes } from './routes/fridgesAlarms.ts';
+import { checkoutRoutes } from './routes/checkout.ts';
 import { errorHandler } from './errors.ts';
 import { helpRoutes } from './routes/help.ts';
 import { kioskAppRoutes } from './routes/kioskApp.ts';
@@ -55,6 +56,7 @@ export async function buildHttpServer(opts: HttpServerOptions): Promise<App> {
   await app.register(lockerRoutes, { point: opts.point });
   await app.register(fridgeAlarmRoutes, { point: opts.point });
   await app.register(helpRoutes, { point: opts.point });
+  await app.register(checkoutRoutes, { point: opts.point });
   if (opts.sim) await app.register(simRoutes, { sim: opts.sim });
   if (opts.kioskDir !== undefined) await app.register(kioskAppRoutes, { dir: opts.kioskDir });
   if (opts.servePages) {

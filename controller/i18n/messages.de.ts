@@ -188,6 +188,8 @@ export const de = {
   'checkout.refused.age-approval-other-sale': 'Diese Freigabe gilt für einen anderen Einkauf.',
   'checkout.refused.account-unavailable': 'Bezahlen mit dem Mitgliedskonto ist nicht möglich.',
   'checkout.refused.payment-unavailable': 'Die Zahlung konnte nicht gestartet werden. Bitte erneut versuchen.',
+  'checkout.unknownSale': 'Dieser Einkauf ist nicht (mehr) offen. Bitte neu beginnen.',
+  'checkout.unavailable': 'An diesem Punkt ist die Kasse nicht eingerichtet.',
   'error.badRequest': 'Ungültige Anfrage.',
   'error.internal': 'Interner Fehler.',
 } as const;

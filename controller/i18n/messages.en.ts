@@ -190,6 +190,8 @@ export const en: Record<MessageKey, string> = {
   'checkout.refused.age-approval-other-sale': 'This approval is for another purchase.',
   'checkout.refused.account-unavailable': 'Paying with the member account is not possible.',
   'checkout.refused.payment-unavailable': 'The payment could not be started. Please try again.',
+  'checkout.unknownSale': 'This purchase is not open (any more). Please start again.',
+  'checkout.unavailable': 'This point has no checkout.',
   'error.badRequest': 'Bad request.',
   'error.internal': 'Internal error.',
 };

@@ -20,6 +20,7 @@ import { simFridgeControls } from './simFridgeControls.ts';
 import { seedDemoPickupCodes } from './demoPickupCodes.ts';
 import { simBoardControls } from './simBoardControls.ts';
 import { startSimBoards } from './simBoards.ts';
+import { seedDemoCatalog } from './demoCatalogSeed.ts';
 
 export interface SimulatedPointOptions {
   siteId: string;
@@ -42,6 +43,8 @@ export interface SimulatedPointOptions {
   publicKeyPem?: string | undefined;
   /** Serve the kiosk app from this folder at `/kiosk/` (default: the repo's build, kiosk-ui/dist). */
   kioskDir?: string | undefined;
+  /** Stripe Terminal (e.g. the local fake); without it card payments are refused as not set up. */
+  payments?: StartPointOptions['payments'];
 }
 
 export interface BuiltSimulatedPoint {
@@ -91,12 +94,15 @@ export async function buildSimulatedPoint(o: SimulatedPointOptions): Promise<Bui
       },
       seed: async (ledger) => {
         await seedDemoLedger(ledger);
+        seedDemoCatalog(ledger);
         if (o.demoPickupCodes) await seedDemoPickupCodes(ledger, o.dataDir, clock);
       },
       fridges: fridges?.entries(),
       limits: o.limits,
       isClockSynced: o.isClockSynced ?? (() => true), // simulation: the host clock is trusted
       sync: o.sync,
+      payments: o.payments,
+      shop: { name: 'Dorfladen Musterdorf', address: ['Hauptstraße 1', '12345 Musterdorf'] },
     });
   } catch (err) {
     sim.stop();

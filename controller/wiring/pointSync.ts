@@ -1,5 +1,5 @@
 /**
- * Sync with the backoffice: the outbox up; changes (access, lockers, fridges) and commands (door,
+ * Sync with the backoffice: the outbox up; changes (access, lockers, fridges, catalog) and commands (door,
  * lockers) down; the backoffice's time from its acks to the access decider and the lockers.
  */
 import type { Clock } from '../../firmware-bridge/platform/clock.ts';
@@ -12,6 +12,7 @@ import type { Fridges } from '../fridges/fridges.ts';
 import { SyncClient } from '../sync/syncClient.ts';
 import { changeEvents } from '../downlink/changes.ts';
 import { commandHandlers } from '../downlink/commands.ts';
+import { catalogChangeMapper } from '../catalog/catalog.ts';
 
 export interface PointSyncOptions {
   brokerUrl: string;
@@ -47,7 +48,12 @@ export function createPointSync(deps: PointSyncDeps): SyncClient {
     clock: deps.clock,
     ...(deps.isClockSynced ? { isClockSynced: deps.isClockSynced } : {}),
     logger: deps.logger.child({ module: 'sync' }),
-    changeEvents: { ...changeEvents, ...deps.lockers.changeEvents(), 'fridge.corrective-action': deps.fridges.correctiveActionMapper },
+    changeEvents: {
+      ...changeEvents,
+      ...deps.lockers.changeEvents(),
+      'fridge.corrective-action': deps.fridges.correctiveActionMapper,
+      catalog: catalogChangeMapper,
+    },
     commandHandlers: { ...commandHandlers({ door: deps.door, record: deps.record }), ...deps.lockers.commandHandlers() },
     onServerTime: deps.onServerTime,
   });

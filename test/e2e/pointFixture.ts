@@ -37,6 +37,7 @@ export async function startSimulatedPoint(
     siteId?: string;
     isClockSynced?: () => boolean;
     /** Verify tokens with this key (e.g. the backoffice's) instead of the demo key. */ publicKeyPem?: string;
+    /** Stripe Terminal (the local fake) for card payments. */ payments?: StartPointOptions['payments'];
   } = {},
 ): Promise<PointFixture> {
   // Wednesday 2026-11-18 10:00 Berlin: open to everyone under the demo rules.
@@ -53,6 +54,7 @@ export async function startSimulatedPoint(
       sync: opts.sync,
       isClockSynced: opts.isClockSynced,
       publicKeyPem: opts.publicKeyPem,
+      payments: opts.payments,
     });
   } catch (err) {
     rmSync(dataDir, { recursive: true, force: true });

@@ -20,6 +20,7 @@ import {
   type TokenBody,
 } from './routes.ts';
 import type { DropOffBody, PickupBody, SimFridgeBody } from './lockers.ts';
+import type { AgeBody, ConfirmBody, LooseBody, PayBody, ScanBody } from './checkout.ts';
 
 /** The point answered with an error (4xx/5xx) in the contract's error shape. */
 export class KioskHttpError extends Error {
@@ -100,6 +101,18 @@ export interface KioskClient {
   alarms(): Promise<Answer<KioskRoutes['alarms']>>;
   /** Ask for help (recorded for the backoffice). */
   help(body: HelpBody): Promise<Answer<KioskRoutes['help']>>;
+  /** The kiosk checkout: a refusal is an answer with `ok: false`; an unknown sale throws KioskHttpError 404. */
+  checkout: {
+    begin(): Promise<Answer<KioskRoutes['checkoutBegin']>>;
+    scan(saleId: string, body: ScanBody): Promise<Answer<KioskRoutes['checkoutScan']>>;
+    loose(saleId: string, body: LooseBody): Promise<Answer<KioskRoutes['checkoutLoose']>>;
+    looseCatalog(): Promise<Answer<KioskRoutes['catalogLoose']>>;
+    confirm(saleId: string, body: ConfirmBody): Promise<Answer<KioskRoutes['checkoutConfirm']>>;
+    age(saleId: string, body: AgeBody): Promise<Answer<KioskRoutes['checkoutAge']>>;
+    pay(saleId: string, body: PayBody): Promise<Answer<KioskRoutes['checkoutPay']>>;
+    sale(saleId: string): Promise<Answer<KioskRoutes['checkoutSale']>>;
+    abort(saleId: string): Promise<Answer<KioskRoutes['checkoutAbort']>>;
+  };
   /** Controls of a simulated point (404 on a real one). */
   sim: {
     push(): Promise<Answer<KioskRoutes['simPush']>>;
@@ -118,11 +131,15 @@ export function createKioskClient(opts: KioskClientOptions = {}): KioskClient {
   const base = (opts.baseUrl ?? '').replace(/\/$/, '');
   const doFetch = opts.fetch ?? ((input, init) => fetch(input, init));
 
-  async function call<R extends RouteDef>(route: R, input: { body?: unknown; query?: Record<string, string | undefined> } = {}): Promise<Answer<R>> {
+  async function call<R extends RouteDef>(
+    route: R,
+    input: { body?: unknown; query?: Record<string, string | undefined>; id?: string } = {},
+  ): Promise<Answer<R>> {
     const name = `${route.method} ${route.path}`;
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(input.query ?? {})) if (v !== undefined) params.set(k, v);
-    const url = base + route.path + (params.toString() ? `?${params.toString()}` : '');
+    const path = input.id !== undefined ? route.path.replace(':id', encodeURIComponent(input.id)) : route.path;
+    const url = base + path + (params.toString() ? `?${params.toString()}` : '');
     const headers: Record<string, string> = { accept: 'application/json' };
     if (opts.lang) headers['accept-language'] = opts.lang;
     // no content-type without a body: fastify refuses an empty JSON body
@@ -164,6 +181,17 @@ export function createKioskClient(opts: KioskClientOptions = {}): KioskClient {
     fridges: () => call(r.fridges),
     alarms: () => call(r.alarms),
     help: (body) => call(r.help, { body }),
+    checkout: {
+      begin: () => call(r.checkoutBegin),
+      scan: (id, body) => call(r.checkoutScan, { id, body }),
+      loose: (id, body) => call(r.checkoutLoose, { id, body }),
+      looseCatalog: () => call(r.catalogLoose),
+      confirm: (id, body) => call(r.checkoutConfirm, { id, body }),
+      age: (id, body) => call(r.checkoutAge, { id, body }),
+      pay: (id, body) => call(r.checkoutPay, { id, body }),
+      sale: (id) => call(r.checkoutSale, { id }),
+      abort: (id) => call(r.checkoutAbort, { id }),
+    },
     sim: {
       push: () => call(r.simPush),
       force: () => call(r.simForce),

@@ -5,3 +5,4 @@ export * from './routes.ts';
 export * from './live.ts';
 export * from './client.ts';
 export * from './lockers.ts';
+export * from './checkout.ts';

@@ -14,6 +14,17 @@ import {
 } from '../credentialFormats.ts';
 import { ErrorSchema, NonNegInt, OkSchema } from './common.ts';
 import {
+  AgeBodySchema,
+  CheckoutAnswerSchema,
+  ConfirmBodySchema,
+  LooseBodySchema,
+  LooseCatalogSchema,
+  PayBodySchema,
+  SaleParamsSchema,
+  SaleViewSchema,
+  ScanBodySchema,
+} from './checkout.ts';
+import {
   AlarmsAnswerSchema,
   DropOffAnswerSchema,
   DropOffBodySchema,
@@ -138,6 +149,8 @@ export interface RouteDef {
   path: string;
   body?: TSchema;
   query?: TSchema;
+  /** Path parameters (`:id`). */
+  params?: TSchema;
   /** The 200 answer. Every route answers errors (4xx, 5xx) as ErrorSchema. */
   response: TSchema;
   /** Only served by a simulated point. */
@@ -161,6 +174,17 @@ export const kioskRoutes = {
   /** A help request from the kiosk: recorded as `help.requested` for the backoffice. */
   help: { method: 'POST', path: '/api/help', body: HelpBodySchema, response: HelpAnswerSchema },
   alarms: { method: 'GET', path: '/api/alarms', response: AlarmsAnswerSchema },
+  /** Kiosk checkout (contract/kiosk/checkout.ts). Refusals answer 200 `ok: false` with reason and message; an unknown or ended sale 404 `unknown-sale`; a point without checkout 404 `not-available`. */
+  checkoutBegin: { method: 'POST', path: '/api/checkout', response: CheckoutAnswerSchema },
+  checkoutScan: { method: 'POST', path: '/api/checkout/:id/scan', params: SaleParamsSchema, body: ScanBodySchema, response: CheckoutAnswerSchema },
+  checkoutLoose: { method: 'POST', path: '/api/checkout/:id/loose', params: SaleParamsSchema, body: LooseBodySchema, response: CheckoutAnswerSchema },
+  catalogLoose: { method: 'GET', path: '/api/catalog/loose', response: LooseCatalogSchema },
+  checkoutConfirm: { method: 'POST', path: '/api/checkout/:id/confirm', params: SaleParamsSchema, body: ConfirmBodySchema, response: CheckoutAnswerSchema },
+  checkoutAge: { method: 'POST', path: '/api/checkout/:id/age', params: SaleParamsSchema, body: AgeBodySchema, response: CheckoutAnswerSchema },
+  checkoutPay: { method: 'POST', path: '/api/checkout/:id/pay', params: SaleParamsSchema, body: PayBodySchema, response: CheckoutAnswerSchema },
+  /** Where the sale stands; while a payment runs this asks the provider (the kiosk polls it). */
+  checkoutSale: { method: 'GET', path: '/api/checkout/:id', params: SaleParamsSchema, response: SaleViewSchema },
+  checkoutAbort: { method: 'POST', path: '/api/checkout/:id/abort', params: SaleParamsSchema, response: CheckoutAnswerSchema },
   simPush: { method: 'POST', path: '/api/sim/door/push', response: PushAnswerSchema, simOnly: true },
   simForce: { method: 'POST', path: '/api/sim/door/force', response: OkSchema, simOnly: true },
   simClose: { method: 'POST', path: '/api/sim/door/close', response: OkSchema, simOnly: true },

@@ -1,0 +1,124 @@
+/**
+ * The kiosk checkout of a running point: the catalog over the ledger, the card provider (Stripe
+ * Terminal when configured, else one that answers `unavailable`), the member account provider,
+ * and the checkout service over the fridges' cold-chain blocks. `start()` reconciles what a crash
+ * left unfinished before the kiosk routes take sales (the feature starts before the API).
+ */
+import type { Clock } from '../../firmware-bridge/platform/clock.ts';
+import type { Logger } from '../../firmware-bridge/platform/logger.ts';
+import { Catalog } from '../catalog/catalog.ts';
+import type { Ledger } from '../ledger/index.ts';
+import { createCheckout, type CheckoutService } from '../machines/checkout/checkoutService.ts';
+import type { CheckoutDeps } from '../machines/checkout/ports.ts';
+import { createMemberAccountProvider, type AccountTerms } from '../payments/memberAccount.ts';
+import type { PaymentProvider } from '../payments/ports.ts';
+import { createStripeTerminalProvider, type StripeTerminalConfig } from '../payments/stripeTerminal.ts';
+import type { CheckoutKioskApi } from '../http/pointApi.ts';
+import { checkoutKioskApi } from './checkoutKioskApi.ts';
+
+/** Stripe Terminal: the secret key, the kiosk's reader, and (tests, the local fake) where the API is. */
+export interface PaymentsOptions {
+  secretKey: string;
+  readerId: string;
+  api?: StripeTerminalConfig['api'];
+}
+
+export interface ShopOptions {
+  name: string;
+  address: string[];
+}
+
+export const DEFAULT_SHOP: ShopOptions = { name: 'dorfpunkt', address: [] };
+
+export interface PointCheckoutDeps {
+  siteId: string;
+  ledger: Ledger;
+  fridges: { isBlocked(fridgeId: string): boolean };
+  /** Without it, card payments answer `unavailable` (the kiosk shows that card payment is not set up). */
+  payments?: PaymentsOptions | undefined;
+  /** Member account terms (balance or credit limit from the backoffice); none yet: no member has an account. */
+  accountTerms?: ((memberId: string) => AccountTerms | undefined) | undefined;
+  shop?: ShopOptions | undefined;
+  clock: Clock;
+  logger: Logger;
+  /** Tests: the checkout's time limits. */
+  timing?: CheckoutDeps['timing'];
+}
+
+export interface PointCheckout {
+  readonly catalog: Catalog;
+  readonly checkout: CheckoutService;
+  readonly kiosk: CheckoutKioskApi;
+  start(): Promise<void>;
+  stop(): void;
+}
+
+/** Sales a provider could not settle at start (`deferred`) are tried again this often. */
+export const RECONCILE_RETRY_MS = 5 * 60_000;
+
+export const CARD_NOT_CONFIGURED = 'Kartenzahlung nicht eingerichtet';
+
+/** The card provider of a point without a payment terminal: nothing starts, nothing is charged. */
+export function unconfiguredCardProvider(): PaymentProvider {
+  const detail = CARD_NOT_CONFIGURED;
+  return {
+    name: 'card-not-configured',
+    start: async () => ({ kind: 'failed', reason: 'unavailable', detail }),
+    retry: async () => ({ kind: 'failed', reason: 'unavailable', detail }),
+    poll: async (ref) => ({ kind: 'unavailable', ref, detail }),
+    cancel: async () => ({ kind: 'unavailable', detail }),
+    capture: async () => ({ kind: 'unavailable', detail }),
+    refund: async () => ({ kind: 'unavailable', detail }),
+  };
+}
+
+export function createPointCheckout(deps: PointCheckoutDeps): PointCheckout {
+  const { clock, logger } = deps;
+  const catalog = new Catalog(deps.ledger);
+  const card = deps.payments
+    ? createStripeTerminalProvider(
+        { secretKey: deps.payments.secretKey, readerId: deps.payments.readerId, siteId: deps.siteId, ...(deps.payments.api ? { api: deps.payments.api } : {}) },
+        { clock, logger: logger.child({ module: 'stripe-terminal' }) },
+      )
+    : unconfiguredCardProvider();
+  const account = createMemberAccountProvider({ ledger: deps.ledger, terms: deps.accountTerms ?? (() => undefined) });
+  const checkout = createCheckout({
+    ledger: deps.ledger,
+    catalog,
+    fridges: deps.fridges,
+    providers: { card, account },
+    clock,
+    logger,
+    shop: deps.shop ?? DEFAULT_SHOP,
+    ...(deps.timing ? { timing: deps.timing } : {}),
+  });
+  const log = logger.child({ module: 'checkout' });
+  let retryTimer: unknown = null;
+  let stopped = false;
+  const reconcile = async (): Promise<void> => {
+    const r = await checkout.reconcile();
+    const n = r.committed.length + r.aborted.length + r.voided.length + r.signed.length + r.deferred.length;
+    if (n > 0) log.info({ ...r }, 'checkout reconciled unfinished sales');
+    if (r.deferred.length > 0 && !stopped) {
+      retryTimer = clock.setTimeout(() => {
+        retryTimer = null;
+        reconcile().catch((err: unknown) => log.error({ err }, 'checkout reconciliation failed'));
+      }, RECONCILE_RETRY_MS);
+    }
+  };
+  return {
+    catalog,
+    checkout,
+    kiosk: checkoutKioskApi(checkout, catalog),
+    async start() {
+      await reconcile();
+      if (!deps.payments) log.warn('no payment terminal configured: card payments are refused');
+    },
+    stop() {
+      stopped = true;
+      if (retryTimer !== null) clock.clearTimeout(retryTimer);
+      checkout.close();
+      catalog.close();
+    },
+  };
+}
