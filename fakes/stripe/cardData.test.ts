@@ -13,9 +13,13 @@ afterEach(async () => {
   await rx.close();
 });
 
-/** Every run of 13–19 digits that passes the Luhn check: what a card number looks like. */
+/**
+ * Standalone 13–19 digit numbers that pass Luhn: a card number stands alone (a JSON string or
+ * number), not inside a hex/base64 id or hash or after a decimal point, where one in ten random
+ * digit runs would pass Luhn by chance.
+ */
 function cardLikeNumbers(text: string): string[] {
-  return [...text.matchAll(/\d{13,19}/g)].map((m) => m[0]).filter(luhnValid);
+  return [...text.matchAll(/(?<![\w.])\d{13,19}(?![\w.])/g)].map((m) => m[0]).filter(luhnValid);
 }
 
 describe('no full card number is kept', () => {
@@ -61,5 +65,8 @@ describe('no full card number is kept', () => {
 
   it('the scan itself finds a card number where one is', () => {
     expect(cardLikeNumbers('{"n":"4242424242424242","ts":1732183200000}')).toEqual(['4242424242424242']);
+    expect(cardLikeNumbers('{"n":4242424242424242}')).toEqual(['4242424242424242']);
+    // a Luhn-valid digit run inside a hash or after a decimal point is not a card number
+    expect(cardLikeNumbers('{"h":"ab4242424242424242cd","x":0.4242424242424242}')).toEqual([]);
   });
 });

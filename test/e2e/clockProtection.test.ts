@@ -12,8 +12,8 @@ import { ensureDemoKeys, seedDemoLedger, type DemoKeys } from '../../controller/
 
 const NOV_18_2026 = Date.UTC(2026, 10, 18, 9, 0, 0); // Wednesday, 10:00 Berlin
 const DAY = 86_400_000;
-// the profile's serial boards are not needed here
-const profile = { ...(await loadHardwareProfile(bundledProfilePath('simulated'))), boards: undefined };
+// the profile's serial boards (and the fridges whose probes hang on them) are not needed here
+const profile = { ...(await loadHardwareProfile(bundledProfilePath('simulated'))), boards: undefined, fridges: undefined };
 
 /** DESIGN principle 4 through the composition root: the ledger's last wall time floors the decider's clock. */
 describe('access decisions when the Pi clock is wrong at boot', () => {

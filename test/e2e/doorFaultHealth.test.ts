@@ -10,7 +10,7 @@ import { SimulatedPoint } from '../../hardware/sim/simulatedPoint.ts';
 import { startPoint, type RunningPoint } from '../../controller/app.ts';
 import { ensureDemoKeys, seedDemoLedger } from '../../controller/sim/demoData.ts';
 
-const profile = { ...(await loadHardwareProfile(bundledProfilePath('simulated'))), boards: undefined };
+const profile = { ...(await loadHardwareProfile(bundledProfilePath('simulated'))), boards: undefined, fridges: undefined };
 
 /** A point whose siren relay driver dies after start: the door machine keeps failing. */
 describe('a point whose door state machine keeps failing', () => {
