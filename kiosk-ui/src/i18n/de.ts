@@ -27,7 +27,6 @@ export const de = {
   'shop.scanHint': 'Der Scanner schreibt den Barcode hier hinein.',
   'shop.scanSubmit': 'Hinzufügen',
   'shop.loose': 'Waren ohne Barcode',
-  'shop.looseAdd': '{name} hinzufügen, {price} pro {unit}',
   'shop.perUnit': 'pro {unit}',
   'shop.cart': 'Ihr Warenkorb',
   'shop.empty': 'Der Warenkorb ist noch leer.',

@@ -29,7 +29,6 @@ export const en: Strings = {
   'shop.scanHint': 'The scanner types the barcode in here.',
   'shop.scanSubmit': 'Add',
   'shop.loose': 'Items without a barcode',
-  'shop.looseAdd': 'Add {name}, {price} per {unit}',
   'shop.perUnit': 'per {unit}',
   'shop.cart': 'Your cart',
   'shop.empty': 'Your cart is still empty.',

@@ -101,10 +101,12 @@ export function Cart({ ctx, sale, setSale, onPay, onCancel }: Props) {
                 class="big"
                 disabled={busy}
                 data-plu={p.plu}
-                aria-label={t('shop.looseAdd', { name: p.name, price: formatCents(p.priceCents, lang), unit: p.unit })}
                 onClick={() => void act(() => client.checkout.loose(sale.saleId, { plu: p.plu, qty: 1 }), p.name)}
               >
-                <span class="label">{p.name}</span>
+                <span class="label">
+                  <span aria-hidden="true">+ </span>
+                  {p.name}
+                </span>
                 <span class="hint">
                   {formatCents(p.priceCents, lang)} {t('shop.perUnit', { unit: p.unit })}
                 </span>
