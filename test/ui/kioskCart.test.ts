@@ -155,6 +155,32 @@ describe.skipIf(skip !== null)('the kiosk shop flow in Chromium, card payments o
     await expect.poll(() => page.textContent('h1')).toBe('Willkommen!');
   });
 
+  it('asks for the member card and PIN before selling beer: a wrong PIN is refused on screen, the right one lets the card pay incl. Pfand', async () => {
+    await openShop();
+    await scan(demoGtin('Pils'));
+    await expect.poll(() => page.textContent('[data-testid=shop-total]')).toBe('1,17 €');
+    expect(await page.textContent('[data-testid=shop-lines] tbody')).toContain('inkl. Pfand');
+    await page.click('[data-testid=shop-pay]');
+    await page.waitForSelector('[data-testid=age-card]');
+    expect(await page.textContent('[data-screen=shop-pay] form')).toContain('Im Warenkorb ist Ware ab 16 Jahren.');
+    expect(await page.locator('[data-testid=pay-card]').count()).toBe(0);
+    await page.fill('[data-testid=age-card]', '04:A2:19:7C');
+    await page.fill('[data-testid=age-pin]', '0000');
+    await page.click('[data-testid=age-submit]');
+    await expect.poll(() => page.textContent('[data-testid=pay-message]')).toBe('✖ Falsche PIN.');
+    expect(await spoken()).toContain('Falsche PIN.');
+    expect(await page.inputValue('[data-testid=age-pin]')).toBe('0000');
+    await page.fill('[data-testid=age-pin]', '4711');
+    await page.click('[data-testid=age-submit]');
+    await page.click('[data-testid=pay-card]');
+    await expect.poll(() => page.textContent('[data-testid=pay-present]')).toMatch(/Karte an das Lesegerät halten/);
+    await tap();
+    await expect.poll(() => page.textContent('h1'), { timeout: 10_000 }).toBe('✔ Vielen Dank!');
+    expect(await page.textContent('[data-testid=shop-total]')).toBe('1,17 €');
+    expect(eventsOf('age-check.decided').map((e) => e.data)).toEqual([expect.objectContaining({ method: 'member-pin', passed: true })]);
+    await page.click('[data-testid=done-finish]');
+  });
+
   it('"Abbrechen" on the card prompt aborts the sale: the waiting payment is voided, nothing is charged', async () => {
     const capturedBefore = ((await stripe.control('GET', '/_fake/ledger')).body as { totals: { captured: number } }).totals.captured;
     await openShop();
