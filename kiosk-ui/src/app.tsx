@@ -10,8 +10,9 @@ import { Welcome } from './screens/Welcome.tsx';
 import { Pickup } from './screens/Pickup.tsx';
 import { Courier } from './screens/Courier.tsx';
 import { Help } from './screens/Help.tsx';
+import { Shop } from './shop/Shop.tsx';
 
-const SPOKEN_ON_ENTRY = { pickup: 'speech.pickup', courier: 'speech.courier', help: 'speech.help' } as const;
+const SPOKEN_ON_ENTRY = { shop: 'speech.shop', pickup: 'speech.pickup', courier: 'speech.courier', help: 'speech.help' } as const;
 
 /** The kiosk shell: settings bar, status banners from the live snapshot, the screen, the inactivity warning. */
 export function App({ options }: { options: KioskOptions }) {
@@ -118,6 +119,7 @@ export function App({ options }: { options: KioskOptions }) {
       ) : null}
       <main>
         {screen === 'welcome' ? <Welcome ctx={ctx} /> : null}
+        {screen === 'shop' ? <Shop ctx={ctx} /> : null}
         {screen === 'pickup' ? <Pickup ctx={ctx} /> : null}
         {screen === 'courier' ? <Courier ctx={ctx} /> : null}
         {screen === 'help' ? <Help ctx={ctx} /> : null}

@@ -2,7 +2,7 @@ import type { KioskClient } from '../../controller/contract/kiosk/index.ts';
 import { KioskHttpError } from '../../controller/contract/kiosk/index.ts';
 import type { Lang, Translate } from './i18n/index.ts';
 
-export type Screen = 'welcome' | 'pickup' | 'courier' | 'help';
+export type Screen = 'welcome' | 'shop' | 'pickup' | 'courier' | 'help';
 
 /** What every screen gets from the shell. */
 export interface Ctx {

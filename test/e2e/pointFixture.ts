@@ -38,6 +38,7 @@ export async function startSimulatedPoint(
     isClockSynced?: () => boolean;
     /** Verify tokens with this key (e.g. the backoffice's) instead of the demo key. */ publicKeyPem?: string;
     /** Stripe Terminal (the local fake) for card payments. */ payments?: StartPointOptions['payments'];
+    /** Serve the kiosk app from this build instead of kiosk-ui/dist. */ kioskDir?: string;
   } = {},
 ): Promise<PointFixture> {
   // Wednesday 2026-11-18 10:00 Berlin: open to everyone under the demo rules.
@@ -48,6 +49,7 @@ export async function startSimulatedPoint(
     built = await buildSimulatedPoint({
       siteId: opts.siteId ?? 'test-dorf',
       dataDir,
+      kioskDir: opts.kioskDir,
       clock,
       logger: createSilentLogger(),
       http: opts.http,

@@ -7,6 +7,13 @@ export function Welcome({ ctx }: { ctx: Ctx }) {
       <h1 id="title">{t('welcome.title')}</h1>
       <p class="lead">{t('welcome.lead')}</p>
       <div class="choices">
+        <button class="big" onClick={() => go('shop')}>
+          <span aria-hidden="true" class="icon">
+            ▤
+          </span>
+          <span class="label">{t('welcome.shop')}</span>
+          <span class="hint">{t('welcome.shopHint')}</span>
+        </button>
         <button class="big" onClick={() => go('pickup')}>
           <span aria-hidden="true" class="icon">
             ⇩
