@@ -82,9 +82,9 @@ function isStateTopic(topic: string): boolean {
 /** Messages taken in and not yet PUBACKed before MQTT.js is told to stop reading (backpressure). */
 const MAX_UNACKED = 256;
 
-export class SyncRouter {
-  private client: MqttClient | null = null;
-  readonly stats: IngestStats = {
+/** Counters at start (all zero). */
+export function emptyIngestStats(): IngestStats {
+  return {
     messages: 0,
     batches: 0,
     eventsStored: 0,
@@ -99,6 +99,11 @@ export class SyncRouter {
     divergedBatches: 0,
     flaggedEvents: 0,
   };
+}
+
+export class SyncRouter {
+  private client: MqttClient | null = null;
+  readonly stats: IngestStats = emptyIngestStats();
 
   private readonly queue: IngestQueue;
   /** Set by stop()/kill(): messages still delivered are dropped unprocessed (and un-PUBACKed). */

@@ -10,7 +10,7 @@ import { Session, type CommandResult, type ReplyVerdict } from '../session/sessi
 import type { Link } from '../transport/link.ts';
 import { encodeRequest } from './codec.ts';
 import { ModbusResponseParser, expectationFor } from './parser.ts';
-import { EXCEPTION_NAMES, ModbusExceptionCode, type ModbusRequest, type ModbusResponse } from './types.ts';
+import { EXCEPTION_NAMES, FC, ModbusExceptionCode, type ModbusRequest, type ModbusResponse } from './types.ts';
 import { validateRequest } from './validate.ts';
 
 export interface ModbusMasterOptions {
@@ -119,7 +119,7 @@ export class ModbusMaster {
       match: (res): ReplyVerdict<ModbusResponse> | undefined => {
         if (res.address !== req.address) return undefined;
         if (res.kind === 'exception') {
-          if (res.functionCode !== encodeFc(req)) return undefined;
+          if (res.functionCode !== FC[req.kind]) return undefined;
           exception = { code: res.code, name: EXCEPTION_NAMES[res.code] ?? 'unknown' };
           const detail = `slave ${req.address} exception ${res.code} (${exception.name})`;
           return res.code === ModbusExceptionCode.slaveDeviceBusy ? { kind: 'busy', detail } : { kind: 'nak', detail };
@@ -150,17 +150,4 @@ export class ModbusMaster {
     if (!r.ok) return r;
     return { ok: true, attempts: r.attempts, value: r.value.kind === kind ? r.value.registers : [] };
   }
-}
-
-function encodeFc(req: ModbusRequest): number {
-  return {
-    readCoils: 1,
-    readDiscreteInputs: 2,
-    readHoldingRegisters: 3,
-    readInputRegisters: 4,
-    writeSingleCoil: 5,
-    writeSingleRegister: 6,
-    writeMultipleCoils: 15,
-    writeMultipleRegisters: 16,
-  }[req.kind];
 }

@@ -7,7 +7,7 @@ import { buildApi, type App } from '../../backoffice/http/api.ts';
 import type { AuthConfig } from '../../backoffice/accounts/login.ts';
 import { DEFAULT_THROTTLE } from '../../backoffice/accounts/throttle.ts';
 import { DEFAULT_SESSION_LIMITS } from '../../backoffice/accounts/sessions.ts';
-import type { IngestStats } from '../../backoffice/ingest/syncRouter.ts';
+import { emptyIngestStats, type IngestStats } from '../../backoffice/ingest/syncRouter.ts';
 import { ManualClock } from '../../firmware-bridge/platform/clock.ts';
 import { createSilentLogger } from '../../firmware-bridge/platform/logger.ts';
 import { openTestDb, type TestDb } from '../support/testDb.ts';
@@ -22,21 +22,7 @@ import { join } from 'node:path';
 /** A cheap PIN scrypt cost for tests (the hash records it; the point verifies any valid cost). */
 export const TEST_PIN_COST: PinCost = { N: 1024, r: 8, p: 1 };
 
-export const ZERO_STATS: IngestStats = {
-  messages: 0,
-  batches: 0,
-  eventsStored: 0,
-  duplicates: 0,
-  held: 0,
-  resendRequests: 0,
-  acksSent: 0,
-  rejected: 0,
-  rejectedByCode: {},
-  dbErrors: 0,
-  divergences: 0,
-  divergedBatches: 0,
-  flaggedEvents: 0,
-};
+export const ZERO_STATS: IngestStats = emptyIngestStats();
 
 export interface Harness {
   db: TestDb;

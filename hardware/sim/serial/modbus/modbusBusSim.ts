@@ -14,7 +14,7 @@
  */
 import { encodeResponse } from '../../../../firmware-bridge/modbus/codec.ts';
 import { crcResidueOk } from '../../../../firmware-bridge/modbus/crc.ts';
-import type { ModbusRequest, ModbusResponse } from '../../../../firmware-bridge/modbus/types.ts';
+import { FC, type ModbusRequest, type ModbusResponse } from '../../../../firmware-bridge/modbus/types.ts';
 import type { Clock } from '../../../../firmware-bridge/platform/clock.ts';
 import type { Link, Unsubscribe } from '../../../../firmware-bridge/transport/link.ts';
 import { FaultPlan, createSeededRandom, sendReply, type Cable } from '../common/faults.ts';
@@ -169,7 +169,7 @@ export class ModbusBusSim {
       reply = { kind: 'exception', address, functionCode: d.functionCode, code: d.code };
     } else if (fault?.kind === 'busy') {
       if (fault.silent) return;
-      reply = { kind: 'exception', address, functionCode: fcOf(d.request), code: 6 };
+      reply = { kind: 'exception', address, functionCode: FC[d.request.kind], code: 6 };
     } else {
       reply = this.apply(s, d.request);
     }
@@ -184,7 +184,7 @@ export class ModbusBusSim {
   }
 
   private apply(s: SimSlave, req: ModbusRequest): ModbusResponse {
-    const ex = (code: number): ModbusResponse => ({ kind: 'exception', address: s.address, functionCode: fcOf(req), code });
+    const ex = (code: number): ModbusResponse => ({ kind: 'exception', address: s.address, functionCode: FC[req.kind], code });
     const inRange = (arr: unknown[], start: number, n: number) => start + n <= arr.length;
     switch (req.kind) {
       case 'readCoils':
@@ -226,19 +226,6 @@ function flipCrc(frame: Buffer): Buffer {
   const out = Buffer.from(frame);
   out[out.length - 1] = (out[out.length - 1] as number) ^ 0x5a;
   return out;
-}
-
-function fcOf(req: ModbusRequest): number {
-  return {
-    readCoils: 1,
-    readDiscreteInputs: 2,
-    readHoldingRegisters: 3,
-    readInputRegisters: 4,
-    writeSingleCoil: 5,
-    writeSingleRegister: 6,
-    writeMultipleCoils: 15,
-    writeMultipleRegisters: 16,
-  }[req.kind];
 }
 
 /** Set a temperature/humidity sensor's registers (x10, signed temperature). */
