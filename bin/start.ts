@@ -22,6 +22,10 @@ const siteId = process.env['DORFPUNKT_SITE'] ?? 'sim-dorf-1';
 const brokerPort = Number(process.env['DORFPUNKT_BROKER_PORT'] ?? 18830);
 const backofficePort = Number(process.env['DORFPUNKT_BACKOFFICE_PORT'] ?? 8081);
 const pointPort = Number(process.env['PORT'] ?? 8080);
+const stripePort = Number(process.env['DORFPUNKT_STRIPE_PORT'] ?? 12111);
+/** The local Stripe fake's test key (the fake accepts any sk_test_ key; it is not a real account). */
+const stripeKey = process.env['STRIPE_SECRET_KEY'] ?? 'sk_test_dorfpunkt_simulation';
+const stripeReader = 'tmr_sim_kiosk';
 const logLevel = process.env['LOG_LEVEL'] ?? 'warn';
 const backofficeDb = `sqlite:${join(dataDir, 'backoffice.db')}`;
 const passwordFile = join(dataDir, 'mqtt-password');
@@ -31,7 +35,7 @@ const children: ChildProcess[] = [];
 
 function run(name: string, script: string, args: string[]): ChildProcess {
   const [cmd, argv] = tsx(script, args);
-  const child = spawn(cmd, argv, { env: { ...process.env, LOG_LEVEL: logLevel }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(cmd, argv, { env: { ...process.env, LOG_LEVEL: logLevel, STRIPE_SECRET_KEY: stripeKey }, stdio: ['ignore', 'pipe', 'pipe'] });
   const prefix = (chunk: Buffer): string =>
     chunk
       .toString()
@@ -98,6 +102,7 @@ async function main(): Promise<void> {
     [brokerPort, 'DORFPUNKT_BROKER_PORT'],
     [backofficePort, 'DORFPUNKT_BACKOFFICE_PORT'],
     [pointPort, 'PORT'],
+    [stripePort, 'DORFPUNKT_STRIPE_PORT'],
   ] as const) {
     if (await portOpen(port)) throw new Error(`port ${port} is already in use; set ${what} to another port`);
   }
@@ -123,6 +128,9 @@ async function main(): Promise<void> {
     webRoot,
   ]);
   await waitForPort(brokerPort, 'the embedded broker');
+  // The local Stripe fake (fakes/stripe) in place of api.stripe.com, with one simulated reader.
+  run('stripe', 'fakes/stripe/main.ts', ['--port', String(stripePort), '--secret-key', stripeKey, '--reader', stripeReader]);
+  await waitForPort(stripePort, 'the Stripe fake');
   const point = run('point', 'controller/main.ts', [
     '--sim',
     '--data',
@@ -135,6 +143,10 @@ async function main(): Promise<void> {
     siteId,
     '--mqtt-password-file',
     passwordFile,
+    '--stripe',
+    `http://127.0.0.1:${stripePort}`,
+    '--stripe-reader',
+    stripeReader,
   ]);
   void point;
   await waitForPort(pointPort, 'the point controller');
@@ -145,6 +157,7 @@ async function main(): Promise<void> {
       `  virtual point page   http://127.0.0.1:${pointPort}/`,
       `  backoffice web app   http://127.0.0.1:${backofficePort}/  (sign in as the demo operator printed above)`,
       `  kiosk app            http://127.0.0.1:${pointPort}/kiosk/`,
+      `  Stripe fake          http://127.0.0.1:${stripePort}  (tap a card: curl -u ${stripeKey}: -d 'card_present[number]=4242424242424242' http://127.0.0.1:${stripePort}/v1/test_helpers/terminal/readers/${stripeReader}/present_payment_method)`,
       `  backoffice API       http://127.0.0.1:${backofficePort}/api/sites`,
       `  MQTT broker (Aedes)  mqtt://127.0.0.1:${brokerPort}  (site ${siteId}, password in ${passwordFile})`,
       `  data                 ${dataDir}`,

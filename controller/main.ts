@@ -38,6 +38,8 @@ async function main(): Promise<void> {
       'mqtt-password-file': { type: 'string' },
       limits: { type: 'string' },
       'kiosk-dir': { type: 'string' },
+      stripe: { type: 'string' },
+      'stripe-reader': { type: 'string' },
     },
   });
   const clock = createSystemClock();
@@ -57,6 +59,7 @@ async function main(): Promise<void> {
       http: { host: values.host ?? '127.0.0.1', port: Number(values.port ?? process.env['PORT'] ?? 8080) },
       limits: values.limits ? parseLimits(values.limits, '--limits') : undefined,
       kioskDir: values['kiosk-dir'] ? resolve(values['kiosk-dir']) : undefined,
+      payments: values.stripe ? stripePayments(values.stripe, values['stripe-reader']) : undefined,
       sync: values.mqtt
         ? {
             brokerUrl: values.mqtt,
@@ -126,6 +129,22 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGHUP', () => shutdown('SIGHUP'));
+}
+
+/**
+ * `--stripe http://127.0.0.1:12111 [--stripe-reader tmr_…]` (the simulation's local Stripe fake; the
+ * secret key comes from STRIPE_SECRET_KEY, never from the command line).
+ */
+function stripePayments(
+  url: string,
+  reader: string | undefined,
+): { secretKey: string; readerId: string; api: { host: string; port: number; protocol: 'http' | 'https' } } {
+  const u = new URL(url);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`--stripe must be an http(s) URL, got ${url}`);
+  const secretKey = process.env['STRIPE_SECRET_KEY'];
+  if (!secretKey) throw new Error('--stripe needs the secret key in STRIPE_SECRET_KEY');
+  const port = Number(u.port || (u.protocol === 'https:' ? 443 : 80));
+  return { secretKey, readerId: reader ?? 'tmr_sim_kiosk', api: { host: u.hostname, port, protocol: u.protocol === 'https:' ? 'https' : 'http' } };
 }
 
 main().catch((err: unknown) => {
