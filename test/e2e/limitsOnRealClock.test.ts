@@ -107,4 +107,30 @@ describe('brute-force limits hold on the system clock in a real process', () => 
     expect(again.retryAfterMs!).toBeLessThanOrEqual(60_000 - (Date.now() - grantedAt) + 50);
     expect(again.retryAfterMs!).toBeGreaterThan(0);
   }, 120_000);
+
+  it('wrong pickup codes: the fifth locks the keypad, and after kill -9 the lock still holds for what it had left', async () => {
+    const dataDir = tempData();
+    let p = await start(dataDir);
+    type Pickup = { ok: boolean; reason?: string; retryAfterMs?: number };
+    const pickup = async (code: string): Promise<Pickup> => {
+      const r = await p.post('/api/lockers/pickup', { code });
+      expect(r.status).toBe(200);
+      return r.body as unknown as Pickup;
+    };
+    const answers: Pickup[] = [];
+    for (let i = 0; i < 5; i++) answers.push(await pickup(`1019${String(i).padStart(7, '0')}`));
+    expect(answers.every((a) => a.ok === false)).toBe(true);
+    const locked = answers[4]!;
+    expect(locked.retryAfterMs).toBeGreaterThan(55_000);
+    expect(locked.retryAfterMs).toBeLessThanOrEqual(60_001);
+    const lockedAt = Date.now();
+    await p.kill9();
+    p = await start(dataDir);
+    const after = await pickup('10190000009');
+    const elapsed = Date.now() - lockedAt;
+    // Same boot: the guard's deadline is exact on monotonic time, neither restarted nor forgotten.
+    expect(after).toMatchObject({ ok: false });
+    expect(after.retryAfterMs!).toBeLessThanOrEqual(60_001 - elapsed + 50);
+    expect(after.retryAfterMs!).toBeGreaterThan(60_000 - elapsed - 2000);
+  }, 120_000);
 });
