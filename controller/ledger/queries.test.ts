@@ -26,6 +26,20 @@ describe('ledger read queries for feature rebuilds', () => {
     expect(l.eventsOfTypes([], 1, 10)).toEqual([]);
   });
 
+  it('type lookups are answered from the type index, not by walking the whole log', () => {
+    const l = fx.open();
+    // A year of fridge readings is millions of rows; a rare event type must not cost a full scan.
+    const plans = [
+      'SELECT seq FROM events WHERE type = ? ORDER BY seq DESC LIMIT 1',
+      'SELECT seq FROM events WHERE seq >= ? AND type IN (SELECT value FROM json_each(?)) ORDER BY seq LIMIT ?',
+    ].map((q) =>
+      (l.db.prepare(`EXPLAIN QUERY PLAN ${q}`).all(...(q.includes('json_each') ? [1, '["a"]', 1] : ['a'])) as Array<{ detail: string }>)
+        .map((r) => r.detail)
+        .join(' | '),
+    );
+    for (const plan of plans) expect(plan).toMatch(/events_type_seq/);
+  });
+
   it('latestEvent finds the newest event of a type, optionally by a data field', () => {
     const l = fx.open();
     l.appendUnchecked('fridge.readings', { fridgeId: 'a', n: 1 });

@@ -37,4 +37,13 @@ export const coreMigrations: readonly Migration[] = [
     },
   },
   ...stateMigrations,
+  {
+    // Start-up and read paths ask for "the latest events of these types" (recentOfTypes,
+    // latestEvent, eventsOfTypes); without this index each such query walks the whole log, which
+    // on a point with a year of fridge readings is millions of rows.
+    id: '0004-events-type-index',
+    up(db) {
+      db.exec('CREATE INDEX events_type_seq ON events (type, seq)');
+    },
+  },
 ];
