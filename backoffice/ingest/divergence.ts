@@ -76,6 +76,10 @@ async function applyAction(
     )
     .executeTakeFirst();
   await trx.deleteFrom('events').where('site_id', '=', siteId).execute();
+  // The flags named the archived events by (site, seq); the new ledger reuses those seq numbers, and
+  // a stale flag would hide its events from every projection and report. The archived rows keep
+  // the data; decoding them again tells which ones did not match the catalogue.
+  await trx.deleteFrom('flagged_events').where('site_id', '=', siteId).execute();
   // The site's read models were built from the events just archived; the new ledger rebuilds them.
   await clearSiteProjections(trx, siteId);
   await trx

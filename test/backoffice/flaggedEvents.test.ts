@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EventBatch } from '../../controller/contract/sync/index.ts';
 import { ingestBatch } from '../../backoffice/ingest/ingestStore.ts';
+import { markDiverged, resolveDivergence } from '../../backoffice/ingest/divergence.ts';
 import { openTestDb, postgresSkipReason } from '../support/testDb.ts';
 
 const pgSkip = await postgresSkipReason('PostgreSQL flagged-events tests');
@@ -50,6 +51,31 @@ describe.each((pgSkip ? ['sqlite'] : ['sqlite', 'postgres']) as Array<'sqlite' |
       // The same batch again (a resend): duplicates, nothing flagged twice.
       expect(await ingestBatch(d.db, olderPoint, 3_000)).toMatchObject({ upTo: 5, stored: 0, duplicates: 5 });
       expect(await d.db.selectFrom('flagged_events').selectAll().execute()).toHaveLength(3);
+    } finally {
+      await d.dispose();
+    }
+  });
+  it("archiving a replaced ledger takes the old events' flags along, so the new ledger's events at those seq numbers are projected", async () => {
+    const d = await openTestDb(kind);
+    try {
+      await ingestBatch(d.db, olderPoint, 2_000);
+      expect(await markDiverged(d.db, 'old-point', 'new SD card', 2_500)).toBe(true);
+      expect(await resolveDivergence(d.db, 'old-point', 'archive', 2_600)).toMatchObject({ ok: true, archived: 5 });
+      expect(await d.db.selectFrom('flagged_events').selectAll().where('site_id', '=', 'old-point').execute()).toEqual([]);
+      // The replacement ledger starts again at seq 1; seq 2 is now a valid door event.
+      const fresh: EventBatch = {
+        v: 1,
+        siteId: 'old-point',
+        session: 1,
+        events: [
+          { seq: 1, type: 'door.opened', at: 3_000, clockSynced: true, data: { via: 'exit' } },
+          { seq: 2, type: 'door.closed', at: 3_001, clockSynced: true, data: {} },
+        ],
+      };
+      expect(await ingestBatch(d.db, fresh, 3_100)).toMatchObject({ upTo: 2, stored: 2 });
+      expect(await d.db.selectFrom('flagged_events').selectAll().where('site_id', '=', 'old-point').execute()).toEqual([]);
+      const door = await d.db.selectFrom('p_door').selectAll().where('site_id', '=', 'old-point').executeTakeFirst();
+      expect(door).toMatchObject({ state: 'closed' });
     } finally {
       await d.dispose();
     }
