@@ -20,7 +20,7 @@ import { createFridges, type Fridges, type FridgePorts } from './fridges/fridges
 import type { FridgeConfig } from './fridges/config.ts';
 import { profileFridges } from './wiring/pointFridges.ts';
 import { createPointSync, type PointSyncOptions } from './wiring/pointSync.ts';
-import { createPointCheckout, type PaymentsOptions, type ShopOptions } from './wiring/pointCheckout.ts';
+import { createPointCheckout, outboxRemoteAge, type PointCheckoutDeps, type PaymentsOptions, type ShopOptions } from './wiring/pointCheckout.ts';
 import type { AccountTerms } from './payments/memberAccount.ts';
 import type { SyncClient } from './sync/syncClient.ts';
 import { lockerKioskApi } from './lockers/kioskApi.ts';
@@ -57,6 +57,8 @@ export interface StartPointOptions {
   limits?: Limits | undefined;
   /** This machine's boot id (default: read from the kernel; tests pass one to model reboots). */
   bootId?: string | undefined;
+  /** The checkout's time limits (default: the product's; tests and `--remote-age-ms` shorten them). */
+  checkoutTiming?: PointCheckoutDeps['timing'];
   /** Stripe Terminal for card payments at the kiosk; without it card payments are refused as not set up. */
   payments?: PaymentsOptions | undefined;
   /** The shop's name and address on receipts (default: `dorfpunkt`, no address). */
@@ -148,6 +150,9 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
       payments: opts.payments,
       accountTerms: opts.accountTerms,
       shop: opts.shop,
+      // An operator can answer only where a link to the backoffice exists.
+      remoteAge: opts.sync ? outboxRemoteAge(logger.child({ module: 'checkout' })) : undefined,
+      timing: opts.checkoutTiming,
       clock,
       logger,
     });
@@ -162,6 +167,7 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
           door,
           lockers: lockers.lockers,
           fridges,
+          checkout: checkout.checkout,
           onServerTime: (ms) => {
             access.decider.setServerTime(ms);
             lockers.time.setServerTime(ms);

@@ -2,6 +2,7 @@
  * Process entry of a point controller.
  *
  *   tsx controller/main.ts --sim [--data dir] [--port n] [--profile file] [--board-ports 4001,4002]   a simulated point with demo data
+ *     (--remote-age-ms n: how long an operator has to answer a remote age check, default 90 s)
  *     (the profile's serial boards are served by simulators on 127.0.0.1, ephemeral ports unless
  *     --board-ports gives one per link, and the profile's link addresses are rewritten to them)
  *   tsx controller/main.ts --config /etc/dorfpunkt/point.json [--kiosk-dir kiosk-ui/dist]  a real point on a Pi
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
       'kiosk-dir': { type: 'string' },
       stripe: { type: 'string' },
       'stripe-reader': { type: 'string' },
+      'remote-age-ms': { type: 'string' },
     },
   });
   const clock = createSystemClock();
@@ -58,6 +60,7 @@ async function main(): Promise<void> {
       demoPickupCodes: true,
       http: { host: values.host ?? '127.0.0.1', port: Number(values.port ?? process.env['PORT'] ?? 8080) },
       limits: values.limits ? parseLimits(values.limits, '--limits') : undefined,
+      checkoutTiming: values['remote-age-ms'] ? { remoteAgeMs: positiveMs(values['remote-age-ms'], '--remote-age-ms') } : undefined,
       kioskDir: values['kiosk-dir'] ? resolve(values['kiosk-dir']) : undefined,
       payments: values.stripe ? stripePayments(values.stripe, values['stripe-reader']) : undefined,
       sync: values.mqtt
@@ -151,3 +154,9 @@ main().catch((err: unknown) => {
   process.stderr.write(`dorfpunkt point cannot start: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 });
+
+function positiveMs(v: string, flag: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1000 || n > 600_000) throw new Error(`${flag} must be whole milliseconds from 1000 to 600000`);
+  return n;
+}

@@ -186,6 +186,7 @@ export const de = {
   'checkout.refused.age-approval-unknown': 'Diese Freigabe gehört zu keiner offenen Altersprüfung.',
   'checkout.refused.age-approval-replayed': 'Diese Freigabe wurde schon verwendet.',
   'checkout.refused.age-approval-other-sale': 'Diese Freigabe gilt für einen anderen Einkauf.',
+  'checkout.refused.age-approval-expired': 'Die Frist für diese Altersprüfung ist abgelaufen.',
   'checkout.refused.account-unavailable': 'Bezahlen mit dem Mitgliedskonto ist nicht möglich.',
   'checkout.refused.payment-unavailable': 'Die Zahlung konnte nicht gestartet werden. Bitte erneut versuchen.',
   'checkout.unknownSale': 'Dieser Einkauf ist nicht (mehr) offen. Bitte neu beginnen.',

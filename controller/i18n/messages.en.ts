@@ -188,6 +188,7 @@ export const en: Record<MessageKey, string> = {
   'checkout.refused.age-approval-unknown': 'This approval belongs to no open age check.',
   'checkout.refused.age-approval-replayed': 'This approval has already been used.',
   'checkout.refused.age-approval-other-sale': 'This approval is for another purchase.',
+  'checkout.refused.age-approval-expired': 'The time for this age check has run out.',
   'checkout.refused.account-unavailable': 'Paying with the member account is not possible.',
   'checkout.refused.payment-unavailable': 'The payment could not be started. Please try again.',
   'checkout.unknownSale': 'This purchase is not open (any more). Please start again.',

@@ -37,6 +37,8 @@ export interface SimulatedPointOptions {
   http?: StartPointOptions['http'];
   sync?: StartPointOptions['sync'];
   limits?: StartPointOptions['limits'];
+  /** The checkout's time limits (`--remote-age-ms`: how long an operator has for a remote age check). */
+  checkoutTiming?: StartPointOptions['checkoutTiming'];
   /** Whether the wall clock counts as NTP-synchronised (default: yes, the host clock is trusted). */
   isClockSynced?: (() => boolean) | undefined;
   /** Verify tokens with this public key (PEM; e.g. a backoffice's) instead of the demo key. */
@@ -99,6 +101,7 @@ export async function buildSimulatedPoint(o: SimulatedPointOptions): Promise<Bui
       },
       fridges: fridges?.entries(),
       limits: o.limits,
+      checkoutTiming: o.checkoutTiming,
       isClockSynced: o.isClockSynced ?? (() => true), // simulation: the host clock is trusted
       sync: o.sync,
       payments: o.payments,

@@ -20,7 +20,8 @@ import type { Command, CommandResult } from '../contract/sync/index.ts';
 export class CommandRefused extends Error {
   override readonly name = 'CommandRefused';
   constructor(
-    readonly reason: 'invalid-body' | 'unknown-kind',
+    /** `invalid-body`, `unknown-kind`, or a feature's own refusal code (e.g. `age-approval-expired`). */
+    readonly reason: 'invalid-body' | 'unknown-kind' | (string & {}),
     message: string,
   ) {
     super(message);

@@ -37,6 +37,7 @@ export function checkoutKioskApi(checkout: CheckoutService, catalog: Catalog): C
       endReason: v.endReason,
       refusal: lastRefusal.get(s) ?? null,
       receipt: v.receipt,
+      remoteAge: v.remoteAge,
     };
   };
 

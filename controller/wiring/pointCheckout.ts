@@ -9,7 +9,7 @@ import type { Logger } from '../../firmware-bridge/platform/logger.ts';
 import { Catalog } from '../catalog/catalog.ts';
 import type { Ledger } from '../ledger/index.ts';
 import { createCheckout, type CheckoutService } from '../machines/checkout/checkoutService.ts';
-import type { CheckoutDeps } from '../machines/checkout/ports.ts';
+import type { CheckoutDeps, RemoteAgePort } from '../machines/checkout/ports.ts';
 import { createMemberAccountProvider, type AccountTerms } from '../payments/memberAccount.ts';
 import type { PaymentProvider } from '../payments/ports.ts';
 import { createStripeTerminalProvider, type StripeTerminalConfig } from '../payments/stripeTerminal.ts';
@@ -41,6 +41,11 @@ export interface PointCheckoutDeps {
   shop?: ShopOptions | undefined;
   clock: Clock;
   logger: Logger;
+  /**
+   * Remote age checks by an operator (the point has a link to the backoffice): see `outboxRemoteAge`.
+   * Without it the kiosk's "ask an operator" is refused as unavailable.
+   */
+  remoteAge?: RemoteAgePort | undefined;
   /** Tests: the checkout's time limits. */
   timing?: CheckoutDeps['timing'];
 }
@@ -51,6 +56,20 @@ export interface PointCheckout {
   readonly kiosk: CheckoutKioskApi;
   start(): Promise<void>;
   stop(): void;
+}
+
+/**
+ * The remote age port of a point linked to the backoffice: the request travels as the
+ * `age-check.requested` event (with its deadline) that the checkout has already written to the
+ * ledger, whose outbox carries it up; the operator's answer comes back as the `age-check.decide`
+ * command (downlink/ageCheckCommands.ts). So the port itself only logs.
+ */
+export function outboxRemoteAge(logger: Logger): RemoteAgePort {
+  return {
+    request(req) {
+      logger.info({ saleId: req.saleId, checkId: req.checkId, requiredAge: req.requiredAge, deadlineAt: req.deadlineAt }, 'remote age check requested');
+    },
+  };
 }
 
 /** Sales a provider could not settle at start (`deferred`) are tried again this often. */
@@ -90,6 +109,7 @@ export function createPointCheckout(deps: PointCheckoutDeps): PointCheckout {
     clock,
     logger,
     shop: deps.shop ?? DEFAULT_SHOP,
+    ...(deps.remoteAge ? { remoteAge: deps.remoteAge } : {}),
     ...(deps.timing ? { timing: deps.timing } : {}),
   });
   const log = logger.child({ module: 'checkout' });

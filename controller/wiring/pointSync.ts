@@ -1,6 +1,6 @@
 /**
  * Sync with the backoffice: the outbox up; changes (access, lockers, fridges, catalog) and commands (door,
- * lockers) down; the backoffice's time from its acks to the access decider and the lockers.
+ * lockers, remote age checks) down; the backoffice's time from its acks to the access decider and the lockers.
  */
 import type { Clock } from '../../firmware-bridge/platform/clock.ts';
 import type { Logger } from '../../firmware-bridge/platform/logger.ts';
@@ -12,6 +12,8 @@ import type { Fridges } from '../fridges/fridges.ts';
 import { SyncClient } from '../sync/syncClient.ts';
 import { changeEvents } from '../downlink/changes.ts';
 import { commandHandlers } from '../downlink/commands.ts';
+import { ageCheckCommandHandlers } from '../downlink/ageCheckCommands.ts';
+import type { CheckoutService } from '../machines/checkout/checkoutService.ts';
 import { catalogChangeMapper } from '../catalog/catalog.ts';
 
 export interface PointSyncOptions {
@@ -29,6 +31,8 @@ export interface PointSyncDeps {
   door: DoorController;
   lockers: Lockers;
   fridges: Fridges;
+  /** The kiosk checkout: operators' answers to remote age checks (`age-check.decide`). */
+  checkout?: Pick<CheckoutService, 'remoteAgeDecision'> | undefined;
   /** The backoffice's time, from each ack. */
   onServerTime: (ms: number) => void;
   isClockSynced?: (() => boolean) | undefined;
@@ -54,7 +58,11 @@ export function createPointSync(deps: PointSyncDeps): SyncClient {
       'fridge.corrective-action': deps.fridges.correctiveActionMapper,
       catalog: catalogChangeMapper,
     },
-    commandHandlers: { ...commandHandlers({ door: deps.door, record: deps.record }), ...deps.lockers.commandHandlers() },
+    commandHandlers: {
+      ...commandHandlers({ door: deps.door, record: deps.record }),
+      ...deps.lockers.commandHandlers(),
+      ...(deps.checkout ? ageCheckCommandHandlers({ checkout: deps.checkout }) : {}),
+    },
     onServerTime: deps.onServerTime,
   });
 }

@@ -39,6 +39,7 @@ export async function startSimulatedPoint(
     /** Verify tokens with this key (e.g. the backoffice's) instead of the demo key. */ publicKeyPem?: string;
     /** Stripe Terminal (the local fake) for card payments. */ payments?: StartPointOptions['payments'];
     /** Serve the kiosk app from this build instead of kiosk-ui/dist. */ kioskDir?: string;
+    /** The checkout's time limits (e.g. a short remote age deadline). */ checkoutTiming?: StartPointOptions['checkoutTiming'];
   } = {},
 ): Promise<PointFixture> {
   // Wednesday 2026-11-18 10:00 Berlin: open to everyone under the demo rules.
@@ -57,6 +58,7 @@ export async function startSimulatedPoint(
       isClockSynced: opts.isClockSynced,
       publicKeyPem: opts.publicKeyPem,
       payments: opts.payments,
+      checkoutTiming: opts.checkoutTiming,
     });
   } catch (err) {
     rmSync(dataDir, { recursive: true, force: true });

@@ -3,6 +3,7 @@
  * point's handlers (controller/downlink/commands.ts) and the backoffice's sender.
  */
 import { Type, type Static, type TSchema } from 'typebox';
+import { AgeCheckDecideCommand } from './ageCheck.ts';
 import { LockerOpenCommand } from './lockers.ts';
 
 /** Longest door release a command may ask for (ms). */
@@ -23,6 +24,7 @@ export type DoorReleaseCommand = Static<typeof DoorReleaseCommandSchema>;
 export const commandSchemas = {
   'door.release': DoorReleaseCommandSchema,
   'locker.open': LockerOpenCommand,
+  'age-check.decide': AgeCheckDecideCommand,
 } as const satisfies Record<string, TSchema>;
 
 export type CommandKind = keyof typeof commandSchemas;

@@ -68,8 +68,17 @@ export const salesEvents = defineEvents({
     versions: [obj({ saleId: Id, reason: Reason })],
   },
   'age-check.requested': {
-    summary: 'An age check for one sale was started (bound to that sale only).',
-    versions: [obj({ saleId: Id, checkId: Id, method: AgeMethod, requiredAge: Age })],
+    summary: 'An age check for one sale was started (bound to that sale only); a remote one carries its deadline.',
+    versions: [
+      obj({
+        saleId: Id,
+        checkId: Id,
+        method: AgeMethod,
+        requiredAge: Age,
+        /** Remote checks: the point refuses an operator's answer after this time (point clock, epoch ms). Optional: version 1 still. */
+        deadlineAt: Type.Optional(EpochMs),
+      }),
+    ],
   },
   'age-check.decided': {
     summary: 'Evidence of an age check: method, result, time, member (never document data).',

@@ -94,6 +94,20 @@ export const SaleViewSchema = Type.Object({
   refusal: Type.Union([RefusalViewSchema, Type.Null()]),
   /** The receipt once the sale is done (controller/receipts/receipt.ts `Receipt`), else null. */
   receipt: Type.Unknown(),
+  /**
+   * The sale's latest remote age check (an operator in the backoffice answers): `waiting` until
+   * `deadlineAt` (the point's clock, epoch ms), then `approved`, `declined` or `expired`.
+   */
+  remoteAge: Type.Optional(
+    Type.Union([
+      Type.Object({
+        checkId: Type.String(),
+        status: Type.Union([Type.Literal('waiting'), Type.Literal('approved'), Type.Literal('declined'), Type.Literal('expired')]),
+        deadlineAt: NonNegInt,
+      }),
+      Type.Null(),
+    ]),
+  ),
 });
 export type SaleViewData = Static<typeof SaleViewSchema>;
 

@@ -90,6 +90,7 @@ export function createCheckout(deps: CheckoutDeps): CheckoutService {
       const check = env.checks.get(d.checkId);
       if (!check) return refuse('age-approval-unknown', `no open age check ${d.checkId}`);
       if (check.session.saleId !== d.saleId) return refuse('age-approval-other-sale', `check ${d.checkId} belongs to another sale`);
+      if (check.expired) return refuse('age-approval-expired', `check ${d.checkId} passed its deadline`);
       if (check.decided) return refuse('age-approval-replayed', `check ${d.checkId} was already decided`);
       return check.session.remoteDecided(d as RemoteDecision);
     },

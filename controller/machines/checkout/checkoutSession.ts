@@ -33,6 +33,8 @@ export class CheckoutSession {
   private busy = false;
   private chain: Promise<void> = Promise.resolve();
   private remoteTimer: unknown = null;
+  /** The latest remote age check of this sale, as the kiosk shows it (waiting, approved, declined, expired). */
+  private remote: SaleView['remoteAge'] = null;
   private retryTimer: unknown = null;
   /** Voiding started by a timer (not by a call): `settled()` waits for it. */
   private background: Promise<void> = Promise.resolve();
@@ -66,6 +68,7 @@ export class CheckoutSession {
       payment: this.payment ? { paymentId: this.payment.paymentId, status: this.payment.status, provider: this.payment.provider } : null,
       endReason: this.endReason ?? this.actor.getSnapshot().context.endReason,
       receipt: this.receipt,
+      remoteAge: this.remote ? { ...this.remote } : null,
     };
   }
 
@@ -131,12 +134,19 @@ export class CheckoutSession {
     if ([...this.env.checks.values()].some((c) => c.session === this && !c.decided)) return refuse('not-now', 'a remote check is already waiting');
     const checkId = this.env.newId();
     const deadlineAt = Math.trunc(this.env.deps.clock.now()) + this.env.timing.remoteAgeMs;
-    this.env.deps.ledger.append('age-check.requested', { saleId: this.saleId, checkId, method: 'remote', requiredAge: this.requiredAge });
-    this.env.checks.set(checkId, { session: this, decided: false });
+    this.env.deps.ledger.append('age-check.requested', { saleId: this.saleId, checkId, method: 'remote', requiredAge: this.requiredAge, deadlineAt });
+    this.env.checks.set(checkId, { session: this, decided: false, expired: false });
+    this.remote = { checkId, status: 'waiting', deadlineAt };
+    // No answer in time: recorded as failed with `remote-timeout`; the customer stays at the age
+    // step (ask again, or a member card) and a late answer is refused as expired.
     this.remoteTimer = this.env.deps.clock.setTimeout(() => {
       this.remoteTimer = null;
       const c = this.env.checks.get(checkId);
-      if (c && !c.decided) this.decide(checkId, 'remote', false, 'remote-timeout', null, null, false);
+      if (c && !c.decided) {
+        this.decide(checkId, 'remote', false, 'remote-timeout', null, null, false);
+        c.expired = true;
+        if (this.remote?.checkId === checkId) this.remote = { ...this.remote, status: 'expired' };
+      }
     }, this.env.timing.remoteAgeMs);
     remote.request({ saleId: this.saleId, checkId, requiredAge: this.requiredAge, deadlineAt });
     return this.ok();
@@ -148,6 +158,7 @@ export class CheckoutSession {
     if (this.remoteTimer !== null) this.env.deps.clock.clearTimeout(this.remoteTimer);
     this.remoteTimer = null;
     this.decide(d.checkId, 'remote', d.approved, d.approved ? 'operator-approved' : 'operator-declined', null, d.operator, false);
+    if (this.remote?.checkId === d.checkId) this.remote = { ...this.remote, status: d.approved ? 'approved' : 'declined' };
     this.send({ type: d.approved ? 'AGE_PASSED' : 'AGE_FAILED' });
     return this.ok();
   }

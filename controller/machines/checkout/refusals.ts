@@ -22,6 +22,7 @@ export const REFUSAL_REASONS = [
   'age-approval-unknown',
   'age-approval-replayed',
   'age-approval-other-sale',
+  'age-approval-expired',
   'account-unavailable',
   'payment-unavailable',
 ] as const;

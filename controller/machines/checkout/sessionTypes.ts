@@ -17,6 +17,8 @@ export interface SaleView {
   payment: { paymentId: string; status: PaymentRecord['status']; provider: string } | null;
   endReason: EndReason | 'capture-failed' | null;
   receipt: Receipt | null;
+  /** The sale's latest remote age check: waiting for an operator until `deadlineAt` (point clock), then approved, declined or expired. */
+  remoteAge: { checkId: string; status: 'waiting' | 'approved' | 'declined' | 'expired'; deadlineAt: number } | null;
 }
 
 export type Result = { ok: true; view: SaleView } | Refusal;
@@ -37,7 +39,7 @@ export interface SessionEnv {
   timing: CheckoutTiming & { remoteAgeMs: number; maxPinAttempts: number; retryMs: number };
   newId: () => string;
   /** checkId → sale, for routing remote decisions; decided ids stay (a replay is refused). */
-  checks: Map<string, { session: RemoteAgeHolder; decided: boolean }>;
+  checks: Map<string, { session: RemoteAgeHolder; decided: boolean; expired: boolean }>;
 }
 
 /** The sale a remote age check belongs to (a CheckoutSession). */
