@@ -143,6 +143,7 @@ export async function startBackoffice(opts: BackofficeOptions): Promise<Backoffi
       ...(keyPath !== undefined ? { signingKey: () => (signingKey ??= loadOrCreateSigningKey(keyPath)) } : {}),
       ...(opts.memberPinCost ? { pinCost: opts.memberPinCost } : {}),
     },
+    commands: downlink,
     stats: () => router.stats,
     mqttConnected: () => router.connected,
     clock: opts.clock,

@@ -16,6 +16,8 @@ export const ROLES: readonly Role[] = ['admin', 'operator', 'technician', 'accou
 export const REMOTE_ACTIONS = {
   'door.release': ['admin', 'operator'],
   'locker.open': ['admin', 'operator', 'technician'],
+  // Approving a beer sale for the customer at the kiosk (a remote age check).
+  'age-check.decide': ['admin', 'operator'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type RemoteAction = keyof typeof REMOTE_ACTIONS;

@@ -352,6 +352,48 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  // Help requests and remote age checks from the kiosks (read models, projections/requests.ts) and
+  // the operators' own note that a help request was answered (not an event of the point: kept apart
+  // so a projection rebuild never loses it).
+  '2026-12-06T02-20-requests': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('p_help_requests')
+        .addColumn('site_id', 'text', (c) => c.notNull())
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addColumn('at', 'bigint', (c) => c.notNull())
+        .addColumn('screen', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('answered_at', 'bigint')
+        .addColumn('answered_by', 'text')
+        .addPrimaryKeyConstraint('p_help_requests_pk', ['site_id', 'seq'])
+        .execute();
+      await db.schema
+        .createTable('p_age_checks')
+        .addColumn('site_id', 'text', (c) => c.notNull())
+        .addColumn('check_id', 'text', (c) => c.notNull())
+        .addColumn('sale_id', 'text', (c) => c.notNull())
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addColumn('required_age', 'integer', (c) => c.notNull())
+        .addColumn('requested_at', 'bigint', (c) => c.notNull())
+        .addColumn('deadline_at', 'bigint', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('decided_at', 'bigint')
+        .addColumn('operator', 'text')
+        .addPrimaryKeyConstraint('p_age_checks_pk', ['site_id', 'check_id'])
+        .execute();
+      await db.schema.createIndex('p_age_checks_sale').on('p_age_checks').columns(['site_id', 'sale_id']).execute();
+      await db.schema
+        .createTable('help_answers')
+        .addColumn('site_id', 'text', (c) => c.notNull())
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addColumn('answered_at', 'bigint', (c) => c.notNull())
+        .addColumn('answered_by', 'text', (c) => c.notNull())
+        .addColumn('note', 'text')
+        .addPrimaryKeyConstraint('help_answers_pk', ['site_id', 'seq'])
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -325,7 +325,46 @@ export interface MemberCredentialsTable {
   revoke_reason: string | null;
 }
 
+/** A help request from a kiosk (`help.requested`); answered when a remote door release followed it. */
+export interface PHelpRequestsTable {
+  site_id: string;
+  seq: number;
+  at: number;
+  screen: string;
+  status: 'open' | 'answered';
+  answered_at: number | null;
+  answered_by: string | null;
+}
+
+/** A remote age check of a kiosk sale (`age-check.requested` with method remote, then its decision). */
+export interface PAgeChecksTable {
+  site_id: string;
+  check_id: string;
+  sale_id: string;
+  seq: number;
+  required_age: number;
+  requested_at: number;
+  /** The point's deadline (its clock, epoch ms). */
+  deadline_at: number;
+  /** `ended`: the sale ended (cancelled, restarted point) before anyone decided. */
+  status: 'open' | 'approved' | 'declined' | 'expired' | 'ended';
+  decided_at: number | null;
+  operator: string | null;
+}
+
+/** An operator marked a help request answered (by phone, in person): the backoffice's own record. */
+export interface HelpAnswersTable {
+  site_id: string;
+  seq: number;
+  answered_at: number;
+  answered_by: string;
+  note: string | null;
+}
+
 export interface DB {
+  p_help_requests: PHelpRequestsTable;
+  p_age_checks: PAgeChecksTable;
+  help_answers: HelpAnswersTable;
   members: MembersTable;
   member_credentials: MemberCredentialsTable;
   users: UsersTable;

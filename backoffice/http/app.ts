@@ -7,7 +7,7 @@
 import type { LoginStats } from '../broker/loginLimiter.ts';
 import Fastify from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { App, RouteDeps } from './types.ts';
+import type { App, CommandSender, RouteDeps } from './types.ts';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { IngestStats } from '../ingest/syncRouter.ts';
@@ -23,6 +23,7 @@ import { userRoutes } from './routes/users.ts';
 import { paymentRoutes, type PaymentsApi } from './routes/payments.ts';
 import { memberRoutes } from './routes/members.ts';
 import { webRoutes } from './routes/web.ts';
+import { requestRoutes } from './routes/requests.ts';
 import { MemberService, type ChangePublisher } from '../members/memberService.ts';
 import type { MemberSigningKey } from '../credentials/signingKey.ts';
 import type { PinCost } from '../credentials/pinHash.ts';
@@ -48,6 +49,8 @@ export interface ApiDeps {
    * (loaded or created on first use) and the PIN scrypt cost. Absent: the member routes answer 503.
    */
   members?: { changes: ChangePublisher; signingKey?: () => MemberSigningKey; pinCost?: PinCost };
+  /** Remote commands to the points (door release, age-check decisions): the downlink; absent: those routes answer 503. */
+  commands?: CommandSender;
   /** The built operators' web app (backoffice/web/dist): served at `/` and `/assets/*`; absent: not served. */
   webRoot?: string;
 }
@@ -105,6 +108,7 @@ export function buildApi(deps: ApiDeps): App {
     audit,
     login: new LoginService(deps.db, auth, audit, now),
     members: deps.members ? new MemberService({ db: deps.db, now, ...deps.members }) : null,
+    commands: deps.commands ?? null,
   };
   authRoutes(app, rd);
   userRoutes(app, rd);
@@ -112,6 +116,7 @@ export function buildApi(deps: ApiDeps): App {
   fleetRoutes(app, rd);
   paymentRoutes(app, rd, deps.payments ?? null);
   memberRoutes(app, rd);
+  requestRoutes(app, rd);
   if (deps.webRoot !== undefined) webRoutes(app, deps.webRoot);
   return app;
 }

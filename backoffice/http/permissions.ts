@@ -49,6 +49,12 @@ export const ROUTE_ACCESS = {
   'POST /api/members/:id/credentials': ['admin', 'operator'],
   'POST /api/members/:id/credentials/:cid/revoke': ['admin', 'operator'],
   'GET /api/members/cards.pdf': ['admin', 'operator'],
+  // Answering the customer at the kiosk (routes/requests.ts): help and age-check requests across the
+  // fleet; the answers are remote actions (TOTP, audited) for admin and operator only.
+  'GET /api/requests': ['admin', 'operator', 'technician'],
+  'POST /api/sites/:id/age-checks/:checkId/decision': ['admin', 'operator'],
+  'POST /api/sites/:id/door/release': ['admin', 'operator'],
+  'POST /api/sites/:id/help/:seq/answered': ['admin', 'operator'],
   // Public: the operators' web app (routes/web.ts) holds no data; every API call it makes needs a session.
   'GET /': 'public',
   'GET /assets/*': 'public',

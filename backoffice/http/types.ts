@@ -9,6 +9,10 @@ import type { Logger } from '../platform.ts';
 import type { AuditLog } from '../accounts/audit.ts';
 import type { AuthConfig, LoginService } from '../accounts/login.ts';
 import type { MemberService } from '../members/memberService.ts';
+import type { Downlink } from '../downlink/downlink.ts';
+
+/** Sends remote commands to points (the downlink). */
+export type CommandSender = Pick<Downlink, 'sendCommand'>;
 
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
 
@@ -25,4 +29,6 @@ export interface RouteDeps {
   login: LoginService;
   /** Null when the app was built without `members` (its routes then answer 503). */
   members: MemberService | null;
+  /** Null when the app was built without `commands` (remote actions then answer 503). */
+  commands: CommandSender | null;
 }

@@ -6,9 +6,9 @@
  * rebuild equals the live tables. Flagged events (flagged_events: they did not decode with the
  * catalogue) are never projected.
  *
- * Hooks for read models whose events do not exist yet: help requests (`help.*`) and age-check
- * requests (`age-check.*`). Add a `<name>.ts` with its projectors, its `p_*` table (a migration) and
- * an entry in PROJECTOR_GROUPS and PROJECTION_TABLES; ingest and rebuild pick it up from there.
+ * A new read model: a `<name>.ts` with its projectors, its `p_*` table (a migration) and an entry
+ * in PROJECTOR_GROUPS and PROJECTION_TABLES; ingest and rebuild pick it up from there (help
+ * requests and remote age checks: requests.ts).
  */
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 import { decodeEvent } from '../../controller/contract/events/index.ts';
@@ -18,13 +18,14 @@ import { doorProjectors } from './door.ts';
 import { fridgeProjectors } from './fridges.ts';
 import { lockerProjectors } from './lockers.ts';
 import { memberProjectors } from './members.ts';
+import { requestProjectors } from './requests.ts';
 import type { Db, ProjectedEvent, Projector, Projectors } from './types.ts';
 
 /** Every read model's projectors; one event type may feed several (the fire alarm: alarms and door). */
-const PROJECTOR_GROUPS: readonly Projectors[] = [alarmProjectors, doorProjectors, fridgeProjectors, lockerProjectors, memberProjectors];
+const PROJECTOR_GROUPS: readonly Projectors[] = [alarmProjectors, doorProjectors, fridgeProjectors, lockerProjectors, memberProjectors, requestProjectors];
 
 /** The read-model tables, emptied by a rebuild (and per site when a site's ledger is archived). */
-export const PROJECTION_TABLES = ['p_alarms', 'p_door', 'p_fridges', 'p_lockers', 'p_members', 'p_credentials'] as const satisfies readonly (keyof DB)[];
+export const PROJECTION_TABLES = ['p_alarms', 'p_door', 'p_fridges', 'p_lockers', 'p_members', 'p_credentials', 'p_help_requests', 'p_age_checks'] as const satisfies readonly (keyof DB)[];
 
 const BY_TYPE: ReadonlyMap<string, readonly Projector[]> = (() => {
   const m = new Map<string, Projector[]>();

@@ -49,8 +49,9 @@ export async function startHarness(kind: 'sqlite' | 'postgres', auth: Partial<Au
     publish: async (topic, payload) => {
       published.push({ topic, payload });
     },
-    publishNow: () => {
-      throw new Error('no broker in the API harness');
+    // Commands (door release, age decisions) are "sent" into `published` too.
+    publishNow: (topic, payload) => {
+      published.push({ topic, payload });
     },
     connected: () => true,
     clock,
@@ -63,7 +64,7 @@ export async function startHarness(kind: 'sqlite' | 'postgres', auth: Partial<Au
   mkdirSync(join(webRoot, 'assets'));
   writeFileSync(join(webRoot, 'index.html'), '<!doctype html><title>dorfpunkt</title>');
   writeFileSync(join(webRoot, 'assets', 'app.js'), 'export {};');
-  const app = buildApi({ db: db.db, stats: () => ZERO_STATS, mqttConnected: () => true, clock, logger, auth: cfg, members, webRoot });
+  const app = buildApi({ db: db.db, stats: () => ZERO_STATS, mqttConnected: () => true, clock, logger, auth: cfg, members, commands: downlink, webRoot });
   await app.ready();
   return {
     db,

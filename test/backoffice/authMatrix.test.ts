@@ -116,7 +116,53 @@ const SAMPLES: Record<RouteKey, Sample> = {
     ok: [200],
   },
   'GET /api/members/cards.pdf': { req: async (h) => ({ method: 'GET', url: `/api/members/cards.pdf?ids=${(await seedMember(h)).memberId}` }), ok: [200] },
+  'GET /api/requests': { req: () => ({ method: 'GET', url: '/api/requests' }), ok: [200] },
+  'POST /api/sites/:id/age-checks/:checkId/decision': {
+    req: async (h) => {
+      await siteOnline(h);
+      const checkId = await seedAgeCheck(h);
+      return { method: 'POST', url: `/api/sites/site-a/age-checks/${checkId}/decision`, payload: { approved: true } };
+    },
+    ok: [200],
+  },
+  'POST /api/sites/:id/door/release': {
+    req: async (h) => {
+      await siteOnline(h);
+      return { method: 'POST', url: '/api/sites/site-a/door/release', payload: { note: 'Frau Meier ohne Karte' } };
+    },
+    ok: [200],
+  },
+  'POST /api/sites/:id/help/:seq/answered': {
+    req: async (h) => ({ method: 'POST', url: `/api/sites/site-a/help/${await seedHelp(h)}/answered`, payload: { note: 'angerufen' } }),
+    ok: [200],
+  },
 };
+
+/** site-a online (commands go only to an online site). */
+async function siteOnline(h: Harness): Promise<void> {
+  await h.db.db.updateTable('sites').set({ status: 'online', session: 1 }).where('site_id', '=', 'site-a').execute();
+}
+
+/** An open remote age check of site-a with a minute left, written straight into its read model. */
+async function seedAgeCheck(h: Harness): Promise<string> {
+  const checkId = randomBytes(8).toString('hex');
+  const now = h.clock.now();
+  await h.db.db
+    .insertInto('p_age_checks')
+    .values({
+      ...{ site_id: 'site-a', check_id: checkId, sale_id: `sale-${checkId}`, seq: ++seq, required_age: 16 },
+      ...{ requested_at: now, deadline_at: now + 60_000, status: 'open', decided_at: null, operator: null },
+    })
+    .execute();
+  return checkId;
+}
+
+/** An open help request of site-a; its seq. */
+async function seedHelp(h: Harness): Promise<number> {
+  const s = 1000 + ++seq;
+  await h.db.db.insertInto('p_help_requests').values({ site_id: 'site-a', seq: s, at: h.clock.now(), screen: 'help', status: 'open', answered_at: null, answered_by: null }).execute();
+  return s;
+}
 
 /** A member of site-a with a valid QR token credential, written straight into the DB. */
 async function seedMember(h: Harness): Promise<{ memberId: string; credentialId: string }> {
@@ -177,6 +223,10 @@ const SPEC: Record<RouteKey, Access> = {
   'POST /api/members/:id/credentials': ['admin', 'operator'],
   'POST /api/members/:id/credentials/:cid/revoke': ['admin', 'operator'],
   'GET /api/members/cards.pdf': ['admin', 'operator'],
+  'GET /api/requests': ['admin', 'operator', 'technician'],
+  'POST /api/sites/:id/age-checks/:checkId/decision': ['admin', 'operator'],
+  'POST /api/sites/:id/door/release': ['admin', 'operator'],
+  'POST /api/sites/:id/help/:seq/answered': ['admin', 'operator'],
   'GET /': 'public',
   'GET /assets/*': 'public',
 };
@@ -327,6 +377,9 @@ describe.each(variants)('backoffice access on $name', ({ kind, skip }) => {
       'PATCH /api/members/:id': { as: 'admin', action: 'member.update' },
       'POST /api/members/:id/credentials': { as: 'operator', action: 'member.credential.issue' },
       'POST /api/members/:id/credentials/:cid/revoke': { as: 'admin', action: 'member.credential.revoke' },
+      'POST /api/sites/:id/age-checks/:checkId/decision': { as: 'operator', action: 'age-check.decide', siteId: 'site-a' },
+      'POST /api/sites/:id/door/release': { as: 'admin', action: 'door.release', siteId: 'site-a' },
+      'POST /api/sites/:id/help/:seq/answered': { as: 'operator', action: 'help.answered', siteId: 'site-a' },
     };
 
     // The payment routes need Stripe (absent here); their audit entries are checked in
