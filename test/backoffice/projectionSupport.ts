@@ -42,6 +42,12 @@ const NUMERIC = new Set([
   'age_verified',
   'updated_at',
   'expires_at',
+  'at',
+  'answered_at',
+  'required_age',
+  'requested_at',
+  'deadline_at',
+  'decided_at',
 ]);
 
 export type Dump = Record<(typeof PROJECTION_TABLES)[number], Record<string, unknown>[]>;
@@ -83,6 +89,8 @@ export function randomEvent(r: () => number, seq: number, at: number): SyncEvent
   const fridgeId = pick(r, ['k1', 'k2']);
   const compartment = pick(r, ['A1', 'A2', 'B1']);
   const credentialId = pick(r, ['c1', 'c2', 'c3']);
+  const checkId = pick(r, ['ac1', 'ac2', 'ac3']);
+  const saleId = pick(r, ['sale1', 'sale2']);
   const kinds: (() => SyncEvent)[] = [
     () =>
       ev(seq, at, 'alarm.raised', {
@@ -135,6 +143,22 @@ export function randomEvent(r: () => number, seq: number, at: number): SyncEvent
         expiresAt: r() < 0.5 ? null : at + 86_400_000,
       }),
     () => ev(seq, at, 'credential.revoked', { credentialId, reason: `lost ${seq}` }),
+    // help requests and remote age checks (help answered by a door release; checks decided, expired or ended with their sale)
+    () => ev(seq, at, 'help.requested', { at, screen: pick(r, ['help', 'welcome', 'pickup']) }),
+    () => ev(seq, at, 'door.remote-release', { commandId: `cmd${seq}`, operator: pick(r, ['anna', 'ben']), note: null }),
+    () => ev(seq, at, 'age-check.requested', { saleId, checkId, method: pick(r, ['remote', 'remote', 'member-pin'] as const), requiredAge: 18, deadlineAt: at + 90_000 }),
+    () =>
+      ev(seq, at, 'age-check.decided', {
+        saleId,
+        checkId,
+        method: 'remote',
+        passed: r() < 0.5,
+        reason: pick(r, ['operator-approved', 'operator-declined', 'remote-timeout']),
+        memberId: null,
+        operator: 'anna',
+        decidedAt: at,
+      }),
+    () => ev(seq, at, 'sale.aborted', { saleId, reason: 'customer' }),
     () => ev(seq, at, 'hardware.status', { kind: 'board', id: 'b1', name: 'Board', status: 'ok', previous: null }),
     // flagged: wrong payload of a projected type, and an unknown type
     () => badEv(seq, at, 'alarm.raised', { key, source: 'fridge', kind: 'temperature', severity: 'bogus', reason: 'flagged', since: at }),
