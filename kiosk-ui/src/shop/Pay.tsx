@@ -4,6 +4,7 @@ import { failureText, type Ctx } from '../context.ts';
 import { formatCents } from '../money.ts';
 import { Message } from '../screens/Message.tsx';
 import { Lines } from './Lines.tsx';
+import { RemoteAge } from './RemoteAge.tsx';
 
 type Props = { ctx: Ctx; sale: SaleViewData; setSale(s: SaleViewData): void; onDone(): void; onCancel(): void };
 
@@ -14,7 +15,7 @@ const RUNNING = new Set(['payment', 'voiding', 'committing', 'signing', 'receipt
 
 /**
  * Paying: confirms the total the kiosk showed (the point compares it with its own), then the age
- * check when the cart asks for one (member card + PIN), then the card at the reader, polling the
+ * check when the cart asks for one (member card + PIN, or an operator asked remotely), then the card at the reader, polling the
  * sale until it is done or the payment failed.
  */
 export function Pay({ ctx, sale, setSale, onDone, onCancel }: Props) {
@@ -65,7 +66,8 @@ export function Pay({ ctx, sale, setSale, onDone, onCancel }: Props) {
       say(t('pay.failed'));
       return;
     }
-    if (!waitingForCard) return;
+    // also while an operator decides a remote age check
+    if (!waitingForCard && sale.remoteAge?.status !== 'waiting') return;
     const timer = setTimeout(() => {
       client.checkout
         .sale(sale.saleId)
@@ -121,6 +123,9 @@ export function Pay({ ctx, sale, setSale, onDone, onCancel }: Props) {
                 {t('pay.ageSubmit')}
               </button>
             </form>
+          ) : null}
+          {sale.requiredAge > 0 ? (
+            <RemoteAge ctx={ctx} sale={sale} busy={busy} onAsk={() => void act(() => client.checkout.age(sale.saleId, { method: 'remote' }))} />
           ) : null}
           {waitingForCard ? (
             <p class="notice card-wait" role="status" data-testid="pay-present">
