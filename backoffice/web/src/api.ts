@@ -37,6 +37,8 @@ export interface ApiClient {
   logout(): Promise<void>;
   fleet(): Promise<Fleet>;
   alarms(siteId: string): Promise<SiteAlarms>;
+  /** Any other route (typed wrappers live with their feature, e.g. requests/requestsApi.ts). */
+  request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T>;
 }
 
 export function createApi(fetchImpl: typeof fetch = (i, o) => fetch(i, o), base = ''): ApiClient {
@@ -82,5 +84,6 @@ export function createApi(fetchImpl: typeof fetch = (i, o) => fetch(i, o), base 
     },
     fleet: () => call<Fleet>('GET', '/api/fleet'),
     alarms: (siteId) => call<SiteAlarms>('GET', `/api/sites/${encodeURIComponent(siteId)}/alarms`),
+    request: (method, path, body) => call(method, path, body),
   };
 }

@@ -7,6 +7,7 @@ import { useI18n, type Lang, type T } from '../i18n.ts';
 import { ago, celsius, clockTime } from '../format.ts';
 import { usePolling, useSessionGuard } from '../usePolling.ts';
 import { errorText } from '../errors.ts';
+import { RequestsPanel } from '../requests/RequestsPanel.tsx';
 
 export const REFRESH_MS = 3000;
 
@@ -19,6 +20,7 @@ export function FleetPage(props: { api: ApiClient; onSessionEnded: () => void })
   return (
     <section aria-labelledby="fleet-heading">
       <h1 id="fleet-heading">{t('fleetHeading')}</h1>
+      <RequestsPanel api={props.api} onSessionEnded={props.onSessionEnded} />
       <p class="status-line" role="status" data-testid="fleet-status">
         {failed && polled.loadedAt !== null
           ? t('connectionLost', { time: clockTime(lang, polled.loadedAt) })
