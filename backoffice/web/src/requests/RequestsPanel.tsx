@@ -107,9 +107,9 @@ export function RequestsPanel(props: { api: ApiClient; onSessionEnded: () => voi
           {rt('heading')}
           {count > 0 ? ` (${count})` : ''}
         </h2>
-        <button type="button" class="mute" aria-pressed={muted} aria-label={rt('muteLabel')} onClick={toggleMute} data-testid="requests-mute">
-          <span aria-hidden="true">{muted ? '🔇 ' : '🔔 '}</span>
-          {muted ? rt('unmute') : rt('mute')}
+        <button type="button" class={muted ? 'mute on' : 'mute'} aria-pressed={muted} title={rt('muteLabel')} onClick={toggleMute} data-testid="requests-mute">
+          {rt('mute')}
+          <span class="state">{muted ? rt('muteOn') : rt('muteOff')}</span>
         </button>
       </header>
       <p class="visually-hidden" role="alert" data-testid="requests-alert">
