@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import axe from 'axe-core';
 import { Secret, TOTP } from 'otpauth';
 import { createSystemClock } from '../../firmware-bridge/platform/clock.ts';
 import { createSilentLogger } from '../../firmware-bridge/platform/logger.ts';
@@ -34,6 +35,16 @@ if (skip) console.warn(`SKIP operator answers kiosk tests: ${skip}`);
 
 const SHOTS = process.env['SCREENSHOTS_DIR'] ?? '.tmp/screenshots';
 const code = (secret: string): string => TOTP.generate({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30, timestamp: Date.now() });
+
+/** axe-core in the page (WCAG 2.1 A/AA); the serious and critical violations as readable lines. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.evaluate(axe.source);
+  const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+  const result = await page.evaluate((t) => (window as unknown as { axe: typeof axe }).axe.run(document, { runOnly: { type: 'tag', values: t } }), tags);
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
 
 /** Counts the tones the page starts (Web Audio oscillators) into window.tones. */
 function countTones(): void {
@@ -140,6 +151,7 @@ describe.skipIf(skip !== null)('the operator answers the customer at the kiosk (
     const first = await item.getByTestId('age-countdown').textContent();
     expect(first).toMatch(new RegExp(`^${siteId}: Einkauf wartet auf Freigabe, noch \\d+ s$`));
     await expect.poll(() => item.getByTestId('age-countdown').textContent(), { timeout: 5000 }).not.toBe(first);
+    expect(await seriousViolations(operatorPage)).toEqual([]);
     await operatorPage.screenshot({ path: `${SHOTS}/operator-age-check.png` });
 
     await item.getByRole('button', { name: 'Freigeben' }).click();
@@ -171,6 +183,7 @@ describe.skipIf(skip !== null)('the operator answers the customer at the kiosk (
     await item.getByRole('button', { name: 'Tür öffnen' }).click();
     const dialog = operatorPage.getByRole('alertdialog');
     expect(await dialog.getByRole('heading').textContent()).toBe(`Tür von ${siteId} öffnen?`);
+    expect(await seriousViolations(operatorPage)).toEqual([]);
     await operatorPage.screenshot({ path: `${SHOTS}/operator-door-confirm.png` });
     // Cancel sends nothing; confirming sends the release.
     await dialog.getByRole('button', { name: 'Abbrechen' }).click();
@@ -198,5 +211,11 @@ describe.skipIf(skip !== null)('the operator answers the customer at the kiosk (
     await f.point.api.requestHelp?.('welcome');
     await expect.poll(() => operatorPage.locator('[data-testid^=help-]').count(), { timeout: 15_000 }).toBe(1);
     expect(await tones()).toBe(before);
+    // the panel in English
+    await operatorPage.getByTestId('lang-switch').click();
+    await expect.poll(() => operatorPage.locator('#requests-heading').textContent()).toBe('Requests from the kiosks (1)');
+    expect(await operatorPage.getByTestId('requests-mute').textContent()).toBe('Mute sound: yes');
+    expect(await operatorPage.locator('[data-testid^=help-] button').allTextContents()).toEqual(['Release door', 'Done']);
+    await operatorPage.getByTestId('lang-switch').click();
   });
 });
