@@ -25,7 +25,16 @@ import type { Db, ProjectedEvent, Projector, Projectors } from './types.ts';
 const PROJECTOR_GROUPS: readonly Projectors[] = [alarmProjectors, doorProjectors, fridgeProjectors, lockerProjectors, memberProjectors, requestProjectors];
 
 /** The read-model tables, emptied by a rebuild (and per site when a site's ledger is archived). */
-export const PROJECTION_TABLES = ['p_alarms', 'p_door', 'p_fridges', 'p_lockers', 'p_members', 'p_credentials', 'p_help_requests', 'p_age_checks'] as const satisfies readonly (keyof DB)[];
+export const PROJECTION_TABLES = [
+  'p_alarms',
+  'p_door',
+  'p_fridges',
+  'p_lockers',
+  'p_members',
+  'p_credentials',
+  'p_help_requests',
+  'p_age_checks',
+] as const satisfies readonly (keyof DB)[];
 
 const BY_TYPE: ReadonlyMap<string, readonly Projector[]> = (() => {
   const m = new Map<string, Projector[]>();

@@ -160,7 +160,10 @@ async function seedAgeCheck(h: Harness): Promise<string> {
 /** An open help request of site-a; its seq. */
 async function seedHelp(h: Harness): Promise<number> {
   const s = 1000 + ++seq;
-  await h.db.db.insertInto('p_help_requests').values({ site_id: 'site-a', seq: s, at: h.clock.now(), screen: 'help', status: 'open', answered_at: null, answered_by: null }).execute();
+  await h.db.db
+    .insertInto('p_help_requests')
+    .values({ site_id: 'site-a', seq: s, at: h.clock.now(), screen: 'help', status: 'open', answered_at: null, answered_by: null })
+    .execute();
   return s;
 }
 

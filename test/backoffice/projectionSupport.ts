@@ -146,7 +146,14 @@ export function randomEvent(r: () => number, seq: number, at: number): SyncEvent
     // help requests and remote age checks (help answered by a door release; checks decided, expired or ended with their sale)
     () => ev(seq, at, 'help.requested', { at, screen: pick(r, ['help', 'welcome', 'pickup']) }),
     () => ev(seq, at, 'door.remote-release', { commandId: `cmd${seq}`, operator: pick(r, ['anna', 'ben']), note: null }),
-    () => ev(seq, at, 'age-check.requested', { saleId, checkId, method: pick(r, ['remote', 'remote', 'member-pin'] as const), requiredAge: 18, deadlineAt: at + 90_000 }),
+    () =>
+      ev(seq, at, 'age-check.requested', {
+        saleId,
+        checkId,
+        method: pick(r, ['remote', 'remote', 'member-pin'] as const),
+        requiredAge: 18,
+        deadlineAt: at + 90_000,
+      }),
     () =>
       ev(seq, at, 'age-check.decided', {
         saleId,

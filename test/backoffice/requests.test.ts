@@ -83,7 +83,12 @@ describe.each(variants)('kiosk requests on $name', ({ kind, skip }) => {
     const res = await as(op, { method: 'POST', url: `/api/sites/${site}/age-checks/chk-2/decision`, payload: { approved: true }, remoteAddress: '192.0.2.9' });
     expect(res.statusCode, res.body).toBe(200);
     const [cmd] = commands();
-    expect(cmd).toMatchObject({ kind: 'age-check.decide', session: 3, ttlMs: 20_000, body: { saleId: 'sale-chk-2', checkId: 'chk-2', approved: true, operator: op.user.username } });
+    expect(cmd).toMatchObject({
+      kind: 'age-check.decide',
+      session: 3,
+      ttlMs: 20_000,
+      body: { saleId: 'sale-chk-2', checkId: 'chk-2', approved: true, operator: op.user.username },
+    });
     expect(res.json()).toEqual({ commandId: cmd!.id, expiresAt: now + 20_000 });
     const audit = await h.db.db.selectFrom('audit_log').selectAll().where('action', 'like', 'age-check.decide%').orderBy('id').execute();
     expect(audit.map((a) => [a.action, a.outcome, a.site_id, a.target, a.username, a.client_address])).toEqual([
@@ -172,8 +177,18 @@ describe.each(variants)('kiosk requests on $name', ({ kind, skip }) => {
     const res = await as(op, { method: 'POST', url: `/api/sites/${site}/door/release`, payload: { durationMs: 8000, note: 'Frau Meier' } });
     expect(res.statusCode, res.body).toBe(200);
     const [cmd] = commands();
-    expect(cmd).toMatchObject({ kind: 'door.release', ttlMs: 30_000, expiresAt: now + 30_000, body: { operator: op.user.username, durationMs: 8000, note: 'Frau Meier' } });
-    const audit = await h.db.db.selectFrom('audit_log').select(['action', 'outcome', 'site_id']).where('action', 'like', 'door.release%').orderBy('id').execute();
+    expect(cmd).toMatchObject({
+      kind: 'door.release',
+      ttlMs: 30_000,
+      expiresAt: now + 30_000,
+      body: { operator: op.user.username, durationMs: 8000, note: 'Frau Meier' },
+    });
+    const audit = await h.db.db
+      .selectFrom('audit_log')
+      .select(['action', 'outcome', 'site_id'])
+      .where('action', 'like', 'door.release%')
+      .orderBy('id')
+      .execute();
     expect(audit).toEqual([
       { action: 'door.release.requested', outcome: 'ok', site_id: site },
       { action: 'door.release', outcome: 'ok', site_id: site },

@@ -37,7 +37,16 @@ describe('remote age check deadline in a real point process on the system clock'
   const startPoint = async (): Promise<PointProcess> =>
     startPointProcess({
       dataDir,
-      args: ['--mqtt', `mqtt://127.0.0.1:${brokerPort}`, '--mqtt-username', SITE, '--mqtt-password-file', passwordFile, '--remote-age-ms', String(REMOTE_AGE_MS)],
+      args: [
+        '--mqtt',
+        `mqtt://127.0.0.1:${brokerPort}`,
+        '--mqtt-username',
+        SITE,
+        '--mqtt-password-file',
+        passwordFile,
+        '--remote-age-ms',
+        String(REMOTE_AGE_MS),
+      ],
       env: { DORFPUNKT_SITE: SITE },
     });
   const office$ = async (method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; body: Record<string, any> }> => {
@@ -50,7 +59,9 @@ describe('remote age check deadline in a real point process on the system clock'
   };
   const siteOnline = async (): Promise<void> => {
     await expect
-      .poll(async () => (await office.backoffice.db.selectFrom('sites').select('status').where('site_id', '=', SITE).executeTakeFirst())?.status, { timeout: 30_000 })
+      .poll(async () => (await office.backoffice.db.selectFrom('sites').select('status').where('site_id', '=', SITE).executeTakeFirst())?.status, {
+        timeout: 30_000,
+      })
       .toBe('online');
   };
   const ageCheckRow = (checkId: string) =>
@@ -67,7 +78,9 @@ describe('remote age check deadline in a real point process on the system clock'
     const asked = await p.post(`/api/checkout/${saleId}/age`, { method: 'remote' });
     expect(asked.body).toMatchObject({ ok: true, sale: { state: 'ageCheck', remoteAge: { status: 'waiting' } } });
     const remote = (asked.body['sale'] as { remoteAge: { checkId: string; deadlineAt: number } }).remoteAge;
-    await expect.poll(async () => (await office$('GET', '/api/requests')).body['ageChecks'].map((c: { checkId: string }) => c.checkId), { timeout: 15_000 }).toContain(remote.checkId);
+    await expect
+      .poll(async () => (await office$('GET', '/api/requests')).body['ageChecks'].map((c: { checkId: string }) => c.checkId), { timeout: 15_000 })
+      .toContain(remote.checkId);
     return { saleId, checkId: remote.checkId, deadlineAt: remote.deadlineAt };
   }
 
@@ -104,7 +117,9 @@ describe('remote age check deadline in a real point process on the system clock'
     expect(deadlineAt - listed.requestedAt).toBeLessThanOrEqual(REMOTE_AGE_MS);
 
     // The point's own timer ends the check; its decision reaches the backoffice.
-    await expect.poll(async () => ((await point!.get(`/api/checkout/${saleId}`))['remoteAge'] as { status: string }).status, { timeout: 10_000 }).toBe('expired');
+    await expect
+      .poll(async () => ((await point!.get(`/api/checkout/${saleId}`))['remoteAge'] as { status: string }).status, { timeout: 10_000 })
+      .toBe('expired');
     await expect.poll(async () => (await ageCheckRow(checkId))?.status, { timeout: 10_000 }).toBe('expired');
     expect(Date.now()).toBeGreaterThanOrEqual(deadlineAt);
     expect((await office$('GET', '/api/requests')).body['ageChecks']).toEqual([]);
@@ -128,7 +143,12 @@ describe('remote age check deadline in a real point process on the system clock'
     expect(late.status).toBe(409);
     expect(late.body).toMatchObject({ error: 'deadline-passed' });
     expect(late.body['message']).toMatch(/Frist für diese Altersprüfung ist um \d\d:\d\d:\d\d UTC abgelaufen/);
-    const sent = await office.backoffice.db.selectFrom('commands').select('id').where('kind', '=', 'age-check.decide').where('body', 'like', `%${checkId}%`).execute();
+    const sent = await office.backoffice.db
+      .selectFrom('commands')
+      .select('id')
+      .where('kind', '=', 'age-check.decide')
+      .where('body', 'like', `%${checkId}%`)
+      .execute();
     expect(sent).toEqual([]);
   });
 

@@ -60,7 +60,9 @@ describe('age-check.decide at the point', () => {
     const out = await runner.receive(decide({ saleId: s.saleId, checkId, approved: true, operator: 'anna' }));
     expect(out.result).toMatchObject({ status: 'done', result: { decided: true, approved: true, saleState: 'payment' } });
     expect(s.view()).toMatchObject({ state: 'payment', agePassed: true, remoteAge: { status: 'approved' } });
-    expect(rig.events('age-check.decided')).toEqual([expect.objectContaining({ saleId: s.saleId, checkId, passed: true, operator: 'anna', reason: 'operator-approved' })]);
+    expect(rig.events('age-check.decided')).toEqual([
+      expect.objectContaining({ saleId: s.saleId, checkId, passed: true, operator: 'anna', reason: 'operator-approved' }),
+    ]);
   });
 
   it('a decline ends the sale as age-failed and is shown to the kiosk as declined', async () => {

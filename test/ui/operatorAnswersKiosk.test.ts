@@ -80,7 +80,15 @@ describe.skipIf(skip !== null)('the operator answers the customer at the kiosk (
     const [webRoot] = await Promise.all([buildWebApp(), buildKiosk(kioskDist)]);
     const clock = createSystemClock();
     const brokerPort = await freePort();
-    office = await startStandalone({ dataDir: dir, brokerPort, http: { port: 0 }, auth: { secureCookie: false }, webRoot, clock, logger: createSilentLogger() });
+    office = await startStandalone({
+      dataDir: dir,
+      brokerPort,
+      http: { port: 0 },
+      auth: { secureCookie: false },
+      webRoot,
+      clock,
+      logger: createSilentLogger(),
+    });
     officeUrl = office.backoffice.httpUrl!;
     const password = await office.createSiteCredentials(siteId);
     stripe = await startFake();
@@ -164,7 +172,9 @@ describe.skipIf(skip !== null)('the operator answers the customer at the kiosk (
     await kiosk.waitForSelector('[data-testid=pay-present]');
     await stripe.sdk().testHelpers.terminal.readers.presentPaymentMethod(readerId, { card_present: { number: '4242424242424242' } });
     await expect.poll(() => eventsOf('sale.committed').length, { timeout: 20_000 }).toBe(1);
-    expect(eventsOf('age-check.decided')).toEqual([expect.objectContaining({ checkId, method: 'remote', passed: true, operator: 'anna', reason: 'operator-approved' })]);
+    expect(eventsOf('age-check.decided')).toEqual([
+      expect.objectContaining({ checkId, method: 'remote', passed: true, operator: 'anna', reason: 'operator-approved' }),
+    ]);
     // The answered check leaves the operator's list once the point's decision has synced.
     await expect.poll(() => item.count(), { timeout: 15_000 }).toBe(0);
   });

@@ -62,7 +62,11 @@ export function requestRoutes(app: App, deps: RouteDeps): void {
             const now = deps.now();
             const left = Number(check.deadline_at) - now;
             if (left <= 0) {
-              throw new Refusal(409, 'deadline-passed', `Die Frist für diese Altersprüfung ist um ${clock(Number(check.deadline_at))} UTC abgelaufen; die Kundin oder der Kunde muss neu fragen`);
+              throw new Refusal(
+                409,
+                'deadline-passed',
+                `Die Frist für diese Altersprüfung ist um ${clock(Number(check.deadline_at))} UTC abgelaufen; die Kundin oder der Kunde muss neu fragen`,
+              );
             }
             const sent = await commands.sendCommand(
               siteId,
@@ -97,7 +101,11 @@ export function requestRoutes(app: App, deps: RouteDeps): void {
           async () => {
             const commands = deps.commands;
             if (!commands) throw new Refusal(503, 'commands-unavailable', 'Dieses Backoffice kann keine Befehle an Dorfpunkte senden');
-            const body = { operator: actor.username ?? 'operator', ...(durationMs !== undefined ? { durationMs } : {}), ...(note !== undefined ? { note } : {}) };
+            const body = {
+              operator: actor.username ?? 'operator',
+              ...(durationMs !== undefined ? { durationMs } : {}),
+              ...(note !== undefined ? { note } : {}),
+            };
             const sent = await commands.sendCommand(siteId, 'door.release', body, DOOR_RELEASE_TTL_MS);
             return { commandId: sent.id, expiresAt: sent.expiresAt };
           },
@@ -133,7 +141,10 @@ function refusalReply(reply: { code(n: number): { send(b: unknown): unknown } },
   if (e instanceof Refusal) return reply.code(e.status).send({ error: e.code, message: e.message });
   if (e instanceof RemoteActionRefused) return reply.code(403).send({ error: e.code, message: e.message });
   if (e instanceof CommandRefusedError) {
-    const message = e.code === 'site-not-online' ? 'Der Dorfpunkt ist nicht online; der Befehl wurde nicht gesendet' : 'Keine Verbindung zum Broker; der Befehl wurde nicht gesendet';
+    const message =
+      e.code === 'site-not-online'
+        ? 'Der Dorfpunkt ist nicht online; der Befehl wurde nicht gesendet'
+        : 'Keine Verbindung zum Broker; der Befehl wurde nicht gesendet';
     return reply.code(409).send({ error: e.code, message });
   }
   throw e;

@@ -10,7 +10,9 @@ export const RequestsView = Type.Object(
   {
     /** The backoffice's time of this answer (the web app counts deadlines down from it). */
     now: EpochMs,
-    help: Type.Array(Type.Object({ siteId: Type.String(), seq: Type.Integer({ minimum: 1 }), at: EpochMs, screen: Type.String() }, { additionalProperties: false })),
+    help: Type.Array(
+      Type.Object({ siteId: Type.String(), seq: Type.Integer({ minimum: 1 }), at: EpochMs, screen: Type.String() }, { additionalProperties: false }),
+    ),
     ageChecks: Type.Array(
       Type.Object(
         {
@@ -29,7 +31,10 @@ export const RequestsView = Type.Object(
 );
 export type RequestsViewBody = Static<typeof RequestsView>;
 
-export const AgeCheckParams = Type.Object({ id: SiteId, checkId: Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9._:-]+$' }) }, { additionalProperties: false });
+export const AgeCheckParams = Type.Object(
+  { id: SiteId, checkId: Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9._:-]+$' }) },
+  { additionalProperties: false },
+);
 export const DecisionBody = Type.Object({ approved: Type.Boolean() }, { additionalProperties: false });
 export const HelpParams = Type.Object({ id: SiteId, seq: Type.String({ pattern: '^[1-9][0-9]{0,14}$' }) }, { additionalProperties: false });
 export const HelpAnsweredBody = Type.Object({ note: Type.Optional(Type.String({ maxLength: 500 })) }, { additionalProperties: false });

@@ -90,7 +90,8 @@ export function RequestsPanel(props: { api: ApiClient; onSessionEnded: () => voi
     setBusy(key);
     try {
       const r = (await call()) as { expiresAt?: number } | null;
-      const text = r && typeof r.expiresAt === 'number' ? rt('sent', { time: clockTime(lang, r.expiresAt - offset) }) : rt('sent', { time: clockTime(lang, Date.now()) });
+      const text =
+        r && typeof r.expiresAt === 'number' ? rt('sent', { time: clockTime(lang, r.expiresAt - offset) }) : rt('sent', { time: clockTime(lang, Date.now()) });
       setOutcomes((o) => ({ ...o, [key]: { ok: true, text } }));
     } catch (e) {
       setOutcomes((o) => ({ ...o, [key]: { ok: false, text: failureText(rt, e) } }));
@@ -128,7 +129,12 @@ export function RequestsPanel(props: { api: ApiClient; onSessionEnded: () => voi
               <p data-testid="age-countdown">{left > 0 ? rt('ageAt', { site: a.siteId, seconds: left }) : rt('ageExpired', { site: a.siteId })}</p>
               {answered ? null : (
                 <div class="actions">
-                  <button type="button" class="approve" disabled={busy !== null || left === 0} onClick={() => void run(key, () => api.decide(a.siteId, a.checkId, true))}>
+                  <button
+                    type="button"
+                    class="approve"
+                    disabled={busy !== null || left === 0}
+                    onClick={() => void run(key, () => api.decide(a.siteId, a.checkId, true))}
+                  >
                     {rt('approve')}
                   </button>
                   <button type="button" disabled={busy !== null || left === 0} onClick={() => void run(key, () => api.decide(a.siteId, a.checkId, false))}>
@@ -196,7 +202,14 @@ function ConfirmDialog({ rt, site, onYes, onNo }: { rt: RT; site: string; onYes(
   }, []);
   return (
     <div class="backdrop">
-      <div class="panel dialog" role="alertdialog" aria-modal="true" aria-labelledby="confirm-title" aria-describedby="confirm-text" data-testid="confirm-release">
+      <div
+        class="panel dialog"
+        role="alertdialog"
+        aria-modal="true"
+        aria-labelledby="confirm-title"
+        aria-describedby="confirm-text"
+        data-testid="confirm-release"
+      >
         <h2 id="confirm-title">{rt('confirmTitle', { site })}</h2>
         <p id="confirm-text">{rt('confirmText')}</p>
         <div class="actions">
