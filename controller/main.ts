@@ -3,6 +3,9 @@
  *
  *   tsx controller/main.ts --sim [--data dir] [--port n] [--profile file] [--board-ports 4001,4002]   a simulated point with demo data
  *     (--remote-age-ms n: how long an operator has to answer a remote age check, default 90 s)
+ *     [--site id] [--name "Dorfladen Kleinweiler"] [--address "Hauptstraße 1|12345 Kleinweiler"]
+ *     [--demo-history shop|farm|parcels]  (on a first start: a few days of past visits, sales, fridge
+ *     readings and parcels in the ledger, see controller/sim/demoHistory.ts)
  *     (the profile's serial boards are served by simulators on 127.0.0.1, ephemeral ports unless
  *     --board-ports gives one per link, and the profile's link addresses are rewritten to them)
  *   tsx controller/main.ts --config /etc/dorfpunkt/point.json [--kiosk-dir kiosk-ui/dist]  a real point on a Pi
@@ -23,6 +26,13 @@ import { parseLimits, resolveLimits } from './config/limits.ts';
 import { startPoint, type RunningPoint } from './app.ts';
 import { createClockSyncProbe } from './platform/clockSync.ts';
 import { buildSimulatedPoint } from './sim/simulatedPointBuilder.ts';
+import { DEMO_HISTORY_SCENARIOS, type DemoHistoryScenario } from './sim/demoHistory.ts';
+
+function demoHistoryScenario(v: string): DemoHistoryScenario {
+  const found = DEMO_HISTORY_SCENARIOS.find((s) => s === v);
+  if (!found) throw new Error(`--demo-history must be one of ${DEMO_HISTORY_SCENARIOS.join(', ')}, got "${v}"`);
+  return found;
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -42,6 +52,10 @@ async function main(): Promise<void> {
       stripe: { type: 'string' },
       'stripe-reader': { type: 'string' },
       'remote-age-ms': { type: 'string' },
+      site: { type: 'string' },
+      name: { type: 'string' },
+      address: { type: 'string' },
+      'demo-history': { type: 'string' },
     },
   });
   const clock = createSystemClock();
@@ -51,7 +65,9 @@ async function main(): Promise<void> {
   let boardsBanner = '';
   if (values.sim) {
     const built = await buildSimulatedPoint({
-      siteId: process.env['DORFPUNKT_SITE'] ?? 'sim-dorf-1',
+      siteId: values.site ?? process.env['DORFPUNKT_SITE'] ?? 'sim-dorf-1',
+      shop: values.name ? { name: values.name, address: (values.address ?? '').split('|').filter((l) => l.trim() !== '') } : undefined,
+      demoHistory: values['demo-history'] !== undefined ? demoHistoryScenario(values['demo-history']) : undefined,
       dataDir: resolve(values.data ?? process.env['DORFPUNKT_DATA'] ?? 'data/sim'),
       clock,
       logger,

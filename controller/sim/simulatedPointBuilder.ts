@@ -13,6 +13,7 @@ import { SimulatedPoint } from '../../hardware/sim/simulatedPoint.ts';
 import type { SimulatedBoards } from '../../hardware/sim/boards/simulatedBoards.ts';
 import { startPoint, type RunningPoint, type StartPointOptions } from '../app.ts';
 import type { DemoCredential } from '../http/pointApi.ts';
+import type { Ledger } from '../ledger/index.ts';
 import { demoCredentials, ensureDemoKeys, seedDemoLedger, type DemoKeys } from './demoData.ts';
 import { simControls } from './simControls.ts';
 import { createSimFridges, type SimFridges } from './simFridges.ts';
@@ -21,6 +22,7 @@ import { seedDemoPickupCodes } from './demoPickupCodes.ts';
 import { simBoardControls } from './simBoardControls.ts';
 import { startSimBoards } from './simBoards.ts';
 import { seedDemoCatalog } from './demoCatalogSeed.ts';
+import { seedDemoHistory, type DemoHistoryScenario } from './demoHistory.ts';
 
 export interface SimulatedPointOptions {
   siteId: string;
@@ -47,6 +49,10 @@ export interface SimulatedPointOptions {
   kioskDir?: string | undefined;
   /** Stripe Terminal (e.g. the local fake); without it card payments are refused as not set up. */
   payments?: StartPointOptions['payments'];
+  /** The shop's name and address on receipts and the kiosk (default: Dorfladen Musterdorf). */
+  shop?: StartPointOptions['shop'];
+  /** On a first start (empty ledger), append a few days of demo history of this kind first (see demoHistory.ts). */
+  demoHistory?: DemoHistoryScenario | undefined;
 }
 
 export interface BuiltSimulatedPoint {
@@ -78,6 +84,23 @@ export async function buildSimulatedPoint(o: SimulatedPointOptions): Promise<Bui
     keys = await ensureDemoKeys(o.dataDir);
     credentials = await demoCredentials(keys, clock);
     fridges = profile.fridges ? createSimFridges(clock, profile.fridges) : undefined;
+    const seed = async (ledger: Ledger, seedClock: Clock): Promise<void> => {
+      await seedDemoLedger(ledger);
+      seedDemoCatalog(ledger);
+      if (o.demoPickupCodes) await seedDemoPickupCodes(ledger, o.dataDir, seedClock);
+    };
+    if (o.demoHistory) {
+      const history = await seedDemoHistory({
+        siteId: o.siteId,
+        dataDir: o.dataDir,
+        profile,
+        scenario: o.demoHistory,
+        now: clock.now(),
+        logger: o.logger,
+        baseSeed: seed,
+      });
+      if (history.seeded) o.logger.info({ events: history.events, scenario: o.demoHistory }, 'demo history recorded in the ledger (first start)');
+    }
     point = await startPoint({
       siteId: o.siteId,
       dataDir: o.dataDir,
@@ -94,18 +117,14 @@ export async function buildSimulatedPoint(o: SimulatedPointOptions): Promise<Bui
         snapshot: () => ({ ...sim.snapshot(), cables: simBoards.boards.cables() }),
         onChange: (l) => sim.onChange(l),
       },
-      seed: async (ledger) => {
-        await seedDemoLedger(ledger);
-        seedDemoCatalog(ledger);
-        if (o.demoPickupCodes) await seedDemoPickupCodes(ledger, o.dataDir, clock);
-      },
+      seed: (ledger) => seed(ledger, clock),
       fridges: fridges?.entries(),
       limits: o.limits,
       checkoutTiming: o.checkoutTiming,
       isClockSynced: o.isClockSynced ?? (() => true), // simulation: the host clock is trusted
       sync: o.sync,
       payments: o.payments,
-      shop: { name: 'Dorfladen Musterdorf', address: ['Hauptstraße 1', '12345 Musterdorf'] },
+      shop: o.shop ?? { name: 'Dorfladen Musterdorf', address: ['Hauptstraße 1', '12345 Musterdorf'] },
     });
   } catch (err) {
     sim.stop();
