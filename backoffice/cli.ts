@@ -3,7 +3,7 @@
  *                       [--client-id id] [--shared-group g] [--embedded-broker [port]] [--data-dir dir]`
  * `--data-dir` (default `data`): where the member token signing key lives (`member-signing-key.pem`), and the
  *   embedded-broker setup's SQLite database.
- * `dorfpunkt backoffice site-credentials create <siteId> [--db ...] [--passwd-file path]`
+ * `dorfpunkt backoffice site-credentials create <siteId> [--name "Dorfladen Kleinweiler"] [--db ...] [--passwd-file path]`
  * `dorfpunkt backoffice user add <username> --role admin|operator|technician|accountant [--name "..."] [--db ...]`
  * `dorfpunkt backoffice user unlock <username> [--db ...]`
  * `dorfpunkt backoffice projections rebuild [--db ...]`: empty the read models and replay every stored event
@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { SIGNING_KEY_FILE } from './credentials/signingKey.ts';
 import { pino } from 'pino';
 import { openDatabase, type DbConfig } from './db/database.ts';
-import { createSiteCredentials, upsertPasswdFile } from './credentials/siteCredentials.ts';
+import { createSiteCredentials, nameSite, siteNameProblem, upsertPasswdFile } from './credentials/siteCredentials.ts';
 import { startBackoffice } from './main.ts';
 import { startStandalone } from './standalone.ts';
 import { systemClock, type Logger } from './platform.ts';
@@ -68,12 +68,19 @@ export async function runCli(argv: string[], out: (line: string) => void, logger
   const p = parseArgs(argv);
   if (p.positional[0] === 'site-credentials') {
     if (p.positional[1] !== 'create' || !p.positional[2]) {
-      out('usage: dorfpunkt backoffice site-credentials create <siteId> [--db ...] [--passwd-file path]');
+      out('usage: dorfpunkt backoffice site-credentials create <siteId> [--name "Dorfladen Kleinweiler"] [--db ...] [--passwd-file path]');
+      return 2;
+    }
+    const name = str(p, 'name');
+    const nameProblem = name !== undefined ? siteNameProblem(name) : null;
+    if (nameProblem) {
+      out(`--name: ${nameProblem}`);
       return 2;
     }
     const database = await openDatabase(parseDbArg(str(p, 'db')));
     try {
       const { password, passwordHash } = await createSiteCredentials(database.db, p.positional[2], Date.now());
+      if (name !== undefined) await nameSite(database.db, p.positional[2], name, Date.now());
       const file = str(p, 'passwd-file');
       if (file) {
         await upsertPasswdFile(file, p.positional[2], passwordHash);

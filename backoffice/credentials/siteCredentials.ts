@@ -3,6 +3,7 @@ import { readFile, writeFile, rename } from 'node:fs/promises';
 import type { Kysely } from 'kysely';
 import { isValidSiteId } from '../../controller/contract/sync/index.ts';
 import type { DB } from '../db/schema.ts';
+import { ensureSite } from '../ingest/ingestStore.ts';
 import { generatePassword, hashPassword, mosquittoPasswdLine, verifyPassword } from './passwordHash.ts';
 
 export async function createSiteCredentials(db: Kysely<DB>, siteId: string, now: number): Promise<{ password: string; passwordHash: string }> {
@@ -15,6 +16,25 @@ export async function createSiteCredentials(db: Kysely<DB>, siteId: string, now:
     .onConflict((oc) => oc.column('site_id').doUpdateSet({ password_hash: passwordHash, created_at: now }))
     .execute();
   return { password, passwordHash };
+}
+
+/** A point's name for operators: 1–80 characters, no control characters. */
+export function siteNameProblem(name: string): string | null {
+  const trimmed = name.trim();
+  if (trimmed.length < 1 || trimmed.length > 80) return 'a site name must have 1 to 80 characters';
+  if (/[\u0000-\u001f\u007f]/.test(trimmed)) return 'a site name must not contain control characters';
+  return null;
+}
+
+/** Register the site (if the point never connected yet) under the operator's name for it. */
+export async function nameSite(db: Kysely<DB>, siteId: string, name: string, now: number): Promise<void> {
+  if (!isValidSiteId(siteId)) throw new Error(`invalid siteId ${JSON.stringify(siteId)}: use lowercase letters, digits and '-' (2-63 chars)`);
+  const problem = siteNameProblem(name);
+  if (problem) throw new Error(`site ${siteId}: ${problem}`);
+  await db.transaction().execute(async (trx) => {
+    await ensureSite(trx, siteId, now);
+    await trx.updateTable('sites').set({ name: name.trim() }).where('site_id', '=', siteId).execute();
+  });
 }
 
 export type CredentialLookup = (username: string) => Promise<string | null>;

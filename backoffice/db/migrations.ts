@@ -394,6 +394,12 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  // The operator's name for a point ("Dorfladen Kleinweiler"), shown on the fleet dashboard with its site id.
+  '2026-12-06T02-60-site-names': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable('sites').addColumn('name', 'text').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -28,6 +28,8 @@ export interface SitesTable {
   diverged_reason: string | null;
   /** Bumped by each resolution; earlier events of the site live in archived_events under it. */
   epoch: number;
+  /** The operator's name for the point (null: not named; the site id is shown). */
+  name: string | null;
 }
 
 /** Events of a site moved aside by `resolve-divergence` (the ledger they came from was replaced). */

@@ -58,7 +58,8 @@ export interface IngestItem {
   receivedAt: number;
 }
 
-export function newSiteRow(siteId: string, now: number): DB['sites'] {
+/** A site row as first seen (its `name` stays as the operator set it, or null). */
+export function newSiteRow(siteId: string, now: number): Omit<DB['sites'], 'name'> {
   return {
     site_id: siteId,
     created_at: now,

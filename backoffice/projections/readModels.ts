@@ -28,6 +28,7 @@ export async function fleet(db: Kysely<DB>): Promise<FleetSiteBody[]> {
     const backlog = r.backlog_pending === null ? null : Number(r.backlog_pending);
     out.set(r.site_id, {
       siteId: r.site_id,
+      name: r.name ?? null,
       presence: { status: r.status, lastSeenAt: num(r.last_seen_at) },
       diverged: r.diverged_at !== null,
       alarms: { critical: 0, warning: 0, info: 0, unacknowledged: 0 },

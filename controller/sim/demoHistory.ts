@@ -106,10 +106,14 @@ export async function seedDemoHistory(o: DemoHistoryOptions): Promise<DemoHistor
     const timeline = buildTimeline(o, start, ledger);
     timeline.sort((a, b) => a.at - b.at);
     let events = 0;
-    for (const t of timeline) {
-      clock.setWall(Math.max(clock.now(), t.at));
-      ledger.appendMany(t.events);
-      events += t.events.length;
+    // what happened in the same millisecond (e.g. the fridges' records of one sampling) in one transaction
+    for (let i = 0; i < timeline.length; ) {
+      const at = timeline[i]!.at;
+      const batch: Timed['events'] = [];
+      for (; i < timeline.length && timeline[i]!.at === at; i++) batch.push(...timeline[i]!.events);
+      clock.setWall(Math.max(clock.now(), at));
+      ledger.appendMany(batch);
+      events += batch.length;
     }
     return { seeded: true, events };
   } finally {

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestBatch } from '../../backoffice/ingest/ingestStore.ts';
+import { nameSite } from '../../backoffice/credentials/siteCredentials.ts';
 import type { AlarmViewBody, FleetViewBody } from '../../backoffice/http/schemas/fleet.ts';
 import { postgresSkipReason } from '../support/testDb.ts';
 import { authedInject, signIn } from './authFixture.ts';
@@ -74,6 +75,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         .set({ status: 'online', last_seen_at: t(22), backlog_pending: 4, backlog_last_seq: 19 })
         .where('site_id', '=', 'dorf-a')
         .execute();
+      await nameSite(db, 'dorf-a', '  Dorfladen Adorf ', t(30));
     });
     afterAll(async () => {
       await h?.close();
@@ -88,6 +90,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const [a, b] = body.sites as [FleetViewBody['sites'][number], FleetViewBody['sites'][number]];
       expect(a).toEqual({
         siteId: 'dorf-a',
+        name: 'Dorfladen Adorf',
         presence: { status: 'online', lastSeenAt: t(22) },
         diverged: false,
         alarms: { critical: 2, warning: 1, info: 0, unacknowledged: 2 },
@@ -101,6 +104,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       });
       expect(b).toMatchObject({
         siteId: 'dorf-b',
+        name: null,
         presence: { status: 'unknown', lastSeenAt: null },
         alarms: { critical: 0, warning: 0, info: 0, unacknowledged: 0 },
         door: { state: 'closed' },
@@ -122,6 +126,19 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       ]);
       expect(alarms[2]).toMatchObject({ acked: { by: 'anna', at: t(3) }, cleared: null, reason: 'no paper', since: t(2) });
       expect(alarms[3]).toMatchObject({ cleared: { at: t(5), reason: 'online again' } });
+    });
+
+    it('names a point for operators, and refuses an empty or overlong name or a bad site id, changing nothing', async () => {
+      const db = h.db.db;
+      await expect(nameSite(db, 'dorf-a', '   ', t(31))).rejects.toThrow(/1 to 80 characters/);
+      await expect(nameSite(db, 'dorf-a', 'x'.repeat(81), t(31))).rejects.toThrow(/1 to 80 characters/);
+      await expect(nameSite(db, 'dorf-a', 'Laden\nzwei', t(31))).rejects.toThrow(/control characters/);
+      await expect(nameSite(db, 'Nicht Gültig', 'Laden', t(31))).rejects.toThrow(/invalid siteId/);
+      const rows = await db.selectFrom('sites').select(['site_id', 'name']).orderBy('site_id').execute();
+      expect(rows).toEqual([
+        { site_id: 'dorf-a', name: 'Dorfladen Adorf' },
+        { site_id: 'dorf-b', name: null },
+      ]);
     });
 
     it('answers 404 for an unknown site and 400 for a malformed site id', async () => {

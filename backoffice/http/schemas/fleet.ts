@@ -9,6 +9,8 @@ const AlarmState = Type.Union([Type.Literal('open'), Type.Literal('acked'), Type
 export const FleetSite = Type.Object(
   {
     siteId: Type.String(),
+    /** The operator's name for the point (null: not named). */
+    name: Nullable(Type.String()),
     presence: Type.Object({ status: Type.String(), lastSeenAt: Nullable(N) }),
     /** The point's ledger was replaced: its events are held until an operator resolves it. */
     diverged: Type.Boolean(),
