@@ -37,7 +37,12 @@ describe('demo history of a simulated point (npm start fleet)', () => {
     expect(events.some((e) => e.type === 'alarm.acknowledged')).toBe(true);
     expect(built.point.alarms.open()).toEqual([]);
     // two parcels wait in their compartments with their pickup codes; the first one was collected
-    expect(built.point.lockers.view().filter((c) => c.status === 'occupied').map((c) => c.id)).toEqual(['A2', 'A3']);
+    expect(
+      built.point.lockers
+        .view()
+        .filter((c) => c.status === 'occupied')
+        .map((c) => c.id),
+    ).toEqual(['A2', 'A3']);
   });
 
   it('leaves the farm shop’s dairy fridge blocked with its alarm open after a warm night, as its features rebuild it', async () => {

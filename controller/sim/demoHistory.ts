@@ -107,7 +107,7 @@ export async function seedDemoHistory(o: DemoHistoryOptions): Promise<DemoHistor
     timeline.sort((a, b) => a.at - b.at);
     let events = 0;
     // what happened in the same millisecond (e.g. the fridges' records of one sampling) in one transaction
-    for (let i = 0; i < timeline.length; ) {
+    for (let i = 0; i < timeline.length;) {
       const at = timeline[i]!.at;
       const batch: Timed['events'] = [];
       for (; i < timeline.length && timeline[i]!.at === at; i++) batch.push(...timeline[i]!.events);
@@ -150,7 +150,13 @@ function buildTimeline(o: DemoHistoryOptions, start: number, ledger: Ledger): Ti
           { type: 'door.released', data: { by: 'grant', grantId: g, durationMs: 5000 } },
         ],
       });
-      out.push({ at: at + 2_000, events: [{ type: 'door.opened', data: { via: 'grant', grantId: g } }, { type: 'entry', data: { ...who, grantId: g } }] });
+      out.push({
+        at: at + 2_000,
+        events: [
+          { type: 'door.opened', data: { via: 'grant', grantId: g } },
+          { type: 'entry', data: { ...who, grantId: g } },
+        ],
+      });
       out.push({ at: at + 3_000, events: [{ type: 'door.grant-ended', data: { grantId: g, outcome: 'opened' } }] });
       out.push({ at: at + 9_000, events: [{ type: 'door.closed', data: {} }] });
     }
@@ -222,11 +228,21 @@ function buildTimeline(o: DemoHistoryOptions, start: number, ledger: Ledger): Ti
         { type: 'alarm.held-open', data: { openForMs: 120_000 } },
         {
           type: 'alarm.raised',
-          data: { key: 'door:held-open', source: 'door', kind: 'held-open', severity: 'warning', reason: 'door held open longer than 120 s', since: heldAt + 122_000 },
+          data: {
+            key: 'door:held-open',
+            source: 'door',
+            kind: 'held-open',
+            severity: 'warning',
+            reason: 'door held open longer than 120 s',
+            since: heldAt + 122_000,
+          },
         },
       ],
     });
-    out.push({ at: heldAt + 240_000, events: [{ type: 'alarm.acknowledged', data: { key: 'door:held-open', by: DEMO_OPERATOR, note: 'Lieferant lädt aus' } }] });
+    out.push({
+      at: heldAt + 240_000,
+      events: [{ type: 'alarm.acknowledged', data: { key: 'door:held-open', by: DEMO_OPERATOR, note: 'Lieferant lädt aus' } }],
+    });
     out.push({
       at: heldAt + 420_000,
       events: [
@@ -259,7 +275,10 @@ function fridgeHistory(o: DemoHistoryOptions, start: number, end: number, rnd: (
     let batch: { firstAt: number; offsetsMs: number[]; tenths: number[] } | null = null;
     const flush = (): void => {
       if (!batch) return;
-      out.push({ at: batch.firstAt + (batch.offsetsMs[batch.offsetsMs.length - 1] ?? 0), events: [{ type: 'fridge.readings', data: { fridgeId: cfg.id, ...batch } }] });
+      out.push({
+        at: batch.firstAt + (batch.offsetsMs[batch.offsetsMs.length - 1] ?? 0),
+        events: [{ type: 'fridge.readings', data: { fridgeId: cfg.id, ...batch } }],
+      });
       batch = null;
     };
     let wasWarm = false;
@@ -270,10 +289,18 @@ function fridgeHistory(o: DemoHistoryOptions, start: number, end: number, rnd: (
         flush();
         out.push({
           at,
-          events: [{ type: 'fridge.crossed', data: { fridgeId: cfg.id, direction: isWarm ? 'above' : 'below', readAt: at, tenths, limitTenths: cfg.limitTenths, inDefrost: false } }],
+          events: [
+            {
+              type: 'fridge.crossed',
+              data: { fridgeId: cfg.id, direction: isWarm ? 'above' : 'below', readAt: at, tenths, limitTenths: cfg.limitTenths, inDefrost: false },
+            },
+          ],
         });
         if (!isWarm) {
-          out.push({ at: at + 1, events: [{ type: 'alarm.cleared', data: { v: 2, key: `fridge:${cfg.id}:temperature`, reason: `${cfg.name}: back at or below the limit` } }] });
+          out.push({
+            at: at + 1,
+            events: [{ type: 'alarm.cleared', data: { v: 2, key: `fridge:${cfg.id}:temperature`, reason: `${cfg.name}: back at or below the limit` } }],
+          });
         }
         wasWarm = isWarm;
       }
@@ -305,11 +332,17 @@ function fridgeHistory(o: DemoHistoryOptions, start: number, end: number, rnd: (
           },
         ],
       });
-      out.push({ at: alarmAt + 25 * MIN, events: [{ type: 'alarm.acknowledged', data: { key: key('temperature'), by: DEMO_OPERATOR, note: 'Techniker informiert' } }] });
+      out.push({
+        at: alarmAt + 25 * MIN,
+        events: [{ type: 'alarm.acknowledged', data: { key: key('temperature'), by: DEMO_OPERATOR, note: 'Techniker informiert' } }],
+      });
       out.push({
         at: blockAt,
         events: [
-          { type: 'fridge.blocked', data: { fridgeId: cfg.id, cause: 'breach', since: incident.from, readAt: blockAt, tenths: cfg.limitTenths + 21, limitTenths: cfg.limitTenths } },
+          {
+            type: 'fridge.blocked',
+            data: { fridgeId: cfg.id, cause: 'breach', since: incident.from, readAt: blockAt, tenths: cfg.limitTenths + 21, limitTenths: cfg.limitTenths },
+          },
           {
             type: 'alarm.raised',
             data: {
@@ -334,7 +367,10 @@ function fridgeHistory(o: DemoHistoryOptions, start: number, end: number, rnd: (
  * code, the door closed. One parcel was collected with its code; `waiting` are still there.
  */
 function parcelHistory(o: DemoHistoryOptions, start: number, end: number, ledger: Ledger, waiting: number): Timed[] {
-  const codes = ledger.recentOfTypes(['pickup-code.issued'], 50).map((e) => String(e.data['codeId'])).reverse();
+  const codes = ledger
+    .recentOfTypes(['pickup-code.issued'], 50)
+    .map((e) => String(e.data['codeId']))
+    .reverse();
   const compartments = o.profile.boards?.compartments ?? [];
   const out: Timed[] = [];
   const count = Math.min(waiting + 1, codes.length, compartments.length);

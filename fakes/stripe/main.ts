@@ -2,7 +2,7 @@
  * The Stripe fake as its own process (a composition root): what `npm start` runs in place of
  * api.stripe.com. In-memory books: a restart of the fake forgets every payment.
  *
- *   tsx fakes/stripe/main.ts --port 12111 --secret-key sk_test_… [--reader tmr_sim_kiosk]
+ *   tsx fakes/stripe/main.ts --port 12111 --secret-key sk_test_… [--reader tmr_sim_kiosk]…  (one --reader per kiosk)
  *       [--webhook http://127.0.0.1:8081/api/stripe/webhook=whsec_…] [--public-url http://192.168.1.5:12111]
  *
  * Environment fallbacks: STRIPE_FAKE_PORT, STRIPE_SECRET_KEY, STRIPE_FAKE_READER,
@@ -24,7 +24,7 @@ const { values } = parseArgs({
     port: { type: 'string' },
     host: { type: 'string' },
     'secret-key': { type: 'string' },
-    reader: { type: 'string' },
+    reader: { type: 'string', multiple: true },
     webhook: { type: 'string', multiple: true },
     'public-url': { type: 'string' },
   },
@@ -52,14 +52,16 @@ const fake = createFakeStripe({
   webhookEndpoints: webhooks,
   ...(values['public-url'] ? { publicUrl: values['public-url'] } : {}),
 });
-const readerId = values.reader ?? env['STRIPE_FAKE_READER'] ?? 'tmr_sim_kiosk';
+const readerIds = values.reader ?? [env['STRIPE_FAKE_READER'] ?? 'tmr_sim_kiosk'];
 try {
-  fake.registerReader('Kiosk (simulated)', readerId);
+  for (const id of readerIds) fake.registerReader(readerIds.length === 1 ? 'Kiosk (simulated)' : `Kiosk ${id} (simulated)`, id);
 } catch (err) {
   fail((err as Error).message);
 }
 const { url } = await fake.listen({ host: values.host ?? '127.0.0.1', port });
-process.stdout.write(`stripe fake: ${url} (reader ${readerId}; tap a card: POST ${url}/v1/test_helpers/terminal/readers/${readerId}/present_payment_method)\n`);
+process.stdout.write(
+  `stripe fake: ${url} (readers ${readerIds.join(', ')}; tap a card: POST ${url}/v1/test_helpers/terminal/readers/<reader>/present_payment_method)\n`,
+);
 
 let stopping = false;
 const stop = (): void => {

@@ -1,6 +1,7 @@
 /**
  * The fleet: one card per point (presence and last seen, open alarms by severity, door, fridges,
- * lockers, backlog), reloaded every 3 s. A single column on a phone, a grid on a laptop.
+ * lockers, backlog), reloaded every 3 s. A single column on a phone, a grid on a laptop. A
+ * summary line above the cards counts points online/offline and critical alarms across the fleet.
  */
 import type { ApiClient, FleetSite } from '../api.ts';
 import { useI18n, type Lang, type T } from '../i18n.ts';
@@ -31,6 +32,7 @@ export function FleetPage(props: { api: ApiClient; onSessionEnded: () => void })
               : t('loading')}
       </p>
       {polled.data && polled.data.sites.length === 0 ? <p>{t('fleetEmpty')}</p> : null}
+      {polled.data && polled.data.sites.length > 0 ? <FleetSummary sites={polled.data.sites} t={t} /> : null}
       {polled.data ? (
         <ul class="fleet" data-testid="fleet">
           {polled.data.sites.map((s) => (
@@ -44,18 +46,31 @@ export function FleetPage(props: { api: ApiClient; onSessionEnded: () => void })
   );
 }
 
+function FleetSummary({ sites, t }: { sites: readonly FleetSite[]; t: T }) {
+  const count = (status: string): number => sites.filter((s) => s.presence.status === status).length;
+  const critical = sites.reduce((n, s) => n + s.alarms.critical, 0);
+  return (
+    <p class="fleet-summary" data-testid="fleet-summary">
+      {t('fleetSummary', { total: sites.length, online: count('online'), offline: count('offline') })}
+      {' · '}
+      <span class={critical > 0 ? 'count critical' : 'count'}>{t('fleetCritical', { n: critical })}</span>
+    </p>
+  );
+}
+
 function SiteCard({ site, t, lang, now }: { site: FleetSite; t: T; lang: Lang; now: number }) {
   const status = site.presence.status === 'online' ? 'online' : site.presence.status === 'offline' ? 'offline' : 'unknownStatus';
   const openAlarms = site.alarms.critical + site.alarms.warning + site.alarms.info;
   return (
     <article class="card" data-testid={`site-${site.siteId}`} aria-labelledby={`site-${site.siteId}-name`}>
       <header class="card-head">
-        <h2 id={`site-${site.siteId}-name`}>{site.siteId}</h2>
+        <h2 id={`site-${site.siteId}-name`}>{site.name ?? site.siteId}</h2>
         <span class={`badge ${status}`} data-testid="presence">
           {t(status)}
         </span>
       </header>
       <p class="muted" data-testid="last-seen">
+        {site.name !== null ? <span data-testid="site-id">{site.siteId} · </span> : null}
         {site.presence.lastSeenAt !== null ? t('lastSeen', { ago: ago(t, site.presence.lastSeenAt, now) }) : t('neverSeen')}
       </p>
       {site.diverged ? <p class="message warn">{t('diverged')}</p> : null}
@@ -119,7 +134,7 @@ function SiteCard({ site, t, lang, now }: { site: FleetSite; t: T; lang: Lang; n
         </dd>
       </dl>
       <a class="button" href={`#/sites/${encodeURIComponent(site.siteId)}/alarms`} data-testid="alarms-link">
-        {t('showAlarms', { site: site.siteId })}
+        {t('showAlarms', { site: site.name ?? site.siteId })}
         {openAlarms > 0 ? ` (${openAlarms})` : ''}
       </a>
     </article>
