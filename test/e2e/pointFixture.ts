@@ -10,6 +10,7 @@ import type { SimFridges } from '../../controller/sim/simFridges.ts';
 import type { SimulatedBoards } from '../../hardware/sim/boards/simulatedBoards.ts';
 import type { DemoCredential } from '../../controller/http/pointApi.ts';
 import type { DemoKeys } from '../../controller/sim/demoData.ts';
+import type { DemoHistoryScenario } from '../../controller/sim/demoHistory.ts';
 
 export interface PointFixture {
   point: RunningPoint;
@@ -40,6 +41,8 @@ export async function startSimulatedPoint(
     /** Stripe Terminal (the local fake) for card payments. */ payments?: StartPointOptions['payments'];
     /** Serve the kiosk app from this build instead of kiosk-ui/dist. */ kioskDir?: string;
     /** The checkout's time limits (e.g. a short remote age deadline). */ checkoutTiming?: StartPointOptions['checkoutTiming'];
+    /** Days of demo history in the ledger before the start, as `npm start` records (with its pickup codes). */
+    demoHistory?: DemoHistoryScenario;
   } = {},
 ): Promise<PointFixture> {
   // Wednesday 2026-11-18 10:00 Berlin: open to everyone under the demo rules.
@@ -59,6 +62,8 @@ export async function startSimulatedPoint(
       publicKeyPem: opts.publicKeyPem,
       payments: opts.payments,
       checkoutTiming: opts.checkoutTiming,
+      demoHistory: opts.demoHistory,
+      demoPickupCodes: opts.demoHistory !== undefined,
     });
   } catch (err) {
     rmSync(dataDir, { recursive: true, force: true });

@@ -53,7 +53,9 @@ function FleetSummary({ sites, t }: { sites: readonly FleetSite[]; t: T }) {
     <p class="fleet-summary" data-testid="fleet-summary">
       {t('fleetSummary', { total: sites.length, online: count('online'), offline: count('offline') })}
       {' · '}
-      <span class={critical > 0 ? 'count critical' : 'count'}>{t('fleetCritical', { n: critical })}</span>
+      <span class={critical > 0 ? 'count critical' : 'count'}>
+        {critical === 0 ? t('fleetCriticalNone') : critical === 1 ? t('fleetCriticalOne') : t('fleetCritical', { n: critical })}
+      </span>
     </p>
   );
 }
