@@ -118,9 +118,11 @@ const sections: Record<string, Section> = {
       try {
         const r = await benchIngest({ brokerUrl: broker.url, events: 20_000, batch: 100, rounds: 5 });
         report({
-          name: `RB3 backoffice ingest on ${broker.name} (SQLite)`,
+          name: `RB3 backoffice ingest with projections on ${broker.name} (SQLite)`,
           value: `${fmt(r.ingestPerSec)} events/s`,
-          anchor: `slower of raw subscriber ${fmt(r.rawSubscriberPerSec)}/s and raw batched insert ${fmt(r.rawInsertPerSec)}/s`,
+          anchor:
+            `slower of raw subscriber ${fmt(r.rawSubscriberPerSec)}/s and the fastest plain multi-row insert ${fmt(r.rawInsertPerSec)}/s ` +
+            `(per batch ${fmt(r.rawInsertPerBatchPerSec)}/s, one transaction ${fmt(r.rawInsertOneTxPerSec)}/s; ingest = ${fmt(r.insertRatio, 2)}× the insert)`,
           ratio: `${fmt(r.ratio, 2)}×`,
           target: '≥ 0.5×',
         });
