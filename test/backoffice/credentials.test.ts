@@ -60,4 +60,28 @@ describe('site credentials', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('`site-credentials create --name` registers the site under the operator’s name for the fleet; a bad name is refused before anything is stored', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dorfpunkt-cli-'));
+    try {
+      const db = `sqlite:${join(dir, 'bo.db')}`;
+      const out: string[] = [];
+      expect(
+        await runCli(['site-credentials', 'create', 'kleinweiler', '--name', 'Dorfladen Kleinweiler', '--db', db], (l) => out.push(l), createSilentLogger()),
+      ).toBe(0);
+      expect(await runCli(['site-credentials', 'create', 'bergheim', '--name', '', '--db', db], (l) => out.push(l), createSilentLogger())).toBe(2);
+      expect(out).toContain('--name: a site name must have 1 to 80 characters');
+      const database = await openDatabase({ kind: 'sqlite', path: join(dir, 'bo.db') });
+      try {
+        expect(await database.db.selectFrom('sites').select(['site_id', 'name', 'status']).execute()).toEqual([
+          { site_id: 'kleinweiler', name: 'Dorfladen Kleinweiler', status: 'unknown' },
+        ]);
+        expect((await database.db.selectFrom('site_credentials').select('site_id').execute()).map((r) => r.site_id)).toEqual(['kleinweiler']);
+      } finally {
+        await database.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
