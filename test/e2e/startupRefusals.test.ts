@@ -52,4 +52,12 @@ describe('the point refuses to start on bad configuration', () => {
     expect(r.stderr).toContain('point.json');
     expect(r.stderr).toContain('unknown property "htpp"');
   });
+
+  it('names the choices when --demo-history is not one of them, and records nothing', () => {
+    const data = join(dir, 'data-history');
+    const r = runPoint(['--sim', '--demo-history', 'castle', '--data', data, '--port', '0']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('--demo-history must be one of shop, farm, parcels, got "castle"');
+    expect(existsSync(join(data, 'ledger.db'))).toBe(false);
+  });
 });
