@@ -118,7 +118,7 @@ describe.skipIf(skip !== null)('fleet dashboard with two points in Chromium', ()
     // temperatures of every fridge, the door, the parcels waiting
     expect(await card('kleinweiler').getByTestId('fridges').textContent()).toMatch(/getraenke: \d+,\d °C.*molkerei: \d+,\d °C.*truhe: −?-?\d+,\d °C/);
     expect(await card('kleinweiler').getByTestId('door').textContent()).toBe('zu');
-    expect(await card('kleinweiler').getByTestId('lockers').textContent()).toMatch(/^1 frei, 2 belegt, 0 reserviert von 3/);
+    expect(await card('kleinweiler').getByTestId('lockers').textContent()).toMatch(/^2 belegt, 0 reserviert, 1 frei \(von 3 gemeldeten Fächern\)/);
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: join(SHOTS, 'fleet-two-points-laptop.png') });
   });
