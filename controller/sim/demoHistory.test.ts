@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../firmware-bridge/platform/clock.ts';
 import { createSilentLogger } from '../../firmware-bridge/platform/logger.ts';
+import { decodeEvent } from '../contract/events/decode.ts';
 import { buildSimulatedPoint, type BuiltSimulatedPoint } from './simulatedPointBuilder.ts';
 
 const NOW = Date.UTC(2026, 11, 6, 9, 0, 0);
@@ -27,6 +28,8 @@ describe('demo history of a simulated point (npm start fleet)', () => {
     const ledger = built.point.ledger;
     expect(ledger.verifyChain().ok).toBe(true);
     const events = ledger.events(1, 100_000);
+    // every event is one the backoffice decodes with the catalogue (none would be flagged there)
+    expect(events.map((e) => decodeEvent(e.type, e.data)).filter((d) => !d.ok)).toEqual([]);
     expect(events[0]!.at).toBeLessThanOrEqual(NOW - 3 * DAY);
     for (let i = 1; i < events.length; i++) expect(events[i]!.at).toBeGreaterThanOrEqual(events[i - 1]!.at);
     const sales = events.filter((e) => e.type === 'sale.committed');
@@ -48,6 +51,7 @@ describe('demo history of a simulated point (npm start fleet)', () => {
   it('leaves the farm shop’s dairy fridge blocked with its alarm open after a warm night, as its features rebuild it', async () => {
     dir = mkdtempSync(join(tmpdir(), 'dorfpunkt-hist-'));
     built = await start('farm');
+    expect(built.point.ledger.events(1, 100_000).filter((e) => !decodeEvent(e.type, e.data).ok)).toEqual([]);
     expect(built.point.fridges.isBlocked('molkerei')).toBe(true);
     expect(built.point.alarms.open().map((a) => [a.key, a.severity])).toEqual([['fridge:molkerei:blocked', 'critical']]);
   });
@@ -55,6 +59,7 @@ describe('demo history of a simulated point (npm start fleet)', () => {
   it('is recorded once: a second start of the same data folder adds no history', async () => {
     dir = mkdtempSync(join(tmpdir(), 'dorfpunkt-hist-'));
     built = await start('parcels');
+    expect(built.point.ledger.events(1, 100_000).filter((e) => !decodeEvent(e.type, e.data).ok)).toEqual([]);
     const first = built.point.ledger.events(1, 100_000).filter((e) => e.type === 'parcel.deposited').length;
     expect(first).toBe(6);
     await built.stop();
