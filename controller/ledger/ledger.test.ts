@@ -216,7 +216,14 @@ describe('migrations and site binding', () => {
     expect(calls).toEqual(['feat-0001', 'feat-0002']);
     const l = fx.open({ migrations });
     const ids = (l.db.prepare('SELECT id FROM migrations ORDER BY rowid').all() as Array<{ id: string }>).map((r) => r.id);
-    expect(ids).toEqual(['0001-ledger-events-outbox', '0002-ledger-materialised-state', '0003-pin-lockout-monotonic', '0004-events-type-index', 'feat-0001', 'feat-0002']);
+    expect(ids).toEqual([
+      '0001-ledger-events-outbox',
+      '0002-ledger-materialised-state',
+      '0003-pin-lockout-monotonic',
+      '0004-events-type-index',
+      'feat-0001',
+      'feat-0002',
+    ]);
   });
 
   it('rolls back a failing migration, names it, and opens nothing', () => {
