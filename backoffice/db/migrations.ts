@@ -394,6 +394,25 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  // The opening rules the backoffice last sent to each point (routes/openingRules.ts); the point keeps its own copy in its ledger.
+  '2026-12-06T02-50-a-site-opening-rules': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('site_opening_rules')
+        .addColumn('site_id', 'text', (c) => c.primaryKey())
+        .addColumn('rules', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_by', 'text')
+        .addColumn('change_version', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
+  // How to reach a member (phone or e-mail, free text); the backoffice only, never sent to a point.
+  '2026-12-06T02-50-b-member-contact': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema.alterTable('members').addColumn('contact', 'text').execute();
+    },
+  },
   // The operator's name for a point ("Dorfladen Kleinweiler"), shown on the fleet dashboard with its site id.
   '2026-12-06T02-60-site-names': {
     async up(db: Kysely<unknown>): Promise<void> {

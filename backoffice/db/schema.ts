@@ -306,8 +306,22 @@ export interface MembersTable {
   age_method: AgeMethod | null;
   /** `YYYY-MM-DD`. */
   age_date: string | null;
+  /** Phone or e-mail as typed by the operator (free text); backoffice only, never sent to a point. */
+  contact?: string | null;
   created_at: number;
   updated_at: number;
+}
+
+/** The opening rules last sent to a point (the `opening-rules` change), per site. */
+export interface SiteOpeningRulesTable {
+  site_id: string;
+  /** JSON: the validated opening rules document. */
+  rules: string;
+  updated_at: number;
+  /** Username of who saved them. */
+  updated_by: string | null;
+  /** The downlink change version that carried them. */
+  change_version: number;
 }
 
 /** A QR token or a card (UID + PIN hash) of a member. */
@@ -368,6 +382,7 @@ export interface DB {
   p_age_checks: PAgeChecksTable;
   help_answers: HelpAnswersTable;
   members: MembersTable;
+  site_opening_rules: SiteOpeningRulesTable;
   member_credentials: MemberCredentialsTable;
   users: UsersTable;
   sessions: SessionsTable;

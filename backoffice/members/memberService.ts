@@ -86,6 +86,9 @@ export interface PrintableCard {
   expiresAt: number;
 }
 
+/** Blank contact text is no contact. */
+const contactOf = (c: string | null | undefined): string | null => (c == null || c.trim() === '' ? null : c.trim());
+
 export class MemberService {
   constructor(private readonly deps: MemberServiceDeps) {}
 
@@ -99,6 +102,7 @@ export class MemberService {
       name: input.name.trim(),
       role: input.role,
       sites: JSON.stringify(input.sites),
+      contact: contactOf(input.contact),
       age_method: age?.method ?? null,
       age_date: age?.date ?? null,
       created_at: now,
@@ -120,6 +124,7 @@ export class MemberService {
       name: patch.name?.trim() ?? old.name,
       role: patch.role ?? old.role,
       sites: patch.sites !== undefined ? JSON.stringify(patch.sites) : old.sites,
+      contact: patch.contact !== undefined ? contactOf(patch.contact) : (old.contact ?? null),
       age_method: age?.method ?? null,
       age_date: age?.date ?? null,
       updated_at: now,
@@ -127,7 +132,7 @@ export class MemberService {
     const oldTargets = await targetSites(this.deps.db, parseSites(old.sites));
     await this.deps.db
       .updateTable('members')
-      .set({ name: row.name, role: row.role, sites: row.sites, age_method: row.age_method, age_date: row.age_date, updated_at: now })
+      .set({ name: row.name, role: row.role, sites: row.sites, contact: row.contact ?? null, age_method: row.age_method, age_date: row.age_date, updated_at: now })
       .where('id', '=', id)
       .execute();
     const creds = await credentialsOf(this.deps.db, [id]);

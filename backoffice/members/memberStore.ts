@@ -34,6 +34,7 @@ export function memberView(m: MembersTable, creds: MemberCredentialsTable[]): Me
     name: m.name,
     role: m.role,
     sites: parseSites(m.sites),
+    contact: m.contact ?? null,
     ageVerified: ageOf(m),
     createdAt: Number(m.created_at),
     updatedAt: Number(m.updated_at),

@@ -26,8 +26,11 @@ export type AgeVerified = Static<typeof AgeVerifiedSchema>;
 /** At least one non-blank character, at most 200. */
 const Name = Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' });
 
+/** How to reach the member (phone or e-mail, free text, at most 200 characters); null or empty = none. Backoffice only. */
+const Contact = Nullable(Type.String({ maxLength: 200 }));
+
 export const CreateMemberBody = Type.Object(
-  { name: Name, role: MemberRoleSchema, sites: MemberSitesSchema, ageVerified: Type.Optional(Nullable(AgeVerifiedSchema)) },
+  { name: Name, role: MemberRoleSchema, sites: MemberSitesSchema, contact: Type.Optional(Contact), ageVerified: Type.Optional(Nullable(AgeVerifiedSchema)) },
   { additionalProperties: false },
 );
 export type CreateMemberInput = Static<typeof CreateMemberBody>;
@@ -37,6 +40,7 @@ export const PatchMemberBody = Type.Object(
     name: Type.Optional(Name),
     role: Type.Optional(MemberRoleSchema),
     sites: Type.Optional(MemberSitesSchema),
+    contact: Type.Optional(Contact),
     ageVerified: Type.Optional(Nullable(AgeVerifiedSchema)),
   },
   { additionalProperties: false, minProperties: 1 },
@@ -85,6 +89,7 @@ export const MemberView = Type.Object(
     name: Type.String(),
     role: MemberRoleSchema,
     sites: MemberSitesSchema,
+    contact: Nullable(Type.String()),
     ageVerified: Nullable(AgeVerifiedSchema),
     createdAt: EpochMs,
     updatedAt: EpochMs,
