@@ -144,6 +144,7 @@ export async function startBackoffice(opts: BackofficeOptions): Promise<Backoffi
       ...(opts.memberPinCost ? { pinCost: opts.memberPinCost } : {}),
     },
     commands: downlink,
+    downlink,
     stats: () => router.stats,
     mqttConnected: () => router.connected,
     clock: opts.clock,

@@ -7,7 +7,7 @@
 import type { LoginStats } from '../broker/loginLimiter.ts';
 import Fastify from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import type { App, CommandSender, RouteDeps } from './types.ts';
+import type { App, CommandSender, RouteDeps, SiteDownlink } from './types.ts';
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { IngestStats } from '../ingest/syncRouter.ts';
@@ -22,6 +22,8 @@ import { fleetRoutes } from './routes/fleet.ts';
 import { userRoutes } from './routes/users.ts';
 import { paymentRoutes, type PaymentsApi } from './routes/payments.ts';
 import { memberRoutes } from './routes/members.ts';
+import { openingRulesRoutes } from './routes/openingRules.ts';
+import { parcelRoutes } from './routes/parcels.ts';
 import { webRoutes } from './routes/web.ts';
 import { requestRoutes } from './routes/requests.ts';
 import { MemberService, type ChangePublisher } from '../members/memberService.ts';
@@ -51,6 +53,8 @@ export interface ApiDeps {
   members?: { changes: ChangePublisher; signingKey?: () => MemberSigningKey; pinCost?: PinCost };
   /** Remote commands to the points (door release, age-check decisions): the downlink; absent: those routes answer 503. */
   commands?: CommandSender;
+  /** Opening rules changes and remote compartment openings go here (the backoffice's Downlink); absent: those routes answer 503. */
+  downlink?: SiteDownlink;
   /** The built operators' web app (backoffice/web/dist): served at `/` and `/assets/*`; absent: not served. */
   webRoot?: string;
 }
@@ -109,6 +113,7 @@ export function buildApi(deps: ApiDeps): App {
     login: new LoginService(deps.db, auth, audit, now),
     members: deps.members ? new MemberService({ db: deps.db, now, ...deps.members }) : null,
     commands: deps.commands ?? null,
+    downlink: deps.downlink ?? null,
   };
   authRoutes(app, rd);
   userRoutes(app, rd);
@@ -117,6 +122,8 @@ export function buildApi(deps: ApiDeps): App {
   paymentRoutes(app, rd, deps.payments ?? null);
   memberRoutes(app, rd);
   requestRoutes(app, rd);
+  openingRulesRoutes(app, rd);
+  parcelRoutes(app, rd);
   if (deps.webRoot !== undefined) webRoutes(app, deps.webRoot);
   return app;
 }

@@ -55,6 +55,14 @@ export const ROUTE_ACCESS = {
   'POST /api/sites/:id/age-checks/:checkId/decision': ['admin', 'operator'],
   'POST /api/sites/:id/door/release': ['admin', 'operator'],
   'POST /api/sites/:id/help/:seq/answered': ['admin', 'operator'],
+  // Opening rules: everyone may read them and their preview; admin and operator change them.
+  'GET /api/sites/:id/opening-rules': ALL,
+  'PUT /api/sites/:id/opening-rules': ['admin', 'operator'],
+  'GET /api/sites/:id/opening-rules/preview': ALL,
+  // Parcels in a point's compartments; opening one remotely is a remote action (accounts/roles.ts
+  // REMOTE_ACTIONS 'locker.open', TOTP required), checked again by performRemoteAction.
+  'GET /api/sites/:id/parcels': ALL,
+  'POST /api/sites/:id/lockers/:compartment/open': ['admin', 'operator', 'technician'],
   // Public: the operators' web app (routes/web.ts) holds no data; every API call it makes needs a session.
   'GET /': 'public',
   'GET /assets/*': 'public',

@@ -13,6 +13,14 @@ import type { Downlink } from '../downlink/downlink.ts';
 
 /** Sends remote commands to points (the downlink). */
 export type CommandSender = Pick<Downlink, 'sendCommand'>;
+import type { OpeningRulesDocument } from '../../controller/contract/changes/openingRules.ts';
+import type { LockerOpenCommandBody } from '../../controller/contract/commands/lockers.ts';
+
+/** What the opening rules and parcel routes send to a point (downlink/downlink.ts implements it). */
+export interface SiteDownlink {
+  publishChange(siteId: string, kind: 'opening-rules', body: OpeningRulesDocument): Promise<{ version: number; id: string }>;
+  sendCommand(siteId: string, kind: 'locker.open', body: LockerOpenCommandBody, ttlMs: number): Promise<{ id: string; expiresAt: number; session: number }>;
+}
 
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
 
@@ -31,4 +39,6 @@ export interface RouteDeps {
   members: MemberService | null;
   /** Null when the app was built without `commands` (remote actions then answer 503). */
   commands: CommandSender | null;
+  /** Null when the app was built without a downlink (opening rules saves and remote openings then answer 503). */
+  downlink: SiteDownlink | null;
 }

@@ -33,6 +33,8 @@ export interface Harness {
   downlink: Downlink;
   /** Every downlink message "sent" (the broker is a recorder). */
   published: { topic: string; payload: Buffer }[];
+  /** Every command sent now (QoS 0, remote actions such as locker.open); sites must be online in the DB. */
+  sentNow: { topic: string; payload: Buffer }[];
   signingKey: MemberSigningKey;
   inject(o: InjectOptions): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
@@ -44,14 +46,16 @@ export async function startHarness(kind: 'sqlite' | 'postgres', auth: Partial<Au
   const cfg: AuthConfig = { secureCookie: true, session: DEFAULT_SESSION_LIMITS, throttle: DEFAULT_THROTTLE, scryptCost: TEST_SCRYPT, ...auth };
   const logger = createSilentLogger();
   const published: { topic: string; payload: Buffer }[] = [];
+  const sentNow: { topic: string; payload: Buffer }[] = [];
   const downlink = new Downlink({
     db: db.db,
     publish: async (topic, payload) => {
       published.push({ topic, payload });
     },
-    // Commands (door release, age decisions) are "sent" into `published` too.
+    // Commands (door release, age decisions, locker.open) are "sent" into `published`, and into `sentNow` too.
     publishNow: (topic, payload) => {
       published.push({ topic, payload });
+      sentNow.push({ topic, payload });
     },
     connected: () => true,
     clock,
@@ -64,7 +68,18 @@ export async function startHarness(kind: 'sqlite' | 'postgres', auth: Partial<Au
   mkdirSync(join(webRoot, 'assets'));
   writeFileSync(join(webRoot, 'index.html'), '<!doctype html><title>dorfpunkt</title>');
   writeFileSync(join(webRoot, 'assets', 'app.js'), 'export {};');
-  const app = buildApi({ db: db.db, stats: () => ZERO_STATS, mqttConnected: () => true, clock, logger, auth: cfg, members, commands: downlink, webRoot });
+  const app = buildApi({
+    db: db.db,
+    stats: () => ZERO_STATS,
+    mqttConnected: () => true,
+    clock,
+    logger,
+    auth: cfg,
+    members,
+    commands: downlink,
+    downlink,
+    webRoot,
+  });
   await app.ready();
   return {
     db,
@@ -73,6 +88,7 @@ export async function startHarness(kind: 'sqlite' | 'postgres', auth: Partial<Au
     auth: cfg,
     downlink,
     published,
+    sentNow,
     signingKey,
     inject: (o) => app.inject(o),
     close: async () => {

@@ -18,6 +18,7 @@ import { ManualClock } from '../../firmware-bridge/platform/clock.ts';
 import { createSilentLogger } from '../../firmware-bridge/platform/logger.ts';
 import { Type } from 'typebox';
 import { randomBytes } from 'node:crypto';
+import { defaultRulesNiedersachsen } from '../../controller/contract/openingRules/engine.ts';
 
 const pgSkip = await postgresSkipReason('backoffice auth tests on PostgreSQL');
 if (pgSkip) console.warn(pgSkip);
@@ -136,6 +137,24 @@ const SAMPLES: Record<RouteKey, Sample> = {
     req: async (h) => ({ method: 'POST', url: `/api/sites/site-a/help/${await seedHelp(h)}/answered`, payload: { note: 'angerufen' } }),
     ok: [200],
   },
+  'GET /api/sites/:id/opening-rules': { req: () => ({ method: 'GET', url: '/api/sites/site-a/opening-rules' }), ok: [200] },
+  'PUT /api/sites/:id/opening-rules': {
+    req: () => ({
+      method: 'PUT',
+      url: '/api/sites/site-a/opening-rules',
+      payload: defaultRulesNiedersachsen({ sundayMembers: { from: '10:00', to: '12:00' } }),
+    }),
+    ok: [200],
+  },
+  'GET /api/sites/:id/opening-rules/preview': { req: () => ({ method: 'GET', url: '/api/sites/site-a/opening-rules/preview?days=2' }), ok: [200] },
+  'GET /api/sites/:id/parcels': { req: () => ({ method: 'GET', url: '/api/sites/site-a/parcels' }), ok: [200] },
+  'POST /api/sites/:id/lockers/:compartment/open': {
+    req: async (h) => {
+      await seedParcel(h);
+      return { method: 'POST', url: '/api/sites/site-a/lockers/A1/open', payload: { reason: 'nicht abgeholt' } };
+    },
+    ok: [200],
+  },
 };
 
 /** site-a online (commands go only to an online site). */
@@ -165,6 +184,27 @@ async function seedHelp(h: Harness): Promise<number> {
     .values({ site_id: 'site-a', seq: s, at: h.clock.now(), screen: 'help', status: 'open', answered_at: null, answered_by: null })
     .execute();
   return s;
+}
+
+/** site-a online (commands go only to an online point) with a parcel in compartment A1, straight into the DB. */
+async function seedParcel(h: Harness): Promise<void> {
+  await h.db.db.updateTable('sites').set({ status: 'online', session: 1 }).where('site_id', '=', 'site-a').execute();
+  await h.db.db
+    .insertInto('p_lockers')
+    .values({
+      site_id: 'site-a',
+      compartment: 'A1',
+      occupancy: 'occupied',
+      size: 'M',
+      parcel_id: 'P-1',
+      since: 1,
+      uncollected: 1,
+      in_service: 1,
+      door: 'closed',
+      seq: 1,
+    })
+    .onConflict((oc) => oc.columns(['site_id', 'compartment']).doNothing())
+    .execute();
 }
 
 /** A member of site-a with a valid QR token credential, written straight into the DB. */
@@ -230,6 +270,11 @@ const SPEC: Record<RouteKey, Access> = {
   'POST /api/sites/:id/age-checks/:checkId/decision': ['admin', 'operator'],
   'POST /api/sites/:id/door/release': ['admin', 'operator'],
   'POST /api/sites/:id/help/:seq/answered': ['admin', 'operator'],
+  'GET /api/sites/:id/opening-rules': ALL,
+  'PUT /api/sites/:id/opening-rules': ['admin', 'operator'],
+  'GET /api/sites/:id/opening-rules/preview': ALL,
+  'GET /api/sites/:id/parcels': ALL,
+  'POST /api/sites/:id/lockers/:compartment/open': ['admin', 'operator', 'technician'],
   'GET /': 'public',
   'GET /assets/*': 'public',
 };
@@ -262,6 +307,8 @@ describe.each(variants)('backoffice access on $name', ({ kind, skip }) => {
       await h.db.db.selectFrom('members').selectAll().orderBy('id').execute(),
       await h.db.db.selectFrom('member_credentials').selectAll().orderBy('id').execute(),
       await h.db.db.selectFrom('changes').selectAll().orderBy('id').execute(),
+      await h.db.db.selectFrom('commands').selectAll().orderBy('id').execute(),
+      await h.db.db.selectFrom('site_opening_rules').selectAll().orderBy('site_id').execute(),
     ]);
 
   beforeAll(async () => {
@@ -383,6 +430,8 @@ describe.each(variants)('backoffice access on $name', ({ kind, skip }) => {
       'POST /api/sites/:id/age-checks/:checkId/decision': { as: 'operator', action: 'age-check.decide', siteId: 'site-a' },
       'POST /api/sites/:id/door/release': { as: 'admin', action: 'door.release', siteId: 'site-a' },
       'POST /api/sites/:id/help/:seq/answered': { as: 'operator', action: 'help.answered', siteId: 'site-a' },
+      'PUT /api/sites/:id/opening-rules': { as: 'operator', action: 'site.opening-rules.update', siteId: 'site-a' },
+      'POST /api/sites/:id/lockers/:compartment/open': { as: 'technician', action: 'locker.open', siteId: 'site-a' },
     };
 
     // The payment routes need Stripe (absent here); their audit entries are checked in
