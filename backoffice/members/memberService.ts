@@ -132,7 +132,15 @@ export class MemberService {
     const oldTargets = await targetSites(this.deps.db, parseSites(old.sites));
     await this.deps.db
       .updateTable('members')
-      .set({ name: row.name, role: row.role, sites: row.sites, contact: row.contact ?? null, age_method: row.age_method, age_date: row.age_date, updated_at: now })
+      .set({
+        name: row.name,
+        role: row.role,
+        sites: row.sites,
+        contact: row.contact ?? null,
+        age_method: row.age_method,
+        age_date: row.age_date,
+        updated_at: now,
+      })
       .where('id', '=', id)
       .execute();
     const creds = await credentialsOf(this.deps.db, [id]);
