@@ -31,7 +31,13 @@ export interface LoginInput {
   totp?: string;
 }
 
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH';
+
 export interface ApiClient {
+  /** Any JSON route (the pages' own typed helpers build on it, e.g. operationsApi.ts); writes carry the CSRF token. */
+  request<T>(method: Method, path: string, body?: unknown): Promise<T>;
+  /** The session after confirming TOTP enrolment (the CSRF token stays the session's). */
+  remember(s: Session): Session;
   login(input: LoginInput): Promise<Session>;
   me(): Promise<Session>;
   logout(): Promise<void>;
@@ -44,7 +50,7 @@ export interface ApiClient {
 export function createApi(fetchImpl: typeof fetch = (i, o) => fetch(i, o), base = ''): ApiClient {
   let csrfToken: string | null = null;
 
-  async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  async function call<T>(method: Method, path: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (method !== 'GET' && csrfToken !== null) headers['x-csrf-token'] = csrfToken;
@@ -75,6 +81,8 @@ export function createApi(fetchImpl: typeof fetch = (i, o) => fetch(i, o), base 
   };
 
   return {
+    request: call,
+    remember,
     login: async (input) =>
       remember(await call<Session>('POST', '/api/auth/login', input.totp ? input : { username: input.username, password: input.password })),
     me: async () => remember(await call<Session>('GET', '/api/auth/me')),

@@ -4,6 +4,7 @@
  */
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
+import { operationsDe, operationsEn } from './i18nOperations.ts';
 
 export type Lang = 'de' | 'en';
 
@@ -89,6 +90,7 @@ const de = {
   'alarm.door.forced-open': 'Tür aufgebrochen',
   'alarm.door.held-open': 'Tür zu lange offen',
   'alarm.door.fire': 'Feueralarm',
+  ...operationsDe,
 } as const;
 
 export type MessageKey = keyof typeof de;
@@ -175,6 +177,7 @@ const en: Record<MessageKey, string> = {
   'alarm.door.forced-open': 'Door forced open',
   'alarm.door.held-open': 'Door held open too long',
   'alarm.door.fire': 'Fire alarm',
+  ...operationsEn,
 };
 
 const MESSAGES: Record<Lang, Record<MessageKey, string>> = { de, en };

@@ -6,19 +6,50 @@
 import { render } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiError, createApi, type Session } from './api.ts';
-import { I18nContext, initialLang, translator, type Lang } from './i18n.ts';
+import { I18nContext, initialLang, translator, useI18n, type Lang } from './i18n.ts';
 import { Login } from './pages/Login.tsx';
 import { FleetPage } from './pages/Fleet.tsx';
 import { AlarmsPage } from './pages/Alarms.tsx';
+import { EnrolPage } from './pages/Enrol.tsx';
+import { MembersPage } from './pages/Members.tsx';
+import { OpeningRulesPage } from './pages/OpeningRules.tsx';
+import { ParcelsPage } from './pages/Parcels.tsx';
 import { errorText } from './errors.ts';
 import './styles.css';
 
-type Route = { page: 'fleet' } | { page: 'alarms'; siteId: string };
+type Route =
+  | { page: 'fleet' }
+  | { page: 'alarms'; siteId: string }
+  | { page: 'members' }
+  | { page: 'opening-rules' | 'parcels'; siteId: string | null };
 
 export function parseRoute(hash: string): Route {
   const m = /^#\/sites\/([^/]+)\/alarms$/.exec(hash);
   if (m?.[1]) return { page: 'alarms', siteId: decodeURIComponent(m[1]) };
+  if (hash === '#/members') return { page: 'members' };
+  const p = /^#\/(opening-rules|parcels)(?:\/([^/]+))?$/.exec(hash);
+  if (p?.[1]) return { page: p[1] as 'opening-rules' | 'parcels', siteId: p[2] ? decodeURIComponent(p[2]) : null };
   return { page: 'fleet' };
+}
+
+/** The signed-in sections; the current one is marked for screen readers. */
+function PageLinks({ route }: { route: Route }) {
+  const { t } = useI18n();
+  const links = [
+    ['fleet', '#/', t('navFleet')],
+    ['members', '#/members', t('navMembers')],
+    ['opening-rules', '#/opening-rules', t('navRules')],
+    ['parcels', '#/parcels', t('navParcels')],
+  ] as const;
+  return (
+    <nav class="pages" aria-label={t('navLabel')}>
+      {links.map(([page, href, label]) => (
+        <a key={page} href={href} aria-current={route.page === page || (page === 'fleet' && route.page === 'alarms') ? 'page' : undefined}>
+          {label}
+        </a>
+      ))}
+    </nav>
+  );
 }
 
 const LANG_KEY = 'dorfpunkt.lang';
@@ -109,7 +140,13 @@ function App() {
           ) : null}
         </nav>
       </header>
+      {signedIn && !session.enrolmentRequired ? <PageLinks route={route} /> : null}
       <main id="main" tabIndex={-1}>
+        {signedIn && notice ? (
+          <p class="message info" role="status" data-testid="app-notice">
+            {notice}
+          </p>
+        ) : null}
         {session === 'checking' ? (
           <p role="status">{t('loading')}</p>
         ) : session === null ? (
@@ -122,11 +159,21 @@ function App() {
             }}
           />
         ) : session.enrolmentRequired ? (
-          <p class="message warn" role="alert">
-            {t('errEnrolment')}
-          </p>
+          <EnrolPage
+            api={api}
+            onEnrolled={(s) => {
+              setSession(s);
+              setNotice(t('enrolDone'));
+            }}
+          />
         ) : route.page === 'alarms' ? (
           <AlarmsPage api={api} siteId={route.siteId} onSessionEnded={sessionEnded} />
+        ) : route.page === 'members' ? (
+          <MembersPage api={api} onSessionEnded={sessionEnded} />
+        ) : route.page === 'opening-rules' ? (
+          <OpeningRulesPage api={api} siteId={route.siteId} onSessionEnded={sessionEnded} />
+        ) : route.page === 'parcels' ? (
+          <ParcelsPage api={api} siteId={route.siteId} onSessionEnded={sessionEnded} />
         ) : (
           <FleetPage api={api} onSessionEnded={sessionEnded} />
         )}
