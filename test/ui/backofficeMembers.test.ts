@@ -83,7 +83,15 @@ describe.skipIf(skip !== null)('members, parcels and opening rules in Chromium',
     const webRoot = await buildWebApp();
     const clock = createSystemClock();
     const brokerPort = await freePort();
-    office = await startStandalone({ dataDir: dir, brokerPort, http: { port: 0 }, auth: { secureCookie: false }, webRoot, clock, logger: createSilentLogger() });
+    office = await startStandalone({
+      dataDir: dir,
+      brokerPort,
+      http: { port: 0 },
+      auth: { secureCookie: false },
+      webRoot,
+      clock,
+      logger: createSilentLogger(),
+    });
     url = office.backoffice.httpUrl!;
     const password = await office.createSiteCredentials(siteId);
     const { publicKeyPem } = loadOrCreateSigningKey(join(dir, SIGNING_KEY_FILE));
@@ -94,7 +102,12 @@ describe.skipIf(skip !== null)('members, parcels and opening rules in Chromium',
       sync: { brokerUrl: `mqtt://127.0.0.1:${brokerPort}`, username: siteId, password, keepaliveSec: 10 },
     });
     // An operator account as an admin creates it: no second factor yet.
-    await createUser(office.backoffice.db, { username: 'erna', displayName: 'Erna Betrieb', role: 'operator', password: TEST_PASSWORD }, Date.now(), TEST_SCRYPT);
+    await createUser(
+      office.backoffice.db,
+      { username: 'erna', displayName: 'Erna Betrieb', role: 'operator', password: TEST_PASSWORD },
+      Date.now(),
+      TEST_SCRYPT,
+    );
     browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true })).newPage();
     mkdirSync(SHOTS, { recursive: true });
@@ -125,7 +138,7 @@ describe.skipIf(skip !== null)('members, parcels and opening rules in Chromium',
     totpSecret = new URL(uri!).searchParams.get('secret')!;
     expect((await page.getByTestId('totp-secret').textContent())?.replace(/\s/g, '')).toBe(totpSecret);
     // Only the enrolment is open meanwhile: the members list refuses this session.
-    expect((await page.evaluate(async () => (await fetch('/api/members')).status))).toBe(403);
+    expect(await page.evaluate(async () => (await fetch('/api/members')).status)).toBe(403);
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: join(SHOTS, 'backoffice-enrol.png'), fullPage: true });
 
@@ -265,9 +278,16 @@ describe.skipIf(skip !== null)('members, parcels and opening rules in Chromium',
     await item.getByRole('button', { name: 'Ja, öffnen' }).click();
     await expect.poll(() => page.getByTestId('parcels-notice').textContent()).toMatch(/^Fach A2: Öffnen gesendet \(gilt bis \d\d:\d\d:\d\d Uhr\)\.$/);
     await expect
-      .poll(() => f.point.ledger.events(1, 100_000).filter((e) => e.type === 'parcel.taken-back').map((e) => (e.data as { parcelId: string }).parcelId), {
-        timeout: 20_000,
-      })
+      .poll(
+        () =>
+          f.point.ledger
+            .events(1, 100_000)
+            .filter((e) => e.type === 'parcel.taken-back')
+            .map((e) => (e.data as { parcelId: string }).parcelId),
+        {
+          timeout: 20_000,
+        },
+      )
       .toEqual([parcelId]);
     const audit = await office.backoffice.db.selectFrom('audit_log').select(['action', 'outcome', 'username']).where('action', '=', 'locker.open').execute();
     expect(audit).toEqual([{ action: 'locker.open', outcome: 'ok', username: 'erna' }]);
@@ -295,13 +315,17 @@ describe.skipIf(skip !== null)('members, parcels and opening rules in Chromium',
 
     await sun.getByLabel('bis').fill('12:00');
     await page.getByRole('button', { name: 'Speichern und an den Dorfpunkt senden' }).click();
-    await expect.poll(() => page.getByTestId('rules-notice').textContent()).toMatch(new RegExp(`^Gespeichert und an ${siteId} gesendet \\(Version \\d+\\)\\.$`));
+    await expect
+      .poll(() => page.getByTestId('rules-notice').textContent())
+      .toMatch(new RegExp(`^Gespeichert und an ${siteId} gesendet \\(Version \\d+\\)\\.$`));
     await expect.poll(() => sundays.first().getByTestId('preview-open').textContent()).toBe('10:00–12:00 nur Mitglieder');
     expect(await sundays.nth(1).getByTestId('preview-open').textContent()).toBe('10:00–12:00 nur Mitglieder');
     await expect
       .poll(() => (f.point.ledger.state.openingRules() as { weekly?: { sun?: unknown } } | undefined)?.weekly?.sun, { timeout: 20_000 })
       .toEqual([{ from: '10:00', to: '12:00', audience: 'members' }]);
-    await expect.poll(() => page.reload().then(() => page.getByTestId('rules-state').textContent()), { timeout: 20_000, interval: 1000 }).toContain('vom Dorfpunkt übernommen');
+    await expect
+      .poll(() => page.reload().then(() => page.getByTestId('rules-state').textContent()), { timeout: 20_000, interval: 1000 })
+      .toContain('vom Dorfpunkt übernommen');
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: join(SHOTS, 'backoffice-opening-rules.png'), fullPage: true });
   }, 60_000);

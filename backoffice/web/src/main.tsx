@@ -17,11 +17,7 @@ import { ParcelsPage } from './pages/Parcels.tsx';
 import { errorText } from './errors.ts';
 import './styles.css';
 
-type Route =
-  | { page: 'fleet' }
-  | { page: 'alarms'; siteId: string }
-  | { page: 'members' }
-  | { page: 'opening-rules' | 'parcels'; siteId: string | null };
+type Route = { page: 'fleet' } | { page: 'alarms'; siteId: string } | { page: 'members' } | { page: 'opening-rules' | 'parcels'; siteId: string | null };
 
 export function parseRoute(hash: string): Route {
   const m = /^#\/sites\/([^/]+)\/alarms$/.exec(hash);

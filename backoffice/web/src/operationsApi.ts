@@ -29,8 +29,10 @@ export function operationsApi(api: ApiClient) {
     members: async () => (await api.request<{ members: Member[] }>('GET', '/api/members')).members,
     createMember: (input: MemberInput) => api.request<Member>('POST', '/api/members', input),
     updateMember: (id: string, patch: MemberPatch) => api.request<Member>('PATCH', `/api/members/${id}`, patch),
-    issue: (id: string, input: IssueInput) => api.request<{ credential: Credential; token?: string; pin?: string }>('POST', `/api/members/${id}/credentials`, input),
-    revoke: (id: string, cid: string, reason: string) => api.request<{ credential: Credential }>('POST', `/api/members/${id}/credentials/${cid}/revoke`, { reason }),
+    issue: (id: string, input: IssueInput) =>
+      api.request<{ credential: Credential; token?: string; pin?: string }>('POST', `/api/members/${id}/credentials`, input),
+    revoke: (id: string, cid: string, reason: string) =>
+      api.request<{ credential: Credential }>('POST', `/api/members/${id}/credentials/${cid}/revoke`, { reason }),
     /** A plain link: the browser downloads the PDF with the session cookie (a GET needs no CSRF token). */
     cardsUrl: (ids: string[]) => `/api/members/cards.pdf?ids=${ids.join(',')}`,
     openingRules: (siteId: string) => api.request<SiteRules>('GET', `${site(siteId)}/opening-rules`),

@@ -412,7 +412,8 @@ function MemberCard(props: {
         {m.credentials.map((c) => (
           <li key={c.id} data-testid={`credential-${c.id}`}>
             <span>
-              {c.kind === 'token' ? t('credentialQr') : t('credentialCard', { uid: c.cardUid ?? '' })} · {t('credentialIssued', { date: dateText(lang, c.issuedAt) })}
+              {c.kind === 'token' ? t('credentialQr') : t('credentialCard', { uid: c.cardUid ?? '' })} ·{' '}
+              {t('credentialIssued', { date: dateText(lang, c.issuedAt) })}
               {c.expiresAt !== null ? ` · ${t('credentialExpires', { date: dateText(lang, c.expiresAt) })}` : ''}
             </span>{' '}
             {c.revokedAt !== null ? (
@@ -477,7 +478,14 @@ function MemberCard(props: {
           <label for={`uid-${m.id}`}>{t('cardUid')}</label>
           <input id={`uid-${m.id}`} value={cardUid} maxLength={64} onInput={(e) => setCardUid(e.currentTarget.value)} />
           <label for={`pin-${m.id}`}>{t('cardPin')}</label>
-          <input id={`pin-${m.id}`} inputMode="numeric" value={pin} maxLength={12} onInput={(e) => setPin(e.currentTarget.value)} aria-describedby={`pin-hint-${m.id}`} />
+          <input
+            id={`pin-${m.id}`}
+            inputMode="numeric"
+            value={pin}
+            maxLength={12}
+            onInput={(e) => setPin(e.currentTarget.value)}
+            aria-describedby={`pin-hint-${m.id}`}
+          />
           <p id={`pin-hint-${m.id}`} class="hint">
             {t('cardPinHint')}
           </p>

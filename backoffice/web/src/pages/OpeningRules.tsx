@@ -199,7 +199,12 @@ export function OpeningRulesPage(props: { api: ApiClient; siteId: string | null;
             ))}
           </select>
           {draft.holidays === 'own-windows' ? (
-            <WindowsEditor id="w-holiday" legend={t('rulesHolidayWindows')} windows={draft.holidayWindows ?? []} onChange={(ws) => change((r) => (r.holidayWindows = ws))} />
+            <WindowsEditor
+              id="w-holiday"
+              legend={t('rulesHolidayWindows')}
+              windows={draft.holidayWindows ?? []}
+              onChange={(ws) => change((r) => (r.holidayWindows = ws))}
+            />
           ) : null}
           <label for="rules-cap">{t('rulesSundayCap')}</label>
           <input
@@ -219,7 +224,11 @@ export function OpeningRulesPage(props: { api: ApiClient; siteId: string | null;
             {t('rulesSundayCapHint')}
           </p>
           <label for="rules-couriers">{t('rulesCouriers')}</label>
-          <select id="rules-couriers" value={draft.couriers ?? 'always'} onChange={(e) => change((r) => (r.couriers = e.currentTarget.value as NonNullable<Rules['couriers']>))}>
+          <select
+            id="rules-couriers"
+            value={draft.couriers ?? 'always'}
+            onChange={(e) => change((r) => (r.couriers = e.currentTarget.value as NonNullable<Rules['couriers']>))}
+          >
             <option value="always">{t('rulesCouriers.always')}</option>
             <option value="opening-hours">{t('rulesCouriers.opening-hours')}</option>
           </select>
@@ -243,7 +252,12 @@ export function OpeningRulesPage(props: { api: ApiClient; siteId: string | null;
                   })
                 }
               />
-              <WindowsEditor id={`ex-${i}-w`} legend={t('rulesExceptionWindows')} windows={ex.windows} onChange={(ws) => change((r) => (r.exceptions![i]!.windows = ws))} />
+              <WindowsEditor
+                id={`ex-${i}-w`}
+                legend={t('rulesExceptionWindows')}
+                windows={ex.windows}
+                onChange={(ws) => change((r) => (r.exceptions![i]!.windows = ws))}
+              />
               <button type="button" onClick={() => change((r) => r.exceptions!.splice(i, 1))}>
                 {t('rulesExceptionRemove')}
               </button>
@@ -288,11 +302,25 @@ function WindowsEditor(props: { id: string; legend: string; windows: OpeningWind
         <div class="window-row" key={i}>
           <div>
             <label for={`${props.id}-${i}-from`}>{t('rulesFrom')}</label>
-            <input id={`${props.id}-${i}-from`} inputMode="numeric" placeholder="06:00" maxLength={5} value={w.from} onInput={(e) => set(i, { from: e.currentTarget.value })} />
+            <input
+              id={`${props.id}-${i}-from`}
+              inputMode="numeric"
+              placeholder="06:00"
+              maxLength={5}
+              value={w.from}
+              onInput={(e) => set(i, { from: e.currentTarget.value })}
+            />
           </div>
           <div>
             <label for={`${props.id}-${i}-to`}>{t('rulesTo')}</label>
-            <input id={`${props.id}-${i}-to`} inputMode="numeric" placeholder="22:00" maxLength={5} value={w.to} onInput={(e) => set(i, { to: e.currentTarget.value })} />
+            <input
+              id={`${props.id}-${i}-to`}
+              inputMode="numeric"
+              placeholder="22:00"
+              maxLength={5}
+              value={w.to}
+              onInput={(e) => set(i, { to: e.currentTarget.value })}
+            />
           </div>
           <div>
             <label for={`${props.id}-${i}-aud`}>{t('rulesAudience')}</label>
@@ -301,7 +329,11 @@ function WindowsEditor(props: { id: string; legend: string; windows: OpeningWind
               <option value="members">{t('audience.members')}</option>
             </select>
           </div>
-          <button type="button" onClick={() => props.onChange(props.windows.filter((_, j) => j !== i))} aria-label={t('rulesWindowRemoveLabel', { where: props.legend, n: i + 1 })}>
+          <button
+            type="button"
+            onClick={() => props.onChange(props.windows.filter((_, j) => j !== i))}
+            aria-label={t('rulesWindowRemoveLabel', { where: props.legend, n: i + 1 })}
+          >
             {t('rulesWindowRemove')}
           </button>
         </div>
