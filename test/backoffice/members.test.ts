@@ -272,6 +272,22 @@ describe.each(variants)('members on $name', ({ kind, skip }) => {
     expect(JSON.parse(audit.detail)).toMatchObject({ ageVerified: { method: 'passport-seen', date: '2027-03-01' }, cardsRevokedAt: ['dorf-b'] });
   });
 
+  it.skipIf(skip)('keeps a contact for the operators only: saved, edited, cleared, and never sent to a point', async () => {
+    const m = await create({ name: 'Erika', role: 'member', sites: ['dorf-a'], contact: '  05121 4711 ' });
+    expect((m as MemberBody & { contact: string | null }).contact).toBe('05121 4711');
+    const edited = await call({ method: 'PATCH', url: `/api/members/${m.id}`, payload: { contact: 'erika@example.org' } });
+    expect([edited.statusCode, (edited.json() as { contact: string }).contact]).toEqual([200, 'erika@example.org']);
+    const renamed = await call({ method: 'PATCH', url: `/api/members/${m.id}`, payload: { name: 'Erika M.' } });
+    expect((renamed.json() as { contact: string }).contact).toBe('erika@example.org');
+    const cleared = await call({ method: 'PATCH', url: `/api/members/${m.id}`, payload: { contact: '' } });
+    expect((cleared.json() as { contact: string | null }).contact).toBeNull();
+    const listed = (await call({ method: 'GET', url: '/api/members' })).json() as { members: { contact: string | null }[] };
+    expect(listed.members.map((x) => x.contact)).toEqual([null]);
+    const sent = await changesOf('dorf-a');
+    expect(sent.length).toBeGreaterThan(0);
+    expect(JSON.stringify(sent)).not.toMatch(/4711|example\.org/);
+  });
+
   it.skipIf(skip)('refuses bad input on every member route with a clear 400 and changes nothing', async () => {
     const m = await create({ name: 'Bestand', role: 'member', sites: ['dorf-a'] });
     const token = (await call({ method: 'POST', url: `/api/members/${m.id}/credentials`, payload: { kind: 'token' } })).json() as {
@@ -290,6 +306,8 @@ describe.each(variants)('members on $name', ({ kind, skip }) => {
       ['empty name', { method: 'POST', url: '/api/members', payload: { ...base, name: '' } }, 'bad-request'],
       ['blank name', { method: 'POST', url: '/api/members', payload: { ...base, name: '   ' } }, 'bad-request'],
       ['extra property', { method: 'POST', url: '/api/members', payload: { ...base, idNumber: 'L01X00T47' } }, 'bad-request'],
+      ['contact too long', { method: 'POST', url: '/api/members', payload: { ...base, contact: 'x'.repeat(201) } }, 'bad-request'],
+      ['contact not text', { method: 'PATCH', url: `/api/members/${m.id}`, payload: { contact: 4711 } }, 'bad-request'],
       [
         'document number in the age record',
         { method: 'POST', url: '/api/members', payload: { ...base, ageVerified: { method: 'id-card-seen', date: '2027-02-01', number: 'L01X00T47' } } },
