@@ -329,4 +329,20 @@ describe.skipIf(skip !== null)('members, parcels and opening rules in Chromium',
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: join(SHOTS, 'backoffice-opening-rules.png'), fullPage: true });
   }, 60_000);
+
+  it('fits the members, parcels and opening rules pages on a 360 px phone without sideways scrolling', async () => {
+    await page.setViewportSize({ width: 360, height: 800 });
+    for (const [hash, heading] of [
+      ['#/members', 'Mitglieder'],
+      [`#/parcels/${siteId}`, `Pakete: ${siteId}`],
+      [`#/opening-rules/${siteId}`, `Öffnungszeiten: ${siteId}`],
+    ] as const) {
+      await page.goto(`${url}/${hash}`);
+      await expect.poll(() => page.locator('h1').textContent()).toBe(heading);
+      await expect.poll(() => page.getByText('Wird geladen …').count()).toBe(0);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), hash).toBeLessThanOrEqual(360);
+    }
+    await page.screenshot({ path: join(SHOTS, 'backoffice-opening-rules-phone.png'), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
 });
