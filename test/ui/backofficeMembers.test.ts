@@ -345,4 +345,22 @@ describe.skipIf(skip !== null)('members, parcels and opening rules in Chromium',
     await page.screenshot({ path: join(SHOTS, 'backoffice-opening-rules-phone.png'), fullPage: true });
     await page.setViewportSize({ width: 1280, height: 900 });
   });
+
+  it('speaks English on the new pages when switched', async () => {
+    await page.goto(`${url}/#/members`);
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Mitglieder');
+    await page.getByTestId('lang-switch').click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Members');
+    expect(await page.getByRole('button', { name: 'New member' }).count()).toBe(1);
+    expect(await page.getByTestId('member-Erika Mustermann').getByTestId('credential-state').first().textContent()).toMatch(
+      /^revoked on .* \(Karte verloren\)$/,
+    );
+    await page.getByRole('link', { name: 'Opening hours' }).click();
+    await page.getByLabel('Village point', { exact: true }).selectOption(siteId);
+    await expect.poll(() => page.locator('h1').textContent()).toBe(`Opening hours: ${siteId}`);
+    await expect.poll(() => page.getByTestId('preview').locator('th', { hasText: /^Sun / }).count()).toBe(2);
+    expect(await page.getByTestId('preview').textContent()).toContain('10:00–12:00 members only');
+    await page.getByTestId('lang-switch').click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe(`Öffnungszeiten: ${siteId}`);
+  });
 });
