@@ -34,7 +34,7 @@ export interface LoginInput {
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH';
 
 export interface ApiClient {
-  /** Any JSON route (the pages' own typed helpers build on it, e.g. operationsApi.ts); writes carry the CSRF token. */
+  /** Any other JSON route (typed wrappers live with their feature, e.g. requests/requestsApi.ts, operationsApi.ts); writes carry the CSRF token. */
   request<T>(method: Method, path: string, body?: unknown): Promise<T>;
   /** The session after confirming TOTP enrolment (the CSRF token stays the session's). */
   remember(s: Session): Session;
@@ -43,8 +43,6 @@ export interface ApiClient {
   logout(): Promise<void>;
   fleet(): Promise<Fleet>;
   alarms(siteId: string): Promise<SiteAlarms>;
-  /** Any other route (typed wrappers live with their feature, e.g. requests/requestsApi.ts). */
-  request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T>;
 }
 
 export function createApi(fetchImpl: typeof fetch = (i, o) => fetch(i, o), base = ''): ApiClient {
@@ -81,7 +79,6 @@ export function createApi(fetchImpl: typeof fetch = (i, o) => fetch(i, o), base 
   };
 
   return {
-    request: call,
     remember,
     login: async (input) =>
       remember(await call<Session>('POST', '/api/auth/login', input.totp ? input : { username: input.username, password: input.password })),
