@@ -107,6 +107,7 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
   const bootId = opts.bootId ?? readBootId();
 
   let features;
+  let syncClient: SyncClient | undefined;
   try {
     // 1b. The point's one alarm model: open alarms rebuilt from the ledger before anyone raises one.
     const alarms = createAlarms({ clock, logger, ledger: ledger.featureLedger });
@@ -149,6 +150,7 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
       fridges,
       payments: opts.payments,
       accountTerms: opts.accountTerms,
+      online: () => syncClient?.status().connected === true,
       shop: opts.shop,
       // An operator can answer only where a link to the backoffice exists.
       remoteAge: opts.sync ? outboxRemoteAge(logger.child({ module: 'checkout' })) : undefined,
@@ -160,6 +162,7 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
     //     the outbox keeps everything).
     const sync = opts.sync
       ? createPointSync({
+          paymentChanges: checkout.changeEvents,
           link: opts.sync,
           siteId: opts.siteId,
           ledger: db,
@@ -177,6 +180,7 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
           logger,
         })
       : undefined;
+    syncClient = sync;
     // 4. The view the HTTP API serves, and the API.
     const view = createPointView({
       siteId: opts.siteId,

@@ -8,8 +8,23 @@ import type { CheckoutService } from '../machines/checkout/checkoutService.ts';
 import type { CheckoutSession, Result } from '../machines/checkout/checkoutSession.ts';
 import { totals } from '../machines/checkout/pricing.ts';
 import type { CheckoutAction, CheckoutKioskApi, CheckoutOutcome, SaleView } from '../http/pointApi.ts';
+import { phoneRef, type PhoneProvider } from '../payments/payByPhone.ts';
+import { qrSvg } from '../payments/qrSvg.ts';
 
-export function checkoutKioskApi(checkout: CheckoutService, catalog: Catalog): CheckoutKioskApi {
+export function checkoutKioskApi(checkout: CheckoutService, catalog: Catalog, phone?: Pick<PhoneProvider, 'name' | 'link'>): CheckoutKioskApi {
+  const qrCache = new Map<string, string>();
+  const phoneLink = (payment: { paymentId: string; provider: string } | null, state: string): SaleView['phoneLink'] => {
+    if (!phone || !payment || payment.provider !== phone.name || state !== 'payment') return null;
+    const l = phone.link(phoneRef(payment.paymentId));
+    if (!l) return null;
+    let svg = qrCache.get(l.shortUrl);
+    if (svg === undefined) {
+      svg = qrSvg(l.shortUrl);
+      if (qrCache.size > 20) qrCache.clear();
+      qrCache.set(l.shortUrl, svg);
+    }
+    return { shortUrl: l.shortUrl, qrSvg: svg, expiresAt: l.expiresAt };
+  };
   /** The last refusal per sale, shown by `GET /api/checkout/:id` until an action is accepted. */
   const lastRefusal = new WeakMap<CheckoutSession, { reason: string }>();
 
@@ -34,6 +49,7 @@ export function checkoutKioskApi(checkout: CheckoutService, catalog: Catalog): C
       requiredAge: v.requiredAge,
       agePassed: v.agePassed,
       payment: v.payment,
+      phoneLink: phoneLink(v.payment, v.state),
       endReason: v.endReason,
       refusal: lastRefusal.get(s) ?? null,
       receipt: v.receipt,
@@ -62,10 +78,16 @@ export function checkoutKioskApi(checkout: CheckoutService, catalog: Catalog): C
         if (a.age.method === 'remote') return s.ageByRemote();
         if (a.age.method === 'terminal') return s.ageByTerminal();
         return s.ageByMember(a.age.memberCredential?.cardUid ?? '', a.age.memberCredential?.pin ?? '');
-      case 'pay':
-        return a.pay.method === 'account'
-          ? s.pay({ method: 'account', cardUid: a.pay.memberCredential?.cardUid ?? '', pin: a.pay.memberCredential?.pin ?? '' })
-          : s.pay({ method: 'card' });
+      case 'pay': {
+        if (s.state() === 'paymentFailed') {
+          // after a failed payment: back to the choice (a declined card is collected again on the same payment)
+          const r = await s.retry();
+          if (!r.ok || r.view.payment?.status === 'pending') return r;
+        }
+        if (a.pay.method === 'account')
+          return s.pay({ method: 'account', cardUid: a.pay.memberCredential?.cardUid ?? '', pin: a.pay.memberCredential?.pin ?? '' });
+        return s.pay({ method: a.pay.method });
+      }
       case 'abort':
         return s.abort();
     }

@@ -12,6 +12,9 @@ import { createCheckout, type CheckoutService } from '../machines/checkout/check
 import type { CheckoutDeps, RemoteAgePort } from '../machines/checkout/ports.ts';
 import { createMemberAccountProvider, type AccountTerms } from '../payments/memberAccount.ts';
 import type { PaymentProvider } from '../payments/ports.ts';
+import { createPayByPhoneProvider } from '../payments/payByPhone.ts';
+import { ledgerAccountTerms, paymentChangeEvents } from '../payments/paymentChanges.ts';
+import type { ChangeEventMapper } from '../sync/changeApplier.ts';
 import { createStripeTerminalProvider, type StripeTerminalConfig } from '../payments/stripeTerminal.ts';
 import type { CheckoutKioskApi } from '../http/pointApi.ts';
 import { checkoutKioskApi } from './checkoutKioskApi.ts';
@@ -36,8 +39,10 @@ export interface PointCheckoutDeps {
   fridges: { isBlocked(fridgeId: string): boolean };
   /** Without it, card payments answer `unavailable` (the kiosk shows that card payment is not set up). */
   payments?: PaymentsOptions | undefined;
-  /** Member account terms (balance or credit limit from the backoffice); none yet: no member has an account. */
+  /** Member account terms; default: the last `account.terms-set` per member (the backoffice's `account-terms` change). */
   accountTerms?: ((memberId: string) => AccountTerms | undefined) | undefined;
+  /** Whether the link to the backoffice is up (pay by phone needs it); default: never (pay by phone refused). */
+  online?: (() => boolean) | undefined;
   shop?: ShopOptions | undefined;
   clock: Clock;
   logger: Logger;
@@ -54,6 +59,8 @@ export interface PointCheckout {
   readonly catalog: Catalog;
   readonly checkout: CheckoutService;
   readonly kiosk: CheckoutKioskApi;
+  /** The payment downlink changes (`payment.webhook`, `payment.phone`, `account-terms`) for the sync client. */
+  readonly changeEvents: Readonly<Record<string, ChangeEventMapper>>;
   start(): Promise<void>;
   stop(): void;
 }
@@ -100,12 +107,13 @@ export function createPointCheckout(deps: PointCheckoutDeps): PointCheckout {
         { clock, logger: logger.child({ module: 'stripe-terminal' }) },
       )
     : unconfiguredCardProvider();
-  const account = createMemberAccountProvider({ ledger: deps.ledger, terms: deps.accountTerms ?? (() => undefined) });
+  const account = createMemberAccountProvider({ ledger: deps.ledger, terms: deps.accountTerms ?? ledgerAccountTerms(deps.ledger) });
+  const phone = createPayByPhoneProvider({ ledger: deps.ledger, online: deps.online ?? (() => false), logger });
   const checkout = createCheckout({
     ledger: deps.ledger,
     catalog,
     fridges: deps.fridges,
-    providers: { card, account },
+    providers: { card, account, phone },
     clock,
     logger,
     shop: deps.shop ?? DEFAULT_SHOP,
@@ -129,7 +137,8 @@ export function createPointCheckout(deps: PointCheckoutDeps): PointCheckout {
   return {
     catalog,
     checkout,
-    kiosk: checkoutKioskApi(checkout, catalog),
+    kiosk: checkoutKioskApi(checkout, catalog, phone),
+    changeEvents: paymentChangeEvents(deps.ledger, logger),
     async start() {
       await reconcile();
       if (!deps.payments) log.warn('no payment terminal configured: card payments are refused');

@@ -10,6 +10,7 @@ import type { DoorController } from '../machines/door/doorController.ts';
 import type { Lockers } from '../lockers/lockers.ts';
 import type { Fridges } from '../fridges/fridges.ts';
 import { SyncClient } from '../sync/syncClient.ts';
+import type { ChangeEventMapper } from '../sync/changeApplier.ts';
 import { changeEvents } from '../downlink/changes.ts';
 import { commandHandlers } from '../downlink/commands.ts';
 import { ageCheckCommandHandlers } from '../downlink/ageCheckCommands.ts';
@@ -33,6 +34,8 @@ export interface PointSyncDeps {
   fridges: Fridges;
   /** The kiosk checkout: operators' answers to remote age checks (`age-check.decide`). */
   checkout?: Pick<CheckoutService, 'remoteAgeDecision'> | undefined;
+  /** The checkout's payment changes (pointCheckout.ts `changeEvents`). */
+  paymentChanges?: Readonly<Record<string, ChangeEventMapper>> | undefined;
   /** The backoffice's time, from each ack. */
   onServerTime: (ms: number) => void;
   isClockSynced?: (() => boolean) | undefined;
@@ -57,6 +60,7 @@ export function createPointSync(deps: PointSyncDeps): SyncClient {
       ...deps.lockers.changeEvents(),
       'fridge.corrective-action': deps.fridges.correctiveActionMapper,
       catalog: catalogChangeMapper,
+      ...deps.paymentChanges,
     },
     commandHandlers: {
       ...commandHandlers({ door: deps.door, record: deps.record }),

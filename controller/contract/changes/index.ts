@@ -8,6 +8,7 @@ import { MembersChangeSchema, RevocationsChangeSchema } from './access.ts';
 import { CatalogChangeSchema } from './catalog.ts';
 import { OpeningRulesSchema } from './openingRules.ts';
 import { PaymentWebhookBody } from './payments.ts';
+import { ACCOUNT_TERMS, AccountTermsChangeBody, PAYMENT_PHONE, PhonePayChangeBody } from './phonePay.ts';
 import { CompartmentResetChange, OrderPackedChange, PickupCodesChange } from './lockers.ts';
 import { FRIDGE_CORRECTIVE_ACTION, FridgeCorrectiveActionBody } from './fridges.ts';
 
@@ -16,6 +17,8 @@ export const changeSchemas = {
   revocations: RevocationsChangeSchema,
   'opening-rules': OpeningRulesSchema,
   'payment.webhook': PaymentWebhookBody,
+  [PAYMENT_PHONE]: PhonePayChangeBody,
+  [ACCOUNT_TERMS]: AccountTermsChangeBody,
   'pickup-codes': PickupCodesChange,
   'order.packed': OrderPackedChange,
   'compartment.reset': CompartmentResetChange,
@@ -29,4 +32,5 @@ export type ChangeBody<K extends ChangeKind> = Static<(typeof changeSchemas)[K]>
 export * from './access.ts';
 export * from './openingRules.ts';
 export * from './payments.ts';
+export * from './phonePay.ts';
 export * from './catalog.ts';

@@ -13,6 +13,7 @@ import { fridgeEvents } from './fridges.ts';
 import { hardwareEvents } from './hardware.ts';
 import { kioskEvents } from './kiosk.ts';
 import { lockerEvents } from './lockers.ts';
+import { paymentEvents } from './payments.ts';
 import { salesEvents } from './sales.ts';
 
 export const eventCatalogue = {
@@ -23,6 +24,7 @@ export const eventCatalogue = {
   ...alarmEvents,
   ...fridgeEvents,
   ...salesEvents,
+  ...paymentEvents,
   ...kioskEvents,
 } as const satisfies Record<string, EventTypeDef>;
 

@@ -42,9 +42,12 @@ export const MemberCredentialSchema = Type.Object(
   { additionalProperties: false },
 );
 
-/** `POST /api/checkout/:id/pay`: by card at the reader, or from the member account (card UID + PIN). */
+/** `POST /api/checkout/:id/pay`: by card at the reader, by phone (a QR code to a payment page), or from the member account (card UID + PIN). */
 export const PayBodySchema = Type.Object(
-  { method: Type.Union([Type.Literal('card'), Type.Literal('account')]), memberCredential: Type.Optional(MemberCredentialSchema) },
+  {
+    method: Type.Union([Type.Literal('card'), Type.Literal('phone'), Type.Literal('account')]),
+    memberCredential: Type.Optional(MemberCredentialSchema),
+  },
   { additionalProperties: false },
 );
 export type PayBody = Static<typeof PayBodySchema>;
@@ -92,6 +95,11 @@ export const SaleViewSchema = Type.Object({
   endReason: Type.Union([Code, Type.Null()]),
   /** The last refusal of an action on this sale (null after an accepted one). */
   refusal: Type.Union([RefusalViewSchema, Type.Null()]),
+  /**
+   * Pay by phone: the short link to the payment page once the backoffice sent it (the QR code, an
+   * SVG drawn by the point, holds `shortUrl`); null while it is on its way or for other methods.
+   */
+  phoneLink: Type.Optional(Type.Union([Type.Object({ shortUrl: Type.String(), qrSvg: Type.String(), expiresAt: Type.Integer() }), Type.Null()])),
   /** The receipt once the sale is done (controller/receipts/receipt.ts `Receipt`), else null. */
   receipt: Type.Unknown(),
   /**

@@ -30,6 +30,7 @@ export const DEFAULT_RETRY_MS = 15_000;
 export function createCheckout(deps: CheckoutDeps): CheckoutService {
   const providers = new Map<string, PaymentProvider>([[deps.providers.card.name, deps.providers.card]]);
   if (deps.providers.account) providers.set(deps.providers.account.name, deps.providers.account);
+  if (deps.providers.phone) providers.set(deps.providers.phone.name, deps.providers.phone);
   const logger = deps.logger.child({ component: 'checkout' });
   const env: SessionEnv = {
     deps,

@@ -215,6 +215,8 @@ export class CheckoutSession {
         memberId = m.memberId;
       } else if (req?.method === 'card') {
         provider = this.env.deps.providers.card;
+      } else if (req?.method === 'phone' && this.env.deps.providers.phone) {
+        provider = this.env.deps.providers.phone;
       } else {
         return refuse('payment-unavailable', 'unknown payment method');
       }
@@ -343,7 +345,7 @@ export class CheckoutSession {
     this.receipt = receiptOf(sale, {
       shop: this.env.deps.shop,
       at: Math.trunc(this.env.deps.clock.now()),
-      payment: p.provider === this.env.deps.providers.account?.name ? 'account' : 'card',
+      payment: p.provider === this.env.deps.providers.account?.name ? 'account' : p.provider === this.env.deps.providers.phone?.name ? 'phone' : 'card',
       ledgerSeq: r.seq,
     });
     this.env.deps.ledger.append('sale.receipt-issued', { saleId: sale.saleId, totalCents: sale.totalCents });

@@ -61,6 +61,8 @@ export interface Providers {
   card: PaymentProvider;
   /** The member account provider (payments/memberAccount.ts); absent = no account payments. */
   account?: PaymentProvider;
+  /** Pay by phone (payments/payByPhone.ts); absent = not offered. */
+  phone?: PaymentProvider;
 }
 
 export interface CheckoutDeps {

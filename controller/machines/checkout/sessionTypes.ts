@@ -23,7 +23,7 @@ export interface SaleView {
 
 export type Result = { ok: true; view: SaleView } | Refusal;
 
-export type PayRequest = { method: 'card' } | { method: 'account'; cardUid: string; pin: string };
+export type PayRequest = { method: 'card' } | { method: 'phone' } | { method: 'account'; cardUid: string; pin: string };
 
 export interface RemoteDecision {
   checkId: string;
