@@ -18,6 +18,7 @@ import Stripe from 'stripe';
 import { AuditLog } from './accounts/audit.ts';
 import { PayByPhone } from './payments/payByPhone.ts';
 import { StripeWebhookReceiver } from './payments/webhooks.ts';
+import { PhoneDispatcher } from './payments/phoneDispatcher.ts';
 import { loadOrCreateSigningKey, type MemberSigningKey } from './credentials/signingKey.ts';
 import type { PinCost } from './credentials/pinHash.ts';
 
@@ -116,6 +117,7 @@ export async function startBackoffice(opts: BackofficeOptions): Promise<Backoffi
   });
   const now = (): number => Math.floor(opts.clock.now());
   let payments: PaymentsApi | undefined;
+  let phoneDispatcher: PhoneDispatcher | null = null;
   if (opts.payments) {
     const p = opts.payments;
     const dl = downlink;
@@ -132,6 +134,15 @@ export async function startBackoffice(opts: BackofficeOptions): Promise<Backoffi
       }),
       payByPhone: new PayByPhone({ db, stripe, publicBaseUrl: p.publicBaseUrl, now, logger: logger.child({ component: 'pay-by-phone' }) }),
     };
+    // The points' pay-by-phone requests (arrived as events) → Checkout Sessions, links, expiries, refunds.
+    phoneDispatcher = new PhoneDispatcher({
+      db,
+      stripe,
+      payByPhone: payments.payByPhone,
+      publish: (siteId, body) => dl.publishChange(siteId, 'payment.phone', body),
+      clock: opts.clock,
+      logger: logger.child({ component: 'pay-by-phone' }),
+    });
   }
   let signingKey: MemberSigningKey | null = null;
   const keyPath = opts.memberSigningKeyPath;
@@ -158,12 +169,14 @@ export async function startBackoffice(opts: BackofficeOptions): Promise<Backoffi
   try {
     await router.start();
     downlink.start();
+    phoneDispatcher?.start();
     if (opts.http) {
       httpUrl = await api.listen({ port: opts.http.port, host: opts.http.host ?? '127.0.0.1' });
     } else {
       await api.ready();
     }
   } catch (e) {
+    await phoneDispatcher?.stop();
     downlink.stop();
     await router.stop().catch(() => undefined);
     await api.close().catch(() => undefined);
@@ -175,6 +188,7 @@ export async function startBackoffice(opts: BackofficeOptions): Promise<Backoffi
   const shutdown = async (hard: boolean): Promise<void> => {
     if (stopped) return;
     stopped = true;
+    await phoneDispatcher?.stop();
     downlink?.stop();
     if (hard) await router.kill();
     else await router.stop();

@@ -352,6 +352,42 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '2026-12-06T02-10-phone-payments': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('p_phone_payments')
+        .addColumn('site_id', 'text', (c) => c.notNull())
+        .addColumn('payment_id', 'text', (c) => c.notNull())
+        .addColumn('sale_id', 'text', (c) => c.notNull())
+        .addColumn('amount', 'bigint', (c) => c.notNull())
+        .addColumn('lines', 'text', (c) => c.notNull())
+        .addColumn('requested_seq', 'bigint', (c) => c.notNull())
+        .addColumn('requested_at', 'bigint', (c) => c.notNull())
+        .addColumn('cancel_at', 'bigint')
+        .addColumn('refund_at', 'bigint')
+        .addColumn('refund_amount', 'bigint')
+        .addPrimaryKeyConstraint('p_phone_payments_pk', ['site_id', 'payment_id'])
+        .execute();
+      await db.schema
+        .createTable('phone_payments')
+        .addColumn('site_id', 'text', (c) => c.notNull())
+        .addColumn('payment_id', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('session_id', 'text')
+        .addColumn('refund_id', 'text')
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('phone_payments_pk', ['site_id', 'payment_id'])
+        .execute();
+      await db.schema
+        .createTable('member_accounts')
+        .addColumn('member_id', 'text', (c) => c.primaryKey())
+        .addColumn('mode', 'text', (c) => c.notNull())
+        .addColumn('limit_cents', 'bigint', (c) => c.notNull())
+        .addColumn('open_cents', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
   // Help requests and remote age checks from the kiosks (read models, projections/requests.ts) and
   // the operators' own note that a help request was answered (not an event of the point: kept apart
   // so a projection rebuild never loses it).

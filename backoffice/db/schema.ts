@@ -405,6 +405,47 @@ export interface DB {
   p_credentials: PCredentialsTable;
   stripe_events: StripeEventsTable;
   pay_links: PayLinksTable;
+  p_phone_payments: PPhonePaymentsTable;
+  phone_payments: PhonePaymentsTable;
+  member_accounts: MemberAccountsTable;
+}
+
+/**
+ * Read model: a point's pay-by-phone requests (`phone-pay.requested`, `…cancel-requested`,
+ * `…refund-requested`), what the dispatcher (payments/phoneDispatcher.ts) works from. Times are the point's.
+ */
+export interface PPhonePaymentsTable {
+  site_id: string;
+  payment_id: string;
+  sale_id: string;
+  amount: number;
+  /** JSON `[{name, unitCents, quantity}]`. */
+  lines: string;
+  requested_seq: number;
+  requested_at: number;
+  cancel_at: number | null;
+  refund_at: number | null;
+  refund_amount: number | null;
+}
+
+/** What the dispatcher did for a phone payment (not a projection: it records Stripe's answers). */
+export interface PhonePaymentsTable {
+  site_id: string;
+  payment_id: string;
+  /** linked: session made, link sent; refused: no session (told the point); closed: expired or never made; unpaid: refund asked, nothing paid; refunded. */
+  state: string;
+  session_id: string | null;
+  refund_id: string | null;
+  updated_at: number;
+}
+
+/** Member account terms an operator set (sent to the member's sites as `account-terms`). */
+export interface MemberAccountsTable {
+  member_id: string;
+  mode: string;
+  limit_cents: number;
+  open_cents: number;
+  updated_at: number;
 }
 
 export type { Generated };

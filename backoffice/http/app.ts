@@ -27,6 +27,7 @@ import { parcelRoutes } from './routes/parcels.ts';
 import { webRoutes } from './routes/web.ts';
 import { requestRoutes } from './routes/requests.ts';
 import { MemberService, type ChangePublisher } from '../members/memberService.ts';
+import { MemberAccounts } from '../members/memberAccounts.ts';
 import type { MemberSigningKey } from '../credentials/signingKey.ts';
 import type { PinCost } from '../credentials/pinHash.ts';
 
@@ -114,6 +115,7 @@ export function buildApi(deps: ApiDeps): App {
     members: deps.members ? new MemberService({ db: deps.db, now, ...deps.members }) : null,
     commands: deps.commands ?? null,
     downlink: deps.downlink ?? null,
+    accounts: deps.members ? new MemberAccounts({ db: deps.db, now, changes: deps.members.changes }) : null,
   };
   authRoutes(app, rd);
   userRoutes(app, rd);

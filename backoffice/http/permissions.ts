@@ -48,6 +48,8 @@ export const ROUTE_ACCESS = {
   'PATCH /api/members/:id': ['admin', 'operator'],
   'POST /api/members/:id/credentials': ['admin', 'operator'],
   'POST /api/members/:id/credentials/:cid/revoke': ['admin', 'operator'],
+  // Account terms are money a point may lend offline: admin and operator.
+  'PUT /api/members/:id/account': ['admin', 'operator'],
   'GET /api/members/cards.pdf': ['admin', 'operator'],
   // Answering the customer at the kiosk (routes/requests.ts): help and age-check requests across the
   // fleet; the answers are remote actions (TOTP, audited) for admin and operator only.

@@ -21,6 +21,7 @@ export interface SiteDownlink {
   publishChange(siteId: string, kind: 'opening-rules', body: OpeningRulesDocument): Promise<{ version: number; id: string }>;
   sendCommand(siteId: string, kind: 'locker.open', body: LockerOpenCommandBody, ttlMs: number): Promise<{ id: string; expiresAt: number; session: number }>;
 }
+import type { MemberAccounts } from '../members/memberAccounts.ts';
 
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, TypeBoxTypeProvider>;
 
@@ -41,4 +42,6 @@ export interface RouteDeps {
   commands: CommandSender | null;
   /** Null when the app was built without a downlink (opening rules saves and remote openings then answer 503). */
   downlink: SiteDownlink | null;
+  /** Member account terms (same condition as `members`). */
+  accounts: MemberAccounts | null;
 }

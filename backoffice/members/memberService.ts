@@ -10,6 +10,7 @@
  * member's cards there (a card revoked at a point stays revoked there: re-adding the site needs a
  * new card).
  */
+import type { AccountTermsChangeBodyT } from '../../controller/contract/changes/phonePay.ts';
 import type { Kysely } from 'kysely';
 import type { DB, MemberCredentialsTable, MembersTable } from '../db/schema.ts';
 import type { MembersChange, RevocationsChange } from '../../controller/contract/changes/access.ts';
@@ -35,6 +36,7 @@ import {
 export interface ChangePublisher {
   publishChange(siteId: string, kind: 'members', body: MembersChange): Promise<unknown>;
   publishChange(siteId: string, kind: 'revocations', body: RevocationsChange): Promise<unknown>;
+  publishChange(siteId: string, kind: 'account-terms', body: AccountTermsChangeBodyT): Promise<unknown>;
 }
 
 export interface MemberServiceDeps {

@@ -85,7 +85,11 @@ export class PayByPhone {
     return `${this.deps.publicBaseUrl.replace(/\/+$/, '')}/p/${code}`;
   }
 
-  async create(req: PayByPhoneRequest): Promise<PayByPhoneAnswer> {
+  /**
+   * `attempt`: a point's payment (payments/phoneDispatcher.ts): one session per paymentId under the
+   * given idempotency key, never another sale's open session reused or ended.
+   */
+  async create(req: PayByPhoneRequest, attempt?: { idempotencyKey: string }): Promise<PayByPhoneAnswer> {
     const amountCents = req.lines.reduce((s, l) => s + l.unitCents * l.quantity, 0);
     if (amountCents < MIN_TOTAL_CENTS)
       throw new PayByPhoneError(
@@ -94,14 +98,14 @@ export class PayByPhone {
       );
     const now = this.deps.now();
     const links = await this.deps.db.selectFrom('pay_links').selectAll().where('site_id', '=', req.siteId).where('sale_id', '=', req.saleId).execute();
-    const open = links.filter((l) => l.ended_at === null && Number(l.expires_at) > now);
+    const open = attempt ? [] : links.filter((l) => l.ended_at === null && Number(l.expires_at) > now);
     const same = open.find((l) => Number(l.amount) === amountCents);
     if (same) return this.answer(same.code, same.session_id, amountCents, Number(same.expires_at), true);
     // The basket changed while a session for the old total was open: that one must not be payable any more.
     for (const old of open) await this.endSession(old.session_id, now);
     // One key per attempt of this sale: a retry after a crash gets Stripe's first answer back, a new
     // attempt after the previous session ended gets a new session.
-    const idempotencyKey = `pay-by-phone:${req.siteId}:${req.saleId}:${links.length + 1}`;
+    const idempotencyKey = attempt?.idempotencyKey ?? `pay-by-phone:${req.siteId}:${req.saleId}:${links.length + 1}`;
     let session: Stripe.Checkout.Session;
     try {
       session = await this.deps.stripe.checkout.sessions.create(

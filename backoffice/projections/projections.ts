@@ -18,11 +18,20 @@ import { doorProjectors } from './door.ts';
 import { fridgeProjectors } from './fridges.ts';
 import { lockerProjectors } from './lockers.ts';
 import { memberProjectors } from './members.ts';
+import { phonePaymentProjectors } from './phonePayments.ts';
 import { requestProjectors } from './requests.ts';
 import type { Db, ProjectedEvent, Projector, Projectors } from './types.ts';
 
 /** Every read model's projectors; one event type may feed several (the fire alarm: alarms and door). */
-const PROJECTOR_GROUPS: readonly Projectors[] = [alarmProjectors, doorProjectors, fridgeProjectors, lockerProjectors, memberProjectors, requestProjectors];
+const PROJECTOR_GROUPS: readonly Projectors[] = [
+  alarmProjectors,
+  doorProjectors,
+  fridgeProjectors,
+  lockerProjectors,
+  memberProjectors,
+  requestProjectors,
+  phonePaymentProjectors,
+];
 
 /** The read-model tables, emptied by a rebuild (and per site when a site's ledger is archived). */
 export const PROJECTION_TABLES = [
@@ -34,6 +43,7 @@ export const PROJECTION_TABLES = [
   'p_credentials',
   'p_help_requests',
   'p_age_checks',
+  'p_phone_payments',
 ] as const satisfies readonly (keyof DB)[];
 
 const BY_TYPE: ReadonlyMap<string, readonly Projector[]> = (() => {

@@ -116,6 +116,10 @@ const SAMPLES: Record<RouteKey, Sample> = {
     },
     ok: [200],
   },
+  'PUT /api/members/:id/account': {
+    req: async (h) => ({ method: 'PUT', url: `/api/members/${(await seedMember(h)).memberId}/account`, payload: { mode: 'invoice', limitCents: 5000 } }),
+    ok: [200],
+  },
   'GET /api/members/cards.pdf': { req: async (h) => ({ method: 'GET', url: `/api/members/cards.pdf?ids=${(await seedMember(h)).memberId}` }), ok: [200] },
   'GET /api/requests': { req: () => ({ method: 'GET', url: '/api/requests' }), ok: [200] },
   'POST /api/sites/:id/age-checks/:checkId/decision': {
@@ -265,6 +269,7 @@ const SPEC: Record<RouteKey, Access> = {
   'PATCH /api/members/:id': ['admin', 'operator'],
   'POST /api/members/:id/credentials': ['admin', 'operator'],
   'POST /api/members/:id/credentials/:cid/revoke': ['admin', 'operator'],
+  'PUT /api/members/:id/account': ['admin', 'operator'],
   'GET /api/members/cards.pdf': ['admin', 'operator'],
   'GET /api/requests': ['admin', 'operator', 'technician'],
   'POST /api/sites/:id/age-checks/:checkId/decision': ['admin', 'operator'],
@@ -432,6 +437,7 @@ describe.each(variants)('backoffice access on $name', ({ kind, skip }) => {
       'POST /api/sites/:id/help/:seq/answered': { as: 'operator', action: 'help.answered', siteId: 'site-a' },
       'PUT /api/sites/:id/opening-rules': { as: 'operator', action: 'site.opening-rules.update', siteId: 'site-a' },
       'POST /api/sites/:id/lockers/:compartment/open': { as: 'technician', action: 'locker.open', siteId: 'site-a' },
+      'PUT /api/members/:id/account': { as: 'operator', action: 'member.account.set' },
     };
 
     // The payment routes need Stripe (absent here); their audit entries are checked in

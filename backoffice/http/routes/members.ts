@@ -20,6 +20,8 @@ import {
   MemberView,
   PatchMemberBody,
   RevokeBody,
+  AccountBody,
+  AccountView,
 } from '../schemas/members.ts';
 import { listMembers } from '../../members/memberStore.ts';
 import type { Actor, AuditEntry } from '../../accounts/audit.ts';
@@ -113,6 +115,23 @@ export function memberRoutes(app: App, deps: RouteDeps): void {
         const { credential, sites } = await deps.members.revoke(req.params.id, req.params.cid, req.body.reason);
         await audit(actor, { ...base, detail: { ...base.detail, publishedTo: sites } });
         return { credential };
+      } catch (e) {
+        return refuse(reply, actor, e, base);
+      }
+    },
+  );
+
+  app.put(
+    '/api/members/:id/account',
+    { schema: { params: MemberParams, body: AccountBody, response: responses(AccountView, 404, 503) } },
+    async (req, reply) => {
+      const { actor } = authOf(req);
+      if (!deps.accounts) return reply.code(503).send(UNAVAILABLE);
+      const base: AuditEntry = { action: 'member.account.set', outcome: 'ok', target: req.params.id, detail: { ...req.body } };
+      try {
+        const view = await deps.accounts.set(req.params.id, req.body);
+        await audit(actor, { ...base, detail: { ...base.detail, publishedTo: view.sites } });
+        return view;
       } catch (e) {
         return refuse(reply, actor, e, base);
       }

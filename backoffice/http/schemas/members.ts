@@ -112,3 +112,29 @@ export const CardsQuery = Type.Object(
   { ids: Type.String({ pattern: '^[0-9a-f]{32}(,[0-9a-f]{32}){0,39}$', description: 'comma-separated member ids' }) },
   { additionalProperties: false },
 );
+
+/** `PUT /api/members/:id/account`: prepaid balance, or monthly invoice with a credit limit; `none` closes the account. */
+export const AccountBody = Type.Object(
+  {
+    mode: Type.Enum(['prepaid', 'invoice', 'none']),
+    /** prepaid: the balance now; invoice: the credit limit. Integer cents. */
+    limitCents: Type.Integer({ minimum: 0, maximum: 10_000_000 }),
+    /** invoice: billed but not yet paid (counts against the limit). */
+    openCents: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000_000 })),
+  },
+  { additionalProperties: false },
+);
+export type AccountInput = Static<typeof AccountBody>;
+
+export const AccountView = Type.Object(
+  {
+    memberId: Type.String(),
+    mode: Type.String(),
+    limitCents: Type.Integer(),
+    openCents: Type.Integer(),
+    /** The points the terms were sent to. */
+    sites: Type.Array(Type.String()),
+  },
+  { additionalProperties: false },
+);
+export type AccountViewBody = Static<typeof AccountView>;
