@@ -5,6 +5,8 @@ import { formatCents } from '../money.ts';
 import { Message } from '../screens/Message.tsx';
 import { Lines } from './Lines.tsx';
 import { RemoteAge } from './RemoteAge.tsx';
+import { AccountForm } from './AccountForm.tsx';
+import { PayPhone } from './PayPhone.tsx';
 
 type Props = { ctx: Ctx; sale: SaleViewData; setSale(s: SaleViewData): void; onDone(): void; onCancel(): void };
 
@@ -15,8 +17,9 @@ const RUNNING = new Set(['payment', 'voiding', 'committing', 'signing', 'receipt
 
 /**
  * Paying: confirms the total the kiosk showed (the point compares it with its own), then the age
- * check when the cart asks for one (member card + PIN, or an operator asked remotely), then the card at the reader, polling the
- * sale until it is done or the payment failed.
+ * check when the cart asks for one (member card + PIN, or an operator asked remotely), then the
+ * method — card at the reader, phone (QR code to a payment page; needs the backoffice), member
+ * account (card + PIN; works offline) — polling the sale until it is done or the payment failed.
  */
 export function Pay({ ctx, sale, setSale, onDone, onCancel }: Props) {
   const { t, lang, client, say } = ctx;
@@ -24,8 +27,11 @@ export function Pay({ ctx, sale, setSale, onDone, onCancel }: Props) {
   const [busy, setBusy] = useState(false);
   const [cardUid, setCardUid] = useState('');
   const [pin, setPin] = useState('');
+  const [accountOpen, setAccountOpen] = useState(false);
   const total = formatCents(sale.totalCents, lang);
   const waitingForCard = sale.payment !== null && RUNNING.has(sale.state);
+  const byPhone = sale.payment?.provider === 'phone';
+  const choosing = (sale.state === 'payment' && sale.payment === null) || sale.state === 'paymentFailed';
 
   async function act(call: () => Promise<CheckoutAnswer>): Promise<SaleViewData | null> {
     setBusy(true);
@@ -62,8 +68,9 @@ export function Pay({ ctx, sale, setSale, onDone, onCancel }: Props) {
       return;
     }
     if (sale.state === 'paymentFailed') {
-      setResult({ ok: false, text: t('pay.failed') });
-      say(t('pay.failed'));
+      const text = byPhone ? t('pay.phoneFailed') : t('pay.failed');
+      setResult({ ok: false, text });
+      say(text);
       return;
     }
     // also while an operator decides a remote age check
@@ -83,6 +90,17 @@ export function Pay({ ctx, sale, setSale, onDone, onCancel }: Props) {
   const payByCard = async (): Promise<void> => {
     const s = await act(() => client.checkout.pay(sale.saleId, { method: 'card' }));
     if (s?.payment) say(t('pay.presentCard'));
+  };
+
+  const payByPhone = async (): Promise<void> => {
+    const s = await act(() => client.checkout.pay(sale.saleId, { method: 'phone' }));
+    if (s?.payment && s.state === 'payment') say(t('pay.phoneScan'));
+  };
+
+  const payByAccount = async (cardUid: string, pin: string): Promise<boolean> => {
+    const s = await act(() => client.checkout.pay(sale.saleId, { method: 'account', memberCredential: { cardUid, pin } }));
+    if (s) setAccountOpen(false);
+    return s !== null;
   };
 
   return (
@@ -127,25 +145,45 @@ export function Pay({ ctx, sale, setSale, onDone, onCancel }: Props) {
           {sale.requiredAge > 0 ? (
             <RemoteAge ctx={ctx} sale={sale} busy={busy} onAsk={() => void act(() => client.checkout.age(sale.saleId, { method: 'remote' }))} />
           ) : null}
-          {waitingForCard ? (
+          {waitingForCard && byPhone && sale.state === 'payment' ? <PayPhone ctx={ctx} sale={sale} /> : null}
+          {waitingForCard && !(byPhone && sale.state === 'payment') ? (
             <p class="notice card-wait" role="status" data-testid="pay-present">
               <span aria-hidden="true" class="icon">
                 ▭{' '}
               </span>
-              <strong>{sale.state === 'payment' ? t('pay.presentCard') : t('pay.waiting')}</strong>
+              <strong>{sale.state === 'payment' && sale.payment?.provider !== 'member-account' ? t('pay.presentCard') : t('pay.waiting')}</strong>
               <br />
-              {t('pay.presentCardHint')}
+              {sale.payment?.provider !== 'member-account' ? t('pay.presentCardHint') : null}
             </p>
           ) : null}
-          {(sale.state === 'payment' && sale.payment === null) || sale.state === 'paymentFailed' ? (
+          {choosing ? (
             <button class="big primary" data-testid="pay-card" disabled={busy} onClick={() => void payByCard()}>
               <span aria-hidden="true" class="icon">
                 ▭
               </span>
-              <span class="label">{sale.state === 'paymentFailed' ? t('pay.retry') : t('pay.card')}</span>
+              <span class="label">{sale.state === 'paymentFailed' && !byPhone ? t('pay.retry') : t('pay.card')}</span>
               <span class="hint">{total}</span>
             </button>
           ) : null}
+          {choosing ? (
+            <button class="big" data-testid="pay-phone-choose" disabled={busy || ctx.noBackoffice} onClick={() => void payByPhone()}>
+              <span aria-hidden="true" class="icon">
+                ▯
+              </span>
+              <span class="label">{t('pay.phone')}</span>
+              <span class="hint">{ctx.noBackoffice ? t('pay.phoneOffline') : t('pay.phoneChooseHint')}</span>
+            </button>
+          ) : null}
+          {choosing && !accountOpen ? (
+            <button class="big" data-testid="pay-account-choose" disabled={busy} onClick={() => setAccountOpen(true)}>
+              <span aria-hidden="true" class="icon">
+                ☰
+              </span>
+              <span class="label">{t('pay.account')}</span>
+              <span class="hint">{t('pay.accountChooseHint')}</span>
+            </button>
+          ) : null}
+          {choosing && accountOpen ? <AccountForm ctx={ctx} busy={busy} onSubmit={payByAccount} /> : null}
           {sale.state === 'aborted' ? <p data-testid="pay-aborted">{t('shop.aborted')}</p> : null}
           <div class="row">
             <button data-testid="shop-cancel" onClick={onCancel}>
