@@ -10,6 +10,7 @@ import type { DoorController } from '../machines/door/doorController.ts';
 import type { Lockers } from '../lockers/lockers.ts';
 import type { Fridges } from '../fridges/fridges.ts';
 import { SyncClient } from '../sync/syncClient.ts';
+import type { BackoffOptions } from '../sync/backoff.ts';
 import type { ChangeEventMapper } from '../sync/changeApplier.ts';
 import { changeEvents } from '../downlink/changes.ts';
 import { commandHandlers } from '../downlink/commands.ts';
@@ -22,6 +23,8 @@ export interface PointSyncOptions {
   username?: string | undefined;
   password?: string | undefined;
   keepaliveSec?: number | undefined;
+  /** Reconnect backoff (default: sync/backoff.ts DEFAULT_BACKOFF); tests shorten it. */
+  backoff?: BackoffOptions | undefined;
 }
 
 export interface PointSyncDeps {
@@ -51,6 +54,7 @@ export function createPointSync(deps: PointSyncDeps): SyncClient {
     ...(link.username ? { username: link.username } : {}),
     ...(link.password ? { password: link.password } : {}),
     ...(link.keepaliveSec ? { keepaliveSec: link.keepaliveSec } : {}),
+    ...(link.backoff ? { backoff: link.backoff } : {}),
     ledger: deps.ledger,
     clock: deps.clock,
     ...(deps.isClockSynced ? { isClockSynced: deps.isClockSynced } : {}),
