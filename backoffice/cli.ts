@@ -15,6 +15,11 @@
  * URI and secret (`npm start` only; never in production).
  *
  * MQTT credentials of the backoffice come from DORFPUNKT_MQTT_USERNAME / DORFPUNKT_MQTT_PASSWORD.
+ *
+ * Payments (Stripe webhooks, pay by phone) when STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET (one or
+ * more `whsec_…`, comma-separated) are set: `--public-url <url>` is this backoffice's address for the
+ * short pay links (default `http://<host>:<port>`); `--stripe <http://host:port>` talks to a local
+ * Stripe fake (fakes/stripe, `npm start`) instead of api.stripe.com.
  */
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -22,7 +27,7 @@ import { SIGNING_KEY_FILE } from './credentials/signingKey.ts';
 import { pino } from 'pino';
 import { openDatabase, type DbConfig } from './db/database.ts';
 import { createSiteCredentials, nameSite, siteNameProblem, upsertPasswdFile } from './credentials/siteCredentials.ts';
-import { startBackoffice } from './main.ts';
+import { startBackoffice, type PaymentsOptions } from './main.ts';
 import { startStandalone } from './standalone.ts';
 import { systemClock, type Logger } from './platform.ts';
 import { addUser, ensureDemoOperator } from './accounts/provisioning.ts';
@@ -56,6 +61,26 @@ export function parseArgs(argv: string[]): Parsed {
     } else positional.push(a);
   }
   return { positional, flags };
+}
+
+/** Stripe from the environment and the flags; undefined without STRIPE_SECRET_KEY. */
+export function paymentsOf(p: Parsed, env: NodeJS.ProcessEnv, http: { port: number; host: string } | undefined): PaymentsOptions | undefined {
+  const secretKey = env['STRIPE_SECRET_KEY'];
+  if (!secretKey) return undefined;
+  const webhookSecrets = (env['STRIPE_WEBHOOK_SECRET'] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  if (webhookSecrets.length === 0) throw new Error('STRIPE_SECRET_KEY is set but STRIPE_WEBHOOK_SECRET (whsec_…) is not');
+  const publicBaseUrl = str(p, 'public-url') ?? (http ? `http://${http.host}:${http.port}` : undefined);
+  if (!publicBaseUrl) throw new Error('payments need --public-url (the address the phones of the customers open)');
+  const fake = str(p, 'stripe');
+  let api: PaymentsOptions['api'];
+  if (fake !== undefined) {
+    const u = new URL(fake);
+    api = { host: u.hostname, port: Number(u.port || (u.protocol === 'https:' ? 443 : 80)), protocol: u.protocol === 'https:' ? 'https' : 'http' };
+  }
+  return { secretKey, webhookSecrets, publicBaseUrl, ...(api ? { api } : {}) };
 }
 
 function str(p: Parsed, name: string): string | undefined {
@@ -105,6 +130,8 @@ export async function runCli(argv: string[], out: (line: string) => void, logger
   const auth = p.flags.get('insecure-http') === true ? { auth: { secureCookie: false } } : {};
   const webRoot = str(p, 'web');
   const web = webRoot !== undefined ? { webRoot } : {};
+  const pay = paymentsOf(p, process.env, http);
+  const payments = pay ? { payments: pay } : {};
   const embedded = p.flags.get('embedded-broker');
   let stop: () => Promise<void>;
   if (embedded !== undefined) {
@@ -115,6 +142,7 @@ export async function runCli(argv: string[], out: (line: string) => void, logger
       ...(http ? { http } : {}),
       ...auth,
       ...web,
+      ...payments,
       clock,
       logger,
     });
@@ -134,6 +162,7 @@ export async function runCli(argv: string[], out: (line: string) => void, logger
       ...(http ? { http } : {}),
       ...auth,
       ...web,
+      ...payments,
       clock,
       logger,
     });

@@ -11,7 +11,13 @@
  * Environment: DORFPUNKT_DATA (default data/sim; each point under <data>/<site>/), PORT (first
  * point's page, 8080; the others PORT+2 and PORT+3, or DORFPUNKT_POINT_PORTS=a,b,c),
  * DORFPUNKT_BROKER_PORT (18830), DORFPUNKT_BACKOFFICE_PORT (8081), DORFPUNKT_STRIPE_PORT (12111),
+ * DORFPUNKT_PUBLIC_URL (the backoffice's address in pay-by-phone links, default
+ * http://127.0.0.1:<backoffice port>; set it to the machine's LAN address to pay from a real phone),
  * LOG_LEVEL (warn).
+ *
+ * Payments run against the local Stripe fake (fakes/stripe): the kiosks' card readers, and the
+ * backoffice's webhook receiver and pay by phone (the fake signs its webhooks with
+ * `stripeWebhookSecret` and delivers them to the backoffice; its Checkout page has a pay button).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -31,6 +37,9 @@ const firstPointPort = Number(process.env['PORT'] ?? 8080);
 const stripePort = Number(process.env['DORFPUNKT_STRIPE_PORT'] ?? 12111);
 /** The local Stripe fake's test key (the fake accepts any sk_test_ key; it is not a real account). */
 const stripeKey = process.env['STRIPE_SECRET_KEY'] ?? 'sk_test_dorfpunkt_simulation';
+/** The fake's webhook signing secret, shared with the backoffice (simulation only). */
+const stripeWebhookSecret = process.env['STRIPE_WEBHOOK_SECRET'] ?? 'whsec_dorfpunkt_simulation';
+const publicUrl = process.env['DORFPUNKT_PUBLIC_URL'] ?? `http://127.0.0.1:${backofficePort}`;
 const logLevel = process.env['LOG_LEVEL'] ?? 'warn';
 const backofficeDb = `sqlite:${join(dataDir, 'backoffice.db')}`;
 
@@ -64,7 +73,7 @@ const points = (() => {
 
 const tsx = (script: string, args: string[]): [string, string[]] => [process.execPath, ['--import', 'tsx', join(root, script), ...args]];
 const children: ChildProcess[] = [];
-const childEnv = { ...process.env, LOG_LEVEL: logLevel, STRIPE_SECRET_KEY: stripeKey };
+const childEnv = { ...process.env, LOG_LEVEL: logLevel, STRIPE_SECRET_KEY: stripeKey, STRIPE_WEBHOOK_SECRET: stripeWebhookSecret };
 
 function prefixed(name: string, chunk: Buffer): string {
   return chunk
@@ -179,14 +188,38 @@ async function main(): Promise<void> {
   run(
     'backoffice',
     'backoffice/cli.ts',
-    ['--embedded-broker', String(brokerPort), '--db', backofficeDb, '--port', String(backofficePort), '--insecure-http', '--demo-operator', '--web', webRoot],
+    [
+      '--embedded-broker',
+      String(brokerPort),
+      '--db',
+      backofficeDb,
+      '--port',
+      String(backofficePort),
+      '--insecure-http',
+      '--demo-operator',
+      '--web',
+      webRoot,
+      '--stripe',
+      `http://127.0.0.1:${stripePort}`,
+      '--public-url',
+      publicUrl,
+    ],
     (line) => {
       login.password ??= /^demo operator: user demo, password (\S+)/.exec(line)?.[1];
       login.secret ??= /^demo operator TOTP secret ([A-Z2-7]+)/.exec(line)?.[1];
     },
   );
-  // The local Stripe fake (fakes/stripe) in place of api.stripe.com, with one simulated reader per kiosk.
-  run('stripe', 'fakes/stripe/main.ts', ['--port', String(stripePort), '--secret-key', stripeKey, ...points.flatMap((p) => ['--reader', p.reader])]);
+  // The local Stripe fake (fakes/stripe) in place of api.stripe.com, with one simulated reader per
+  // kiosk; its webhooks go to the backoffice (which relays them to the points).
+  run('stripe', 'fakes/stripe/main.ts', [
+    '--port',
+    String(stripePort),
+    '--secret-key',
+    stripeKey,
+    ...points.flatMap((p) => ['--reader', p.reader]),
+    '--webhook',
+    `http://127.0.0.1:${backofficePort}/api/stripe/webhook=${stripeWebhookSecret}`,
+  ]);
   await Promise.all([waitForPort(brokerPort, 'the embedded broker'), waitForPort(stripePort, 'the Stripe fake')]);
   for (const p of points) {
     run(p.siteId, 'controller/main.ts', [
@@ -234,6 +267,8 @@ async function main(): Promise<void> {
       ),
       `  Stripe fake          http://127.0.0.1:${stripePort}  (tap a card at a kiosk: curl -u ${stripeKey}: -d 'card_present[number]=4242424242424242' http://127.0.0.1:${stripePort}/v1/test_helpers/terminal/readers/<reader>/present_payment_method`,
       `                       readers: ${points.map((p) => `${p.reader} (${p.siteId})`).join(', ')})`,
+      `  pay by phone         choose "Mit dem Telefon bezahlen" at a kiosk, open the link under the QR code, press "Bezahlen" on the fake's page`,
+      `  member account       Dieter Lange's card 04:A2:19:7C, PIN 4711 (invoice, up to 100 €), also with the backoffice stopped`,
       `  MQTT broker (Aedes)  mqtt://127.0.0.1:${brokerPort}  (each site logs in with its own password, in <data>/<site>/mqtt-password)`,
       `  data                 ${dataDir}  (pickup codes of the parcels waiting: <data>/<site>/demo-pickup-codes.txt)`,
       'The points send their history to the backoffice as they connect; the dashboard fills within seconds.',

@@ -23,6 +23,7 @@ import { simBoardControls } from './simBoardControls.ts';
 import { startSimBoards } from './simBoards.ts';
 import { seedDemoCatalog } from './demoCatalogSeed.ts';
 import { seedDemoHistory, type DemoHistoryScenario } from './demoHistory.ts';
+import { seedDemoAccounts } from './demoAccounts.ts';
 
 export interface SimulatedPointOptions {
   siteId: string;
@@ -87,6 +88,7 @@ export async function buildSimulatedPoint(o: SimulatedPointOptions): Promise<Bui
     const seed = async (ledger: Ledger, seedClock: Clock): Promise<void> => {
       await seedDemoLedger(ledger);
       seedDemoCatalog(ledger);
+      seedDemoAccounts(ledger);
       if (o.demoPickupCodes) await seedDemoPickupCodes(ledger, o.dataDir, seedClock);
     };
     if (o.demoHistory) {
