@@ -37,7 +37,7 @@ const isStripeError = (e: unknown, type: string): boolean => (e as { type?: stri
 export class PhoneDispatcher {
   private timer: unknown = null;
   private running: Promise<void> | null = null;
-  private stopped = true;
+  private stopped = false;
 
   constructor(private readonly deps: PhoneDispatcherDeps) {}
 
@@ -105,7 +105,14 @@ export class PhoneDispatcher {
           { siteId: r.site_id, saleId: r.sale_id, lines: JSON.parse(r.lines) as PayByPhoneLine[] },
           { idempotencyKey: `phone:${r.site_id}:${r.payment_id}` },
         );
-        await this.deps.publish(r.site_id, { stage: 'link', ...base, sessionId: a.sessionId, shortUrl: a.shortUrl, amountCents: a.amountCents, expiresAt: a.expiresAt });
+        await this.deps.publish(r.site_id, {
+          stage: 'link',
+          ...base,
+          sessionId: a.sessionId,
+          shortUrl: a.shortUrl,
+          amountCents: a.amountCents,
+          expiresAt: a.expiresAt,
+        });
         return this.record(r, 'linked', a.sessionId, null);
       } catch (e) {
         if (!(e instanceof PayByPhoneError) || e.code === 'stripe-unreachable') throw e;
@@ -131,7 +138,14 @@ export class PhoneDispatcher {
     if (!pi) throw new Error(`session ${sessionId} is complete without a PaymentIntent`);
     const refund = await this.deps.stripe.refunds.create({ payment_intent: pi }, { idempotencyKey: `phone-refund:${r.site_id}:${r.payment_id}` });
     this.deps.logger.warn({ siteId: r.site_id, paymentId: r.payment_id, sessionId, refundId: refund.id }, 'pay by phone: paid without a sale, refunded');
-    await this.deps.publish(r.site_id, { stage: 'refunded', ...base, sessionId, refundId: refund.id, amountCents: refund.amount, detail: r.refund_at === null ? 'paid-after-cancel' : 'sale-not-completed' });
+    await this.deps.publish(r.site_id, {
+      stage: 'refunded',
+      ...base,
+      sessionId,
+      refundId: refund.id,
+      amountCents: refund.amount,
+      detail: r.refund_at === null ? 'paid-after-cancel' : 'sale-not-completed',
+    });
     return this.record(r, 'refunded', sessionId, refund.id);
   }
 

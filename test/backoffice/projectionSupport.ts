@@ -167,6 +167,15 @@ export function randomEvent(r: () => number, seq: number, at: number): SyncEvent
       }),
     () => ev(seq, at, 'sale.aborted', { saleId, reason: 'customer' }),
     () => ev(seq, at, 'hardware.status', { kind: 'board', id: 'b1', name: 'Board', status: 'ok', previous: null }),
+    () =>
+      ev(seq, at, 'phone-pay.requested', {
+        paymentId: pick(r, ['p1', 'p2']),
+        saleId: `s${seq}`,
+        amountCents: 500 + seq,
+        lines: [{ name: 'Brot', unitCents: 500 + seq, quantity: 1 }],
+      }),
+    () => ev(seq, at, 'phone-pay.cancel-requested', { paymentId: pick(r, ['p1', 'p2']), saleId: 's' }),
+    () => ev(seq, at, 'phone-pay.refund-requested', { paymentId: pick(r, ['p1', 'p2']), saleId: 's', amountCents: 500 }),
     // flagged: wrong payload of a projected type, and an unknown type
     () => badEv(seq, at, 'alarm.raised', { key, source: 'fridge', kind: 'temperature', severity: 'bogus', reason: 'flagged', since: at }),
     () => badEv(seq, at, 'alarm.cleared', { v: 3, key, reason: 'from the future' }),
