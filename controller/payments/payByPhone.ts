@@ -93,7 +93,9 @@ export function createPayByPhoneProvider(deps: PayByPhoneDeps): PhoneProvider {
       const ref = phoneRef(paymentId);
       if (requested(paymentId)) return { kind: 'pending', ref };
       if (req.amountCents < PHONE_MIN_CENTS) return { kind: 'failed', reason: 'rejected', detail: 'amount-too-small: pay by phone from 0.50 EUR' };
-      if (!deps.online()) return { kind: 'failed', reason: 'unavailable', detail: 'uplink-down: pay by phone needs the backoffice' };
+      // Not `unavailable`: nothing was asked of anyone and nothing can be paid (no request was
+      // recorded), so a reconciliation probing with this call may close the payment at once.
+      if (!deps.online()) return { kind: 'failed', reason: 'rejected', detail: 'uplink-down: pay by phone needs the backoffice' };
       ledger.append('phone-pay.requested', { paymentId, saleId: req.saleId, amountCents: req.amountCents, lines: basket(req.saleId, req.amountCents) });
       log.info({ paymentId, saleId: req.saleId, amountCents: req.amountCents }, 'pay by phone: checkout session requested from the backoffice');
       return { kind: 'pending', ref };
