@@ -34,7 +34,11 @@ export class MemberAccounts {
       .execute();
     const sites = await targetSites(db, parseSites(m.sites));
     for (const site of sites) {
-      const row = await db.selectFrom('events').select((eb) => eb.fn.max('seq').as('top')).where('site_id', '=', site).executeTakeFirst();
+      const row = await db
+        .selectFrom('events')
+        .select((eb) => eb.fn.max('seq').as('top'))
+        .where('site_id', '=', site)
+        .executeTakeFirst();
       const sinceSeq = Number(row?.top ?? 0);
       await this.deps.changes.publishChange(site, 'account-terms', { terms: [{ memberId, mode, limitCents, openCents, sinceSeq }] });
     }

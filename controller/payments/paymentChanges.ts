@@ -45,7 +45,15 @@ export function paymentChangeEvents(ledger: PaymentChangeLedger, logger: Logger)
       const w = valid(webhookCheck, body, 'payment.webhook');
       if (find('payment.webhook-applied', 'eventId', w.eventId)) throw new ChangeRejected(`payment.webhook ${w.eventId} replayed: already applied once`);
       if (w.saleId === null) throw new ChangeRejected(`payment.webhook ${w.eventId} (${w.type}) names no sale`);
-      const applied = { eventId: w.eventId, type: w.type, objectId: w.objectId, paymentIntentId: w.paymentIntentId, status: w.status, amountCents: w.amountCents, saleId: w.saleId };
+      const applied = {
+        eventId: w.eventId,
+        type: w.type,
+        objectId: w.objectId,
+        paymentIntentId: w.paymentIntentId,
+        status: w.status,
+        amountCents: w.amountCents,
+        saleId: w.saleId,
+      };
       if (!w.type.startsWith('checkout.session.')) {
         const started = find('payment.started', 'saleId', w.saleId);
         if (!started) throw new ChangeRejected(`payment.webhook ${w.eventId} (${w.type}) names sale ${w.saleId}, unknown at this point`);
@@ -53,7 +61,9 @@ export function paymentChangeEvents(ledger: PaymentChangeLedger, logger: Logger)
       }
       const link = find('phone-pay.link', 'sessionId', w.objectId);
       if (!link || link.saleId !== w.saleId)
-        throw new ChangeRejected(`payment.webhook ${w.eventId} (${w.type}): Checkout Session ${w.objectId} of sale ${w.saleId} was not requested by this point`);
+        throw new ChangeRejected(
+          `payment.webhook ${w.eventId} (${w.type}): Checkout Session ${w.objectId} of sale ${w.saleId} was not requested by this point`,
+        );
       const out = [ev('payment.webhook-applied', { ...applied, paymentId: link.paymentId })];
       if (w.type === 'checkout.session.completed') {
         if (w.status !== 'complete') throw new ChangeRejected(`payment.webhook ${w.eventId}: session completed with status ${w.status}`);
@@ -75,7 +85,15 @@ export function paymentChangeEvents(ledger: PaymentChangeLedger, logger: Logger)
           log.warn({ paymentId: link.paymentId, saleId: link.saleId }, 'pay by phone: paid after the point gave up on it; the backoffice refunds it');
       } else if (w.type === 'checkout.session.expired' && !find('phone-pay.ended', 'paymentId', link.paymentId)) {
         out.push(
-          ev('phone-pay.ended', { paymentId: link.paymentId, saleId: link.saleId, stage: 'expired', sessionId: w.objectId, refundId: null, amountCents: null, detail: 'expired' }),
+          ev('phone-pay.ended', {
+            paymentId: link.paymentId,
+            saleId: link.saleId,
+            stage: 'expired',
+            sessionId: w.objectId,
+            refundId: null,
+            amountCents: null,
+            detail: 'expired',
+          }),
         );
       }
       return out;
@@ -84,16 +102,39 @@ export function paymentChangeEvents(ledger: PaymentChangeLedger, logger: Logger)
     [PAYMENT_PHONE](body) {
       const c = valid(phoneCheck, body, PAYMENT_PHONE);
       const req = find('phone-pay.requested', 'paymentId', c.paymentId);
-      if (!req || req.saleId !== c.saleId) throw new ChangeRejected(`${PAYMENT_PHONE}: payment ${c.paymentId} of sale ${c.saleId} was not requested by this point`);
+      if (!req || req.saleId !== c.saleId)
+        throw new ChangeRejected(`${PAYMENT_PHONE}: payment ${c.paymentId} of sale ${c.saleId} was not requested by this point`);
       if (c.stage === 'link') {
         if (find('phone-pay.link', 'paymentId', c.paymentId)) throw new ChangeRejected(`${PAYMENT_PHONE}: payment ${c.paymentId} already has its link`);
-        if (c.amountCents !== req.amountCents) throw new ChangeRejected(`${PAYMENT_PHONE}: link for ${c.amountCents} cents, the point asked ${req.amountCents}`);
-        return [ev('phone-pay.link', { paymentId: c.paymentId, saleId: c.saleId, sessionId: c.sessionId, shortUrl: c.shortUrl, amountCents: c.amountCents, expiresAt: c.expiresAt })];
+        if (c.amountCents !== req.amountCents)
+          throw new ChangeRejected(`${PAYMENT_PHONE}: link for ${c.amountCents} cents, the point asked ${req.amountCents}`);
+        return [
+          ev('phone-pay.link', {
+            paymentId: c.paymentId,
+            saleId: c.saleId,
+            sessionId: c.sessionId,
+            shortUrl: c.shortUrl,
+            amountCents: c.amountCents,
+            expiresAt: c.expiresAt,
+          }),
+        ];
       }
       const prev = find('phone-pay.ended', 'paymentId', c.paymentId);
-      if (prev?.stage === c.stage || prev?.stage === 'refunded') throw new ChangeRejected(`${PAYMENT_PHONE}: payment ${c.paymentId} already ended (${prev.stage})`);
-      if (c.stage === 'refunded' && !find('phone-pay.paid', 'paymentId', c.paymentId)) log.warn({ paymentId: c.paymentId }, 'pay by phone: refunded a payment the point never saw paid');
-      return [ev('phone-pay.ended', { paymentId: c.paymentId, saleId: c.saleId, stage: c.stage, sessionId: c.sessionId, refundId: c.refundId, amountCents: c.amountCents, detail: c.detail })];
+      if (prev?.stage === c.stage || prev?.stage === 'refunded')
+        throw new ChangeRejected(`${PAYMENT_PHONE}: payment ${c.paymentId} already ended (${prev.stage})`);
+      if (c.stage === 'refunded' && !find('phone-pay.paid', 'paymentId', c.paymentId))
+        log.warn({ paymentId: c.paymentId }, 'pay by phone: refunded a payment the point never saw paid');
+      return [
+        ev('phone-pay.ended', {
+          paymentId: c.paymentId,
+          saleId: c.saleId,
+          stage: c.stage,
+          sessionId: c.sessionId,
+          refundId: c.refundId,
+          amountCents: c.amountCents,
+          detail: c.detail,
+        }),
+      ];
     },
 
     [ACCOUNT_TERMS](body) {

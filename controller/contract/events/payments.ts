@@ -70,7 +70,8 @@ export const paymentEvents = defineEvents({
     ],
   },
   'account.terms-set': {
-    summary: "Member account terms from the backoffice (prepaid balance or invoice credit limit); the point's account bookings after sinceSeq count against them.",
+    summary:
+      "Member account terms from the backoffice (prepaid balance or invoice credit limit); the point's account bookings after sinceSeq count against them.",
     versions: [
       obj({
         memberId: Id,
