@@ -37,7 +37,7 @@ export const ROUTE_ACCESS = {
   // Public: Stripe has no session; the signature over the raw body is the authentication
   // (payments/webhooks.ts refuses forged, re-serialised and stale deliveries with 400).
   'POST /api/stripe/webhook': 'public',
-  // Operators for now; the point will request sessions over MQTT in a later step.
+  // Operators (points request theirs over MQTT: payments/phoneDispatcher.ts).
   'POST /api/pay-by-phone/sessions': ['admin', 'operator'],
   // Public: the customer's phone follows the QR code's short link to Stripe's page.
   'GET /p/:code': 'public',

@@ -1,6 +1,6 @@
 /**
  * Payments: the Stripe webhook (public; its signature is the authentication), pay-by-phone
- * Checkout Sessions (operators for now; the point will ask over MQTT in a later step) and their
+ * Checkout Sessions (for operators; the points ask over MQTT, see payments/phoneDispatcher.ts) and their
  * public short links. Without a Stripe configuration the routes exist and answer 503.
  */
 import type { FastifyReply } from 'fastify';
