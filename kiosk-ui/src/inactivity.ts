@@ -5,7 +5,11 @@ import { useEffect, useRef, useState } from 'preact/hooks';
  * warning phase starts (`onWarn`), counting down from `warnMs`; `extend()` ("Mehr Zeit") or any
  * input before the warning restarts the wait; while it shows, only its button extends (a touch
  * elsewhere does not silently dismiss it); at zero `onTimeout` runs. Returns the seconds left while warning.
+ * A screen waiting on something the customer does elsewhere (paying on the phone) dispatches
+ * `KIOSK_BUSY` on window: it counts as input (the point's own payment time limit still applies).
  */
+export const KIOSK_BUSY = 'kiosk:busy';
+
 export function useInactivity(
   active: boolean,
   idleMs: number,
@@ -22,7 +26,7 @@ export function useInactivity(
     const input = (): void => {
       if (!warningShown.current) setLastInput(Date.now());
     };
-    const events = ['pointerdown', 'keydown'] as const;
+    const events = ['pointerdown', 'keydown', KIOSK_BUSY] as const;
     for (const e of events) window.addEventListener(e, input, true);
     return () => {
       for (const e of events) window.removeEventListener(e, input, true);

@@ -1,5 +1,10 @@
 import type { SaleViewData } from '../../../controller/contract/kiosk/index.ts';
+import { useEffect } from 'preact/hooks';
 import type { Ctx } from '../context.ts';
+import { KIOSK_BUSY } from '../inactivity.ts';
+
+/** While the customer pays on the phone, the kiosk is not idle (the point's payment limit ends it). */
+const BUSY_EVERY_MS = 10_000;
 
 /**
  * Pay by phone: the QR code of the short link to the payment page (drawn by the point as SVG) and
@@ -8,6 +13,10 @@ import type { Ctx } from '../context.ts';
 export function PayPhone({ ctx, sale }: { ctx: Ctx; sale: SaleViewData }) {
   const { t } = ctx;
   const link = sale.phoneLink ?? null;
+  useEffect(() => {
+    const t = setInterval(() => window.dispatchEvent(new Event(KIOSK_BUSY)), BUSY_EVERY_MS);
+    return () => clearInterval(t);
+  }, []);
   if (!link) {
     return (
       <p class="notice" role="status" data-testid="pay-phone-preparing">
