@@ -166,7 +166,7 @@ describe('pay by phone through the backoffice over the real broker', () => {
     const set = await op({ url: `/api/members/${memberId}/account`, method: 'PUT', payload: { mode: 'invoice', limitCents: 1000 } });
     expect(set.statusCode).toBe(200);
     expect(set.json()).toMatchObject({ memberId, mode: 'invoice', limitCents: 1000, sites: [SITE] });
-    await waitFor(() => events('account.terms-set').length === 1, { what: 'the terms at the point', timeoutMs: 15_000 });
+    await waitFor(() => events('account.terms-set').some((e) => e.data['memberId'] === memberId), { what: 'the terms at the point', timeoutMs: 15_000 });
 
     proxy.refuse(true);
     proxy.resetAll();
