@@ -4,6 +4,7 @@
  * timestamped so the Migrator keeps them in order.
  */
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { alarmMigrations } from './migrationsAlarms.ts';
 
 const migrations: Record<string, Migration> = {
   '2026-11-21T00-00-init': {
@@ -455,6 +456,7 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('sites').addColumn('name', 'text').execute();
     },
   },
+  ...alarmMigrations,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

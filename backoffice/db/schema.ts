@@ -1,5 +1,6 @@
 /** Kysely table types. Timestamps are bigint ms, booleans 0/1, JSON as text: the same on SQLite and PostgreSQL. */
 import type { Generated } from 'kysely';
+import type { AlarmOpsTables } from './schemaAlarms.ts';
 
 export interface SitesTable {
   site_id: string;
@@ -193,6 +194,8 @@ export interface PAlarmsTable {
   cleared_reason: string | null;
   /** Seq of the last event that changed the row. */
   seq: number;
+  /** Seq of the event that raised the alarm now in the row: the alarm's id within its site. */
+  raise_seq: number | null;
 }
 
 export interface PDoorTable {
@@ -377,7 +380,7 @@ export interface HelpAnswersTable {
   note: string | null;
 }
 
-export interface DB {
+export interface DB extends AlarmOpsTables {
   p_help_requests: PHelpRequestsTable;
   p_age_checks: PAgeChecksTable;
   help_answers: HelpAnswersTable;

@@ -7,7 +7,7 @@
 import type { EventPayload as P } from '../../controller/contract/events/index.ts';
 import type { Db, ProjectedEvent, Projectors } from './types.ts';
 
-interface Raise {
+export interface Raise {
   key: string;
   source: string;
   kind: string;
@@ -35,6 +35,7 @@ async function raise(db: Db, e: ProjectedEvent, r: Raise): Promise<void> {
     cleared_at: null,
     cleared_reason: null,
     seq: e.seq,
+    raise_seq: e.seq,
   };
   const { site_id: _s, alarm_key: _k, ...update } = row;
   await db
@@ -55,14 +56,49 @@ async function clear(db: Db, e: ProjectedEvent, key: string, reason: string): Pr
     .execute();
 }
 
+/** The event types that raise an alarm (the notifier mails these). */
+export const ALARM_RAISE_TYPES = ['alarm.raised', 'alarm.held-open', 'alarm.forced-open', 'alarm.fire'] as const;
+
+/** What a raising event says about its alarm; undefined for any other event. */
+export function alarmRaiseOf(e: Pick<ProjectedEvent, 'type' | 'data' | 'at'>): Raise | undefined {
+  switch (e.type) {
+    case 'alarm.raised': {
+      const d = e.data as P<'alarm.raised'>;
+      return { key: d.key, source: d.source, kind: d.kind, severity: d.severity, reason: d.reason, since: d.since };
+    }
+    case 'alarm.held-open': {
+      const d = e.data as P<'alarm.held-open'>;
+      const s = Math.round(d.openForMs / 1000);
+      return {
+        key: DOOR_ALARM_KEY['held-open'],
+        source: 'door',
+        kind: 'held-open',
+        severity: 'critical',
+        reason: `door held open for more than ${s} s`,
+        since: Math.max(0, e.at - d.openForMs),
+      };
+    }
+    case 'alarm.forced-open':
+      return {
+        key: DOOR_ALARM_KEY['forced-open'],
+        source: 'door',
+        kind: 'forced-open',
+        severity: 'critical',
+        reason: 'door opened without a grant',
+        since: e.at,
+      };
+    case 'alarm.fire':
+      return { key: DOOR_ALARM_KEY.fire, source: 'door', kind: 'fire', severity: 'critical', reason: 'fire input active: doors released', since: e.at };
+    default:
+      return undefined;
+  }
+}
+
 type ClearedV1 = { alarm: 'held-open' | 'forced-open'; cause: 'closed' | 'fire' };
 type ClearedV2 = P<'alarm.cleared'>;
 
 export const alarmProjectors: Projectors = {
-  'alarm.raised': (db, e) => {
-    const d = e.data as P<'alarm.raised'>;
-    return raise(db, e, { key: d.key, source: d.source, kind: d.kind, severity: d.severity, reason: d.reason, since: d.since });
-  },
+  'alarm.raised': (db, e) => raise(db, e, alarmRaiseOf(e)!),
   'alarm.acknowledged': async (db, e) => {
     const d = e.data as P<'alarm.acknowledged'>;
     await db
@@ -78,28 +114,8 @@ export const alarmProjectors: Projectors = {
     if ('key' in d) return clear(db, e, d.key, d.reason);
     return clear(db, e, DOOR_ALARM_KEY[d.alarm], d.cause === 'fire' ? 'fire input active' : 'door closed');
   },
-  'alarm.held-open': (db, e) => {
-    const d = e.data as P<'alarm.held-open'>;
-    const s = Math.round(d.openForMs / 1000);
-    return raise(db, e, {
-      key: DOOR_ALARM_KEY['held-open'],
-      source: 'door',
-      kind: 'held-open',
-      severity: 'critical',
-      reason: `door held open for more than ${s} s`,
-      since: Math.max(0, e.at - d.openForMs),
-    });
-  },
-  'alarm.forced-open': (db, e) =>
-    raise(db, e, {
-      key: DOOR_ALARM_KEY['forced-open'],
-      source: 'door',
-      kind: 'forced-open',
-      severity: 'critical',
-      reason: 'door opened without a grant',
-      since: e.at,
-    }),
-  'alarm.fire': (db, e) =>
-    raise(db, e, { key: DOOR_ALARM_KEY.fire, source: 'door', kind: 'fire', severity: 'critical', reason: 'fire input active: doors released', since: e.at }),
+  'alarm.held-open': (db, e) => raise(db, e, alarmRaiseOf(e)!),
+  'alarm.forced-open': (db, e) => raise(db, e, alarmRaiseOf(e)!),
+  'alarm.fire': (db, e) => raise(db, e, alarmRaiseOf(e)!),
   'alarm.fire-cleared': (db, e) => clear(db, e, DOOR_ALARM_KEY.fire, 'fire input inactive'),
 };
