@@ -14,6 +14,9 @@
  * `--demo-operator`: create (or renew) the demo operator `demo` and print its password and TOTP
  * URI and secret (`npm start` only; never in production).
  *
+ * `--smtp smtp://host:587 --mail-from "dorfpunkt <alarme@example.org>" [--web-url https://...]`: alarm
+ *   e-mails (backoffice/alarms/); the SMTP URL with credentials may come from DORFPUNKT_SMTP_URL instead.
+ *
  * MQTT credentials of the backoffice come from DORFPUNKT_MQTT_USERNAME / DORFPUNKT_MQTT_PASSWORD.
  *
  * Payments (Stripe webhooks, pay by phone) when STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET (one or
@@ -27,7 +30,7 @@ import { SIGNING_KEY_FILE } from './credentials/signingKey.ts';
 import { pino } from 'pino';
 import { openDatabase, type DbConfig } from './db/database.ts';
 import { createSiteCredentials, nameSite, siteNameProblem, upsertPasswdFile } from './credentials/siteCredentials.ts';
-import { startBackoffice, type PaymentsOptions } from './main.ts';
+import { startBackoffice, type MailOptions, type PaymentsOptions } from './main.ts';
 import { startStandalone } from './standalone.ts';
 import { systemClock, type Logger } from './platform.ts';
 import { addUser, ensureDemoOperator } from './accounts/provisioning.ts';
@@ -132,6 +135,7 @@ export async function runCli(argv: string[], out: (line: string) => void, logger
   const web = webRoot !== undefined ? { webRoot } : {};
   const pay = paymentsOf(p, process.env, http);
   const payments = pay ? { payments: pay } : {};
+  const mail = mailOptions(p);
   const embedded = p.flags.get('embedded-broker');
   let stop: () => Promise<void>;
   if (embedded !== undefined) {
@@ -143,6 +147,7 @@ export async function runCli(argv: string[], out: (line: string) => void, logger
       ...auth,
       ...web,
       ...payments,
+      ...mail,
       clock,
       logger,
     });
@@ -163,6 +168,7 @@ export async function runCli(argv: string[], out: (line: string) => void, logger
       ...auth,
       ...web,
       ...payments,
+      ...mail,
       clock,
       logger,
     });
@@ -176,6 +182,17 @@ export async function runCli(argv: string[], out: (line: string) => void, logger
   });
   await stop();
   return 0;
+}
+
+/** `--smtp` (or DORFPUNKT_SMTP_URL), `--mail-from`, `--web-url`: alarm e-mails; none without an SMTP URL. */
+export function mailOptions(p: Parsed, env: NodeJS.ProcessEnv = process.env): { mail?: MailOptions } {
+  const smtpUrl = str(p, 'smtp') ?? env.DORFPUNKT_SMTP_URL;
+  if (smtpUrl === undefined || smtpUrl === '') return {};
+  if (!/^smtps?:\/\//.test(smtpUrl)) throw new Error('--smtp must be smtp://host:port or smtps://host:port');
+  const from = str(p, 'mail-from');
+  if (from === undefined) throw new Error('--smtp needs --mail-from "Name <address>"');
+  const webUrl = str(p, 'web-url');
+  return { mail: { smtpUrl, from, ...(webUrl !== undefined ? { webUrl } : {}) } };
 }
 
 async function printDemoOperator(db: Parameters<typeof ensureDemoOperator>[0], out: (line: string) => void): Promise<void> {

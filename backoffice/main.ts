@@ -21,6 +21,8 @@ import { StripeWebhookReceiver } from './payments/webhooks.ts';
 import { PhoneDispatcher } from './payments/phoneDispatcher.ts';
 import { loadOrCreateSigningKey, type MemberSigningKey } from './credentials/signingKey.ts';
 import type { PinCost } from './credentials/pinHash.ts';
+import { AlarmNotifier } from './alarms/alarmNotifier.ts';
+import { smtpTransport } from './alarms/mailer.ts';
 
 export interface BackofficeOptions {
   db: DbConfig;
@@ -56,8 +58,23 @@ export interface BackofficeOptions {
   payments?: PaymentsOptions;
   /** The built operators' web app (`backoffice/web/dist`, see web/build.ts), served at `/`; absent: not served. */
   webRoot?: string;
+  /** Alarm e-mails (alarms/alarmNotifier.ts); absent: none are sent (settings can still be made). */
+  mail?: MailOptions;
   clock: Clock;
   logger: Logger;
+}
+
+export interface MailOptions {
+  /** `smtp://user:pass@host:587` or `smtps://host:465`. */
+  smtpUrl: string;
+  /** From header, e.g. `dorfpunkt <alarme@example.org>`. */
+  from: string;
+  /** Public address of the web app, for links in the mails. */
+  webUrl?: string;
+  /** Poll interval and retry delays (tests shorten them); see NotifierOptions. */
+  pollMs?: number;
+  retryBaseMs?: number;
+  retryMaxMs?: number;
 }
 
 export interface PaymentsOptions {
@@ -77,6 +94,8 @@ export interface Backoffice {
   stats: IngestStats;
   /** Base URL of the HTTP API when `http` was given. */
   httpUrl: string | null;
+  /** Alarm e-mails when `mail` was given. */
+  notifier: AlarmNotifier | null;
   /** The Fastify app (for `inject()` in tests). */
   api: FastifyInstance;
   /** Process one uplink message as if it came from the broker (tests). */
@@ -165,11 +184,24 @@ export async function startBackoffice(opts: BackofficeOptions): Promise<Backoffi
     ...(opts.trustProxy !== undefined ? { trustProxy: opts.trustProxy } : {}),
     ...(opts.webRoot !== undefined ? { webRoot: opts.webRoot } : {}),
   });
+  const notifier = opts.mail
+    ? new AlarmNotifier({
+        db,
+        transport: smtpTransport({ url: opts.mail.smtpUrl, from: opts.mail.from }),
+        clock: opts.clock,
+        logger: logger.child({ component: 'alarm-mail' }),
+        ...(opts.mail.webUrl !== undefined ? { webUrl: opts.mail.webUrl } : {}),
+        ...(opts.mail.pollMs !== undefined ? { pollMs: opts.mail.pollMs } : {}),
+        ...(opts.mail.retryBaseMs !== undefined ? { retryBaseMs: opts.mail.retryBaseMs } : {}),
+        ...(opts.mail.retryMaxMs !== undefined ? { retryMaxMs: opts.mail.retryMaxMs } : {}),
+      })
+    : null;
   let httpUrl: string | null = null;
   try {
     await router.start();
     downlink.start();
     phoneDispatcher?.start();
+    notifier?.start();
     if (opts.http) {
       httpUrl = await api.listen({ port: opts.http.port, host: opts.http.host ?? '127.0.0.1' });
     } else {
@@ -177,6 +209,7 @@ export async function startBackoffice(opts: BackofficeOptions): Promise<Backoffi
     }
   } catch (e) {
     await phoneDispatcher?.stop();
+    await notifier?.stop();
     downlink.stop();
     await router.stop().catch(() => undefined);
     await api.close().catch(() => undefined);
@@ -189,6 +222,7 @@ export async function startBackoffice(opts: BackofficeOptions): Promise<Backoffi
     if (stopped) return;
     stopped = true;
     await phoneDispatcher?.stop();
+    await notifier?.stop();
     downlink?.stop();
     if (hard) await router.kill();
     else await router.stop();
@@ -201,6 +235,7 @@ export async function startBackoffice(opts: BackofficeOptions): Promise<Backoffi
     downlink,
     stats: router.stats,
     httpUrl,
+    notifier,
     api,
     handleMessage: (topic, payload) => router.handle(topic, payload),
     stop: () => shutdown(false),

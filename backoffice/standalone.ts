@@ -9,7 +9,7 @@ import type { LoginLimitPolicy } from './broker/loginLimiter.ts';
 import { dbLoginLockStore } from './broker/loginLockStore.ts';
 import { generatePassword } from './credentials/passwordHash.ts';
 import { createSiteCredentials, dbCredentialLookup } from './credentials/siteCredentials.ts';
-import { startBackoffice, type Backoffice, type PaymentsOptions } from './main.ts';
+import { startBackoffice, type Backoffice, type MailOptions, type PaymentsOptions } from './main.ts';
 import { SIGNING_KEY_FILE } from './credentials/signingKey.ts';
 import type { DbConfig } from './db/database.ts';
 import type { Clock, Logger } from './platform.ts';
@@ -30,6 +30,8 @@ export interface StandaloneOptions {
   payments?: PaymentsOptions;
   /** The built operators' web app (backoffice/web/dist), served at `/`. */
   webRoot?: string;
+  /** Alarm e-mails over SMTP (see main.ts). */
+  mail?: MailOptions;
   clock: Clock;
   logger: Logger;
 }
@@ -72,6 +74,7 @@ export async function startStandalone(o: StandaloneOptions): Promise<Standalone>
       ...(o.auth ? { auth: o.auth } : {}),
       ...(o.payments ? { payments: o.payments } : {}),
       ...(o.webRoot !== undefined ? { webRoot: o.webRoot } : {}),
+      ...(o.mail ? { mail: o.mail } : {}),
       clock: o.clock,
       logger: o.logger,
     });

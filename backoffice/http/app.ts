@@ -26,6 +26,8 @@ import { openingRulesRoutes } from './routes/openingRules.ts';
 import { parcelRoutes } from './routes/parcels.ts';
 import { webRoutes } from './routes/web.ts';
 import { requestRoutes } from './routes/requests.ts';
+import { alarmRoutes } from './routes/alarms.ts';
+import { notificationRoutes } from './routes/notifications.ts';
 import { MemberService, type ChangePublisher } from '../members/memberService.ts';
 import { MemberAccounts } from '../members/memberAccounts.ts';
 import type { MemberSigningKey } from '../credentials/signingKey.ts';
@@ -126,6 +128,8 @@ export function buildApi(deps: ApiDeps): App {
   requestRoutes(app, rd);
   openingRulesRoutes(app, rd);
   parcelRoutes(app, rd);
+  alarmRoutes(app, rd);
+  notificationRoutes(app, rd);
   if (deps.webRoot !== undefined) webRoutes(app, deps.webRoot);
   return app;
 }

@@ -28,6 +28,14 @@ export const ROUTE_ACCESS = {
   'GET /api/sites/:id': ALL,
   'GET /api/fleet': ALL,
   'GET /api/sites/:id/alarms': ALL,
+  // Alarms: technicians acknowledge and comment (they fix the hardware behind most alarms and note
+  // what they did); closing an alarm is the operators' decision: admin and operator. Accountants read.
+  'POST /api/sites/:id/alarms/:seq/acknowledge': ['admin', 'operator', 'technician'],
+  'POST /api/sites/:id/alarms/:seq/comments': ['admin', 'operator', 'technician'],
+  'POST /api/sites/:id/alarms/:seq/clear': ['admin', 'operator'],
+  // The signed-in user's own alarm e-mails: every role that gets them (accountants get none).
+  'GET /api/me/notifications': ['admin', 'operator', 'technician'],
+  'PUT /api/me/notifications': ['admin', 'operator', 'technician'],
   'GET /api/rejected': ['admin', 'operator', 'technician'],
   'POST /api/sites/:id/resolve-divergence': ['admin', 'operator'],
   'GET /api/users': ['admin'],

@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.ts';
 import type { AlarmViewBody, FleetSiteBody } from '../http/schemas/fleet.ts';
+import { operatorData } from '../alarms/alarmActions.ts';
 
 const SEVERITY_RANK: Readonly<Record<string, number>> = { critical: 0, warning: 1, info: 2 };
 const num = (v: number | string | null): number | null => (v === null ? null : Number(v));
@@ -10,10 +11,17 @@ export async function fleet(db: Kysely<DB>): Promise<FleetSiteBody[]> {
   const [sites, alarms, doors, fridges, lockers] = await Promise.all([
     db.selectFrom('sites').selectAll().orderBy('site_id').execute(),
     db
-      .selectFrom('p_alarms')
-      .select((eb) => ['site_id', 'severity', 'state', eb.fn.countAll<number | string>().as('n')])
-      .where('state', '!=', 'cleared')
-      .groupBy(['site_id', 'severity', 'state'])
+      .selectFrom('p_alarms as a')
+      .leftJoin('alarm_actions as o', (j) => j.onRef('o.site_id', '=', 'a.site_id').onRef('o.raise_seq', '=', 'a.raise_seq'))
+      .select((eb) => [
+        'a.site_id',
+        'a.severity',
+        'a.state',
+        eb.case().when('o.acked_at', 'is not', null).then(1).else(0).end().as('operator_acked'),
+        eb.fn.countAll<number | string>().as('n'),
+      ])
+      .where('a.state', '!=', 'cleared')
+      .groupBy(['a.site_id', 'a.severity', 'a.state', 'operator_acked'])
       .execute(),
     db.selectFrom('p_door').selectAll().execute(),
     db.selectFrom('p_fridges').selectAll().orderBy('site_id').orderBy('fridge_id').execute(),
@@ -48,7 +56,7 @@ export async function fleet(db: Kysely<DB>): Promise<FleetSiteBody[]> {
     if (!s) continue;
     const n = Number(a.n);
     if (a.severity === 'critical' || a.severity === 'warning' || a.severity === 'info') s.alarms[a.severity] += n;
-    if (a.state === 'open') s.alarms.unacknowledged += n;
+    if (a.state === 'open' && Number(a.operator_acked) === 0) s.alarms.unacknowledged += n;
   }
   for (const d of doors) {
     const s = out.get(d.site_id);
@@ -88,7 +96,9 @@ export async function siteAlarms(db: Kysely<DB>, siteId: string): Promise<AlarmV
   const site = await db.selectFrom('sites').select('site_id').where('site_id', '=', siteId).executeTakeFirst();
   if (!site) return null;
   const rows = await db.selectFrom('p_alarms').selectAll().where('site_id', '=', siteId).execute();
+  const ops = await operatorData(db, siteId);
   const views: AlarmViewBody[] = rows.map((r) => ({
+    id: Number(r.raise_seq ?? r.seq),
     key: r.alarm_key,
     source: r.source,
     kind: r.kind,
@@ -99,8 +109,11 @@ export async function siteAlarms(db: Kysely<DB>, siteId: string): Promise<AlarmV
     raisedAt: Number(r.raised_at),
     acked: r.acked_by === null || r.acked_at === null ? null : { by: r.acked_by, at: Number(r.acked_at) },
     cleared: r.cleared_at === null ? null : { at: Number(r.cleared_at), reason: r.cleared_reason ?? '' },
+    active: r.state !== 'cleared',
+    operator: ops.get(Number(r.raise_seq ?? r.seq)) ?? { acknowledged: null, cleared: null, comments: [] },
   }));
-  const rank = (a: AlarmViewBody): number => (a.state === 'cleared' ? 10 : 0) + (SEVERITY_RANK[a.severity] ?? 3);
-  const time = (a: AlarmViewBody): number => a.cleared?.at ?? a.raisedAt;
+  const closed = (a: AlarmViewBody): boolean => !a.active && a.operator.cleared !== null;
+  const rank = (a: AlarmViewBody): number => (closed(a) ? 10 : 0) + (SEVERITY_RANK[a.severity] ?? 3);
+  const time = (a: AlarmViewBody): number => Math.max(a.cleared?.at ?? a.raisedAt, a.operator.cleared?.at ?? 0);
   return views.sort((a, b) => rank(a) - rank(b) || time(b) - time(a) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }

@@ -159,6 +159,31 @@ const SAMPLES: Record<RouteKey, Sample> = {
     },
     ok: [200],
   },
+  'POST /api/sites/:id/alarms/:seq/acknowledge': {
+    req: async (h) => ({ method: 'POST', url: `/api/sites/site-a/alarms/${await seedAlarm(h)}/acknowledge` }),
+    ok: [200],
+  },
+  'POST /api/sites/:id/alarms/:seq/comments': {
+    req: async (h) => ({ method: 'POST', url: `/api/sites/site-a/alarms/${await seedAlarm(h)}/comments`, payload: { text: 'Techniker ist unterwegs' } }),
+    ok: [200],
+  },
+  'POST /api/sites/:id/alarms/:seq/clear': { req: async (h) => ({ method: 'POST', url: `/api/sites/site-a/alarms/${await seedAlarm(h)}/clear` }), ok: [200] },
+  'GET /api/me/notifications': { req: () => ({ method: 'GET', url: '/api/me/notifications' }), ok: [200] },
+  'PUT /api/me/notifications': {
+    req: () => ({
+      method: 'PUT',
+      url: '/api/me/notifications',
+      payload: {
+        email: 'anna@example.org',
+        enabled: true,
+        minSeverity: 'warning',
+        quietHours: { start: '22:00', end: '06:00' },
+        timeZone: 'Europe/Berlin',
+        language: 'de',
+      },
+    }),
+    ok: [200],
+  },
 };
 
 /** site-a online (commands go only to an online site). */
@@ -209,6 +234,22 @@ async function seedParcel(h: Harness): Promise<void> {
     })
     .onConflict((oc) => oc.columns(['site_id', 'compartment']).doNothing())
     .execute();
+}
+
+/** A fresh open alarm of site-a in the read model, as its raise would project it; returns its id. */
+async function seedAlarm(h: Harness): Promise<number> {
+  const raiseSeq = 1000 + ++seq;
+  const now = h.clock.now();
+  await h.db.db
+    .insertInto('p_alarms')
+    .values({
+      site_id: 'site-a',
+      alarm_key: `fridge:k${raiseSeq}:temperature`,
+      ...{ source: 'fridge', kind: 'temperature', severity: 'warning', reason: 'too warm', state: 'open', since: now, raised_at: now },
+      ...{ acked_by: null, acked_at: null, cleared_at: null, cleared_reason: null, seq: raiseSeq, raise_seq: raiseSeq },
+    })
+    .execute();
+  return raiseSeq;
 }
 
 /** A member of site-a with a valid QR token credential, written straight into the DB. */
@@ -280,6 +321,11 @@ const SPEC: Record<RouteKey, Access> = {
   'GET /api/sites/:id/opening-rules/preview': ALL,
   'GET /api/sites/:id/parcels': ALL,
   'POST /api/sites/:id/lockers/:compartment/open': ['admin', 'operator', 'technician'],
+  'POST /api/sites/:id/alarms/:seq/acknowledge': ['admin', 'operator', 'technician'],
+  'POST /api/sites/:id/alarms/:seq/comments': ['admin', 'operator', 'technician'],
+  'POST /api/sites/:id/alarms/:seq/clear': ['admin', 'operator'],
+  'GET /api/me/notifications': ['admin', 'operator', 'technician'],
+  'PUT /api/me/notifications': ['admin', 'operator', 'technician'],
   'GET /': 'public',
   'GET /assets/*': 'public',
 };
@@ -314,6 +360,9 @@ describe.each(variants)('backoffice access on $name', ({ kind, skip }) => {
       await h.db.db.selectFrom('changes').selectAll().orderBy('id').execute(),
       await h.db.db.selectFrom('commands').selectAll().orderBy('id').execute(),
       await h.db.db.selectFrom('site_opening_rules').selectAll().orderBy('site_id').execute(),
+      await h.db.db.selectFrom('alarm_actions').selectAll().orderBy('site_id').orderBy('raise_seq').execute(),
+      await h.db.db.selectFrom('alarm_comments').selectAll().orderBy('id').execute(),
+      await h.db.db.selectFrom('notification_settings').selectAll().orderBy('user_id').execute(),
     ]);
 
   beforeAll(async () => {
@@ -438,6 +487,10 @@ describe.each(variants)('backoffice access on $name', ({ kind, skip }) => {
       'PUT /api/sites/:id/opening-rules': { as: 'operator', action: 'site.opening-rules.update', siteId: 'site-a' },
       'POST /api/sites/:id/lockers/:compartment/open': { as: 'technician', action: 'locker.open', siteId: 'site-a' },
       'PUT /api/members/:id/account': { as: 'operator', action: 'member.account.set' },
+      'POST /api/sites/:id/alarms/:seq/acknowledge': { as: 'technician', action: 'alarm.acknowledge', siteId: 'site-a' },
+      'POST /api/sites/:id/alarms/:seq/comments': { as: 'operator', action: 'alarm.comment', siteId: 'site-a' },
+      'POST /api/sites/:id/alarms/:seq/clear': { as: 'operator', action: 'alarm.clear', siteId: 'site-a' },
+      'PUT /api/me/notifications': { as: 'admin', action: 'notifications.update' },
     };
 
     // The payment routes need Stripe (absent here); their audit entries are checked in

@@ -1,6 +1,7 @@
 /** Schemas of the fleet overview and a site's alarms (read models of backoffice/projections), importable by the UI. */
 import { Type, type Static } from 'typebox';
 import { Nullable } from './common.ts';
+import { OperatorDataView } from './alarms.ts';
 
 const N = Type.Number();
 const Severity = Type.Union([Type.Literal('critical'), Type.Literal('warning'), Type.Literal('info')]);
@@ -49,6 +50,8 @@ export type FleetViewBody = Static<typeof FleetView>;
 
 export const AlarmView = Type.Object(
   {
+    /** The alarm's id within its site: the seq of the event that raised it. */
+    id: N,
     key: Type.String(),
     source: Type.String(),
     kind: Type.String(),
@@ -60,11 +63,18 @@ export const AlarmView = Type.Object(
     raisedAt: N,
     acked: Nullable(Type.Object({ by: Type.String(), at: N })),
     cleared: Nullable(Type.Object({ at: N, reason: Type.String() })),
+    /** The point still reports the condition (its state is not `cleared`). */
+    active: Type.Boolean(),
+    /** What operators did in the backoffice (acknowledged, cleared, comments). */
+    operator: OperatorDataView,
   },
   { additionalProperties: false },
 );
 export type AlarmViewBody = Static<typeof AlarmView>;
 
-/** Not cleared first (critical before warning before info, newest first), then cleared ones, newest first. */
+/**
+ * Open ones first (critical before warning before info, newest first), then closed ones (condition
+ * gone and cleared by an operator), newest first.
+ */
 export const SiteAlarms = Type.Object({ siteId: Type.String(), alarms: Type.Array(AlarmView) }, { additionalProperties: false });
 export type SiteAlarmsBody = Static<typeof SiteAlarms>;
