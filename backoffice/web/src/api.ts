@@ -6,12 +6,14 @@
 import type { SessionAnswerBody } from '../../http/schemas/auth.ts';
 import type { ErrorBody } from '../../http/schemas/common.ts';
 import type { FleetViewBody, SiteAlarmsBody } from '../../http/schemas/fleet.ts';
+import type { AlarmActionAnswerBody, AlarmCommentBody, NotificationSettingsBody } from '../../http/schemas/alarms.ts';
 
 export type Session = SessionAnswerBody;
 export type Fleet = FleetViewBody;
 export type FleetSite = FleetViewBody['sites'][number];
 export type SiteAlarms = SiteAlarmsBody;
 export type Alarm = SiteAlarmsBody['alarms'][number];
+export type NotificationSettings = NotificationSettingsBody;
 
 /** A refused or failed call: HTTP status (0: no connection), the API's error code, seconds to wait (429). */
 export class ApiError extends Error {
@@ -43,6 +45,11 @@ export interface ApiClient {
   logout(): Promise<void>;
   fleet(): Promise<Fleet>;
   alarms(siteId: string): Promise<SiteAlarms>;
+  acknowledgeAlarm(siteId: string, id: number): Promise<AlarmActionAnswerBody>;
+  clearAlarm(siteId: string, id: number): Promise<AlarmActionAnswerBody>;
+  commentAlarm(siteId: string, id: number, text: string): Promise<AlarmCommentBody>;
+  notificationSettings(): Promise<NotificationSettings>;
+  saveNotificationSettings(s: NotificationSettings): Promise<NotificationSettings>;
 }
 
 export function createApi(fetchImpl: typeof fetch = (i, o) => fetch(i, o), base = ''): ApiClient {
@@ -90,5 +97,11 @@ export function createApi(fetchImpl: typeof fetch = (i, o) => fetch(i, o), base 
     fleet: () => call<Fleet>('GET', '/api/fleet'),
     alarms: (siteId) => call<SiteAlarms>('GET', `/api/sites/${encodeURIComponent(siteId)}/alarms`),
     request: (method, path, body) => call(method, path, body),
+    acknowledgeAlarm: (siteId, id) => call<AlarmActionAnswerBody>('POST', `/api/sites/${encodeURIComponent(siteId)}/alarms/${id}/acknowledge`),
+    clearAlarm: (siteId, id) => call<AlarmActionAnswerBody>('POST', `/api/sites/${encodeURIComponent(siteId)}/alarms/${id}/clear`),
+    commentAlarm: async (siteId, id, text) =>
+      (await call<{ comment: AlarmCommentBody }>('POST', `/api/sites/${encodeURIComponent(siteId)}/alarms/${id}/comments`, { text })).comment,
+    notificationSettings: () => call<NotificationSettings>('GET', '/api/me/notifications'),
+    saveNotificationSettings: (s) => call<NotificationSettings>('PUT', '/api/me/notifications', s),
   };
 }

@@ -22,6 +22,24 @@ export function errorText(t: T, lang: Lang, e: unknown, nowMs: number): string {
       return t('errEnrolment');
     case 'forbidden':
       return t('errForbidden');
+    case 'unknown-alarm':
+      return t('errUnknownAlarm');
+    case 'already-acknowledged':
+      return t('errAlreadyAcknowledged');
+    case 'already-cleared':
+      return t('errAlreadyCleared');
+    case 'empty-comment':
+      return t('errEmptyComment');
+    case 'comment-too-long':
+      return t('errCommentTooLong');
+    case 'bad-email':
+      return t('errBadEmail');
+    case 'email-required':
+      return t('errEmailRequired');
+    case 'bad-time-zone':
+      return t('errBadTimeZone');
+    case 'empty-quiet-hours':
+      return t('errEmptyQuietHours');
     default:
       return t('errOther', { message: e.message });
   }

@@ -14,12 +14,19 @@ import { EnrolPage } from './pages/Enrol.tsx';
 import { MembersPage } from './pages/Members.tsx';
 import { OpeningRulesPage } from './pages/OpeningRules.tsx';
 import { ParcelsPage } from './pages/Parcels.tsx';
+import { NotificationsPage } from './pages/Notifications.tsx';
 import { errorText } from './errors.ts';
 import './styles.css';
 
-type Route = { page: 'fleet' } | { page: 'alarms'; siteId: string } | { page: 'members' } | { page: 'opening-rules' | 'parcels'; siteId: string | null };
+type Route =
+  | { page: 'fleet' }
+  | { page: 'alarms'; siteId: string }
+  | { page: 'members' }
+  | { page: 'opening-rules' | 'parcels'; siteId: string | null }
+  | { page: 'notifications' };
 
 export function parseRoute(hash: string): Route {
+  if (hash === '#/notifications') return { page: 'notifications' };
   const m = /^#\/sites\/([^/]+)\/alarms$/.exec(hash);
   if (m?.[1]) return { page: 'alarms', siteId: decodeURIComponent(m[1]) };
   if (hash === '#/members') return { page: 'members' };
@@ -130,6 +137,11 @@ function App() {
             {t('switchLanguage')}
           </button>
           {signedIn ? (
+            <a class="button" href="#/notifications">
+              {t('notificationsNav')}
+            </a>
+          ) : null}
+          {signedIn ? (
             <button type="button" onClick={() => void signOut()}>
               {t('signOut')}
             </button>
@@ -162,6 +174,8 @@ function App() {
               setNotice(t('enrolDone'));
             }}
           />
+        ) : route.page === 'notifications' ? (
+          <NotificationsPage api={api} onSessionEnded={sessionEnded} />
         ) : route.page === 'alarms' ? (
           <AlarmsPage api={api} siteId={route.siteId} onSessionEnded={sessionEnded} />
         ) : route.page === 'members' ? (
