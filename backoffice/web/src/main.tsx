@@ -136,7 +136,7 @@ function App() {
           <button type="button" onClick={switchLang} lang={lang === 'de' ? 'en' : 'de'} aria-label={t('switchLanguageLabel')} data-testid="lang-switch">
             {t('switchLanguage')}
           </button>
-          {signedIn ? (
+          {signedIn && session.user.role !== 'accountant' ? (
             <a class="button" href="#/notifications">
               {t('notificationsNav')}
             </a>
