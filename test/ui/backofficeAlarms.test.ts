@@ -138,6 +138,7 @@ describe.skipIf(skip !== null)('alarm work in the backoffice web app in Chromium
     const alarm = page.getByTestId('alarm-1');
     await expect.poll(() => alarm.count()).toBe(1);
     expect(await alarm.textContent()).toContain('Zustand besteht noch');
+    expect(await alarm.textContent()).toContain('Kühlung zu warm');
 
     await alarm.getByRole('button', { name: 'Quittieren' }).click();
     await expect.poll(() => alarm.getByTestId('acked-by').textContent()).toMatch(/^Quittiert von Anna Weber am /);
