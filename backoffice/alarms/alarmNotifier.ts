@@ -37,6 +37,11 @@ export interface NotifierOptions {
   leaseMs?: number;
   /** The web app's public address, for a link in the mail. */
   webUrl?: string;
+  /**
+   * Alarms the backoffice received longer ago than this (default 24 h) are not mailed: old news,
+   * e.g. when e-mails are turned on after running without them. The cursor still moves past them.
+   */
+  maxAgeMs?: number;
 }
 
 const SEVERITY_RANK: Readonly<Record<string, number>> = { critical: 0, warning: 1, info: 2 };
@@ -145,7 +150,7 @@ export class AlarmNotifier {
     const events = await this.o.db
       .selectFrom('events as e')
       .leftJoin('flagged_events as f', (j) => j.onRef('f.site_id', '=', 'e.site_id').onRef('f.seq', '=', 'e.seq'))
-      .select(['e.seq', 'e.type', 'e.at', 'e.data'])
+      .select(['e.seq', 'e.type', 'e.at', 'e.data', 'e.received_at'])
       .where('e.site_id', '=', siteId)
       .where('e.seq', '>', from)
       .where('e.seq', '<=', upTo)
@@ -157,7 +162,9 @@ export class AlarmNotifier {
     const next = events.length === PAGE ? Number(events[events.length - 1]!.seq) : upTo;
     const now = this.now();
     const rows: AlarmMailOutboxTable[] = [];
+    const oldest = now - (this.o.maxAgeMs ?? 86_400_000);
     for (const e of events) {
+      if (Number(e.received_at) < oldest) continue;
       const raise = alarmRaiseOf({ type: e.type, at: Number(e.at), data: JSON.parse(e.data) as unknown });
       if (!raise) continue;
       const rank = SEVERITY_RANK[raise.severity] ?? 2;

@@ -114,6 +114,15 @@ describe.each([
     expect(sink.mails).toHaveLength(3);
   });
 
+  it.skipIf(skip)('does not mail alarms received more than a day before the notifier saw them (turned on later)', async () => {
+    const { db, clock, notifier, user } = await setup(berlin(12, 0));
+    const anna = await user('operator', 'anna', {});
+    await ingestBatch(db.db, batchOf('dorf-alt', [ev(1, berlin(12, 0), 'alarm.forced-open', {})]), clock.now() - 86_400_001);
+    await ingestBatch(db.db, batchOf('dorf-alt', [fridgeWarm(2, berlin(12, 0))]), clock.now() - 86_400_000);
+    await notifier.tick();
+    expect(sink.to(anna).map((m) => m.subject)).toEqual(['[dorfpunkt] Warnung: Kühlung zu warm – dorf-alt']);
+  });
+
   it.skipIf(skip)('holds a warning in quiet hours but sends a critical alarm at once; the held one arrives as a digest when quiet hours end', async () => {
     const { db, clock, notifier, user } = await setup(berlin(23, 30));
     const anna = await user('operator', 'anna', { quietHours: { start: '22:00', end: '06:00' } });
