@@ -36,13 +36,15 @@ export function parseRoute(hash: string): Route {
 }
 
 /** The signed-in sections; the current one is marked for screen readers. */
-function PageLinks({ route }: { route: Route }) {
+function PageLinks({ route, mailed }: { route: Route; mailed: boolean }) {
   const { t } = useI18n();
   const links = [
     ['fleet', '#/', t('navFleet')],
     ['members', '#/members', t('navMembers')],
     ['opening-rules', '#/opening-rules', t('navRules')],
     ['parcels', '#/parcels', t('navParcels')],
+    // Accountants get no alarm e-mails (http/permissions.ts).
+    ...(mailed ? ([['notifications', '#/notifications', t('notificationsNav')]] as const) : []),
   ] as const;
   return (
     <nav class="pages" aria-label={t('navLabel')}>
@@ -136,11 +138,6 @@ function App() {
           <button type="button" onClick={switchLang} lang={lang === 'de' ? 'en' : 'de'} aria-label={t('switchLanguageLabel')} data-testid="lang-switch">
             {t('switchLanguage')}
           </button>
-          {signedIn && session.user.role !== 'accountant' ? (
-            <a class="button" href="#/notifications">
-              {t('notificationsNav')}
-            </a>
-          ) : null}
           {signedIn ? (
             <button type="button" onClick={() => void signOut()}>
               {t('signOut')}
@@ -148,7 +145,7 @@ function App() {
           ) : null}
         </nav>
       </header>
-      {signedIn && !session.enrolmentRequired ? <PageLinks route={route} /> : null}
+      {signedIn && !session.enrolmentRequired ? <PageLinks route={route} mailed={session.user.role !== 'accountant'} /> : null}
       <main id="main" tabIndex={-1}>
         {signedIn && notice ? (
           <p class="message info" role="status" data-testid="app-notice">
