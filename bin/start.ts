@@ -26,6 +26,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Secret, TOTP } from 'otpauth';
 import { buildWebApp } from '../backoffice/web/build.ts';
+import { DEMO_TECHNICIAN_PIN } from '../controller/sim/demoTechnician.ts';
 import { buildKiosk, JS_GZIP_BUDGET } from '../kiosk-ui/build.ts';
 
 const startedAt = performance.now();
@@ -246,6 +247,9 @@ async function main(): Promise<void> {
       `http://127.0.0.1:${stripePort}`,
       '--stripe-reader',
       p.reader,
+      // the receipt QR code links to the backoffice's receipt page (GET /r/<site>/<sale>?t=…)
+      '--backoffice-url',
+      `http://127.0.0.1:${backofficePort}`,
     ]);
   }
   await Promise.all([waitForPort(backofficePort, 'the backoffice'), ...points.map((p) => waitForPort(p.port, `point ${p.siteId}`, 120_000))]);
@@ -262,6 +266,7 @@ async function main(): Promise<void> {
       `    sign in            user demo, password ${login.password ?? '(see the backoffice lines above)'}`,
       `    second factor      TOTP secret ${login.secret ?? '(see above)'} — add it to an authenticator app${code ? `, or use the current code ${code} (changes every 30 s)` : ''}`,
       '  points               virtual point page (door, lockers, fridges, credentials)   kiosk',
+      `                       (technician mode at a kiosk: hold the top-left corner 3 s, PIN ${DEMO_TECHNICIAN_PIN})`,
       ...points.map(
         (p) => `    ${p.name.padEnd(w)}   http://127.0.0.1:${p.port}/   http://127.0.0.1:${p.port}/kiosk/   (site ${p.siteId}, ${p.history} history)`,
       ),

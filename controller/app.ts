@@ -21,6 +21,7 @@ import type { FridgeConfig } from './fridges/config.ts';
 import { profileFridges } from './wiring/pointFridges.ts';
 import { createPointSync, type PointSyncOptions } from './wiring/pointSync.ts';
 import { createPointCheckout, outboxRemoteAge, type PointCheckoutDeps, type PaymentsOptions, type ShopOptions } from './wiring/pointCheckout.ts';
+import { createPointService, type PointServiceOptions } from './wiring/pointService.ts';
 import type { AccountTerms } from './payments/memberAccount.ts';
 import type { SyncClient } from './sync/syncClient.ts';
 import { lockerKioskApi } from './lockers/kioskApi.ts';
@@ -69,6 +70,8 @@ export interface StartPointOptions {
   seed?: ((ledger: Ledger) => Promise<void> | void) | undefined;
   /** Serve the built kiosk app (kiosk-ui/dist) from this folder at `/kiosk/` (simulation: the repo's build). */
   kioskDir?: string | undefined;
+  /** Receipt link (the backoffice's public URL) and technician PIN (controller/wiring/pointService.ts). */
+  service?: PointServiceOptions | undefined;
 }
 
 export interface RunningPoint {
@@ -158,6 +161,19 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
       clock,
       logger,
     });
+    // 3e'. Receipts (shown with their link, printed on request), technician mode and the
+    //      out-of-service switch, serial scanners feeding the kiosk.
+    const service = createPointService({
+      siteId: opts.siteId,
+      profile: opts.profile,
+      ledger: db,
+      hardware,
+      bootId,
+      policy: (opts.limits ?? DEFAULT_LIMITS).pin,
+      clock,
+      logger,
+      ...opts.service,
+    });
     // 3f. Sync with the backoffice: outbox up, changes and commands down (offline without it:
     //     the outbox keeps everything).
     const sync = opts.sync
@@ -195,14 +211,18 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
         ...lockerKioskApi(lockers.lockers),
         fridges: () => fridges.view(),
         openAlarms: () => alarms.open(),
-        checkout: checkout.kiosk,
+        checkout: service.wrapCheckout(checkout.kiosk),
+        receipts: service.receipts,
+        technician: service.technician,
+        onScan: (l) => service.onScan(l),
         requestHelp: (screen) => ledger.recorder.record('help.requested', { at: Math.floor(clock.now()), screen }),
       },
     });
+    service.bindStatus(() => ({ ...view.snapshot(), fridges: fridges.view() }));
     const http = opts.http
       ? createPointHttp({ listen: opts.http, point: view, sim: opts.sim?.controls, servePages: opts.sim !== undefined, kioskDir: opts.kioskDir, clock, logger })
       : undefined;
-    features = { outputs, ledger, alarms, access, door, entry, hardware, lockers, fridgeRelays, fridges, checkout, sync, view, http };
+    features = { outputs, ledger, alarms, access, door, entry, hardware, lockers, fridgeRelays, fridges, checkout, service, sync, view, http };
   } catch (err) {
     await io.stop();
     ledger.stop();

@@ -56,6 +56,7 @@ async function main(): Promise<void> {
       name: { type: 'string' },
       address: { type: 'string' },
       'demo-history': { type: 'string' },
+      'backoffice-url': { type: 'string' },
     },
   });
   const clock = createSystemClock();
@@ -79,6 +80,7 @@ async function main(): Promise<void> {
       checkoutTiming: values['remote-age-ms'] ? { remoteAgeMs: positiveMs(values['remote-age-ms'], '--remote-age-ms') } : undefined,
       kioskDir: values['kiosk-dir'] ? resolve(values['kiosk-dir']) : undefined,
       payments: values.stripe ? stripePayments(values.stripe, values['stripe-reader']) : undefined,
+      service: values['backoffice-url'] ? { backofficePublicUrl: backofficeUrl(values['backoffice-url']) } : undefined,
       sync: values.mqtt
         ? {
             brokerUrl: values.mqtt,
@@ -109,6 +111,7 @@ async function main(): Promise<void> {
       http: config.http,
       kioskDir: values['kiosk-dir'] ? resolve(values['kiosk-dir']) : undefined,
       limits: resolveLimits(config.limits),
+      service: { technicianPinHash: config.technicianPinHash, backofficePublicUrl: config.backofficePublicUrl },
       isClockSynced: createClockSyncProbe({ clock }),
       sync: config.mqtt
         ? {
@@ -148,6 +151,13 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGHUP', () => shutdown('SIGHUP'));
+}
+
+/** `--backoffice-url http://…`: the backoffice's public address for receipt links (http or https only). */
+function backofficeUrl(url: string): string {
+  const u = new URL(url);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`--backoffice-url must be an http(s) URL, got ${url}`);
+  return u.toString().replace(/\/+$/, '');
 }
 
 /**

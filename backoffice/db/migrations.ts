@@ -457,6 +457,29 @@ const migrations: Record<string, Migration> = {
     },
   },
   ...alarmMigrations,
+  // Receipts online (issue 10): the sales read model behind `GET /r/:siteId/:saleId`.
+  '2026-12-06T02-30-sales': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('p_sales')
+        .addColumn('site_id', 'text', (c) => c.notNull())
+        .addColumn('sale_id', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('lines', 'text', (c) => c.notNull())
+        .addColumn('vat', 'text', (c) => c.notNull())
+        .addColumn('total_cents', 'bigint', (c) => c.notNull())
+        .addColumn('fixed_at', 'bigint', (c) => c.notNull())
+        .addColumn('payment', 'text')
+        .addColumn('committed_seq', 'bigint')
+        .addColumn('committed_at', 'bigint')
+        .addColumn('receipt_token', 'text')
+        .addColumn('shop', 'text')
+        .addColumn('receipt_at', 'bigint')
+        .addColumn('seq', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('p_sales_pk', ['site_id', 'sale_id'])
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

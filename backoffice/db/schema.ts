@@ -233,6 +233,28 @@ export interface PLockersTable {
   seq: number;
 }
 
+/** One sale per site (receipts online): from `sale.cart-fixed`, payments, `sale.committed`/`aborted`, `sale.receipt-issued`. */
+export interface PSalesTable {
+  site_id: string;
+  sale_id: string;
+  status: string; // 'open' | 'committed' | 'aborted'
+  /** JSON: the sale's lines as the point priced them (contract SaleLineSchema). */
+  lines: string;
+  /** JSON: VAT per rate `{rate, netCents, vatCents, grossCents}[]`. */
+  vat: string;
+  total_cents: number;
+  fixed_at: number;
+  payment: string | null; // 'card' | 'phone' | 'account'
+  committed_seq: number | null;
+  committed_at: number | null;
+  /** The receipt link's token (random, from `sale.receipt-issued`). */
+  receipt_token: string | null;
+  /** JSON `{name, address[]}` as printed on the receipt. */
+  shop: string | null;
+  receipt_at: number | null;
+  seq: number;
+}
+
 export interface PMembersTable {
   site_id: string;
   member_id: string;
@@ -405,6 +427,7 @@ export interface DB extends AlarmOpsTables {
   p_fridges: PFridgesTable;
   p_lockers: PLockersTable;
   p_members: PMembersTable;
+  p_sales: PSalesTable;
   p_credentials: PCredentialsTable;
   stripe_events: StripeEventsTable;
   pay_links: PayLinksTable;

@@ -28,6 +28,7 @@ import { webRoutes } from './routes/web.ts';
 import { requestRoutes } from './routes/requests.ts';
 import { alarmRoutes } from './routes/alarms.ts';
 import { notificationRoutes } from './routes/notifications.ts';
+import { receiptRoutes } from './routes/receipts.ts';
 import { MemberService, type ChangePublisher } from '../members/memberService.ts';
 import { MemberAccounts } from '../members/memberAccounts.ts';
 import type { MemberSigningKey } from '../credentials/signingKey.ts';
@@ -130,6 +131,7 @@ export function buildApi(deps: ApiDeps): App {
   parcelRoutes(app, rd);
   alarmRoutes(app, rd);
   notificationRoutes(app, rd);
+  receiptRoutes(app, rd);
   if (deps.webRoot !== undefined) webRoutes(app, deps.webRoot);
   return app;
 }

@@ -49,6 +49,8 @@ export const ROUTE_ACCESS = {
   'POST /api/pay-by-phone/sessions': ['admin', 'operator'],
   // Public: the customer's phone follows the QR code's short link to Stripe's page.
   'GET /p/:code': 'public',
+  // the receipt behind the kiosk's QR code: public, unguessable by its token (routes/receipts.ts)
+  'GET /r/:siteId/:saleId': 'public',
   // Members: admin and operator manage them; accountant and technician may only look. Printing
   // cards is a write in effect (the sheet holds working credentials): admin and operator only.
   'GET /api/members': ALL,

@@ -20,6 +20,7 @@ import { lockerProjectors } from './lockers.ts';
 import { memberProjectors } from './members.ts';
 import { phonePaymentProjectors } from './phonePayments.ts';
 import { requestProjectors } from './requests.ts';
+import { saleProjectors } from './sales.ts';
 import type { Db, ProjectedEvent, Projector, Projectors } from './types.ts';
 
 /** Every read model's projectors; one event type may feed several (the fire alarm: alarms and door). */
@@ -31,6 +32,7 @@ const PROJECTOR_GROUPS: readonly Projectors[] = [
   memberProjectors,
   requestProjectors,
   phonePaymentProjectors,
+  saleProjectors,
 ];
 
 /** The read-model tables, emptied by a rebuild (and per site when a site's ledger is archived). */
@@ -44,6 +46,7 @@ export const PROJECTION_TABLES = [
   'p_help_requests',
   'p_age_checks',
   'p_phone_payments',
+  'p_sales',
 ] as const satisfies readonly (keyof DB)[];
 
 const BY_TYPE: ReadonlyMap<string, readonly Projector[]> = (() => {

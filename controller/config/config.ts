@@ -35,6 +35,10 @@ export const ControllerConfigSchema = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    /** The technician PIN's scrypt hash (`hashPin`, controller/access/pin.ts); without it technician mode at the kiosk is refused. */
+    technicianPinHash: Type.Optional(Type.String({ pattern: '^scrypt\\$[0-9]+\\$[0-9]+\\$[0-9]+\\$[A-Za-z0-9_-]+\\$[A-Za-z0-9_-]+$' })),
+    /** The backoffice's public address: the kiosk's receipt QR code links to `<url>/r/<siteId>/<saleId>?t=…`. */
+    backofficePublicUrl: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$' })),
     /** Brute-force limits; defaults in limits.ts (README: "Limits and what they promise"). */
     limits: Type.Optional(LimitsSchema),
     logLevel: Type.Union([Type.Literal('debug'), Type.Literal('info'), Type.Literal('warn'), Type.Literal('error')], {

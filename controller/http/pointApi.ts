@@ -2,7 +2,10 @@ import type { Compartment, DecisionViewData, PointSnapshotData, SimSnapshot } fr
 import type { DemoCredentialData } from '../contract/kiosk/routes.ts';
 import type { DropOffBody, DropOffViewData, FridgeViewData, LockersAnswer, OpenAlarmData, SimFridgeBody, SimFridgeData } from '../contract/kiosk/lockers.ts';
 import type { AgeBody, LooseCatalogData, PayBody, SaleViewData } from '../contract/kiosk/checkout.ts';
-import type { MessageKey } from '../i18n/i18n.ts';
+import type { Lang, MessageKey } from '../i18n/i18n.ts';
+import type { SimPaperBody, SimPrinterAnswer, SimProductsAnswer, SimReaderBody, TechnicianStatus } from '../contract/kiosk/service.ts';
+import type { PrintAnswer, ReceiptAnswer } from '../receipts/receiptDesk.ts';
+import type { ServiceState, SignInResult } from '../technician/technicianDesk.ts';
 
 /**
  * What the HTTP layer needs from the running point. The composition root adapts the door
@@ -41,6 +44,26 @@ export interface PointApi {
   requestHelp?(screen: string): number;
   /** The kiosk checkout (absent: the point sells nothing). */
   checkout?: CheckoutKioskApi;
+  /** Receipts of finished sales: screen text with the link, printing on request (controller/receipts/receiptDesk.ts). */
+  receipts?: ReceiptsKioskApi;
+  /** Technician mode and the out-of-service switch (controller/technician/). */
+  technician?: TechnicianKioskApi;
+  /** A serial scanner read a code (sent to the kiosk as a live `scan` message). */
+  onScan?(listener: (code: string) => void): () => void;
+}
+
+export interface ReceiptsKioskApi {
+  receipt(saleId: string, lang: Lang): Promise<ReceiptAnswer>;
+  print(saleId: string, lang: Lang): Promise<PrintAnswer>;
+}
+
+export interface TechnicianKioskApi {
+  signIn(pin: string): Promise<SignInResult>;
+  /** Whether a session is valid now (and keeps it alive). */
+  valid(session: string): boolean;
+  service(): ServiceState;
+  setOutOfService(outOfService: boolean): ServiceState;
+  status(): TechnicianStatus;
 }
 
 /** A sale as the kiosk sees it; the refusal carries only its reason (the route translates it). */
@@ -103,6 +126,16 @@ export interface SimControls {
   fridges?(): SimFridgeData[];
   /** Upset a simulated fridge; false = no such fridge. */
   fridge?(id: string, action: SimFridgeBody['action']): boolean;
+  /** At the simulated card reader: `none` = no reader simulated, `idle` = it waits for no payment. */
+  reader?(action: SimReaderBody['action']): Promise<'done' | 'idle' | 'none'>;
+  /** The simulated serial scanner reads a code; false = no scanner simulated. */
+  scan?(code: string): Promise<boolean>;
+  /** Products with a GTIN, for the scanner panel. */
+  products?(): SimProductsAnswer['products'];
+  /** The simulated receipt printer's paper. */
+  printer?(): SimPrinterAnswer;
+  /** Load paper or let it run out; false = no printer simulated. */
+  paper?(state: SimPaperBody['paper']): boolean;
 }
 
 export interface SimCableView {

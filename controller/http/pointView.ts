@@ -27,7 +27,9 @@ export interface PointViewDeps {
   sync?: { status(): SyncStatus; onStatus(l: () => void): Unsubscribe } | undefined;
   sim?: { snapshot(): SimSnapshot; onChange(l: () => void): Unsubscribe } | undefined;
   /** The kiosk's locker, fridge, alarm, help and checkout accessors (controller/lockers/kioskApi.ts, fridges, alarms, wiring/checkoutKioskApi.ts). */
-  extras?: Partial<Pick<PointApi, 'lockers' | 'pickup' | 'dropOff' | 'fridges' | 'openAlarms' | 'requestHelp' | 'checkout'>>;
+  extras?: Partial<
+    Pick<PointApi, 'lockers' | 'pickup' | 'dropOff' | 'fridges' | 'openAlarms' | 'requestHelp' | 'checkout' | 'receipts' | 'technician' | 'onScan'>
+  >;
 }
 
 export interface PointView extends PointApi {
@@ -69,6 +71,7 @@ export function createPointView(deps: PointViewDeps): PointView {
       sync: sync ? { ...sync.status() } : null,
       sim: sim?.snapshot() ?? null,
       recentDecisions: recent,
+      ...(deps.extras?.technician ? { service: deps.extras.technician.service() } : {}),
     }),
     onChange: (l) => {
       listeners.add(l);

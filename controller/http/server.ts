@@ -18,6 +18,8 @@ import { checkoutRoutes } from './routes/checkout.ts';
 import { errorHandler } from './errors.ts';
 import { helpRoutes } from './routes/help.ts';
 import { kioskAppRoutes } from './routes/kioskApp.ts';
+import { serviceRoutes } from './routes/service.ts';
+import { simServiceRoutes } from './routes/simService.ts';
 
 export interface HttpServerOptions {
   point: PointApi;
@@ -57,7 +59,9 @@ export async function buildHttpServer(opts: HttpServerOptions): Promise<App> {
   await app.register(fridgeAlarmRoutes, { point: opts.point });
   await app.register(helpRoutes, { point: opts.point });
   await app.register(checkoutRoutes, { point: opts.point });
+  await app.register(serviceRoutes, { point: opts.point });
   if (opts.sim) await app.register(simRoutes, { sim: opts.sim });
+  if (opts.sim) await app.register(simServiceRoutes, { sim: opts.sim });
   if (opts.kioskDir !== undefined) await app.register(kioskAppRoutes, { dir: opts.kioskDir });
   if (opts.servePages) {
     await app.register(fastifyStatic, {

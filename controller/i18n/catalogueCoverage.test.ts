@@ -42,13 +42,17 @@ const COMPUTED: Record<string, string[]> = {
   'hardware.': Object.keys(HARDWARE_STATUSES),
   'door.state.': DOOR_STATES,
   'checkout.refused.': [...REFUSAL_REASONS],
+  'sim.printer.paper.': ['ok', 'near-end', 'out'],
 };
 /** `tr(x)` arguments that are neither literals nor computed keys, and where their keys come from. */
-const INDIRECT = new Set(['el.dataset.i18n', 'el.dataset.i18nPlaceholder', 'c.note']);
+const INDIRECT = new Set(['el.dataset.i18n', 'el.dataset.i18nPlaceholder', 'el.dataset.i18nTitle', 'c.note']);
 
 const controllerDir = fileURLToPath(new URL('..', import.meta.url));
 const html = readFileSync(join(controllerDir, 'http/public/virtual-point.html'), 'utf8');
-const js = readFileSync(join(controllerDir, 'http/public/virtual-point.js'), 'utf8');
+const js =
+  readFileSync(join(controllerDir, 'http/public/virtual-point.js'), 'utf8') +
+  '\n' +
+  readFileSync(join(controllerDir, 'http/public/virtual-point-service.js'), 'utf8');
 
 /** The argument text of every `tr(…)` call (balanced parentheses). */
 function trArguments(source: string): string[] {

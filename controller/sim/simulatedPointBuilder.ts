@@ -24,6 +24,8 @@ import { startSimBoards } from './simBoards.ts';
 import { seedDemoCatalog } from './demoCatalogSeed.ts';
 import { seedDemoHistory, type DemoHistoryScenario } from './demoHistory.ts';
 import { seedDemoAccounts } from './demoAccounts.ts';
+import { simServiceControls } from './simServiceControls.ts';
+import { demoTechnicianPinHash } from './demoTechnician.ts';
 
 export interface SimulatedPointOptions {
   siteId: string;
@@ -54,6 +56,8 @@ export interface SimulatedPointOptions {
   shop?: StartPointOptions['shop'];
   /** On a first start (empty ledger), append a few days of demo history of this kind first (see demoHistory.ts). */
   demoHistory?: DemoHistoryScenario | undefined;
+  /** The backoffice's public URL (receipt links) and the technician PIN's hash (default: the demo PIN's, see demoTechnician.ts). */
+  service?: StartPointOptions['service'];
 }
 
 export interface BuiltSimulatedPoint {
@@ -115,7 +119,12 @@ export async function buildSimulatedPoint(o: SimulatedPointOptions): Promise<Bui
       http: o.http,
       kioskDir: o.kioskDir ?? fileURLToPath(new URL('../../kiosk-ui/dist/', import.meta.url)),
       sim: {
-        controls: { ...simControls(sim, credentials), ...simBoardControls(simBoards.boards), ...(fridges ? simFridgeControls(fridges) : {}) },
+        controls: {
+          ...simControls(sim, credentials),
+          ...simBoardControls(simBoards.boards),
+          ...(fridges ? simFridgeControls(fridges) : {}),
+          ...simServiceControls(simBoards.boards, profile, o.payments),
+        },
         snapshot: () => ({ ...sim.snapshot(), cables: simBoards.boards.cables() }),
         onChange: (l) => sim.onChange(l),
       },
@@ -127,6 +136,7 @@ export async function buildSimulatedPoint(o: SimulatedPointOptions): Promise<Bui
       sync: o.sync,
       payments: o.payments,
       shop: o.shop ?? { name: 'Dorfladen Musterdorf', address: ['Hauptstraße 1', '12345 Musterdorf'] },
+      service: { technicianPinHash: await demoTechnicianPinHash(o.dataDir), ...o.service },
     });
   } catch (err) {
     sim.stop();

@@ -54,6 +54,7 @@ export function checkoutKioskApi(checkout: CheckoutService, catalog: Catalog, ph
       refusal: lastRefusal.get(s) ?? null,
       receipt: v.receipt,
       remoteAge: v.remoteAge,
+      ...(v.receiptToken !== null ? { receiptToken: v.receiptToken } : {}),
     };
   };
 

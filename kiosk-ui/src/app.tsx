@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { createKioskClient, type PointSnapshotData } from '../../controller/contract/kiosk/index.ts';
 import { translator, type Lang } from './i18n/index.ts';
 import type { Ctx, Screen } from './context.ts';
@@ -11,6 +11,9 @@ import { Pickup } from './screens/Pickup.tsx';
 import { Courier } from './screens/Courier.tsx';
 import { Help } from './screens/Help.tsx';
 import { Shop } from './shop/Shop.tsx';
+import { Technician } from './screens/Technician.tsx';
+import { Offline, OutOfService } from './screens/Unavailable.tsx';
+import { useCornerHold } from './technicianCorner.tsx';
 
 const SPOKEN_ON_ENTRY = { shop: 'speech.shop', pickup: 'speech.pickup', courier: 'speech.courier', help: 'speech.help' } as const;
 
@@ -26,7 +29,18 @@ export function App({ options }: { options: KioskOptions }) {
 
   const t = useMemo(() => translator(lang), [lang]);
   const client = useMemo(() => createKioskClient({ lang }), [lang]);
-  useEffect(() => connectLive(location.origin, { onState: setState, onConnection: setUp }), []);
+  const scanListeners = useRef(new Set<(code: string) => void>());
+  useEffect(
+    () =>
+      connectLive(location.origin, {
+        onState: setState,
+        onConnection: setUp,
+        onScan: (code) => {
+          for (const l of [...scanListeners.current]) l(code);
+        },
+      }),
+    [],
+  );
   useEffect(() => {
     document.documentElement.lang = lang;
     document.title = t('app.title');
@@ -41,7 +55,7 @@ export function App({ options }: { options: KioskOptions }) {
   const go = (next: Screen): void => {
     if (next === 'help') setFrom(screen);
     setScreen(next);
-    if (next !== 'welcome') say(t(SPOKEN_ON_ENTRY[next]));
+    if (next !== 'welcome' && next !== 'technician') say(t(SPOKEN_ON_ENTRY[next]));
   };
   const idle = useInactivity(
     screen !== 'welcome' || lang !== options.lang || contrast || !speech,
@@ -60,10 +74,19 @@ export function App({ options }: { options: KioskOptions }) {
     },
   );
 
+  const toTechnician = useRef(() => undefined as void);
+  toTechnician.current = () => go('technician');
+  useCornerHold(options.techHoldMs, () => toTechnician.current());
+
   const noBackoffice = state?.sync ? !state.sync.connected : false;
   const lost = state ? state.hardware.filter((h) => h.status === 'lost').map((h) => h.name) : [];
   const broken = [...(state?.door.faulted ? [t('status.door')] : []), ...(lost.length > 0 ? [t('status.hardware')] : [])];
-  const ctx: Ctx = { t, lang, client, say, go, from, noBackoffice };
+  const onScan = (l: (code: string) => void): (() => void) => {
+    scanListeners.current.add(l);
+    return () => scanListeners.current.delete(l);
+  };
+  const ctx: Ctx = { t, lang, client, say, go, from, noBackoffice, onScan };
+  const outOfService = state?.service?.outOfService === true && screen !== 'technician';
 
   return (
     <div class="app">
@@ -93,12 +116,6 @@ export function App({ options }: { options: KioskOptions }) {
           </button>
         ) : null}
       </header>
-      {!up ? (
-        <p class="banner offline" role="alert" data-testid="offline">
-          <span aria-hidden="true">⚠ </span>
-          {t('status.offline')}
-        </p>
-      ) : null}
       {up && broken.length > 0 ? (
         <p class="banner out-of-service" role="alert" data-testid="out-of-service">
           <span aria-hidden="true">⚠ </span>
@@ -118,11 +135,18 @@ export function App({ options }: { options: KioskOptions }) {
         </p>
       ) : null}
       <main>
-        {screen === 'welcome' ? <Welcome ctx={ctx} /> : null}
-        {screen === 'shop' ? <Shop ctx={ctx} /> : null}
-        {screen === 'pickup' ? <Pickup ctx={ctx} /> : null}
-        {screen === 'courier' ? <Courier ctx={ctx} /> : null}
-        {screen === 'help' ? <Help ctx={ctx} /> : null}
+        {!up ? <Offline ctx={ctx} /> : null}
+        {up && outOfService ? <OutOfService ctx={ctx} /> : null}
+        {up && !outOfService ? (
+          <>
+            {screen === 'welcome' ? <Welcome ctx={ctx} /> : null}
+            {screen === 'shop' ? <Shop ctx={ctx} /> : null}
+            {screen === 'pickup' ? <Pickup ctx={ctx} /> : null}
+            {screen === 'courier' ? <Courier ctx={ctx} /> : null}
+            {screen === 'help' ? <Help ctx={ctx} /> : null}
+            {screen === 'technician' ? <Technician ctx={ctx} /> : null}
+          </>
+        ) : null}
       </main>
       {idle.secondsLeft !== null ? (
         <div class="overlay">

@@ -2,7 +2,7 @@ import type { KioskClient } from '../../controller/contract/kiosk/index.ts';
 import { KioskHttpError } from '../../controller/contract/kiosk/index.ts';
 import type { Lang, Translate } from './i18n/index.ts';
 
-export type Screen = 'welcome' | 'shop' | 'pickup' | 'courier' | 'help';
+export type Screen = 'welcome' | 'shop' | 'pickup' | 'courier' | 'help' | 'technician';
 
 /** What every screen gets from the shell. */
 export interface Ctx {
@@ -16,6 +16,8 @@ export interface Ctx {
   from: Screen;
   /** The point's link to the backoffice is down (help is queued). */
   noBackoffice: boolean;
+  /** Codes read by the point's serial scanner (live `scan` messages); returns the unsubscribe. */
+  onScan(listener: (code: string) => void): () => void;
 }
 
 /** The text for a failed call: the point's own message, or that it does not answer. */

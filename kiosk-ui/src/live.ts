@@ -8,6 +8,8 @@ import { decodeLiveMessage, liveUrl, type PointSnapshotData } from '../../contro
 export interface LiveHandlers {
   onState(state: PointSnapshotData): void;
   onConnection(up: boolean): void;
+  /** A serial scanner at the point read a code. */
+  onScan?(code: string): void;
 }
 
 export function connectLive(origin: string, h: LiveHandlers): () => void {
@@ -22,7 +24,8 @@ export function connectLive(origin: string, h: LiveHandlers): () => void {
       if (!r.ok) return;
       delay = 500;
       h.onConnection(true);
-      h.onState(r.value.state);
+      if (r.value.type === 'state') h.onState(r.value.state);
+      else if (r.value.type === 'scan') h.onScan?.(r.value.code);
     };
     ws.onclose = () => {
       h.onConnection(false);

@@ -7,6 +7,8 @@ export interface KioskOptions {
   /** The warning's countdown (ms) before the kiosk returns to the welcome screen (default 20 s). */
   warnMs: number;
   lang: Lang;
+  /** How long the hidden corner must be held for technician mode (ms, default 3 s). */
+  techHoldMs: number;
 }
 
 export function readOptions(search: string): KioskOptions {
@@ -15,5 +17,5 @@ export function readOptions(search: string): KioskOptions {
     const v = Number(p.get(name));
     return Number.isInteger(v) && v >= 500 && v <= 3_600_000 ? v : dflt;
   };
-  return { idleMs: ms('idle', 60_000), warnMs: ms('warn', 20_000), lang: p.get('lang') === 'en' ? 'en' : 'de' };
+  return { idleMs: ms('idle', 60_000), warnMs: ms('warn', 20_000), lang: p.get('lang') === 'en' ? 'en' : 'de', techHoldMs: ms('hold', 3000) };
 }

@@ -92,6 +92,8 @@ const SAMPLES: Record<RouteKey, Sample> = {
     ok: [503],
   },
   'GET /p/:code': { req: () => ({ method: 'GET', url: '/p/abcdefgh' }), ok: [503] },
+  // a sale not synced (or a wrong token): the "not yet transmitted" page
+  'GET /r/:siteId/:saleId': { req: () => ({ method: 'GET', url: '/r/site-a/sale-1?t=AAAAAAAAAAAAAAAAAAAAAA' }), ok: [404] },
   'GET /api/members': { req: () => ({ method: 'GET', url: '/api/members' }), ok: [200] },
   'POST /api/members': {
     req: () => ({
@@ -305,6 +307,7 @@ const SPEC: Record<RouteKey, Access> = {
   'POST /api/stripe/webhook': 'public',
   'POST /api/pay-by-phone/sessions': ['admin', 'operator'],
   'GET /p/:code': 'public',
+  'GET /r/:siteId/:saleId': 'public',
   'GET /api/members': ALL,
   'POST /api/members': ['admin', 'operator'],
   'PATCH /api/members/:id': ['admin', 'operator'],

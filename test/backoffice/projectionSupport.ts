@@ -48,6 +48,11 @@ const NUMERIC = new Set([
   'requested_at',
   'deadline_at',
   'decided_at',
+  'total_cents',
+  'fixed_at',
+  'committed_seq',
+  'committed_at',
+  'receipt_at',
 ]);
 
 export type Dump = Record<(typeof PROJECTION_TABLES)[number], Record<string, unknown>[]>;
@@ -176,6 +181,32 @@ export function randomEvent(r: () => number, seq: number, at: number): SyncEvent
       }),
     () => ev(seq, at, 'phone-pay.cancel-requested', { paymentId: pick(r, ['p1', 'p2']), saleId: 's' }),
     () => ev(seq, at, 'phone-pay.refund-requested', { paymentId: pick(r, ['p1', 'p2']), saleId: 's', amountCents: 500 }),
+    () =>
+      ev(seq, at, 'sale.cart-fixed', {
+        saleId,
+        lines: [{ productId: '04001234000604', name: 'Milch', quantity: 1 + Math.floor(r() * 3), unitCents: 129, vatRate: 7, depositCents: 0, ageClass: 0 }],
+        totalCents: 129,
+        vat: [{ rate: 7, netCents: 121, vatCents: 8, grossCents: 129 }],
+        requiredAge: 0,
+      }),
+    () =>
+      ev(seq, at, 'payment.started', {
+        saleId,
+        paymentId: `pay${seq}`,
+        provider: pick(r, ['stripe-terminal', 'member-account']),
+        memberId: null,
+        amountCents: 129,
+      }),
+    () => ev(seq, at, 'sale.committed', { saleId, paymentId: `pay${seq}`, totalCents: 129, reconciled: r() < 0.2 }),
+    () => ev(seq, at, 'sale.aborted', { saleId, reason: 'customer' }),
+    () =>
+      ev(seq, at, 'sale.receipt-issued', {
+        saleId,
+        totalCents: 129,
+        receiptToken: `tok${seq}`.padEnd(22, 'x'),
+        payment: 'card',
+        ledgerSeq: Math.max(1, seq - 1),
+      }),
     // flagged: wrong payload of a projected type, and an unknown type
     () => badEv(seq, at, 'alarm.raised', { key, source: 'fridge', kind: 'temperature', severity: 'bogus', reason: 'flagged', since: at }),
     () => badEv(seq, at, 'alarm.cleared', { v: 3, key, reason: 'from the future' }),

@@ -97,6 +97,17 @@ describe('the kiosk contract, checked against a running simulated point', () => 
     simCable: { body: { board: '', plugged: true } }, // board filled in below
     simFridges: {},
     simFridge: { body: { fridge: 'molkerei', action: 'close-door' } },
+    simReader: { body: { action: 'present' } }, // no reader simulated here: refused, in the answer's shape
+    simScan: { body: { code: demoGtin('Spülmittel') } },
+    simProducts: {},
+    simPrinter: {},
+    simPaper: { body: { paper: 'ok' } },
+    service: {},
+    technicianSignIn: { body: { pin: '0000' } }, // wrong: refused, in the answer's shape
+    technicianStatus: { body: { session: 'no-such-session' } },
+    technicianService: { body: { session: 'no-such-session', outOfService: true } },
+    checkoutReceipt: {}, // the sale is not done: refused, in the answer's shape
+    checkoutPrint: {},
     // the checkout routes with `:id` run on one sale begun below: a scan, a loose item, a wrong
     // total (refused, in the answer's shape), a payment out of turn (refused), the sale, the abort
     checkoutBegin: {},
@@ -175,13 +186,14 @@ describe('the kiosk contract, checked against a running simulated point', () => 
     const next = (): Promise<LiveMessage> => new Promise((resolve) => waiters.push(resolve));
     try {
       const first = await next();
-      expect(first.type).toBe('state');
+      if (first.type !== 'state') throw new Error(`first live message is ${first.type}`);
       expect(first.state).toStrictEqual(JSON.parse(JSON.stringify(f.point.api.snapshot())));
 
       const second = next();
       const answer = (await request('POST', '/api/entry/card', dieterCard)).json as { seq: number; reason: string };
       clock.advance(50); // the live channel's coalescing window, on the injected clock
       const m = await second;
+      if (m.type !== 'state') throw new Error(`live message is ${m.type}`);
       // (the card is still locked out by the wrong PINs above)
       expect(m.state.recentDecisions[0]).toMatchObject({ memberId: 'm-dieter', reason: answer.reason, seq: answer.seq });
     } finally {

@@ -43,6 +43,8 @@ export async function startSimulatedPoint(
     /** The checkout's time limits (e.g. a short remote age deadline). */ checkoutTiming?: StartPointOptions['checkoutTiming'];
     /** Days of demo history in the ledger before the start, as `npm start` records (with its pickup codes). */
     demoHistory?: DemoHistoryScenario;
+    /** Receipt link base and technician PIN hash (default: the demo technician PIN). */ service?: StartPointOptions['service'];
+    /** Brute-force limits (e.g. short locks to watch them end). */ limits?: StartPointOptions['limits'];
   } = {},
 ): Promise<PointFixture> {
   // Wednesday 2026-11-18 10:00 Berlin: open to everyone under the demo rules.
@@ -64,6 +66,8 @@ export async function startSimulatedPoint(
       checkoutTiming: opts.checkoutTiming,
       demoHistory: opts.demoHistory,
       demoPickupCodes: opts.demoHistory !== undefined,
+      service: opts.service,
+      limits: opts.limits,
     });
   } catch (err) {
     rmSync(dataDir, { recursive: true, force: true });

@@ -40,6 +40,10 @@ describe('serial boards of a simulated point over TCP', () => {
       expect.stringMatching(/^link tcp:\/\/127\.0\.0\.1:\d+$/),
       'board kuehl-relais (modbus relay @1)',
       'board kuehl-fuehler (modbus temperature @2)',
+      expect.stringMatching(/^link tcp:\/\/127\.0\.0\.1:\d+$/),
+      'board kasse-drucker (escpos)',
+      expect.stringMatching(/^link tcp:\/\/127\.0\.0\.1:\d+$/),
+      'board kasse-scanner (scanner)',
     ]);
     await until('lock states read', () => f.point.hardware.compartments().every((c) => c.latched !== null));
     const api = await get('/api/hardware');

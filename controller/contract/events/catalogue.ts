@@ -12,6 +12,7 @@ import { doorEvents } from './door.ts';
 import { fridgeEvents } from './fridges.ts';
 import { hardwareEvents } from './hardware.ts';
 import { kioskEvents } from './kiosk.ts';
+import { kioskServiceEvents } from './kioskService.ts';
 import { lockerEvents } from './lockers.ts';
 import { paymentEvents } from './payments.ts';
 import { salesEvents } from './sales.ts';
@@ -26,6 +27,7 @@ export const eventCatalogue = {
   ...salesEvents,
   ...paymentEvents,
   ...kioskEvents,
+  ...kioskServiceEvents,
 } as const satisfies Record<string, EventTypeDef>;
 
 export type EventCatalogue = typeof eventCatalogue;

@@ -61,7 +61,25 @@ export const salesEvents = defineEvents({
   },
   'sale.receipt-issued': {
     summary: 'The receipt of a committed sale was handed to the kiosk/printer.',
-    versions: [obj({ saleId: Id, totalCents: Cents })],
+    versions: [
+      obj({
+        saleId: Id,
+        totalCents: Cents,
+        /** Random (128 bits, base64url): the receipt link `/r/<siteId>/<saleId>?t=<token>` the backoffice serves works only with it. */
+        receiptToken: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9_-]{16,64}$' })),
+        /** How the sale was paid, as printed on the receipt. */
+        payment: Type.Optional(Type.Union([Type.Literal('card'), Type.Literal('phone'), Type.Literal('account')])),
+        /** The shop's name and address as printed on the receipt. */
+        shop: Type.Optional(
+          obj({
+            name: Type.String({ minLength: 1, maxLength: 60 }),
+            address: Type.Array(Type.String({ minLength: 1, maxLength: 60 }), { maxItems: 3 }),
+          }),
+        ),
+        /** The ledger sequence printed on the receipt (the sale's `sale.committed`). */
+        ledgerSeq: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })),
+      }),
+    ],
   },
   'sale.aborted': {
     summary: 'A sale ended without a sale: customer cancel, timeout, failed age check or payment; any payment was voided or refunded.',

@@ -116,6 +116,8 @@ export const SaleViewSchema = Type.Object({
       Type.Null(),
     ]),
   ),
+  /** The receipt link's token once the receipt is issued (the link: `GET /api/checkout/:id/receipt`). */
+  receiptToken: Type.Optional(Type.String()),
 });
 export type SaleViewData = Static<typeof SaleViewSchema>;
 

@@ -21,6 +21,7 @@ import {
 } from './routes.ts';
 import type { DropOffBody, PickupBody, SimFridgeBody } from './lockers.ts';
 import type { AgeBody, ConfirmBody, LooseBody, PayBody, ScanBody } from './checkout.ts';
+import type { SimPaperBody, SimReaderBody, SimScanBody, TechnicianPinBody, TechnicianServiceBody, TechnicianSessionBody } from './service.ts';
 
 /** The point answered with an error (4xx/5xx) in the contract's error shape. */
 export class KioskHttpError extends Error {
@@ -112,6 +113,14 @@ export interface KioskClient {
     pay(saleId: string, body: PayBody): Promise<Answer<KioskRoutes['checkoutPay']>>;
     sale(saleId: string): Promise<Answer<KioskRoutes['checkoutSale']>>;
     abort(saleId: string): Promise<Answer<KioskRoutes['checkoutAbort']>>;
+    receipt(saleId: string): Promise<Answer<KioskRoutes['checkoutReceipt']>>;
+    print(saleId: string): Promise<Answer<KioskRoutes['checkoutPrint']>>;
+  };
+  service(): Promise<Answer<KioskRoutes['service']>>;
+  technician: {
+    signIn(body: TechnicianPinBody): Promise<Answer<KioskRoutes['technicianSignIn']>>;
+    status(body: TechnicianSessionBody): Promise<Answer<KioskRoutes['technicianStatus']>>;
+    service(body: TechnicianServiceBody): Promise<Answer<KioskRoutes['technicianService']>>;
   };
   /** Controls of a simulated point (404 on a real one). */
   sim: {
@@ -124,6 +133,11 @@ export interface KioskClient {
     cable(body: CableBody): Promise<Answer<KioskRoutes['simCable']>>;
     fridges(): Promise<Answer<KioskRoutes['simFridges']>>;
     fridge(body: SimFridgeBody): Promise<Answer<KioskRoutes['simFridge']>>;
+    reader(body: SimReaderBody): Promise<Answer<KioskRoutes['simReader']>>;
+    scan(body: SimScanBody): Promise<Answer<KioskRoutes['simScan']>>;
+    products(): Promise<Answer<KioskRoutes['simProducts']>>;
+    printer(): Promise<Answer<KioskRoutes['simPrinter']>>;
+    paper(body: SimPaperBody): Promise<Answer<KioskRoutes['simPaper']>>;
   };
 }
 
@@ -191,6 +205,14 @@ export function createKioskClient(opts: KioskClientOptions = {}): KioskClient {
       pay: (id, body) => call(r.checkoutPay, { id, body }),
       sale: (id) => call(r.checkoutSale, { id }),
       abort: (id) => call(r.checkoutAbort, { id }),
+      receipt: (id) => call(r.checkoutReceipt, { id }),
+      print: (id) => call(r.checkoutPrint, { id }),
+    },
+    service: () => call(r.service),
+    technician: {
+      signIn: (body) => call(r.technicianSignIn, { body }),
+      status: (body) => call(r.technicianStatus, { body }),
+      service: (body) => call(r.technicianService, { body }),
     },
     sim: {
       push: () => call(r.simPush),
@@ -202,6 +224,11 @@ export function createKioskClient(opts: KioskClientOptions = {}): KioskClient {
       cable: (body) => call(r.simCable, { body }),
       fridges: () => call(r.simFridges),
       fridge: (body) => call(r.simFridge, { body }),
+      reader: (body) => call(r.simReader, { body }),
+      scan: (body) => call(r.simScan, { body }),
+      products: () => call(r.simProducts),
+      printer: () => call(r.simPrinter),
+      paper: (body) => call(r.simPaper, { body }),
     },
   };
 }

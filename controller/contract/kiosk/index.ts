@@ -6,3 +6,4 @@ export * from './live.ts';
 export * from './client.ts';
 export * from './lockers.ts';
 export * from './checkout.ts';
+export * from './service.ts';

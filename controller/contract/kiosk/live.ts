@@ -13,9 +13,14 @@ import { PointSnapshotSchema } from './snapshot.ts';
 export const StateMessageSchema = Type.Object({ type: Type.Literal('state'), state: PointSnapshotSchema });
 export type StateMessage = Static<typeof StateMessageSchema>;
 
+/** A serial barcode scanner read a code (the kiosk adds it to an open cart as if typed). */
+export const ScanMessageSchema = Type.Object({ type: Type.Literal('scan'), code: Type.String({ minLength: 1, maxLength: 200 }) });
+export type ScanMessage = Static<typeof ScanMessageSchema>;
+
 /** Every live message type, by its `type`. */
 export const LIVE_MESSAGES = {
   state: StateMessageSchema,
+  scan: ScanMessageSchema,
 } as const;
 
 export const LiveMessageSchema = Type.Union(Object.values(LIVE_MESSAGES));

@@ -35,6 +35,22 @@ import {
   SimFridgeBodySchema,
   SimFridgesAnswerSchema,
 } from './lockers.ts';
+import {
+  PrintAnswerSchema,
+  ReceiptAnswerSchema,
+  ServiceAnswerSchema,
+  SimPaperBodySchema,
+  SimPrinterAnswerSchema,
+  SimProductsAnswerSchema,
+  SimReaderAnswerSchema,
+  SimReaderBodySchema,
+  SimScanBodySchema,
+  TechnicianAnswerSchema,
+  TechnicianPinBodySchema,
+  TechnicianServiceBodySchema,
+  TechnicianSessionBodySchema,
+  TechnicianSignInAnswerSchema,
+} from './service.ts';
 import { CompartmentSchema, DecisionAnswerSchema, DoorViewSchema, HardwareEntrySchema, PointSnapshotSchema } from './snapshot.ts';
 
 // ---- requests ----------------------------------------------------------------------------
@@ -185,6 +201,16 @@ export const kioskRoutes = {
   /** Where the sale stands; while a payment runs this asks the provider (the kiosk polls it). */
   checkoutSale: { method: 'GET', path: '/api/checkout/:id', params: SaleParamsSchema, response: SaleViewSchema },
   checkoutAbort: { method: 'POST', path: '/api/checkout/:id/abort', params: SaleParamsSchema, response: CheckoutAnswerSchema },
+  /** The receipt of a done sale (service.ts): screen text, link and QR code; a sale without one answers `ok: false`. */
+  checkoutReceipt: { method: 'GET', path: '/api/checkout/:id/receipt', params: SaleParamsSchema, response: ReceiptAnswerSchema },
+  /** Print the receipt of a done sale on request; the printer's trouble is the answer's `outcome`, the sale stays booked. */
+  checkoutPrint: { method: 'POST', path: '/api/checkout/:id/receipt/print', params: SaleParamsSchema, response: PrintAnswerSchema },
+  /** Whether customers may use the kiosk (a technician's out-of-service switch). */
+  service: { method: 'GET', path: '/api/service', response: ServiceAnswerSchema },
+  /** Technician mode: the technician PIN (guarded against guessing like card PINs) opens a short session. */
+  technicianSignIn: { method: 'POST', path: '/api/technician/sign-in', body: TechnicianPinBodySchema, response: TechnicianSignInAnswerSchema },
+  technicianStatus: { method: 'POST', path: '/api/technician/status', body: TechnicianSessionBodySchema, response: TechnicianAnswerSchema },
+  technicianService: { method: 'POST', path: '/api/technician/service', body: TechnicianServiceBodySchema, response: TechnicianAnswerSchema },
   simPush: { method: 'POST', path: '/api/sim/door/push', response: PushAnswerSchema, simOnly: true },
   simForce: { method: 'POST', path: '/api/sim/door/force', response: OkSchema, simOnly: true },
   simClose: { method: 'POST', path: '/api/sim/door/close', response: OkSchema, simOnly: true },
@@ -196,6 +222,14 @@ export const kioskRoutes = {
   simFridges: { method: 'GET', path: '/api/sim/fridges', response: SimFridgesAnswerSchema, simOnly: true },
   /** Answers 404 `unknown-fridge` for a fridge the simulation does not have. */
   simFridge: { method: 'POST', path: '/api/sim/fridge', body: SimFridgeBodySchema, response: OkSchema, simOnly: true },
+  /** The simulated card reader (the Stripe fake's Terminal test helpers): present a card, a declined one, or walk away. */
+  simReader: { method: 'POST', path: '/api/sim/reader', body: SimReaderBodySchema, response: SimReaderAnswerSchema, simOnly: true },
+  /** The simulated serial scanner reads a code (its real bytes go to the point's scanner link). */
+  simScan: { method: 'POST', path: '/api/sim/scan', body: SimScanBodySchema, response: OkSchema, simOnly: true },
+  simProducts: { method: 'GET', path: '/api/sim/products', response: SimProductsAnswerSchema, simOnly: true },
+  /** The simulated receipt printer's paper: receipts decoded from the ESC/POS bytes it received. */
+  simPrinter: { method: 'GET', path: '/api/sim/printer', response: SimPrinterAnswerSchema, simOnly: true },
+  simPaper: { method: 'POST', path: '/api/sim/printer', body: SimPaperBodySchema, response: OkSchema, simOnly: true },
 } as const satisfies Record<string, RouteDef>;
 
 export type KioskRoutes = typeof kioskRoutes;

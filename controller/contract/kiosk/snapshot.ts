@@ -185,5 +185,7 @@ export const PointSnapshotSchema = Type.Object({
   sim: Type.Union([SimSnapshotSchema, Type.Null()]),
   /** Newest first. */
   recentDecisions: Type.Array(RecentDecisionSchema),
+  /** A technician took the kiosk out of service (customers see the out-of-service screen); absent: in service. */
+  service: Type.Optional(Type.Object({ outOfService: Type.Boolean(), since: Type.Union([EpochMs, Type.Null()]) })),
 });
 export type PointSnapshotData = Static<typeof PointSnapshotSchema>;

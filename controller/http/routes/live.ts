@@ -25,12 +25,18 @@ export const liveRoutes: FastifyPluginAsync<{ point: PointApi; logger: Logger; c
     const unsubscribe = point.onChange(() => {
       pending ??= clock.setTimeout(send, LIVE_COALESCE_MS);
     });
+    const unsubscribeScans = point.onScan?.((code) => {
+      if (socket.readyState !== socket.OPEN) return;
+      const message: LiveMessage = { type: 'scan', code };
+      socket.send(JSON.stringify(message));
+    });
     socket.on('message', () => {
       /* the live channel is read-only; commands go through the HTTP routes */
     });
     socket.on('error', (err) => logger.warn({ err }, 'live socket error'));
     socket.on('close', () => {
       unsubscribe();
+      unsubscribeScans?.();
       if (pending !== undefined) clock.clearTimeout(pending);
       pending = undefined;
     });

@@ -5,6 +5,7 @@
  * PaymentProvider port with keys derived from ledger ids (settle.ts). Refused input changes
  * nothing. Methods never run concurrently for one sale (a second call while one runs: `not-now`).
  */
+import { randomBytes } from 'node:crypto';
 import { createActor, type Actor } from 'xstate';
 import type { PaymentProvider } from '../../payments/ports.ts';
 import type { Receipt } from '../../receipts/receipt.ts';
@@ -28,6 +29,7 @@ export class CheckoutSession {
   private pinFailures = 0;
   private payment: PaymentRecord | null = null;
   private receipt: Receipt | null = null;
+  private receiptToken: string | null = null;
   private abortRecorded = false;
   private endReason: SaleView['endReason'] = null;
   private busy = false;
@@ -69,6 +71,7 @@ export class CheckoutSession {
       endReason: this.endReason ?? this.actor.getSnapshot().context.endReason,
       receipt: this.receipt,
       remoteAge: this.remote ? { ...this.remote } : null,
+      receiptToken: this.receiptToken,
     };
   }
 
@@ -348,7 +351,16 @@ export class CheckoutSession {
       payment: p.provider === this.env.deps.providers.account?.name ? 'account' : p.provider === this.env.deps.providers.phone?.name ? 'phone' : 'card',
       ledgerSeq: r.seq,
     });
-    this.env.deps.ledger.append('sale.receipt-issued', { saleId: sale.saleId, totalCents: sale.totalCents });
+    // the receipt link's secret (controller/receipts/receiptLink.ts): random, in the ledger, synced with the sale
+    this.receiptToken = randomBytes(16).toString('base64url');
+    this.env.deps.ledger.append('sale.receipt-issued', {
+      saleId: sale.saleId,
+      totalCents: sale.totalCents,
+      receiptToken: this.receiptToken,
+      payment: this.receipt.payment,
+      shop: this.receipt.shop,
+      ledgerSeq: r.seq,
+    });
     sale.receipt = true;
     this.send({ type: 'RECEIPT_DONE' });
     return this.ok();

@@ -19,6 +19,8 @@ export interface SaleView {
   receipt: Receipt | null;
   /** The sale's latest remote age check: waiting for an operator until `deadlineAt` (point clock), then approved, declined or expired. */
   remoteAge: { checkId: string; status: 'waiting' | 'approved' | 'declined' | 'expired'; deadlineAt: number } | null;
+  /** The receipt link's token once the receipt is issued (`sale.receipt-issued`). */
+  receiptToken: string | null;
 }
 
 export type Result = { ok: true; view: SaleView } | Refusal;

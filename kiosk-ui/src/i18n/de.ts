@@ -1,3 +1,5 @@
+import { serviceDe } from './service.de.ts';
+
 /** The kiosk's texts in German (the default). en.ts must have the same keys (checked by its type). */
 export const de = {
   'app.title': 'Dorfladen – Kiosk',
@@ -125,6 +127,7 @@ export const de = {
   'speech.pickup': 'Paket abholen. Geben Sie Ihren Abholcode ein.',
   'speech.courier': 'Paket einliefern. Scannen Sie Ihren Kurier-Ausweis.',
   'speech.help': 'Hilfe. Tippen Sie auf Hilfe rufen.',
+  ...serviceDe,
 };
 export type Strings = typeof de;
 export type StringKey = keyof Strings;

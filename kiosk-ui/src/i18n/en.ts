@@ -1,4 +1,5 @@
 import type { Strings } from './de.ts';
+import { serviceEn } from './service.en.ts';
 
 /** The kiosk's texts in English (one tap away). */
 export const en: Strings = {
@@ -126,4 +127,5 @@ export const en: Strings = {
   'speech.pickup': 'Collect a parcel. Enter your pickup code.',
   'speech.courier': 'Drop off parcels. Scan your courier pass.',
   'speech.help': 'Help. Tap Call for help.',
+  ...serviceEn,
 };

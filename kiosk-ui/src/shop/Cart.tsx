@@ -24,6 +24,10 @@ export function Cart({ ctx, sale, setSale, onPay, onCancel }: Props) {
     window.addEventListener('keydown', toField, true);
     return () => window.removeEventListener('keydown', toField, true);
   }, []);
+  // A serial scanner at the point (live `scan` messages) adds like the keyboard-wedge scanner.
+  const latest = useRef<(code: string) => void>(() => undefined);
+  latest.current = (scanned: string) => void act(() => client.checkout.scan(sale.saleId, { code: scanned }), scanned);
+  useEffect(() => ctx.onScan((scanned) => latest.current(scanned)), []);
   useEffect(() => {
     client.checkout
       .looseCatalog()

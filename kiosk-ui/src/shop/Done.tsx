@@ -2,6 +2,7 @@ import type { SaleViewData } from '../../../controller/contract/kiosk/index.ts';
 import type { Ctx } from '../context.ts';
 import { formatCents } from '../money.ts';
 import { Lines } from './Lines.tsx';
+import { ReceiptPanel } from './ReceiptPanel.tsx';
 
 /** The sale is paid and committed: the receipt summary (items, VAT per rate, total), then back to the start. */
 export function Done({ ctx, sale }: { ctx: Ctx; sale: SaleViewData }) {
@@ -25,6 +26,7 @@ export function Done({ ctx, sale }: { ctx: Ctx; sale: SaleViewData }) {
               </div>
             ))}
           </dl>
+          <ReceiptPanel ctx={ctx} saleId={sale.saleId} />
           <button class="big primary" data-testid="done-finish" onClick={() => go('welcome')}>
             <span aria-hidden="true" class="icon">
               ✔
