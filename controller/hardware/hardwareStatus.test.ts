@@ -15,7 +15,10 @@ async function setup(opts: { modbusPlugged?: boolean; failRecord?: (type: string
   const clock = new ManualClock();
   const loaded = await loadHardwareProfile(bundledProfilePath('simulated'));
   // the lock board and the Modbus bus only (the profile's receipt printer and scanner are not simulated here)
-  const profile = { ...loaded, boards: { ...loaded.boards!, devices: loaded.boards!.devices.filter((d) => d.protocol === 'kerong' || d.protocol === 'modbus') } };
+  const profile = {
+    ...loaded,
+    boards: { ...loaded.boards!, devices: loaded.boards!.devices.filter((d) => d.protocol === 'kerong' || d.protocol === 'modbus') },
+  };
   const links = profile.boards!.devices.map((d) => d.link).filter((l, i, a) => a.indexOf(l) === i);
   const pairs = new Map<string, MemoryLinkPair>(links.map((l) => [l, createMemoryLinkPair({ name: l, clock })]));
   const [kerongLink, modbusLink] = links as [string, string];
