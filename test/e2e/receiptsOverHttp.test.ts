@@ -94,6 +94,29 @@ describe('receipts over the kiosk HTTP API, printed on the simulated ESC/POS pri
     expect((await kiosk.sim.printer()).receipts.length).toBe(printedBefore + 1);
   });
 
+  it('the simulated reader declines a card (the sale waits for another try, nothing charged) and a customer walking away leaves nothing charged', async () => {
+    const saleId = (await kiosk.checkout.begin()).sale!.saleId;
+    await kiosk.checkout.scan(saleId, { code: demoGtin('Spülmittel') });
+    await kiosk.checkout.confirm(saleId, { totalCents: 129 });
+    await kiosk.checkout.pay(saleId, { method: 'card' });
+    expect(await kiosk.sim.reader({ action: 'decline' })).toMatchObject({ ok: true });
+    await expect.poll(async () => (await kiosk.checkout.sale(saleId)).state).toBe('paymentFailed');
+    expect(eventsOf('payment.failed').at(-1)!.data).toMatchObject({ saleId });
+    // nothing waits at the reader now: walking away there is said plainly
+    expect(await kiosk.sim.reader({ action: 'walk-away' })).toMatchObject({ ok: false, message: expect.stringContaining('wartet gerade auf keine Zahlung') });
+    await kiosk.checkout.abort(saleId);
+    // walking away while the reader waits: the reader's action ends unanswered, the kiosk offers another try
+    const second = (await kiosk.checkout.begin()).sale!.saleId;
+    await kiosk.checkout.scan(second, { code: demoGtin('Spülmittel') });
+    await kiosk.checkout.confirm(second, { totalCents: 129 });
+    await kiosk.checkout.pay(second, { method: 'card' });
+    expect(await kiosk.sim.reader({ action: 'walk-away' })).toMatchObject({ ok: true });
+    await expect.poll(async () => (await kiosk.checkout.sale(second)).state).toBe('paymentFailed');
+    await kiosk.checkout.abort(second);
+    const books = (await stripe.control('GET', '/_fake/ledger')).body as { paymentIntents: Array<{ status: string; amountCaptured: number }> };
+    expect(books.paymentIntents.at(-1)).toMatchObject({ amountCaptured: 0 });
+  });
+
   it('answers a receipt or a print for a sale without a receipt with a refusal and records nothing', async () => {
     const before = f.point.ledger.lastSeq();
     expect(await kiosk.checkout.receipt('no-such-sale')).toEqual({ ok: false, reason: 'no-receipt', message: expect.stringContaining('keinen Beleg') });
