@@ -24,6 +24,16 @@ describe('controller config', () => {
     expect(() => parseControllerConfig({ ...valid, sitId: 'x' }, 'config.json')).toThrow(/unknown property "sitId"/);
   });
 
+  it('takes the technician PIN only as a scrypt hash and the backoffice URL only as http(s), naming the field', () => {
+    const hash = 'scrypt$16384$8$1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g';
+    expect(parseControllerConfig({ ...valid, technicianPinHash: hash, backofficePublicUrl: 'https://laden.example.org' }, 'config.json')).toMatchObject({
+      technicianPinHash: hash,
+      backofficePublicUrl: 'https://laden.example.org',
+    });
+    expect(() => parseControllerConfig({ ...valid, technicianPinHash: '246810' }, 'config.json')).toThrow(/technicianPinHash/);
+    expect(() => parseControllerConfig({ ...valid, backofficePublicUrl: 'javascript:alert(1)' }, 'config.json')).toThrow(/backofficePublicUrl/);
+  });
+
   it('refuses a site id that could escape its MQTT subtree', () => {
     expect(() => parseControllerConfig({ ...valid, siteId: 'a/#' }, 'config.json')).toThrow(/siteId/);
   });
