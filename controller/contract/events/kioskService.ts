@@ -9,15 +9,13 @@ import { defineEvents, EpochMs, Id, type PayloadsOf } from './define.ts';
 
 const obj = <T extends Parameters<typeof Type.Object>[0]>(p: T) => Type.Object(p, { additionalProperties: false });
 
-/** The printer driver's outcomes (firmware-bridge/escpos/printer.ts `PrintOutcome`). */
-export const PRINT_OUTCOMES = ['printed', 'paper-out', 'cover-open', 'offline', 'error', 'no-answer', 'status-unknown', 'no-printer'] as const;
-
 export const kioskServiceEvents = defineEvents({
   'sale.receipt-printed': {
     summary: 'A customer asked for a printed receipt of a committed sale; the printer’s outcome (printed, paper out, …) and whether the job bytes were sent.',
     versions: [
       obj({
         saleId: Id,
+        /** The printer driver's outcome (firmware-bridge/escpos/printer.ts `PrintOutcome`), or no printer at this point. */
         outcome: Type.Union([
           Type.Literal('printed'),
           Type.Literal('paper-out'),
