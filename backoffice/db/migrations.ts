@@ -5,6 +5,7 @@
  */
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { alarmMigrations } from './migrationsAlarms.ts';
+import { equipmentMigrations } from './migrationsEquipment.ts';
 
 const migrations: Record<string, Migration> = {
   '2026-11-21T00-00-init': {
@@ -480,6 +481,7 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  ...equipmentMigrations,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -218,6 +218,11 @@ export interface PFridgesTable {
   blocked: number;
   blocked_since: number | null;
   seq: number;
+  /** 1: in the point's last `fridge.configured`; 0: known only from its other events (or no longer configured). */
+  configured: number;
+  /** The fridge's name and product group from `fridge.configured` (null until reported). */
+  name: string | null;
+  product_group: string | null;
 }
 
 export interface PLockersTable {
@@ -230,6 +235,17 @@ export interface PLockersTable {
   uncollected: number;
   in_service: number;
   door: string; // 'closed' | 'open' | 'held-open' | 'unknown'
+  seq: number;
+  /** 1: in the point's last `locker.configured`; 0: known only from its other events (or no longer configured). */
+  configured: number;
+}
+
+/** Per site and kind ('lockers' | 'fridges'): the point reported this equipment (how many, when, by which event). */
+export interface PEquipmentTable {
+  site_id: string;
+  kind: string;
+  count: number;
+  at: number;
   seq: number;
 }
 
@@ -426,6 +442,7 @@ export interface DB extends AlarmOpsTables {
   p_door: PDoorTable;
   p_fridges: PFridgesTable;
   p_lockers: PLockersTable;
+  p_equipment: PEquipmentTable;
   p_members: PMembersTable;
   p_sales: PSalesTable;
   p_credentials: PCredentialsTable;

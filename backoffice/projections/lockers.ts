@@ -1,9 +1,12 @@
 /**
  * `p_lockers`: per site and compartment its occupancy (free / reserved / occupied, with the parcel
  * and since when), whether the parcel is flagged uncollected, whether the compartment is in
- * service, and its door as the lock board last reported it.
+ * service, its door as the lock board last reported it, and whether it is in the point's reported
+ * configuration (`locker.configured`: every compartment of the point, free until an event says
+ * otherwise). `p_equipment` (kind 'lockers') says that, and when, the point reported it.
  */
 import type { EventPayload as P } from '../../controller/contract/events/index.ts';
+import { equipmentReported } from './equipment.ts';
 import type { Db, ProjectedEvent, Projectors } from './types.ts';
 
 interface LockerChange {
@@ -30,6 +33,7 @@ async function change(db: Db, e: ProjectedEvent, compartment: string, c: LockerC
     in_service: c.inService ?? 1,
     door: c.door ?? 'unknown',
     seq: e.seq,
+    configured: 0,
   };
   await db
     .insertInto('p_lockers')
@@ -48,9 +52,43 @@ async function change(db: Db, e: ProjectedEvent, compartment: string, c: LockerC
     .execute();
 }
 
+/** The point's compartments: each one listed is configured (a new one free, its size as declared); every other is not. */
+async function configured(db: Db, e: ProjectedEvent): Promise<void> {
+  const d = e.data as P<'locker.configured'>;
+  for (const c of d.compartments) {
+    await db
+      .insertInto('p_lockers')
+      .values({
+        site_id: e.siteId,
+        compartment: c.compartment,
+        occupancy: 'free',
+        size: c.size,
+        parcel_id: null,
+        since: e.at,
+        uncollected: 0,
+        in_service: 1,
+        door: 'unknown',
+        seq: e.seq,
+        configured: 1,
+      })
+      .onConflict((oc) => oc.columns(['site_id', 'compartment']).doUpdateSet({ size: c.size, configured: 1, seq: e.seq }))
+      .execute();
+  }
+  const listed = d.compartments.map((c) => c.compartment);
+  await db
+    .updateTable('p_lockers')
+    .set({ configured: 0, seq: e.seq })
+    .where('site_id', '=', e.siteId)
+    .where('configured', '=', 1)
+    .$if(listed.length > 0, (q) => q.where('compartment', 'not in', listed))
+    .execute();
+  await equipmentReported(db, e, 'lockers', d.compartments.length);
+}
+
 const free: LockerChange = { occupancy: 'free', parcelId: null };
 
 export const lockerProjectors: Projectors = {
+  'locker.configured': configured,
   'compartment.reserved': (db, e) => {
     const d = e.data as P<'compartment.reserved'>;
     return change(db, e, d.compartment, { occupancy: 'reserved', size: d.size, parcelId: null });

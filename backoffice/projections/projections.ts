@@ -41,6 +41,7 @@ export const PROJECTION_TABLES = [
   'p_door',
   'p_fridges',
   'p_lockers',
+  'p_equipment',
   'p_members',
   'p_credentials',
   'p_help_requests',

@@ -8,7 +8,7 @@ const SEVERITY_RANK: Readonly<Record<string, number>> = { critical: 0, warning: 
 const num = (v: number | string | null): number | null => (v === null ? null : Number(v));
 
 export async function fleet(db: Kysely<DB>): Promise<FleetSiteBody[]> {
-  const [sites, alarms, doors, fridges, lockers] = await Promise.all([
+  const [sites, alarms, doors, fridges, lockers, equipment] = await Promise.all([
     db.selectFrom('sites').selectAll().orderBy('site_id').execute(),
     db
       .selectFrom('p_alarms as a')
@@ -27,10 +27,14 @@ export async function fleet(db: Kysely<DB>): Promise<FleetSiteBody[]> {
     db.selectFrom('p_fridges').selectAll().orderBy('site_id').orderBy('fridge_id').execute(),
     db
       .selectFrom('p_lockers')
-      .select((eb) => ['site_id', 'occupancy', 'in_service', 'uncollected', eb.fn.countAll<number | string>().as('n')])
-      .groupBy(['site_id', 'occupancy', 'in_service', 'uncollected'])
+      .select((eb) => ['site_id', 'configured', 'occupancy', 'in_service', 'uncollected', eb.fn.countAll<number | string>().as('n')])
+      .groupBy(['site_id', 'configured', 'occupancy', 'in_service', 'uncollected'])
       .execute(),
+    db.selectFrom('p_equipment').select(['site_id', 'kind']).execute(),
   ]);
+  // A site that reported its equipment shows exactly that (compartments and fridges no longer configured are left out).
+  const reported = new Set(equipment.map((q) => `${q.site_id}\u0000${q.kind}`));
+  const hasReported = (siteId: string, kind: 'lockers' | 'fridges'): boolean => reported.has(`${siteId}\u0000${kind}`);
   const out = new Map<string, FleetSiteBody>();
   for (const r of sites) {
     const backlog = r.backlog_pending === null ? null : Number(r.backlog_pending);
@@ -41,8 +45,9 @@ export async function fleet(db: Kysely<DB>): Promise<FleetSiteBody[]> {
       diverged: r.diverged_at !== null,
       alarms: { critical: 0, warning: 0, info: 0, unacknowledged: 0 },
       door: null,
+      fridgesReported: hasReported(r.site_id, 'fridges'),
       fridges: [],
-      lockers: { compartments: 0, free: 0, reserved: 0, occupied: 0, outOfService: 0, uncollected: 0 },
+      lockers: { reported: hasReported(r.site_id, 'lockers'), compartments: 0, free: 0, reserved: 0, occupied: 0, outOfService: 0, uncollected: 0 },
       sync: {
         upTo: Number(r.up_to),
         lastBatchAt: num(r.last_batch_at),
@@ -69,8 +74,12 @@ export async function fleet(db: Kysely<DB>): Promise<FleetSiteBody[]> {
     };
   }
   for (const f of fridges) {
-    out.get(f.site_id)?.fridges.push({
+    const s = out.get(f.site_id);
+    if (!s || (s.fridgesReported && Number(f.configured) !== 1)) continue;
+    s.fridges.push({
       fridgeId: f.fridge_id,
+      name: f.name,
+      productGroup: f.product_group,
       tenths: num(f.tenths),
       readAt: num(f.read_at),
       limitTenths: num(f.limit_tenths),
@@ -81,7 +90,7 @@ export async function fleet(db: Kysely<DB>): Promise<FleetSiteBody[]> {
   }
   for (const l of lockers) {
     const s = out.get(l.site_id);
-    if (!s) continue;
+    if (!s || (s.lockers.reported && Number(l.configured) !== 1)) continue;
     const n = Number(l.n);
     s.lockers.compartments += n;
     if (l.occupancy === 'free' || l.occupancy === 'reserved' || l.occupancy === 'occupied') s.lockers[l.occupancy] += n;

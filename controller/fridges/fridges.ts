@@ -6,6 +6,7 @@ import type { AlarmSink } from '../alarms/alarms.ts';
 import type { FridgePayloads } from '../contract/events/fridges.ts';
 import type { ChangeEvent, ChangeEventMapper } from '../sync/changeApplier.ts';
 import { defrostChecker, type FridgeConfig } from './config.ts';
+import { reportFridgeConfiguration } from './configurationReport.ts';
 import { correctiveActionEvents } from './correctiveAction.ts';
 import { initialHaccpState, step, type HaccpConfig, type HaccpEffect, type HaccpInput, type HaccpState } from './haccp.ts';
 import { formatTenths } from './plausibility.ts';
@@ -322,6 +323,10 @@ export function createFridges(deps: FridgesDeps): Fridges {
   return {
     start() {
       if (running) return;
+      safely('recording the configuration', () => {
+        if (reportFridgeConfiguration(deps.ledger, [...units.values()].map((u) => u.cfg)))
+          logger.info({ fridges: units.size }, 'fridge configuration recorded (it differs from the last one)');
+      });
       const rebuilt = rebuildFridges(deps.ledger, [...units.keys()]);
       appliedActions = rebuilt.appliedActions;
       const now = Math.trunc(clock.now());

@@ -6,6 +6,10 @@ export function lockerLedger(ledger: Ledger): LockerLedger {
   return {
     append: (type, data) => ledger.appendChecked(type, data),
     onAppended: (l) => ledger.onAppended((e) => l({ seq: e.seq, type: e.type, data: e.data })),
+    latest(type) {
+      const e = ledger.latestEvent(type);
+      return e ? { seq: e.seq, type: e.type, data: e.data } : undefined;
+    },
     *replay(types) {
       if (types.length === 0) return;
       const stmt = ledger.db.prepare(`SELECT seq, type, data FROM events WHERE type IN (${types.map(() => '?').join(',')}) ORDER BY seq`);

@@ -15,6 +15,7 @@ import type { LockerPayloads } from '../contract/events/lockers.ts';
 import { CommandRefused, type CommandHandler } from '../sync/commandRunner.ts';
 import type { ChangeEventMapper } from '../sync/changeApplier.ts';
 import { lockerChangeEvents } from './changes.ts';
+import { reportLockerConfiguration } from './configurationReport.ts';
 import { DropOffSession } from './dropOff.ts';
 import { OpenRunner } from './openRunner.ts';
 import { Pickup, type PickupResult } from './pickup.ts';
@@ -113,6 +114,12 @@ export class Lockers {
   start(): void {
     if (this.running) return;
     this.running = true;
+    try {
+      if (reportLockerConfiguration(this.deps.ledger, this.deps.compartments))
+        this.deps.logger.info({ compartments: this.deps.compartments.length }, 'locker configuration recorded (it differs from the last one)');
+    } catch (err) {
+      this.deps.logger.error({ err }, 'lockers: recording the configuration failed');
+    }
     for (const e of this.deps.ledger.replay(STATE_EVENT_TYPES)) this.state.apply(e.type, e.data, e.seq);
     if (this.state.skipped > 0)
       this.deps.logger.warn({ skipped: this.state.skipped }, 'locker events naming compartments this profile does not have were skipped');

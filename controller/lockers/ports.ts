@@ -32,6 +32,8 @@ export interface LockerLedger {
   onAppended(l: (e: LockerLedgerEvent) => void): () => void;
   /** Every stored event of the given types, oldest first (state is rebuilt from these at start). */
   replay(types: readonly string[]): Iterable<LockerLedgerEvent>;
+  /** The newest stored event of a type (the configuration report compares with it). */
+  latest(type: EventType): LockerLedgerEvent | undefined;
 }
 
 /** Server-issued time plus monotonic (controller/access/trustedTime.ts TrustedTime satisfies this). */

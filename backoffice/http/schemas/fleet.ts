@@ -25,10 +25,18 @@ export const FleetSite = Type.Object(
         faulted: Type.Boolean(),
       }),
     ),
-    /** Temperatures in tenths of °C (42 = 4.2 °C). */
+    /**
+     * Temperatures in tenths of °C (42 = 4.2 °C). Once the point reported its fridges
+     * (`fridgesReported`), exactly those, with name, product group and limit from the first sync;
+     * before, the fridges it sent events for (the limit known once one was crossed).
+     */
+    fridgesReported: Type.Boolean(),
     fridges: Type.Array(
       Type.Object({
         fridgeId: Type.String(),
+        /** The point's name for the fridge (null until the point reported its fridges). */
+        name: Nullable(Type.String()),
+        productGroup: Nullable(Type.String()),
         tenths: Nullable(N),
         readAt: Nullable(N),
         limitTenths: Nullable(N),
@@ -37,7 +45,12 @@ export const FleetSite = Type.Object(
         blockedSince: Nullable(N),
       }),
     ),
-    lockers: Type.Object({ compartments: N, free: N, reserved: N, occupied: N, outOfService: N, uncollected: N }),
+    /**
+     * `reported`: the point reported its compartments, `compartments` is its real total (every
+     * compartment, free until an event says otherwise); otherwise only the compartments it sent
+     * events for are counted.
+     */
+    lockers: Type.Object({ reported: Type.Boolean(), compartments: N, free: N, reserved: N, occupied: N, outOfService: N, uncollected: N }),
     /** What the backoffice has of the point's ledger, and what the point reported as still to send. */
     sync: Type.Object({ upTo: N, lastBatchAt: Nullable(N), pending: Nullable(N), missing: Nullable(N) }),
   },

@@ -12,6 +12,44 @@ const FridgeId = Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$' });
 export const Tenths = Type.Integer({ minimum: -400, maximum: 600 });
 
 export const fridgeEvents = defineEvents({
+  'fridge.configured': {
+    summary:
+      "The point's fridges with their names and limits as its profile declares them (written at start when they differ from the last such event; none written while a point never had any).",
+    versions: [
+      Type.Object(
+        {
+          fridges: Type.Array(
+            Type.Object(
+              {
+                fridgeId: FridgeId,
+                name: Type.String({ minLength: 1, maxLength: 60 }),
+                productGroup: Type.String({ minLength: 1, maxLength: 40 }),
+                /** Upper limit in tenths of °C: above it the fridge is too warm (as `fridge.crossed` limitTenths). */
+                limitTenths: Tenths,
+                /** Back below the limit only at limit - hysteresis (tenths of °C). */
+                hysteresisTenths: Type.Integer({ minimum: 0, maximum: 200 }),
+                /** Above the limit this long raises the alarm. */
+                alarmAfterMs: DurationMs,
+                /** Above the limit this long blocks the cold chain. */
+                blockAfterMs: DurationMs,
+                /** Daily defrost windows (Europe/Berlin wall time, HH:MM). */
+                defrost: Type.Array(
+                  Type.Object(
+                    { start: Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' }), minutes: Type.Integer({ minimum: 1, maximum: 180 }) },
+                    { additionalProperties: false },
+                  ),
+                  { maxItems: 8 },
+                ),
+              },
+              { additionalProperties: false },
+            ),
+            { maxItems: 32 },
+          ),
+        },
+        { additionalProperties: false },
+      ),
+    ],
+  },
   'fridge.readings': {
     summary: 'Consecutive readings of one fridge (warmest plausible probe), compact: start time, offsets and tenths.',
     versions: [

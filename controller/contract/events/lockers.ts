@@ -16,6 +16,15 @@ const Purpose = Type.Union([Type.Literal('drop-off'), Type.Literal('pickup'), Ty
 const obj = <T extends Parameters<typeof Type.Object>[0]>(p: T) => Type.Object(p, { additionalProperties: false });
 
 export const lockerEvents = defineEvents({
+  'locker.configured': {
+    summary:
+      "The point's compartments as its profile declares them (written at start when they differ from the last such event; none written while a point never had any).",
+    versions: [
+      obj({
+        compartments: Type.Array(obj({ compartment: Compartment, size: Size, board: Board, lock: Lock }), { maxItems: 256 }),
+      }),
+    ],
+  },
   'locker.open-requested': {
     summary: 'An open of a compartment is about to be sent to its lock board (recorded before any byte).',
     versions: [obj({ ...Where, requestId: Type.Optional(Id), purpose: Type.Optional(Purpose) })],

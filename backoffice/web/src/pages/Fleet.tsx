@@ -60,6 +60,16 @@ function FleetSummary({ sites, t }: { sites: readonly FleetSite[]; t: T }) {
   );
 }
 
+/**
+ * A point that reported its compartments: "3 von 12 Fächern belegt" with its real total; one that
+ * has not: the compartments it sent events for, said so ("von 3 gemeldeten Fächern").
+ */
+function LockerSummary({ lockers, t }: { lockers: FleetSite['lockers']; t: T }) {
+  const counts = { free: lockers.free, occupied: lockers.occupied, reserved: lockers.reserved, total: lockers.compartments };
+  if (lockers.compartments === 0) return <>{t(lockers.reported ? 'noLockersReported' : 'noLockers')}</>;
+  return <>{t(lockers.reported ? 'lockersOfTotal' : 'lockersSummary', counts)}</>;
+}
+
 function SiteCard({ site, t, lang, now }: { site: FleetSite; t: T; lang: Lang; now: number }) {
   const status = site.presence.status === 'online' ? 'online' : site.presence.status === 'offline' ? 'offline' : 'unknownStatus';
   const openAlarms = site.alarms.critical + site.alarms.warning + site.alarms.info;
@@ -106,7 +116,7 @@ function SiteCard({ site, t, lang, now }: { site: FleetSite; t: T; lang: Lang; n
             <ul class="plain">
               {site.fridges.map((f) => (
                 <li key={f.fridgeId}>
-                  {f.fridgeId}: {f.tenths !== null ? celsius(lang, f.tenths) : t('fridgeNoReading')}
+                  {f.name ?? f.fridgeId}: {f.tenths !== null ? celsius(lang, f.tenths) : t('fridgeNoReading')}
                   {f.limitTenths !== null ? <span class="muted"> ({t('fridgeLimit', { limit: celsius(lang, f.limitTenths) })})</span> : null}
                   {f.above ? <strong class="flag warning"> · {t('fridgeAbove')}</strong> : null}
                   {f.blocked ? <strong class="flag critical"> · {t('fridgeBlocked')}</strong> : null}
@@ -117,14 +127,7 @@ function SiteCard({ site, t, lang, now }: { site: FleetSite; t: T; lang: Lang; n
         </dd>
         <dt>{t('lockers')}</dt>
         <dd data-testid="lockers">
-          {site.lockers.compartments === 0
-            ? t('noLockers')
-            : t('lockersSummary', {
-                free: site.lockers.free,
-                occupied: site.lockers.occupied,
-                reserved: site.lockers.reserved,
-                total: site.lockers.compartments,
-              })}
+          <LockerSummary lockers={site.lockers} t={t} />
           {site.lockers.outOfService > 0 ? <span> · {t('lockersOut', { n: site.lockers.outOfService })}</span> : null}
           {site.lockers.uncollected > 0 ? <span> · {t('lockersUncollected', { n: site.lockers.uncollected })}</span> : null}
         </dd>
