@@ -95,11 +95,12 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         diverged: false,
         alarms: { critical: 2, warning: 1, info: 0, unacknowledged: 2 },
         door: { state: 'open', changedAt: t(7), fire: false, faulted: false },
+        fridgesReported: false,
         fridges: [
-          { fridgeId: 'k1', tenths: 97, readAt: t(7) + 500, limitTenths: 70, above: false, blocked: true, blockedSince: t(0) },
-          { fridgeId: 'k2', tenths: 38, readAt: t(9), limitTenths: null, above: false, blocked: false, blockedSince: null },
+          { fridgeId: 'k1', name: null, productGroup: null, tenths: 97, readAt: t(7) + 500, limitTenths: 70, above: false, blocked: true, blockedSince: t(0) },
+          { fridgeId: 'k2', name: null, productGroup: null, tenths: 38, readAt: t(9), limitTenths: null, above: false, blocked: false, blockedSince: null },
         ],
-        lockers: { compartments: 3, free: 1, reserved: 1, occupied: 1, outOfService: 1, uncollected: 1 },
+        lockers: { reported: false, compartments: 3, free: 1, reserved: 1, occupied: 1, outOfService: 1, uncollected: 1 },
         sync: { upTo: 15, lastBatchAt: t(20), pending: 4, missing: 4 },
       });
       expect(b).toMatchObject({
@@ -147,6 +148,76 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       expect([unknown.statusCode, (unknown.json() as { error: string }).error]).toEqual([404, 'not-found']);
       const bad = await get('/api/sites/%20drop/alarms');
       expect([bad.statusCode, (bad.json() as { error: string }).error]).toEqual([400, 'bad-request']);
+    });
+
+    it('counts every compartment and shows each fridge with name and limit once the point reported its equipment, before any other event', async () => {
+      const db = h.db.db;
+      const bank = (ids: string[]) => ids.map((id, i) => ({ compartment: id, size: i < 4 ? ('S' as const) : ('M' as const), board: 'bank-1', lock: i + 1 }));
+      const twelve = Array.from({ length: 12 }, (_, i) => `A${i + 1}`);
+      const fridge = (fridgeId: string, name: string, limitTenths: number) => ({
+        fridgeId,
+        name,
+        productGroup: 'dairy',
+        limitTenths,
+        hysteresisTenths: 5,
+        alarmAfterMs: 1_800_000,
+        blockAfterMs: 7_200_000,
+        defrost: [],
+      });
+      await ingestBatch(
+        db,
+        batchOf('dorf-c', [
+          ev(1, t(1), 'locker.configured', { compartments: bank(twelve) }),
+          ev(2, t(2), 'fridge.configured', { fridges: [fridge('k1', 'Molkerei', 70), fridge('k2', 'Getränke', 100)] }),
+        ]),
+        t(3),
+      );
+      const get = authedInject(h.app, await signIn(h.db.db, 'operator', h.clock.now()));
+      const siteC = async () => ((await get('/api/fleet')).json() as FleetViewBody).sites.find((s) => s.siteId === 'dorf-c')!;
+      const first = await siteC();
+      expect(first.lockers).toEqual({ reported: true, compartments: 12, free: 12, reserved: 0, occupied: 0, outOfService: 0, uncollected: 0 });
+      expect(first.fridgesReported).toBe(true);
+      expect(first.fridges.map((f) => [f.fridgeId, f.name, f.productGroup, f.limitTenths, f.tenths])).toEqual([
+        ['k1', 'Molkerei', 'dairy', 70, null],
+        ['k2', 'Getränke', 'dairy', 100, null],
+      ]);
+
+      // A parcel in A3, then the point drops A12 and fridge k2 from its profile; an event of a compartment it no longer has is not counted.
+      await ingestBatch(
+        db,
+        batchOf('dorf-c', [
+          ev(3, t(4), 'parcel.deposited', {
+            parcelId: 'p3',
+            reference: 'R3',
+            compartment: 'A3',
+            size: 'S',
+            codeId: 'c3',
+            courierId: 'dhl',
+            credentialId: 'cc',
+            depositedAt: t(4),
+          }),
+          ev(4, t(5), 'fridge.readings', { fridgeId: 'k1', firstAt: t(5), offsetsMs: [0], tenths: [41] }),
+          ev(5, t(6), 'locker.configured', { compartments: bank(twelve.slice(0, 11)) }),
+          ev(6, t(7), 'fridge.configured', { fridges: [fridge('k1', 'Molkerei', 60)] }),
+          ev(7, t(8), 'compartment.reserved', { compartment: 'A12', size: 'M', requested: 'M', sessionId: 's' }),
+        ]),
+        t(9),
+      );
+      const later = await siteC();
+      expect(later.lockers).toEqual({ reported: true, compartments: 11, free: 10, reserved: 0, occupied: 1, outOfService: 0, uncollected: 0 });
+      expect(later.fridges).toEqual([
+        {
+          fridgeId: 'k1',
+          name: 'Molkerei',
+          productGroup: 'dairy',
+          tenths: 41,
+          readAt: t(5),
+          limitTenths: 60,
+          above: false,
+          blocked: false,
+          blockedSince: null,
+        },
+      ]);
     });
   });
 }

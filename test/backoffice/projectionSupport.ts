@@ -53,6 +53,8 @@ const NUMERIC = new Set([
   'committed_seq',
   'committed_at',
   'receipt_at',
+  'configured',
+  'count',
 ]);
 
 export type Dump = Record<(typeof PROJECTION_TABLES)[number], Record<string, unknown>[]>;
@@ -137,6 +139,28 @@ export function randomEvent(r: () => number, seq: number, at: number): SyncEvent
     () => ev(seq, at, 'compartment.out-of-service', { compartment, reason: 'not-opened', detail: '' }),
     () => ev(seq, at, 'compartment.back-in-service', { compartment, operator: 'ben' }),
     () => ev(seq, at, 'parcel.uncollected', { parcelId: `p${seq}`, compartment, days: 3, depositedAt: at - 3 * 86_400_000 }),
+    // the point's equipment: a random subset of the compartments and fridges (so some drop out again)
+    () =>
+      ev(seq, at, 'locker.configured', {
+        compartments: ['A1', 'A2', 'B1', 'B2']
+          .filter(() => r() < 0.7)
+          .map((c, i) => ({ compartment: c, size: pick(r, ['S', 'M', 'L'] as const), board: 'bank-1', lock: i + 1 })),
+      }),
+    () =>
+      ev(seq, at, 'fridge.configured', {
+        fridges: ['k1', 'k2', 'k3']
+          .filter(() => r() < 0.7)
+          .map((f) => ({
+            fridgeId: f,
+            name: `Kühlung ${f}`,
+            productGroup: 'dairy',
+            limitTenths: pick(r, [60, 70, 80]),
+            hysteresisTenths: 5,
+            alarmAfterMs: 1_800_000,
+            blockAfterMs: 7_200_000,
+            defrost: [],
+          })),
+      }),
     () => ev(seq, at, 'member.upserted', { memberId: pick(r, ['m1', 'm2']), name: `Name ${seq}`, role: 'member', ageVerified: r() < 0.5 }),
     () =>
       ev(seq, at, 'credential.issued', {

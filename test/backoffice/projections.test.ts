@@ -88,7 +88,20 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       expect(live.p_alarms.find((a) => a['alarm_key'] === 'door:held-open')).toMatchObject({ since: t(6) - 60_000, raised_at: t(6), cleared_at: t(18) });
       expect(live.p_door).toEqual([{ site_id: 'dorf-a', state: 'closed', changed_at: t(17), fire: 0, faulted: 0, seq: 17 }]);
       expect(live.p_fridges).toEqual([
-        { site_id: 'dorf-a', fridge_id: 'k1', tenths: 91, read_at: t(6), above: 1, limit_tenths: 70, blocked: 1, blocked_since: t(0), seq: 9 },
+        {
+          site_id: 'dorf-a',
+          fridge_id: 'k1',
+          tenths: 91,
+          read_at: t(6),
+          above: 1,
+          limit_tenths: 70,
+          blocked: 1,
+          blocked_since: t(0),
+          seq: 9,
+          configured: 0,
+          name: null,
+          product_group: null,
+        },
       ]);
       expect(live.p_lockers.map((l) => [l['compartment'], l['occupancy'], l['parcel_id'], l['since'], l['in_service']])).toEqual([
         ['A1', 'occupied', 'p1', t(11), 1],
@@ -113,6 +126,95 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const after = await dumpProjections(db);
       expect(after.p_fridges[0]).toMatchObject({ blocked: 0, blocked_since: null, tenths: 91 });
       expect(after.p_lockers[0]).toMatchObject({ compartment: 'A1', occupancy: 'free', parcel_id: null });
+
+      await rebuildProjections(db);
+      expect(await dumpProjections(db)).toEqual(after);
+    });
+
+    it("knows every compartment and each fridge's name and limit from the point's reported equipment, keeps occupancy across a new report, and a rebuild gives the same", async () => {
+      const { db } = await fresh();
+      const t = (s: number): number => T0 + s * 1000;
+      const fridge = (fridgeId: string, name: string, limitTenths: number) => ({
+        fridgeId,
+        name,
+        productGroup: 'dairy',
+        limitTenths,
+        hysteresisTenths: 5,
+        alarmAfterMs: 1_800_000,
+        blockAfterMs: 7_200_000,
+        defrost: [{ start: '03:00', minutes: 30 }],
+      });
+      await ingestBatch(
+        db,
+        batchOf('dorf-a', [
+          // a compartment known from an event before the point reported its lockers
+          ev(1, t(1), 'compartment.out-of-service', { compartment: 'B1', reason: 'not-opened', detail: '' }),
+          ev(2, t(2), 'locker.configured', {
+            compartments: [
+              { compartment: 'A1', size: 'S', board: 'bank-1', lock: 1 },
+              { compartment: 'A2', size: 'M', board: 'bank-1', lock: 2 },
+              { compartment: 'B1', size: 'L', board: 'bank-2', lock: 1 },
+            ],
+          }),
+          ev(3, t(3), 'fridge.configured', { fridges: [fridge('k1', 'Molkerei', 70), fridge('k2', 'Fleisch', 20)] }),
+          ev(4, t(4), 'parcel.deposited', {
+            parcelId: 'p1',
+            reference: 'R1',
+            compartment: 'A2',
+            size: 'M',
+            codeId: 'c',
+            courierId: 'dhl',
+            credentialId: 'cc',
+            depositedAt: t(4),
+          }),
+        ]),
+        t(5),
+      );
+      const live = await dumpProjections(db);
+      expect(live.p_lockers.map((l) => [l['compartment'], l['configured'], l['size'], l['occupancy'], l['in_service'], l['door']])).toEqual([
+        ['A1', 1, 'S', 'free', 1, 'unknown'],
+        ['A2', 1, 'M', 'occupied', 1, 'unknown'],
+        ['B1', 1, 'L', 'free', 0, 'unknown'],
+      ]);
+      expect(live.p_fridges.map((f) => [f['fridge_id'], f['configured'], f['name'], f['product_group'], f['limit_tenths'], f['tenths']])).toEqual([
+        ['k1', 1, 'Molkerei', 'dairy', 70, null],
+        ['k2', 1, 'Fleisch', 'dairy', 20, null],
+      ]);
+      expect(live.p_equipment).toEqual([
+        { site_id: 'dorf-a', kind: 'fridges', count: 2, at: t(3), seq: 3 },
+        { site_id: 'dorf-a', kind: 'lockers', count: 3, at: t(2), seq: 2 },
+      ]);
+
+      // The point's profile changes: A1 goes, C1 comes, k1 gets a new limit, k2 goes. The parcel in A2 stays.
+      await ingestBatch(
+        db,
+        batchOf('dorf-a', [
+          ev(5, t(10), 'locker.configured', {
+            compartments: [
+              { compartment: 'A2', size: 'M', board: 'bank-1', lock: 2 },
+              { compartment: 'B1', size: 'L', board: 'bank-2', lock: 1 },
+              { compartment: 'C1', size: 'S', board: null, lock: null },
+            ],
+          }),
+          ev(6, t(11), 'fridge.configured', { fridges: [fridge('k1', 'Molkerei', 60)] }),
+        ]),
+        t(12),
+      );
+      const after = await dumpProjections(db);
+      expect(after.p_lockers.map((l) => [l['compartment'], l['configured'], l['occupancy'], l['parcel_id']])).toEqual([
+        ['A1', 0, 'free', null],
+        ['A2', 1, 'occupied', 'p1'],
+        ['B1', 1, 'free', null],
+        ['C1', 1, 'free', null],
+      ]);
+      expect(after.p_fridges.map((f) => [f['fridge_id'], f['configured'], f['limit_tenths']])).toEqual([
+        ['k1', 1, 60],
+        ['k2', 0, 20],
+      ]);
+      expect(after.p_equipment.map((q) => [q['kind'], q['count'], q['seq']])).toEqual([
+        ['fridges', 1, 6],
+        ['lockers', 3, 5],
+      ]);
 
       await rebuildProjections(db);
       expect(await dumpProjections(db)).toEqual(after);
