@@ -174,10 +174,10 @@ describe.skipIf(skip !== null)('backoffice web app in Chromium', () => {
     await expect.poll(() => card.getByTestId('presence').textContent(), { timeout: 20_000 }).toBe('online');
     expect(await card.getByTestId('last-seen').textContent()).toMatch(/^zuletzt gesehen vor \d+ s$/);
     expect(await card.getByTestId('alarms-critical').textContent()).toBe('0 kritisch');
-    // The simulated point has reported no compartment events yet.
-    expect(await card.getByTestId('lockers').textContent()).toBe('keine gemeldet');
     // Everything the point had at its connect arrives: the backlog empties on the page.
     await expect.poll(() => card.getByTestId('backlog').textContent(), { timeout: 20_000 }).toMatch(/^keiner \(letzte Daten vor \d+ s\)$/);
+    // The simulated point reported its twelve compartments at start, before any parcel.
+    await expect.poll(() => card.getByTestId('lockers').textContent(), { timeout: 10_000 }).toBe('0 von 12 Fächern belegt, 0 reserviert, 12 frei');
     expect(await page.getByTestId('fleet-status').textContent()).toMatch(/^Stand \d\d:\d\d:\d\d Uhr/);
   });
 

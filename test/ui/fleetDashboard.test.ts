@@ -113,12 +113,14 @@ describe.skipIf(skip !== null)('fleet dashboard with two points in Chromium', ()
     expect(await card('kleinweiler').getByTestId('last-seen').textContent()).toMatch(/^kleinweiler · zuletzt gesehen vor \d+ s$/);
     // the farm shop's dairy fridge was warm one night: blocked until a corrective action, its alarm open
     expect(await card('bergheim').getByTestId('alarms-critical').textContent()).toBe('1 kritisch');
-    expect(await card('bergheim').getByTestId('fridges').textContent()).toMatch(/molkerei: \d+,\d °C \(Grenze 7,0 °C\) · gesperrt/);
+    expect(await card('bergheim').getByTestId('fridges').textContent()).toMatch(/Kühlschrank Molkerei: \d+,\d °C \(Grenze 7,0 °C\) · gesperrt/);
     expect(await card('kleinweiler').getByTestId('alarms-critical').textContent()).toBe('0 kritisch');
-    // temperatures of every fridge, the door, the parcels waiting
-    expect(await card('kleinweiler').getByTestId('fridges').textContent()).toMatch(/getraenke: \d+,\d °C.*molkerei: \d+,\d °C.*truhe: −?-?\d+,\d °C/);
+    // temperatures of every fridge under its name with the limit the point reported, the door, the parcels waiting
+    expect(await card('kleinweiler').getByTestId('fridges').textContent()).toMatch(
+      /Getränkekühlschrank: \d+,\d °C \(Grenze 10,0 °C\).*Kühlschrank Molkerei: \d+,\d °C \(Grenze 7,0 °C\).*Tiefkühltruhe: −?-?\d+,\d °C \(Grenze [−-]18,0 °C\)/,
+    );
     expect(await card('kleinweiler').getByTestId('door').textContent()).toBe('zu');
-    expect(await card('kleinweiler').getByTestId('lockers').textContent()).toMatch(/^2 belegt, 0 reserviert, 1 frei \(von 3 gemeldeten Fächern\)/);
+    expect(await card('kleinweiler').getByTestId('lockers').textContent()).toMatch(/^2 von 12 Fächern belegt, 0 reserviert, 10 frei/);
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: join(SHOTS, 'fleet-two-points-laptop.png') });
   });
