@@ -34,6 +34,8 @@ const EXPECTED_TYPES = [
   'parcel.deposited',
   'parcel.collected',
   'fridge.readings',
+  'locker.configured',
+  'fridge.configured',
 ] as const;
 
 const DAY = 86_400_000;

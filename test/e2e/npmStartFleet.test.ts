@@ -98,6 +98,13 @@ describe('npm start', () => {
     // parcels waiting in the lockers
     expect(sites.get('am-anger')!.lockers.occupied).toBe(5);
     expect(sites.get('kleinweiler')!.lockers.occupied).toBe(2);
+    // every point reported its equipment: all twelve compartments, each fridge with its name and limit
+    expect(sites.get('kleinweiler')!.lockers).toMatchObject({ reported: true, compartments: 12, free: 10 });
+    expect(sites.get('kleinweiler')!.fridges.map((f) => [f.fridgeId, f.name, f.limitTenths])).toEqual([
+      ['getraenke', 'Getränkekühlschrank', 100],
+      ['molkerei', 'Kühlschrank Molkerei', 70],
+      ['truhe', 'Tiefkühltruhe', -180],
+    ]);
     // fridges report temperatures, the door its state
     for (const s of sites.values()) {
       expect(s.fridges.every((f) => f.tenths !== null)).toBe(true);
