@@ -7,8 +7,14 @@ export const equipmentMigrations: Record<string, Migration> = {
   // them, so the fleet knows totals before any other event.
   '2026-12-06T02-70-equipment': {
     async up(db: Kysely<unknown>): Promise<void> {
-      await db.schema.alterTable('p_lockers').addColumn('configured', 'integer', (c) => c.notNull().defaultTo(0)).execute();
-      await db.schema.alterTable('p_fridges').addColumn('configured', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema
+        .alterTable('p_lockers')
+        .addColumn('configured', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .alterTable('p_fridges')
+        .addColumn('configured', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
       await db.schema.alterTable('p_fridges').addColumn('name', 'text').execute();
       await db.schema.alterTable('p_fridges').addColumn('product_group', 'text').execute();
       await db.schema

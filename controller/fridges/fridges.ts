@@ -324,7 +324,12 @@ export function createFridges(deps: FridgesDeps): Fridges {
     start() {
       if (running) return;
       safely('recording the configuration', () => {
-        if (reportFridgeConfiguration(deps.ledger, [...units.values()].map((u) => u.cfg)))
+        if (
+          reportFridgeConfiguration(
+            deps.ledger,
+            [...units.values()].map((u) => u.cfg),
+          )
+        )
           logger.info({ fridges: units.size }, 'fridge configuration recorded (it differs from the last one)');
       });
       const rebuilt = rebuildFridges(deps.ledger, [...units.keys()]);
