@@ -219,7 +219,7 @@ export interface PFridgesTable {
   blocked_since: number | null;
   seq: number;
   /** 1: in the point's last `fridge.configured`; 0: known only from its other events (or no longer configured). */
-  configured: number;
+  configured: Generated<number>;
   /** The fridge's name and product group from `fridge.configured` (null until reported). */
   name: string | null;
   product_group: string | null;
@@ -237,7 +237,7 @@ export interface PLockersTable {
   door: string; // 'closed' | 'open' | 'held-open' | 'unknown'
   seq: number;
   /** 1: in the point's last `locker.configured`; 0: known only from its other events (or no longer configured). */
-  configured: number;
+  configured: Generated<number>;
 }
 
 /** Per site and kind ('lockers' | 'fridges'): the point reported this equipment (how many, when, by which event). */
