@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiError, createApi } from '../../backoffice/web/src/api.ts';
 import { initialLang, translator } from '../../backoffice/web/src/i18n.ts';
 import { errorText } from '../../backoffice/web/src/errors.ts';
+import { lockerSummary } from '../../backoffice/web/src/lockerSummary.ts';
 
 interface Call {
   url: string;
@@ -95,5 +96,26 @@ describe('backoffice web languages', () => {
     expect(initialLang('?lang=de', 'en')).toBe('de');
     expect(initialLang('?lang=fr', null)).toBe('de');
     expect(initialLang('', 'en')).toBe('en');
+  });
+});
+
+describe('the fleet card locker line', () => {
+  const counts = { free: 10, reserved: 0, occupied: 2, outOfService: 0, uncollected: 0 };
+  it("says the real total once the point reported its compartments, and hedges ('gemeldet') before", () => {
+    const reported = { ...counts, reported: true, compartments: 12 };
+    const seen = { ...counts, free: 1, reported: false, compartments: 3 };
+    expect(lockerSummary(translator('de'), reported)).toBe('2 von 12 Fächern belegt, 0 reserviert, 10 frei');
+    expect(lockerSummary(translator('en'), reported)).toBe('2 of 12 compartments occupied, 0 reserved, 10 free');
+    expect(lockerSummary(translator('de'), seen)).toBe('2 belegt, 0 reserviert, 1 frei (von 3 gemeldeten Fächern)');
+    expect(lockerSummary(translator('en'), seen)).toBe('2 occupied, 0 reserved, 1 free (of 3 compartments reported)');
+    const none = { ...counts, free: 0, occupied: 0, compartments: 0 };
+    expect([lockerSummary(translator('de'), { ...none, reported: true }), lockerSummary(translator('de'), { ...none, reported: false })]).toEqual([
+      'keine',
+      'keine gemeldet',
+    ]);
+    expect([lockerSummary(translator('en'), { ...none, reported: true }), lockerSummary(translator('en'), { ...none, reported: false })]).toEqual([
+      'none',
+      'none reported',
+    ]);
   });
 });

@@ -8,6 +8,7 @@ import { useI18n, type Lang, type T } from '../i18n.ts';
 import { ago, celsius, clockTime } from '../format.ts';
 import { usePolling, useSessionGuard } from '../usePolling.ts';
 import { errorText } from '../errors.ts';
+import { lockerSummary } from '../lockerSummary.ts';
 import { RequestsPanel } from '../requests/RequestsPanel.tsx';
 
 export const REFRESH_MS = 3000;
@@ -58,16 +59,6 @@ function FleetSummary({ sites, t }: { sites: readonly FleetSite[]; t: T }) {
       </span>
     </p>
   );
-}
-
-/**
- * A point that reported its compartments: "3 von 12 Fächern belegt" with its real total; one that
- * has not: the compartments it sent events for, said so ("von 3 gemeldeten Fächern").
- */
-function LockerSummary({ lockers, t }: { lockers: FleetSite['lockers']; t: T }) {
-  const counts = { free: lockers.free, occupied: lockers.occupied, reserved: lockers.reserved, total: lockers.compartments };
-  if (lockers.compartments === 0) return <>{t(lockers.reported ? 'noLockersReported' : 'noLockers')}</>;
-  return <>{t(lockers.reported ? 'lockersOfTotal' : 'lockersSummary', counts)}</>;
 }
 
 function SiteCard({ site, t, lang, now }: { site: FleetSite; t: T; lang: Lang; now: number }) {
@@ -127,7 +118,7 @@ function SiteCard({ site, t, lang, now }: { site: FleetSite; t: T; lang: Lang; n
         </dd>
         <dt>{t('lockers')}</dt>
         <dd data-testid="lockers">
-          <LockerSummary lockers={site.lockers} t={t} />
+          {lockerSummary(t, site.lockers)}
           {site.lockers.outOfService > 0 ? <span> · {t('lockersOut', { n: site.lockers.outOfService })}</span> : null}
           {site.lockers.uncollected > 0 ? <span> · {t('lockersUncollected', { n: site.lockers.uncollected })}</span> : null}
         </dd>
