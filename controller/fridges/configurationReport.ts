@@ -7,7 +7,12 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { FridgePayloads } from '../contract/events/fridges.ts';
 import type { FridgeConfig } from './config.ts';
-import type { FridgeLedger } from './fridges.ts';
+
+/** The ledger reads and writes the report needs (the fridges feature's ledger satisfies this). */
+export interface ConfigurationLedger {
+  append(type: string, data: Record<string, unknown>): unknown;
+  latestEvent(type: string): { data: Record<string, unknown> } | undefined;
+}
 
 export function fridgeConfiguration(configs: readonly FridgeConfig[]): FridgePayloads['fridge.configured'] {
   return {
@@ -25,7 +30,7 @@ export function fridgeConfiguration(configs: readonly FridgeConfig[]): FridgePay
 }
 
 /** Appends `fridge.configured` when it differs from the ledger's last one; returns whether it did. */
-export function reportFridgeConfiguration(ledger: Pick<FridgeLedger, 'append' | 'latestEvent'>, configs: readonly FridgeConfig[]): boolean {
+export function reportFridgeConfiguration(ledger: ConfigurationLedger, configs: readonly FridgeConfig[]): boolean {
   const now = fridgeConfiguration(configs);
   const last = ledger.latestEvent('fridge.configured')?.data ?? { fridges: [] };
   if (isDeepStrictEqual(last, now)) return false;
