@@ -20,6 +20,7 @@ import { issueMemberToken } from '../credentials/memberToken.ts';
 import { hashMemberPin, randomPin, DEFAULT_PIN_COST, type PinCost } from '../credentials/pinHash.ts';
 import type { MemberSigningKey } from '../credentials/signingKey.ts';
 import {
+  accountOf,
   ageOf,
   credentialsOf,
   credentialView,
@@ -153,7 +154,7 @@ export class MemberService {
       const body: RevocationsChange = { revoke: cards.map((c) => ({ credentialId: c.id, reason: 'member removed from this point' })) };
       for (const site of removedFrom) await this.deps.changes.publishChange(site, 'revocations', body);
     }
-    return { member: memberView(row, creds), sites, removedFrom };
+    return { member: memberView(row, creds, await accountOf(this.deps.db, id)), sites, removedFrom };
   }
 
   async issue(memberId: string, input: IssueCredentialInput): Promise<Issued> {

@@ -1,7 +1,7 @@
 /** Member and credential rows ↔ API views, and the queries the member service needs. */
 import type { Kysely, Transaction } from 'kysely';
-import type { DB, MemberCredentialsTable, MembersTable } from '../db/schema.ts';
-import type { AgeVerified, CredentialViewBody, MemberViewBody } from '../http/schemas/members.ts';
+import type { DB, MemberAccountsTable, MemberCredentialsTable, MembersTable } from '../db/schema.ts';
+import type { AgeVerified, CredentialViewBody, MemberAccount, MemberViewBody } from '../http/schemas/members.ts';
 
 export type MemberSites = 'all' | string[];
 type Db = Kysely<DB> | Transaction<DB>;
@@ -28,7 +28,12 @@ export function credentialView(c: MemberCredentialsTable): CredentialViewBody {
   };
 }
 
-export function memberView(m: MembersTable, creds: MemberCredentialsTable[]): MemberViewBody {
+export function accountView(a: MemberAccountsTable | undefined): MemberAccount | null {
+  if (!a) return null;
+  return { mode: a.mode as MemberAccount['mode'], limitCents: Number(a.limit_cents), openCents: Number(a.open_cents), updatedAt: Number(a.updated_at) };
+}
+
+export function memberView(m: MembersTable, creds: MemberCredentialsTable[], account: MemberAccountsTable | undefined = undefined): MemberViewBody {
   return {
     id: m.id,
     name: m.name,
@@ -39,6 +44,7 @@ export function memberView(m: MembersTable, creds: MemberCredentialsTable[]): Me
     createdAt: Number(m.created_at),
     updatedAt: Number(m.updated_at),
     credentials: creds.map(credentialView),
+    account: accountView(account),
   };
 }
 
@@ -51,13 +57,19 @@ export async function credentialsOf(db: Db, memberIds: string[]): Promise<Member
   return db.selectFrom('member_credentials').selectAll().where('member_id', 'in', memberIds).orderBy('issued_at').orderBy('id').execute();
 }
 
+export async function accountOf(db: Db, memberId: string): Promise<MemberAccountsTable | undefined> {
+  return db.selectFrom('member_accounts').selectAll().where('member_id', '=', memberId).executeTakeFirst();
+}
+
 export async function listMembers(db: Db): Promise<MemberViewBody[]> {
   const members = await db.selectFrom('members').selectAll().orderBy('name').orderBy('id').execute();
   const creds = await db.selectFrom('member_credentials').selectAll().orderBy('issued_at').orderBy('id').execute();
+  const accounts = new Map((await db.selectFrom('member_accounts').selectAll().execute()).map((a) => [a.member_id, a]));
   return members.map((m) =>
     memberView(
       m,
       creds.filter((c) => c.member_id === m.id),
+      accounts.get(m.id),
     ),
   );
 }

@@ -86,6 +86,16 @@ describe('member account terms', () => {
     expect(await h.db.db.selectFrom('member_accounts').selectAll().execute()).toMatchObject([{ member_id: id, mode: 'none' }]);
   });
 
+  it('shows the terms last set in the member list (null until set) and in the answer to an edit', async () => {
+    const id = await member(['dorf-a']);
+    const listed = async () => ((await call({ method: 'GET', url: '/api/members' })).json() as { members: { account: unknown }[] }).members[0]?.account;
+    expect(await listed()).toBeNull();
+    await call({ method: 'PUT', url: `/api/members/${id}/account`, payload: { mode: 'invoice', limitCents: 15_000, openCents: 1_234 } });
+    expect(await listed()).toEqual({ mode: 'invoice', limitCents: 15_000, openCents: 1_234, updatedAt: h.clock.now() });
+    const edited = await call({ method: 'PATCH', url: `/api/members/${id}`, payload: { contact: '05121 1' } });
+    expect(edited.json()).toMatchObject({ account: { mode: 'invoice', limitCents: 15_000, openCents: 1_234 } });
+  });
+
   it('refuses an unknown member (404) and bad terms (400): nothing stored, nothing sent', async () => {
     const id = await member(['dorf-a']);
     const before = (await changesOf('dorf-a')).length;

@@ -83,6 +83,20 @@ export const CredentialView = Type.Object(
 );
 export type CredentialViewBody = Static<typeof CredentialView>;
 
+/** The member's account terms as last set (`PUT /api/members/:id/account`); null = never set. Integer cents. */
+export const MemberAccountSchema = Type.Object(
+  {
+    mode: Type.Enum(['prepaid', 'invoice', 'none']),
+    /** prepaid: the balance set; invoice: the credit limit. */
+    limitCents: Type.Integer(),
+    /** invoice: billed but not yet paid. */
+    openCents: Type.Integer(),
+    updatedAt: EpochMs,
+  },
+  { additionalProperties: false },
+);
+export type MemberAccount = Static<typeof MemberAccountSchema>;
+
 export const MemberView = Type.Object(
   {
     id: Type.String(),
@@ -94,6 +108,7 @@ export const MemberView = Type.Object(
     createdAt: EpochMs,
     updatedAt: EpochMs,
     credentials: Type.Array(CredentialView),
+    account: Nullable(MemberAccountSchema),
   },
   { additionalProperties: false },
 );
