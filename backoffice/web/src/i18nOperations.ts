@@ -2,7 +2,10 @@
  * The words of the TOTP enrolment, members, parcels and opening rules pages (German first), merged
  * into the app's dictionary in i18n.ts.
  */
+import { accountDe, accountEn } from './members/i18nAccount.ts';
+
 export const operationsDe = {
+  ...accountDe,
   navFleet: 'Übersicht',
   navMembers: 'Mitglieder',
   navRules: 'Öffnungszeiten',
@@ -195,6 +198,7 @@ export const operationsDe = {
 export type OperationsKey = keyof typeof operationsDe;
 
 export const operationsEn: Record<OperationsKey, string> = {
+  ...accountEn,
   navFleet: 'Overview',
   navMembers: 'Members',
   navRules: 'Opening hours',

@@ -3,7 +3,15 @@
  * client's `request` (api.ts). Bodies are the route schemas' own types (type-only imports).
  */
 import type { ApiClient, Session } from './api.ts';
-import type { CreateMemberInput, MemberViewBody, PatchMemberInput, IssueCredentialInput, CredentialViewBody } from '../../http/schemas/members.ts';
+import type {
+  AccountInput,
+  AccountViewBody,
+  CreateMemberInput,
+  MemberViewBody,
+  PatchMemberInput,
+  IssueCredentialInput,
+  CredentialViewBody,
+} from '../../http/schemas/members.ts';
 import type { SiteViewBody } from '../../http/schemas/sites.ts';
 import type { OpeningPreviewBody, SiteOpeningRulesBody } from '../../http/schemas/openingRules.ts';
 import type { ParcelsListBody } from '../../http/schemas/parcels.ts';
@@ -14,6 +22,7 @@ export type Credential = CredentialViewBody;
 export type MemberInput = CreateMemberInput;
 export type MemberPatch = PatchMemberInput;
 export type IssueInput = IssueCredentialInput;
+export type AccountTermsInput = AccountInput;
 export type Rules = OpeningRulesDocument;
 export type SiteRules = SiteOpeningRulesBody;
 export type Preview = OpeningPreviewBody;
@@ -33,6 +42,7 @@ export function operationsApi(api: ApiClient) {
       api.request<{ credential: Credential; token?: string; pin?: string }>('POST', `/api/members/${id}/credentials`, input),
     revoke: (id: string, cid: string, reason: string) =>
       api.request<{ credential: Credential }>('POST', `/api/members/${id}/credentials/${cid}/revoke`, { reason }),
+    setAccount: (id: string, input: AccountTermsInput) => api.request<AccountViewBody>('PUT', `/api/members/${id}/account`, input),
     /** A plain link: the browser downloads the PDF with the session cookie (a GET needs no CSRF token). */
     cardsUrl: (ids: string[]) => `/api/members/cards.pdf?ids=${ids.join(',')}`,
     openingRules: (siteId: string) => api.request<SiteRules>('GET', `${site(siteId)}/opening-rules`),
