@@ -7,6 +7,8 @@
  * - creates a member (bad input refused, nothing saved), issues a QR code the point accepts,
  *   prints the card sheet (its QR code decodes to the same token), revokes it after confirming,
  *   and the point refuses the code;
+ * - sets the member's account terms in euros (a bad amount refused, nothing stored), sees the exact
+ *   cents stored and the terms at the point;
  * - takes an uncollected parcel back: the point opens the compartment and records the take-back;
  * - edits the opening rules and sees the 14-day preview change; the point gets the rules.
  * Screenshots go to .tmp/screenshots (SCREENSHOTS_DIR=docs/screenshots renews the README's).
@@ -244,6 +246,65 @@ describe.skipIf(skip !== null)('members, parcels and opening rules in Chromium',
     expect(await f.point.api.presentToken(token)).toMatchObject({ granted: false, reason: 'revoked' });
   }, 90_000);
 
+  it('sets a member’s account terms in euros: a bad amount is named and nothing stored; saved, the exact cents are stored and reach the point', async () => {
+    const card = page.getByTestId('member-Erika Mustermann');
+    const terms = card.getByTestId('account-terms');
+    const accountRows = () => office.backoffice.db.selectFrom('member_accounts').select(['mode', 'limit_cents', 'open_cents']).execute();
+    const save = () => card.getByRole('button', { name: 'Konto speichern und an die Dorfpunkte senden' }).click();
+    const nbsp = (s: string | null) => (s ?? '').replace(/\u00a0/g, ' ');
+    expect(await terms.textContent()).toBe('kein Kundenkonto (nur sofort bezahlen)');
+
+    await card.getByRole('button', { name: 'Konto ändern' }).click();
+    await card.getByLabel('Kontoart').selectOption('prepaid');
+    for (const [typed, message] of [
+      ['25,505', 'Höchstens zwei Stellen nach dem Komma – ganze Cent, zum Beispiel 25,50.'],
+      ['-5', 'Der Betrag darf nicht negativ sein.'],
+      ['', 'Bitte einen Betrag in Euro eingeben.'],
+      ['25.50', 'Den Betrag bitte in Euro mit Komma eingeben, zum Beispiel 25,50 (ohne Tausenderpunkt).'],
+      ['250000', 'Der Betrag ist zu hoch: höchstens 10.000,00 €.'],
+    ] as const) {
+      await card.getByLabel('Guthaben in Euro').fill(typed);
+      await save();
+      await expect.poll(() => card.getByTestId('account-error').textContent().then(nbsp), { message: typed }).toBe(message);
+    }
+    expect(await accountRows()).toEqual([]);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await card.getByLabel('Guthaben in Euro').fill('25,50');
+    await save();
+    await expect.poll(() => card.getByTestId('account-notice').textContent()).toBe('Konto gespeichert und an 1 Dorfpunkt(e) gesendet.');
+    await expect.poll(() => terms.textContent().then(nbsp)).toMatch(/^Vorkasse: Guthaben 25,50 € \(gesetzt am .+\)$/);
+    expect(await card.getByTestId('account-error').textContent()).toBe('');
+    expect(await accountRows()).toEqual([{ mode: 'prepaid', limit_cents: 2550, open_cents: 0 }]);
+    const memberId = (await office.backoffice.db.selectFrom('members').select('id').executeTakeFirstOrThrow()).id;
+    await expect
+      .poll(
+        () =>
+          f.point.ledger
+            .events(1, 100_000)
+            .filter((e) => e.type === 'account.terms-set')
+            .map((e) => e.data as { memberId: string; mode: string; limitCents: number })
+            .filter((d) => d.memberId === memberId)
+            .map((d) => [d.mode, d.limitCents]),
+        { timeout: 20_000 },
+      )
+      .toEqual([['prepaid', 2550]]);
+
+    // Monthly invoice: the form opens with the amount as typed; the credit limit is stored in cents.
+    await card.getByRole('button', { name: 'Konto ändern' }).click();
+    expect(await card.getByLabel('Guthaben in Euro').inputValue()).toBe('25,50');
+    await card.getByLabel('Kontoart').selectOption('invoice');
+    await card.getByLabel('Kreditrahmen in Euro').fill('150');
+    await save();
+    await expect.poll(() => terms.textContent().then(nbsp)).toMatch(/^Monatsrechnung: Kreditrahmen 150,00 €, davon offen 0,00 € \(gesetzt am .+\)$/);
+    expect(await accountRows()).toEqual([{ mode: 'invoice', limit_cents: 15_000, open_cents: 0 }]);
+    const audit = await office.backoffice.db.selectFrom('audit_log').select(['outcome', 'username']).where('action', '=', 'member.account.set').execute();
+    expect(audit).toEqual([
+      { outcome: 'ok', username: 'erna' },
+      { outcome: 'ok', username: 'erna' },
+    ]);
+  }, 60_000);
+
   it('lists a parcel of the point and takes it back remotely: the point opens the compartment and records the take-back', async () => {
     const parcelId = 'parcel-ui-1';
     f.point.ledger.append('parcel.deposited', {
@@ -354,6 +415,9 @@ describe.skipIf(skip !== null)('members, parcels and opening rules in Chromium',
     expect(await page.getByRole('button', { name: 'New member' }).count()).toBe(1);
     expect(await page.getByTestId('member-Erika Mustermann').getByTestId('credential-state').first().textContent()).toMatch(
       /^revoked on .* \(Karte verloren\)$/,
+    );
+    expect(await page.getByTestId('member-Erika Mustermann').getByTestId('account-terms').textContent()).toMatch(
+      /^Monthly invoice: credit limit €150\.00, of which open €0\.00 \(set on .+\)$/,
     );
     await page.getByRole('link', { name: 'Opening hours' }).click();
     await page.getByLabel('Village point', { exact: true }).selectOption(siteId);
