@@ -36,7 +36,11 @@ describe('the help state the kiosk reads', () => {
     ledger = fx.open();
     help = createHelpState({ ledger, phone: '05555 123456', answerWithinMs: 60_000 });
     help.start();
-    expect(help.view()).toEqual({ request: { seq, requestedAt: expect.any(Number), answeredAt: null, answeredBy: null }, phone: '05555 123456', answerWithinMs: 60_000 });
+    expect(help.view()).toEqual({
+      request: { seq, requestedAt: expect.any(Number), answeredAt: null, answeredBy: null },
+      phone: '05555 123456',
+      answerWithinMs: 60_000,
+    });
     ledger.appendChecked('door.remote-release', { commandId: 'c-1', operator: 'anna', note: null });
     help.stop();
     ledger.close();
