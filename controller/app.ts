@@ -26,6 +26,7 @@ import type { AccountTerms } from './payments/memberAccount.ts';
 import type { SyncClient } from './sync/syncClient.ts';
 import { lockerKioskApi } from './lockers/kioskApi.ts';
 import { createPointView } from './http/pointView.ts';
+import { createHelpState } from './help/helpState.ts';
 import { createPointHttp } from './http/pointHttp.ts';
 import type { App } from './http/server.ts';
 import type { PointApi, SimControls, SimSnapshot } from './http/pointApi.ts';
@@ -72,6 +73,8 @@ export interface StartPointOptions {
   kioskDir?: string | undefined;
   /** Receipt link (the backoffice's public URL) and technician PIN (controller/wiring/pointService.ts). */
   service?: PointServiceOptions | undefined;
+  /** The operators' phone number the kiosk offers when a help request stays unanswered, and after how long (default 3 min). */
+  help?: { phone?: string | undefined; answerWithinMs?: number | undefined } | undefined;
 }
 
 export interface RunningPoint {
@@ -197,8 +200,11 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
         })
       : undefined;
     syncClient = sync;
+    // 3g. Help requests from the kiosk and the operators' answer (a remote door release).
+    const help = createHelpState({ ledger: ledger.featureLedger, phone: opts.help?.phone, answerWithinMs: opts.help?.answerWithinMs });
     // 4. The view the HTTP API serves, and the API.
     const view = createPointView({
+      help,
       siteId: opts.siteId,
       clock,
       door,
@@ -222,7 +228,7 @@ export async function startPoint(opts: StartPointOptions): Promise<RunningPoint>
     const http = opts.http
       ? createPointHttp({ listen: opts.http, point: view, sim: opts.sim?.controls, servePages: opts.sim !== undefined, kioskDir: opts.kioskDir, clock, logger })
       : undefined;
-    features = { outputs, ledger, alarms, access, door, entry, hardware, lockers, fridgeRelays, fridges, checkout, service, sync, view, http };
+    features = { outputs, ledger, alarms, access, door, entry, hardware, lockers, fridgeRelays, fridges, checkout, service, sync, help, view, http };
   } catch (err) {
     await io.stop();
     ledger.stop();

@@ -112,6 +112,7 @@ async function main(): Promise<void> {
       kioskDir: values['kiosk-dir'] ? resolve(values['kiosk-dir']) : undefined,
       limits: resolveLimits(config.limits),
       service: { technicianPinHash: config.technicianPinHash, backofficePublicUrl: config.backofficePublicUrl },
+      help: { phone: config.help?.phone, answerWithinMs: config.help?.answerWithinSec !== undefined ? config.help.answerWithinSec * 1000 : undefined },
       isClockSynced: createClockSyncProbe({ clock }),
       sync: config.mqtt
         ? {

@@ -34,6 +34,15 @@ describe('controller config', () => {
     expect(() => parseControllerConfig({ ...valid, backofficePublicUrl: 'javascript:alert(1)' }, 'config.json')).toThrow(/backofficePublicUrl/);
   });
 
+  it('takes the operators’ help phone number and the wait before offering it, and refuses a phone that is not a number, naming the field', () => {
+    expect(parseControllerConfig({ ...valid, help: { phone: '+49 5555 123456', answerWithinSec: 120 } }, 'config.json').help).toEqual({
+      phone: '+49 5555 123456',
+      answerWithinSec: 120,
+    });
+    expect(() => parseControllerConfig({ ...valid, help: { phone: 'call Anna' } }, 'config.json')).toThrow(/help/);
+    expect(() => parseControllerConfig({ ...valid, help: { answerWithinSec: 5 } }, 'config.json')).toThrow(/answerWithinSec/);
+  });
+
   it('refuses a site id that could escape its MQTT subtree', () => {
     expect(() => parseControllerConfig({ ...valid, siteId: 'a/#' }, 'config.json')).toThrow(/siteId/);
   });

@@ -39,6 +39,16 @@ export const ControllerConfigSchema = Type.Object(
     technicianPinHash: Type.Optional(Type.String({ pattern: '^scrypt\\$[0-9]+\\$[0-9]+\\$[0-9]+\\$[A-Za-z0-9_-]+\\$[A-Za-z0-9_-]+$' })),
     /** The backoffice's public address: the kiosk's receipt QR code links to `<url>/r/<siteId>/<saleId>?t=…`. */
     backofficePublicUrl: Type.Optional(Type.String({ pattern: '^https?://[^\\s]+$' })),
+    /** Help at the kiosk: the operators' phone number, offered when a help request stays unanswered for `answerWithinSec` (default 180). */
+    help: Type.Optional(
+      Type.Object(
+        {
+          phone: Type.Optional(Type.String({ pattern: '^\\+?[0-9][0-9 /()-]{3,30}$' })),
+          answerWithinSec: Type.Optional(Type.Integer({ minimum: 30, maximum: 3600 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
     /** Brute-force limits; defaults in limits.ts (README: "Limits and what they promise"). */
     limits: Type.Optional(LimitsSchema),
     logLevel: Type.Union([Type.Literal('debug'), Type.Literal('info'), Type.Literal('warn'), Type.Literal('error')], {

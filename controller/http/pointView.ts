@@ -12,6 +12,7 @@ import type { DoorView } from '../machines/door/doorController.ts';
 import type { EntryResult } from '../entry/entryService.ts';
 import type { HardwareEntry } from '../hardware/hardwareStatus.ts';
 import type { SyncStatus } from '../sync/syncClient.ts';
+import type { HelpViewData } from '../contract/kiosk/snapshot.ts';
 
 const RECENT_DECISIONS = 20;
 
@@ -26,6 +27,8 @@ export interface PointViewDeps {
   hardware: { entries(): HardwareEntry[]; compartments(): CompartmentState[]; onChange(l: () => void): Unsubscribe };
   sync?: { status(): SyncStatus; onStatus(l: () => void): Unsubscribe } | undefined;
   sim?: { snapshot(): SimSnapshot; onChange(l: () => void): Unsubscribe } | undefined;
+  /** Help requests and their answers (controller/help/helpState.ts); changes come with ledger appends. */
+  help?: { view(): HelpViewData } | undefined;
   /** The kiosk's locker, fridge, alarm, help and checkout accessors (controller/lockers/kioskApi.ts, fridges, alarms, wiring/checkoutKioskApi.ts). */
   extras?: Partial<
     Pick<PointApi, 'lockers' | 'pickup' | 'dropOff' | 'fridges' | 'openAlarms' | 'requestHelp' | 'checkout' | 'receipts' | 'technician' | 'onScan'>
@@ -72,6 +75,7 @@ export function createPointView(deps: PointViewDeps): PointView {
       sim: sim?.snapshot() ?? null,
       recentDecisions: recent,
       ...(deps.extras?.technician ? { service: deps.extras.technician.service() } : {}),
+      ...(deps.help ? { help: deps.help.view() } : {}),
     }),
     onChange: (l) => {
       listeners.add(l);

@@ -58,6 +58,8 @@ export interface SimulatedPointOptions {
   demoHistory?: DemoHistoryScenario | undefined;
   /** The backoffice's public URL (receipt links) and the technician PIN's hash (default: the demo PIN's, see demoTechnician.ts). */
   service?: StartPointOptions['service'];
+  /** The operators' phone number for unanswered help requests, and after how long it is offered. */
+  help?: StartPointOptions['help'];
 }
 
 export interface BuiltSimulatedPoint {
@@ -137,6 +139,7 @@ export async function buildSimulatedPoint(o: SimulatedPointOptions): Promise<Bui
       payments: o.payments,
       shop: o.shop ?? { name: 'Dorfladen Musterdorf', address: ['Hauptstraße 1', '12345 Musterdorf'] },
       service: { technicianPinHash: await demoTechnicianPinHash(o.dataDir), ...o.service },
+      help: o.help,
     });
   } catch (err) {
     sim.stop();

@@ -85,7 +85,7 @@ export function App({ options }: { options: KioskOptions }) {
     scanListeners.current.add(l);
     return () => scanListeners.current.delete(l);
   };
-  const ctx: Ctx = { t, lang, client, say, go, from, noBackoffice, onScan };
+  const ctx: Ctx = { t, lang, client, say, go, from, noBackoffice, onScan, help: state?.help ?? null, ackedUpTo: state?.sync ? state.sync.lastAckSeq : null };
   const outOfService = state?.service?.outOfService === true && screen !== 'technician';
 
   return (

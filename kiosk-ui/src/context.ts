@@ -1,4 +1,4 @@
-import type { KioskClient } from '../../controller/contract/kiosk/index.ts';
+import type { HelpViewData, KioskClient } from '../../controller/contract/kiosk/index.ts';
 import { KioskHttpError } from '../../controller/contract/kiosk/index.ts';
 import type { Lang, Translate } from './i18n/index.ts';
 
@@ -16,6 +16,10 @@ export interface Ctx {
   from: Screen;
   /** The point's link to the backoffice is down (help is queued). */
   noBackoffice: boolean;
+  /** Help requests and their answers from the live snapshot (null: not known yet or not offered). */
+  help: HelpViewData | null;
+  /** The backoffice acknowledged the point's ledger up to this seq; null: the point has no link. */
+  ackedUpTo: number | null;
   /** Codes read by the point's serial scanner (live `scan` messages); returns the unsubscribe. */
   onScan(listener: (code: string) => void): () => void;
 }

@@ -45,6 +45,7 @@ export async function startSimulatedPoint(
     demoHistory?: DemoHistoryScenario;
     /** Receipt link base and technician PIN hash (default: the demo technician PIN). */ service?: StartPointOptions['service'];
     /** Brute-force limits (e.g. short locks to watch them end). */ limits?: StartPointOptions['limits'];
+    /** The operators' phone number for unanswered help requests, and after how long. */ help?: StartPointOptions['help'];
   } = {},
 ): Promise<PointFixture> {
   // Wednesday 2026-11-18 10:00 Berlin: open to everyone under the demo rules.
@@ -68,6 +69,7 @@ export async function startSimulatedPoint(
       demoPickupCodes: opts.demoHistory !== undefined,
       service: opts.service,
       limits: opts.limits,
+      help: opts.help,
     });
   } catch (err) {
     rmSync(dataDir, { recursive: true, force: true });

@@ -39,7 +39,9 @@ describe.skipIf(skip !== null)('the kiosk app in Chromium', () => {
   let build: KioskBuild;
   let browser: Browser;
   let page: Page;
-  const start = () => startSimulatedPoint({ clock: createSystemClock(), http: { host: '127.0.0.1', port } });
+  // A short wait for an answer to a help request, so the unanswered fallback shows within the test.
+  const start = () =>
+    startSimulatedPoint({ clock: createSystemClock(), http: { host: '127.0.0.1', port }, help: { phone: '05555 123456', answerWithinMs: 3000 } });
   const kioskUrl = (query = '') => `http://127.0.0.1:${port}/kiosk/${query}`;
   const spoken = () => page.evaluate(() => (window as unknown as { spoken: string[] }).spoken);
 
@@ -179,8 +181,20 @@ describe.skipIf(skip !== null)('the kiosk app in Chromium', () => {
     const events = f.point.ledger.events(before + 1, 100).filter((e) => e.type === 'help.requested');
     expect(events).toHaveLength(1);
     expect(events[0]!.data).toEqual({ at: expect.any(Number), screen: 'welcome' });
-    expect(await spoken()).toContain('Hilfe ist gerufen. Jemand aus dem Team meldet sich oder öffnet die Tür für Sie.');
+    await expect.poll(spoken).toContain('Hilfe ist gerufen. Jemand aus dem Team meldet sich oder öffnet die Tür für Sie.');
     await audit('help-called');
+  });
+
+  it('offers the team’s phone number, on screen and spoken, when nobody answers the help request in time, and lets the person call again', async () => {
+    const unanswered = 'Bisher hat niemand geantwortet. Bitte rufen Sie das Team an: 05555 123456.';
+    await expect.poll(() => page.getAttribute('[data-screen=help]', 'data-help-status'), { timeout: 10_000 }).toBe('overdue');
+    expect(await page.textContent('[data-testid=help-message]')).toBe(`✖ ${unanswered}`);
+    await expect.poll(spoken).toContain(unanswered);
+    await audit('help-unanswered');
+    const before = f.point.ledger.events(1, 10_000).filter((e) => e.type === 'help.requested').length;
+    await page.click('[data-testid=help-call]');
+    await expect.poll(() => page.getAttribute('[data-screen=help]', 'data-help-status')).toBe('sent');
+    expect(f.point.ledger.events(1, 10_000).filter((e) => e.type === 'help.requested')).toHaveLength(before + 1);
   });
 
   it('warns after inactivity on screen, by sound and speech; "Mehr Zeit" extends, and without input it returns to the welcome screen with the default settings', async () => {

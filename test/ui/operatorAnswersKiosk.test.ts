@@ -72,6 +72,8 @@ describe.skipIf(skip !== null)('the operator answers the customer at the kiosk (
   let kioskDist: string;
   let anna: SignedIn;
   const tones = () => operatorPage.evaluate(() => (window as unknown as { tones: number }).tones);
+  const spoken = () => kiosk.evaluate(() => (window as unknown as { spoken: string[] }).spoken);
+  const helpStatus = () => kiosk.getAttribute('[data-screen=help]', 'data-help-status');
   const eventsOf = (type: string) => f.point.ledger.eventsOfTypes([type], 0, 1000).map((e) => e.data as Record<string, unknown>);
 
   beforeAll(async () => {
@@ -109,7 +111,9 @@ describe.skipIf(skip !== null)('the operator answers the customer at the kiosk (
     await operatorPage.addInitScript(countTones);
     kiosk = await (await browser.newContext({ viewport: { width: 1280, height: 1000 } })).newPage();
     await kiosk.addInitScript(() => {
-      window.speechSynthesis.speak = () => undefined;
+      const w = window as unknown as { spoken: string[] };
+      w.spoken = [];
+      window.speechSynthesis.speak = (u: SpeechSynthesisUtterance) => void w.spoken.push(u.text);
     });
   }, 120_000);
 
@@ -179,12 +183,18 @@ describe.skipIf(skip !== null)('the operator answers the customer at the kiosk (
     await expect.poll(() => item.count(), { timeout: 15_000 }).toBe(0);
   });
 
-  it('help at the kiosk: the operator releases the door after confirming, and the point’s strike is released', async () => {
+  it('help at the kiosk: the kiosk says the request arrived, the operator releases the door after confirming, the strike is released and the kiosk says so', async () => {
     await kiosk.goto(kioskUrl);
     await kiosk.click('[data-testid=help]');
     await kiosk.click('[data-testid=help-call]');
     await expect.poll(() => eventsOf('help.requested').length).toBe(1);
     const helpSeq = f.point.ledger.eventsOfTypes(['help.requested'], 0, 10)[0]!.seq;
+    // Once the backoffice has it, the kiosk says so, on screen and by speech.
+    const arrived = 'Ihre Anfrage ist angekommen. Bitte warten Sie, jemand aus dem Team meldet sich gleich.';
+    await expect.poll(helpStatus, { timeout: 15_000 }).toBe('arrived');
+    expect(await kiosk.textContent('[data-testid=help-message]')).toBe(`✔ ${arrived}`);
+    await expect.poll(spoken).toContain(arrived);
+    expect(await kiosk.isDisabled('[data-testid=help-call]')).toBe(true);
 
     const item = operatorPage.getByTestId(`help-${siteId}-${helpSeq}`);
     const tonesBefore = await tones();
@@ -204,6 +214,13 @@ describe.skipIf(skip !== null)('the operator answers the customer at the kiosk (
 
     await expect.poll(() => f.sim.strikeReleased, { timeout: 15_000 }).toBe(true);
     expect(eventsOf('door.remote-release')).toEqual([expect.objectContaining({ operator: 'anna' })]);
+    // The kiosk tells the customer that staff opened the door, on screen and by speech.
+    const answered = 'Die Tür wurde von einem Mitarbeiter geöffnet. Bitte eintreten.';
+    await expect.poll(helpStatus, { timeout: 15_000 }).toBe('answered');
+    expect(await kiosk.textContent('[data-testid=help-message]')).toBe(`✔ ${answered}`);
+    await expect.poll(spoken).toContain(answered);
+    expect(await seriousViolations(kiosk)).toEqual([]);
+    await kiosk.screenshot({ path: `${SHOTS}/kiosk-help-answered.png` });
     // The release answers the help request: it leaves the list.
     await expect.poll(() => item.count(), { timeout: 15_000 }).toBe(0);
   });

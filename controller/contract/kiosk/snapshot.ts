@@ -169,6 +169,28 @@ export const SimSnapshotSchema = Type.Object({
 });
 export type SimSnapshot = Static<typeof SimSnapshotSchema>;
 
+/** The point's latest help request from the kiosk and whether an operator answered it (controller/help/helpState.ts). */
+export const HelpRequestViewSchema = Type.Object({
+  /** Ledger seq of its `help.requested` event (the kiosk's `POST /api/help` answer carries the same seq). */
+  seq: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
+  requestedAt: EpochMs,
+  /** When an operator released the door remotely after the request (`door.remote-release`), else null. */
+  answeredAt: Type.Union([EpochMs, Type.Null()]),
+  /** The operator who released it, else null. */
+  answeredBy: Type.Union([Type.String(), Type.Null()]),
+});
+export type HelpRequestView = Static<typeof HelpRequestViewSchema>;
+
+/** Help at this point: the latest request, the operators' phone number (if configured) and how long to wait before offering it. */
+export const HelpViewSchema = Type.Object({
+  request: Type.Union([HelpRequestViewSchema, Type.Null()]),
+  /** Shown when nobody answered in time; null: not configured. */
+  phone: Type.Union([Type.String(), Type.Null()]),
+  /** Without an answer after this long the kiosk offers the phone number (or to try again). */
+  answerWithinMs: NonNegInt,
+});
+export type HelpViewData = Static<typeof HelpViewSchema>;
+
 /** Everything the kiosk shows, as one value. */
 export const PointSnapshotSchema = Type.Object({
   siteId: Type.String(),
@@ -187,5 +209,7 @@ export const PointSnapshotSchema = Type.Object({
   recentDecisions: Type.Array(RecentDecisionSchema),
   /** A technician took the kiosk out of service (customers see the out-of-service screen); absent: in service. */
   service: Type.Optional(Type.Object({ outOfService: Type.Boolean(), since: Type.Union([EpochMs, Type.Null()]) })),
+  /** Help requests and their answers; absent: this point cannot call for help. */
+  help: Type.Optional(HelpViewSchema),
 });
 export type PointSnapshotData = Static<typeof PointSnapshotSchema>;
