@@ -88,7 +88,11 @@ describe('pay by phone in a real point process on the system clock and across ki
     const res = await fetch(shortUrl, { redirect: 'manual' });
     expect(res.status).toBe(302);
     const page = res.headers.get('location')!;
-    const paid = await fetch(`${page}/pay`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'number=4242424242424242' });
+    const paid = await fetch(`${page}/pay`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'number=4242424242424242',
+    });
     expect(paid.status).toBe(200);
   }
 
