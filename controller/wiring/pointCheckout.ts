@@ -2,7 +2,10 @@
  * The kiosk checkout of a running point: the catalog over the ledger, the card provider (Stripe
  * Terminal when configured, else one that answers `unavailable`), the member account provider,
  * and the checkout service over the fridges' cold-chain blocks. `start()` reconciles what a crash
- * left unfinished before the kiosk routes take sales (the feature starts before the API).
+ * left unfinished before the kiosk routes take sales (the feature starts before the API); a phone
+ * payment it finds still waiting keeps its sale open until the payment's time limit (`payMs` from
+ * `payment.started`), since the customer may be paying on the phone. An applied payment change
+ * (`payment.webhook`, `payment.phone`) nudges the sale it names (paymentNudge.ts).
  */
 import type { Clock } from '../../firmware-bridge/platform/clock.ts';
 import type { Logger } from '../../firmware-bridge/platform/logger.ts';
