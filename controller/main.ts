@@ -2,7 +2,8 @@
  * Process entry of a point controller.
  *
  *   tsx controller/main.ts --sim [--data dir] [--port n] [--profile file] [--board-ports 4001,4002]   a simulated point with demo data
- *     (--remote-age-ms n: how long an operator has to answer a remote age check, default 90 s)
+ *     (--remote-age-ms n: how long an operator has to answer a remote age check, default 90 s;
+ *      --pay-ms n: how long a payment may stay undecided before it is voided, default 300 s)
  *     [--site id] [--name "Dorfladen Kleinweiler"] [--address "Hauptstraße 1|12345 Kleinweiler"]
  *     [--demo-history shop|farm|parcels]  (on a first start: a few days of past visits, sales, fridge
  *     readings and parcels in the ledger, see controller/sim/demoHistory.ts)
@@ -52,6 +53,7 @@ async function main(): Promise<void> {
       stripe: { type: 'string' },
       'stripe-reader': { type: 'string' },
       'remote-age-ms': { type: 'string' },
+      'pay-ms': { type: 'string' },
       site: { type: 'string' },
       name: { type: 'string' },
       address: { type: 'string' },
@@ -77,7 +79,13 @@ async function main(): Promise<void> {
       demoPickupCodes: true,
       http: { host: values.host ?? '127.0.0.1', port: Number(values.port ?? process.env['PORT'] ?? 8080) },
       limits: values.limits ? parseLimits(values.limits, '--limits') : undefined,
-      checkoutTiming: values['remote-age-ms'] ? { remoteAgeMs: positiveMs(values['remote-age-ms'], '--remote-age-ms') } : undefined,
+      checkoutTiming:
+        values['remote-age-ms'] || values['pay-ms']
+          ? {
+              ...(values['remote-age-ms'] ? { remoteAgeMs: positiveMs(values['remote-age-ms'], '--remote-age-ms') } : {}),
+              ...(values['pay-ms'] ? { payMs: positiveMs(values['pay-ms'], '--pay-ms') } : {}),
+            }
+          : undefined,
       kioskDir: values['kiosk-dir'] ? resolve(values['kiosk-dir']) : undefined,
       payments: values.stripe ? stripePayments(values.stripe, values['stripe-reader']) : undefined,
       service: values['backoffice-url'] ? { backofficePublicUrl: backofficeUrl(values['backoffice-url']) } : undefined,

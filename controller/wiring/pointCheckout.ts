@@ -2,7 +2,10 @@
  * The kiosk checkout of a running point: the catalog over the ledger, the card provider (Stripe
  * Terminal when configured, else one that answers `unavailable`), the member account provider,
  * and the checkout service over the fridges' cold-chain blocks. `start()` reconciles what a crash
- * left unfinished before the kiosk routes take sales (the feature starts before the API).
+ * left unfinished before the kiosk routes take sales (the feature starts before the API); a phone
+ * payment it finds still waiting keeps its sale open until the payment's time limit (`payMs` from
+ * `payment.started`), since the customer may be paying on the phone. An applied payment change
+ * (`payment.webhook`, `payment.phone`) nudges the sale it names (paymentNudge.ts).
  */
 import type { Clock } from '../../firmware-bridge/platform/clock.ts';
 import type { Logger } from '../../firmware-bridge/platform/logger.ts';
@@ -18,6 +21,10 @@ import type { ChangeEventMapper } from '../sync/changeApplier.ts';
 import { createStripeTerminalProvider, type StripeTerminalConfig } from '../payments/stripeTerminal.ts';
 import type { CheckoutKioskApi } from '../http/pointApi.ts';
 import { checkoutKioskApi } from './checkoutKioskApi.ts';
+import { nudgeOnPaymentChanges } from './paymentNudge.ts';
+import { DEFAULT_CHECKOUT_TIMING } from '../machines/checkout/checkoutMachine.ts';
+import { AWAITING_PAYMENT } from '../machines/checkout/reconcile.ts';
+import type { PaymentRecord } from '../machines/checkout/saleBook.ts';
 
 /** Stripe Terminal: the secret key, the kiosk's reader, and (tests, the local fake) where the API is. */
 export interface PaymentsOptions {
@@ -123,22 +130,43 @@ export function createPointCheckout(deps: PointCheckoutDeps): PointCheckout {
   const log = logger.child({ module: 'checkout' });
   let retryTimer: unknown = null;
   let stopped = false;
-  const reconcile = async (): Promise<void> => {
-    const r = await checkout.reconcile();
+  const payMs = deps.timing?.payMs ?? DEFAULT_CHECKOUT_TIMING.payMs;
+  // A phone payment interrupted by a restart may still be paid on the phone within its time limit.
+  const awaiting = (p: PaymentRecord): boolean =>
+    p.provider === phone.name && (deps.ledger.latestEvent('payment.started', { field: 'paymentId', equals: p.paymentId })?.at ?? 0) + payMs > clock.now();
+  let running: Promise<void> = Promise.resolve();
+  let deferredSales = new Set<string>();
+  const reconcileNow = async (): Promise<void> => {
+    if (retryTimer !== null) clock.clearTimeout(retryTimer);
+    retryTimer = null;
+    const r = await checkout.reconcile(awaiting);
+    deferredSales = new Set(r.deferred.map((d) => d.saleId));
     const n = r.committed.length + r.aborted.length + r.voided.length + r.signed.length + r.deferred.length;
     if (n > 0) log.info({ ...r }, 'checkout reconciled unfinished sales');
     if (r.deferred.length > 0 && !stopped) {
-      retryTimer = clock.setTimeout(() => {
-        retryTimer = null;
-        reconcile().catch((err: unknown) => log.error({ err }, 'checkout reconciliation failed'));
-      }, RECONCILE_RETRY_MS);
+      const soon = r.deferred.some((d) => d.detail === AWAITING_PAYMENT);
+      retryTimer = clock.setTimeout(
+        () => {
+          retryTimer = null;
+          reconcile().catch((err: unknown) => log.error({ err }, 'checkout reconciliation failed'));
+        },
+        soon ? Math.min(RECONCILE_RETRY_MS, payMs) : RECONCILE_RETRY_MS,
+      );
     }
+  };
+  /** One reconciliation at a time. */
+  const reconcile = (): Promise<void> => (running = running.then(reconcileNow, reconcileNow));
+  const nudge = (saleId: string): void => {
+    if (stopped) return;
+    const s = checkout.session(saleId);
+    if (s) s.poll().catch((err: unknown) => log.error({ err, saleId }, 'checkout poll after a payment change failed'));
+    else if (deferredSales.has(saleId)) reconcile().catch((err: unknown) => log.error({ err }, 'checkout reconciliation failed'));
   };
   return {
     catalog,
     checkout,
     kiosk: checkoutKioskApi(checkout, catalog, phone),
-    changeEvents: paymentChangeEvents(deps.ledger, logger),
+    changeEvents: nudgeOnPaymentChanges(paymentChangeEvents(deps.ledger, logger), nudge, clock),
     async start() {
       await reconcile();
       if (!deps.payments) log.warn('no payment terminal configured: card payments are refused');

@@ -10,11 +10,11 @@ import { CheckoutSession, type RemoteDecision, type Result, type SessionEnv } fr
 import { NO_FISCAL_SIGNER, type CheckoutDeps } from './ports.ts';
 import { reconcile, type ReconcileReport } from './reconcile.ts';
 import { refuse } from './refusals.ts';
-import { SaleBook } from './saleBook.ts';
+import { SaleBook, type PaymentRecord } from './saleBook.ts';
 
 export interface CheckoutService {
-  /** Finish what a crash left: every unfinished sale is committed or its payment voided, once. */
-  reconcile(): Promise<ReconcileReport>;
+  /** Finish what a crash left: every unfinished sale is committed or its payment voided, once (`awaiting`: see reconcile.ts). */
+  reconcile(awaiting?: (p: PaymentRecord) => boolean): Promise<ReconcileReport>;
   begin(): CheckoutSession;
   session(saleId: string): CheckoutSession | undefined;
   /** An operator's answer to a remote age check (from the backoffice, via the downlink command). */
@@ -54,10 +54,10 @@ export function createCheckout(deps: CheckoutDeps): CheckoutService {
   const sessions = new Map<string, CheckoutSession>();
 
   return {
-    async reconcile() {
+    async reconcile(awaiting) {
       // sales this process still holds (a finished one may still be voiding in the background)
       const live = new Set(sessions.keys());
-      return reconcile(env.settle, SaleBook.fromLedger(deps.ledger), live);
+      return reconcile(env.settle, SaleBook.fromLedger(deps.ledger), live, awaiting);
     },
 
     begin() {

@@ -13,8 +13,11 @@
  * crash repeats with the same keys and the provider answers as before. A provider that cannot be
  * reached leaves the sale `deferred` for the next run, never guessed.
  */
-import { SaleBook, isOpen, type SaleRecord } from './saleBook.ts';
+import { SaleBook, isOpen, type PaymentRecord, type SaleRecord } from './saleBook.ts';
 import { captureAndCommit, signSale, voidPayment, type SettleContext } from './settle.ts';
+
+/** The `deferred` detail of a sale whose payment may still be completed (see `reconcile`). */
+export const AWAITING_PAYMENT = 'awaiting-payment';
 
 export interface ReconcileReport {
   committed: string[];
@@ -24,12 +27,22 @@ export interface ReconcileReport {
   deferred: Array<{ saleId: string; detail: string }>;
 }
 
-export async function reconcile(ctx: SettleContext, book: SaleBook, skip: ReadonlySet<string> = new Set()): Promise<ReconcileReport> {
+/**
+ * `awaiting(p)`: a payment still pending that the customer may complete away from the point (pay
+ * by phone within its time limit). Its sale is `deferred` (detail `awaiting-payment`), not
+ * aborted: the outcome arrives with the backoffice's change, or the limit passes.
+ */
+export async function reconcile(
+  ctx: SettleContext,
+  book: SaleBook,
+  skip: ReadonlySet<string> = new Set(),
+  awaiting: (p: PaymentRecord) => boolean = () => false,
+): Promise<ReconcileReport> {
   const report: ReconcileReport = { committed: [], aborted: [], voided: [], signed: [], deferred: [] };
   for (const sale of book.sales.values()) {
     if (skip.has(sale.saleId)) continue;
     try {
-      await reconcileSale(ctx, sale, report);
+      await reconcileSale(ctx, sale, report, awaiting);
     } catch (err) {
       report.deferred.push({ saleId: sale.saleId, detail: (err as Error).message });
       ctx.logger.error({ saleId: sale.saleId, err }, 'reconciliation of a sale failed');
@@ -42,11 +55,11 @@ export async function reconcile(ctx: SettleContext, book: SaleBook, skip: Readon
   return report;
 }
 
-async function reconcileSale(ctx: SettleContext, sale: SaleRecord, report: ReconcileReport): Promise<void> {
+async function reconcileSale(ctx: SettleContext, sale: SaleRecord, report: ReconcileReport, awaiting: (p: PaymentRecord) => boolean): Promise<void> {
   if (!sale.committed && sale.aborted === null) {
-    const approved = await findApproved(ctx, sale);
-    if (approved === 'deferred') {
-      report.deferred.push({ saleId: sale.saleId, detail: 'payment provider unavailable' });
+    const approved = await findApproved(ctx, sale, awaiting);
+    if (approved === 'deferred' || approved === 'awaiting') {
+      report.deferred.push({ saleId: sale.saleId, detail: approved === 'awaiting' ? AWAITING_PAYMENT : 'payment provider unavailable' });
       return;
     }
     if (approved) {
@@ -80,7 +93,8 @@ async function reconcileSale(ctx: SettleContext, sale: SaleRecord, report: Recon
 }
 
 /** The sale's payment the provider approved, if any (asking the provider for every open one). */
-async function findApproved(ctx: SettleContext, sale: SaleRecord) {
+async function findApproved(ctx: SettleContext, sale: SaleRecord, awaiting: (p: PaymentRecord) => boolean) {
+  let waiting = false;
   for (const p of sale.payments) {
     if (p.status === 'canceled' || p.status === 'refunded') continue;
     if (p.status === 'captured') return p;
@@ -89,6 +103,7 @@ async function findApproved(ctx: SettleContext, sale: SaleRecord) {
     if (p.ref === null) continue; // never reached the provider's books as far as we know: voided below
     const o = await provider.poll(p.ref);
     if (o.kind === 'unavailable') return 'deferred' as const;
+    if (o.kind === 'pending' && awaiting(p)) waiting = true;
     if (o.kind === 'approved') {
       if (p.status !== 'authorised') {
         ctx.ledger.append('payment.authorised', { saleId: sale.saleId, paymentId: p.paymentId, ref: p.ref, amountCents: o.amountCents, card: o.card });
@@ -101,5 +116,5 @@ async function findApproved(ctx: SettleContext, sale: SaleRecord) {
       return p;
     }
   }
-  return null;
+  return waiting ? ('awaiting' as const) : null;
 }
