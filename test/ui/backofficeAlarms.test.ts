@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import axe from 'axe-core';
 import { Secret, TOTP } from 'otpauth';
 import { createSystemClock } from '../../firmware-bridge/platform/clock.ts';
 import { createSilentLogger } from '../../firmware-bridge/platform/logger.ts';
@@ -24,20 +23,12 @@ import { startSmtpSink, type SmtpSink } from '../support/smtpSink.ts';
 import { signIn, TEST_PASSWORD, type SignedIn } from '../backoffice/authFixture.ts';
 import { batchOf, ev } from '../backoffice/projectionSupport.ts';
 import { chromiumSkipReason, launchChromium } from './chromium.ts';
+import { seriousViolations } from './axe.ts';
 
 const skip = chromiumSkipReason();
 if (skip) console.warn(`SKIP backoffice alarm web tests: ${skip}`);
 
 const SHOTS = process.env['SCREENSHOTS_DIR'] ?? fileURLToPath(new URL('../../.tmp/screenshots/', import.meta.url));
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(axe.source);
-  const result = await page.evaluate((tags) => (window as unknown as { axe: typeof axe }).axe.run(document, { runOnly: { type: 'tag', values: tags } }), WCAG);
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 const code = (secret: string): string => TOTP.generate({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30, timestamp: Date.now() });
 
@@ -52,7 +43,7 @@ describe.skipIf(skip !== null)('alarm work in the backoffice web app in Chromium
   let operator: SignedIn;
 
   beforeAll(async () => {
-    const webRoot = await buildWebApp();
+    const webRoot = await buildWebApp(join(dir, 'web'));
     sink = await startSmtpSink();
     office = await startStandalone({
       dataDir: dir,

@@ -19,7 +19,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
-import axe from 'axe-core';
 import jsQRModule from 'jsqr';
 import { createSystemClock } from '../../firmware-bridge/platform/clock.ts';
 import { createSilentLogger } from '../../firmware-bridge/platform/logger.ts';
@@ -33,6 +32,7 @@ import { TEST_PASSWORD, TEST_SCRYPT } from '../backoffice/authFixture.ts';
 import { qrCodesInPdf } from '../backoffice/support/pdfQr.ts';
 import { startSimulatedPoint, type PointFixture } from '../e2e/pointFixture.ts';
 import { chromiumSkipReason, launchChromium } from './chromium.ts';
+import { seriousViolations } from './axe.ts';
 
 type JsQR = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
 const jsQR: JsQR = (jsQRModule as unknown as { default?: JsQR }).default ?? (jsQRModule as unknown as JsQR);
@@ -41,15 +41,6 @@ const skip = chromiumSkipReason();
 if (skip) console.warn(`SKIP backoffice members/opening rules browser tests: ${skip}`);
 
 const SHOTS = process.env['SCREENSHOTS_DIR'] ?? fileURLToPath(new URL('../../.tmp/screenshots/', import.meta.url));
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(axe.source);
-  const result = await page.evaluate((tags) => (window as unknown as { axe: typeof axe }).axe.run(document, { runOnly: { type: 'tag', values: tags } }), WCAG);
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 /** Reads the QR code the page draws (an SVG path of 1×1 modules), rasterised 4× as a scanner would see it. */
 async function qrOnPage(svg: Locator): Promise<string | null> {
@@ -82,7 +73,7 @@ describe.skipIf(skip !== null)('members, parcels and opening rules in Chromium',
   let token = '';
 
   beforeAll(async () => {
-    const webRoot = await buildWebApp();
+    const webRoot = await buildWebApp(join(dir, 'web'));
     const clock = createSystemClock();
     const brokerPort = await freePort();
     office = await startStandalone({

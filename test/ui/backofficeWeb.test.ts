@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import axe from 'axe-core';
 import { Secret, TOTP } from 'otpauth';
 import { createSystemClock } from '../../firmware-bridge/platform/clock.ts';
 import { createSilentLogger } from '../../firmware-bridge/platform/logger.ts';
@@ -21,22 +20,13 @@ import { freePort } from '../support/services.ts';
 import { signIn, TEST_PASSWORD, type SignedIn } from '../backoffice/authFixture.ts';
 import { startSimulatedPoint, type PointFixture } from '../e2e/pointFixture.ts';
 import { chromiumSkipReason, launchChromium } from './chromium.ts';
+import { seriousViolations } from './axe.ts';
 
 const skip = chromiumSkipReason();
 if (skip) console.warn(`SKIP backoffice web app tests: ${skip}`);
 
 // .tmp/screenshots by default, so a test run leaves the tree clean; SCREENSHOTS_DIR=docs/screenshots renews the README's.
 const SHOTS = process.env['SCREENSHOTS_DIR'] ?? fileURLToPath(new URL('../../.tmp/screenshots/', import.meta.url));
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-
-/** axe-core in the page; the serious and critical violations as readable lines. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(axe.source);
-  const result = await page.evaluate((tags) => (window as unknown as { axe: typeof axe }).axe.run(document, { runOnly: { type: 'tag', values: tags } }), WCAG);
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 const code = (secret: string): string => TOTP.generate({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30, timestamp: Date.now() });
 
@@ -53,7 +43,7 @@ describe.skipIf(skip !== null)('backoffice web app in Chromium', () => {
   let pointClosed = false;
 
   beforeAll(async () => {
-    const webRoot = await buildWebApp();
+    const webRoot = await buildWebApp(join(dir, 'web'));
     const clock = createSystemClock();
     const brokerPort = await freePort();
     office = await startStandalone({

@@ -12,7 +12,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import axe from 'axe-core';
 import { Secret, TOTP } from 'otpauth';
 import { createSystemClock } from '../../firmware-bridge/platform/clock.ts';
 import { createSilentLogger } from '../../firmware-bridge/platform/logger.ts';
@@ -23,20 +22,12 @@ import { freePort } from '../support/services.ts';
 import { signIn, TEST_PASSWORD, type SignedIn } from '../backoffice/authFixture.ts';
 import { startSimulatedPoint, type PointFixture } from '../e2e/pointFixture.ts';
 import { chromiumSkipReason, launchChromium } from './chromium.ts';
+import { seriousViolations } from './axe.ts';
 
 const skip = chromiumSkipReason();
 if (skip) console.warn(`SKIP fleet dashboard tests: ${skip}`);
 
 const SHOTS = process.env['SCREENSHOTS_DIR'] ?? fileURLToPath(new URL('../../.tmp/screenshots/', import.meta.url));
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(axe.source);
-  const result = await page.evaluate((tags) => (window as unknown as { axe: typeof axe }).axe.run(document, { runOnly: { type: 'tag', values: tags } }), WCAG);
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 const code = (secret: string): string => TOTP.generate({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30, timestamp: Date.now() });
 
@@ -51,7 +42,7 @@ describe.skipIf(skip !== null)('fleet dashboard with two points in Chromium', ()
   let operator: SignedIn;
 
   beforeAll(async () => {
-    const webRoot = await buildWebApp();
+    const webRoot = await buildWebApp(join(dir, 'web'));
     const clock = createSystemClock();
     const brokerPort = await freePort();
     office = await startStandalone({

@@ -6,7 +6,6 @@
  * records nothing: no sale, no age-check evidence, no payment.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,11 +17,11 @@ import { hashPin } from '../../controller/access/pin.ts';
 import { startSimulatedPoint, type PointFixture } from '../e2e/pointFixture.ts';
 import { freePort } from '../support/services.ts';
 import { chromiumSkipReason, launchChromium } from './chromium.ts';
+import { seriousViolations } from './axe.ts';
 
 const skip = chromiumSkipReason();
 if (skip) console.warn(`SKIP kiosk refusal tests: ${skip}`);
 
-const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const SHOTS = process.env['SCREENSHOTS_DIR'] ?? '.tmp/screenshots';
 const TEEN_CARD = '04:5C:11:E3';
 const TEEN_PIN = '2468';
@@ -44,14 +43,7 @@ describe.skipIf(skip !== null)('the kiosk refuses in Chromium', () => {
   const recorded = () => ({ sales: count('sale.cart-fixed'), ages: count('age-check.decided'), payments: count('payment.started') });
 
   async function audit(name: string): Promise<void> {
-    await page.addScriptTag({ path: AXE_PATH });
-    const violations = await page.evaluate(async () => {
-      const r = await (window as unknown as { axe: { run: (ctx: Document) => Promise<{ violations: Array<{ id: string; impact: string | null }> }> } }).axe.run(
-        document,
-      );
-      return r.violations.map((v) => ({ id: v.id, impact: v.impact }));
-    });
-    expect({ screen: name, serious: violations.filter((v) => v.impact === 'serious' || v.impact === 'critical') }).toEqual({ screen: name, serious: [] });
+    expect({ screen: name, serious: await seriousViolations(page) }).toEqual({ screen: name, serious: [] });
     await page.screenshot({ path: `${SHOTS}/kiosk-${name}.png` });
   }
 

@@ -16,7 +16,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import axe from 'axe-core';
 import { Secret, TOTP } from 'otpauth';
 import { createSystemClock } from '../../firmware-bridge/platform/clock.ts';
 import { createSilentLogger } from '../../firmware-bridge/platform/logger.ts';
@@ -29,22 +28,13 @@ import { freePort } from '../support/services.ts';
 import { signIn, TEST_PASSWORD, type SignedIn } from '../backoffice/authFixture.ts';
 import { startSimulatedPoint, type PointFixture } from '../e2e/pointFixture.ts';
 import { chromiumSkipReason, launchChromium } from './chromium.ts';
+import { seriousViolations } from './axe.ts';
 
 const skip = chromiumSkipReason();
 if (skip) console.warn(`SKIP operator answers kiosk tests: ${skip}`);
 
 const SHOTS = process.env['SCREENSHOTS_DIR'] ?? '.tmp/screenshots';
 const code = (secret: string): string => TOTP.generate({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30, timestamp: Date.now() });
-
-/** axe-core in the page (WCAG 2.1 A/AA); the serious and critical violations as readable lines. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(axe.source);
-  const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-  const result = await page.evaluate((t) => (window as unknown as { axe: typeof axe }).axe.run(document, { runOnly: { type: 'tag', values: t } }), tags);
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 /** Counts the tones the page starts (Web Audio oscillators) into window.tones. */
 function countTones(): void {
@@ -79,7 +69,7 @@ describe.skipIf(skip !== null)('the operator answers the customer at the kiosk (
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     kioskDist = mkdtempSync(join(tmpdir(), 'dorfpunkt-answer-kiosk-'));
-    const [webRoot] = await Promise.all([buildWebApp(), buildKiosk(kioskDist)]);
+    const [webRoot] = await Promise.all([buildWebApp(join(dir, 'web')), buildKiosk(kioskDist)]);
     const clock = createSystemClock();
     const brokerPort = await freePort();
     office = await startStandalone({
